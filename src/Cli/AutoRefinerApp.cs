@@ -1,0 +1,118 @@
+using System.Reflection;
+using AutoRefiner.Cli.Commands;
+using AutoRefiner.Core;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace AutoRefiner.Cli;
+
+/// <summary>
+/// The <c>autorefiner</c> command line: parses, runs one command, and maps every failure to an exit code with a
+/// sentence on stderr (never a stack trace for something the user can fix).
+/// </summary>
+public static class AutoRefinerApp
+{
+    /// <summary>AutoRefiner's version.</summary>
+    public static string Version { get; } =
+        typeof(AutoRefinerApp).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
+
+    /// <summary>Runs the command line in-process (the entry point and the tests both use this).</summary>
+    public static async Task<int> RunAsync(string[] args, IAnsiConsole output, IAnsiConsole errors, TimeProvider time, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        ArgumentNullException.ThrowIfNull(errors);
+        var registrar = new InstanceRegistrar();
+        registrar.RegisterInstance(typeof(CommandEnvironment), new CommandEnvironment(output, errors, time, args));
+        var app = new CommandApp(registrar);
+        app.Configure(config =>
+        {
+            config.SetApplicationName("autorefiner");
+            config.SetApplicationVersion(Version);
+            config.Settings.Console = output;
+            config.PropagateExceptions();
+            config.AddCommand<HarvestCommand>("harvest")
+                .WithDescription("Harvest C# sources into a validated SFT dataset (Parquet, JSONL, dataset card).")
+                .WithExample("harvest", "--lang", "csharp", "--source", ".", "--out", "out");
+        });
+
+        try
+        {
+            return await app.RunAsync(args, cancellationToken);
+        }
+        catch (AutoRefinerException e)
+        {
+            errors.MarkupLineInterpolated($"[red]error:[/] {e.Message}");
+            return e.Kind == FailureKind.Usage ? ExitCodes.Usage : ExitCodes.RunFailed;
+        }
+        catch (CommandAppException e)
+        {
+            errors.MarkupLineInterpolated($"[red]error:[/] {e.Message}");
+            errors.WriteLine("Run 'autorefiner --help' for usage.");
+            return ExitCodes.Usage;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            errors.MarkupLine("[yellow]cancelled:[/] nothing was written to the output folder; the previous dataset is untouched.");
+            return ExitCodes.Cancelled;
+        }
+        catch (Exception e)
+        {
+            errors.MarkupLineInterpolated($"[red]error:[/] the run failed: {e.GetType().Name}: {e.Message}");
+            if (Environment.GetEnvironmentVariable("AUTOREFINER_DEBUG") is "1" or "true")
+            {
+                errors.WriteException(e);
+            }
+
+            return ExitCodes.RunFailed;
+        }
+    }
+
+    /// <summary>A registrar that hands commands the few instances they need.</summary>
+    private sealed class InstanceRegistrar : ITypeRegistrar, ITypeResolver
+    {
+        private readonly Dictionary<Type, Func<object>> _factories = [];
+
+        public void Register(Type service, Type implementation) => _factories[service] = () => Construct(implementation);
+
+        public void RegisterInstance(Type service, object implementation) => _factories[service] = () => implementation;
+
+        public void RegisterLazy(Type service, Func<object> factory) => _factories[service] = factory;
+
+        public ITypeResolver Build() => this;
+
+        public object? Resolve(Type? type)
+        {
+            if (type is null)
+            {
+                return null;
+            }
+
+            if (_factories.TryGetValue(type, out var factory))
+            {
+                return factory();
+            }
+
+            if (type.IsGenericType && type.GetGenericTypeDefinition() == typeof(IEnumerable<>))
+            {
+                return Array.CreateInstance(type.GetGenericArguments()[0], 0);
+            }
+
+            return type.IsAbstract || type.IsInterface ? null : Construct(type);
+        }
+
+        private object Construct(Type type)
+        {
+            var withEnvironment = type.GetConstructor([typeof(CommandEnvironment)]);
+            return withEnvironment is not null
+                ? withEnvironment.Invoke([_factories[typeof(CommandEnvironment)]()])
+                : Activator.CreateInstance(type)!;
+        }
+    }
+}
+
+/// <summary>What a command gets from its host: where to write, the clock, and the raw arguments.</summary>
+/// <param name="Output">Standard output (progress and results).</param>
+/// <param name="Errors">Standard error (problems).</param>
+/// <param name="Time">The clock.</param>
+/// <param name="Args">The command line as given.</param>
+public sealed record CommandEnvironment(IAnsiConsole Output, IAnsiConsole Errors, TimeProvider Time, IReadOnlyList<string> Args);

@@ -1,0 +1,38 @@
+using System.ComponentModel;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace AutoRefiner.Cli.Commands;
+
+/// <summary>Options of <c>autorefiner harvest</c> (and the shared options of DESIGN.md).</summary>
+public sealed class HarvestSettings : CommandSettings
+{
+    /// <summary><c>--lang</c>.</summary>
+    [CommandOption("--lang <LANG>")]
+    [Description("Language to harvest (supported: csharp). Default: the config's 'lang'.")]
+    public string? Lang { get; init; }
+
+    /// <summary><c>--config</c>.</summary>
+    [CommandOption("--config <FILE>")]
+    [Description("Configuration file. Default: ./harvest.yml when present, else built-in defaults.")]
+    public string? Config { get; init; }
+
+    /// <summary><c>--out</c>.</summary>
+    [CommandOption("--out <DIR>")]
+    [Description("Output folder. Default: the config's export.out (out/).")]
+    public string? Out { get; init; }
+
+    /// <summary><c>--source</c>.</summary>
+    [CommandOption("--source <PATH>")]
+    [Description("A directory or local git checkout to harvest; repeatable. Replaces the configured sources.")]
+    public string[] Sources { get; init; } = [];
+
+    /// <summary><c>--limit</c>.</summary>
+    [CommandOption("--limit <N>")]
+    [Description("Stop after N seeds.")]
+    public int? Limit { get; init; }
+
+    /// <inheritdoc />
+    public override ValidationResult Validate() =>
+        Limit is < 1 ? ValidationResult.Error("--limit must be at least 1") : ValidationResult.Success();
+}

@@ -1,0 +1,17 @@
+namespace AutoRefiner.Cli;
+
+/// <summary>The exit codes of DESIGN.md.</summary>
+public static class ExitCodes
+{
+    /// <summary>Success.</summary>
+    public const int Success = 0;
+
+    /// <summary>The run failed.</summary>
+    public const int RunFailed = 1;
+
+    /// <summary>Bad usage or configuration.</summary>
+    public const int Usage = 2;
+
+    /// <summary>Cancelled (Ctrl+C).</summary>
+    public const int Cancelled = 130;
+}

@@ -1,0 +1,143 @@
+using System.Globalization;
+using AutoRefiner.Core.Model;
+using AutoRefiner.Core.Pipeline;
+using Spectre.Console;
+
+namespace AutoRefiner.Cli.Rendering;
+
+/// <summary>
+/// Shows a run while it goes: a live table of stages (count, total, rate, ETA) on a terminal, a plain log line every
+/// few seconds otherwise; then a summary of what was read, kept and written.
+/// </summary>
+internal sealed class ProgressView(IAnsiConsole console, RunStats stats)
+{
+    private static readonly TimeSpan PlainInterval = TimeSpan.FromSeconds(5);
+    private readonly bool _live = console.Profile.Out.IsTerminal && console.Profile.Capabilities.Interactive;
+
+    /// <summary>Runs <paramref name="work"/> while showing its progress.</summary>
+    public async Task RunAsync(Func<Task> work, CancellationToken cancellationToken)
+    {
+        var task = work();
+        if (_live)
+        {
+            var table = new Table().Border(TableBorder.Rounded).Title("[bold]autorefiner harvest[/]");
+            table.AddColumns("stage", "done", "of", "rate", "eta");
+            foreach (var column in table.Columns.Skip(1))
+            {
+                column.RightAligned();
+            }
+
+            await console.Live(table).AutoClear(false).StartAsync(async ctx =>
+            {
+                while (true)
+                {
+                    Fill(table);
+                    ctx.Refresh();
+                    if (task.IsCompleted)
+                    {
+                        break;
+                    }
+
+                    await Task.WhenAny(task, Task.Delay(250, CancellationToken.None));
+                }
+            });
+        }
+        else
+        {
+            console.WriteLine($"harvesting {string.Join(", ", stats.Stages.Select(s => s.Name))}");
+            while (!task.IsCompleted)
+            {
+                await Task.WhenAny(task, Task.Delay(PlainInterval, CancellationToken.None));
+                if (!task.IsCompleted)
+                {
+                    console.WriteLine(PlainLine());
+                }
+            }
+        }
+
+        await task;
+    }
+
+    private void Fill(Table table)
+    {
+        while (table.Rows.Count > 0)
+        {
+            table.Rows.RemoveAt(0);
+        }
+
+        foreach (var stage in stats.Stages)
+        {
+            table.AddRow(
+                stage.Name,
+                stage.Count.ToString("N0", CultureInfo.InvariantCulture),
+                stage.Total?.ToString("N0", CultureInfo.InvariantCulture) ?? "",
+                stage.Rate > 0 ? stage.Rate.ToString("N1", CultureInfo.InvariantCulture) + "/s" : "",
+                stage.IsFinished ? "[green]done[/]" : stage.Eta is { } eta ? Format(eta) : "");
+        }
+    }
+
+    private string PlainLine() =>
+        string.Join("  ", stats.Stages.Select(s =>
+        {
+            var text = string.Create(CultureInfo.InvariantCulture, $"{s.Name} {s.Count}");
+            if (s.Total is { } total)
+            {
+                text += string.Create(CultureInfo.InvariantCulture, $"/{total}");
+            }
+
+            if (s.Rate > 0)
+            {
+                text += string.Create(CultureInfo.InvariantCulture, $" ({s.Rate:F1}/s{(s.Eta is { } eta ? ", eta " + Format(eta) : "")})");
+            }
+
+            return text;
+        }));
+
+    private static string Format(TimeSpan t) =>
+        t.TotalHours >= 1 ? t.ToString(@"h\:mm\:ss", CultureInfo.InvariantCulture) : t.ToString(@"m\:ss", CultureInfo.InvariantCulture);
+
+    /// <summary>Writes what happened and where the output is.</summary>
+    public void WriteSummary(string outDir)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        var skips = stats.FileSkips;
+        var skipped = skips.Values.Sum();
+        console.WriteLine(string.Create(inv,
+            $"files: {stats.Files.Count} C# files read{(skipped > 0 ? $"; skipped {skipped} ({Join(skips)})" : "")}"));
+        console.WriteLine(string.Create(inv,
+            $"seeds: {stats.DocumentedMethods} documented methods, {stats.SelfContained} self-contained (seed yield {stats.SeedYield:P1}){(stats.SeedRejects.Count > 0 ? $"; not used: {Join(stats.SeedRejects)}" : "")}"));
+        var verdicts = stats.Verdicts.Where(kv => kv.Value > 0).OrderBy(kv => kv.Key).Select(kv => $"{kv.Key.ToWire()} {kv.Value}");
+        console.WriteLine(string.Create(inv, $"candidates: {stats.Candidates.Count} ({string.Join(", ", verdicts)})"));
+        var rows = stats.Splits.OrderBy(kv => kv.Key == "train" ? 0 : 1).Select(kv => $"{kv.Key} {kv.Value}");
+        console.WriteLine(string.Create(inv, $"wrote {stats.Splits.Values.Sum()} rows ({string.Join(", ", rows.DefaultIfEmpty("none"))}) to {outDir}"));
+        foreach (var file in ListOutput(outDir))
+        {
+            console.WriteLine("  " + file);
+        }
+
+        foreach (var notice in stats.Notices)
+        {
+            console.MarkupLineInterpolated($"[yellow]note:[/] {notice}");
+        }
+    }
+
+    private static IEnumerable<string> ListOutput(string outDir)
+    {
+        if (!Directory.Exists(outDir))
+        {
+            yield break;
+        }
+
+        foreach (var path in Directory.EnumerateFiles(outDir, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+        {
+            var relative = Path.GetRelativePath(outDir, path).Replace('\\', '/');
+            if (!relative.StartsWith('.'))
+            {
+                yield return string.Create(CultureInfo.InvariantCulture, $"{relative} ({new FileInfo(path).Length:N0} bytes)");
+            }
+        }
+    }
+
+    private static string Join(IReadOnlyDictionary<string, long> counts) =>
+        string.Join(", ", counts.OrderByDescending(kv => kv.Value).Select(kv => string.Create(CultureInfo.InvariantCulture, $"{kv.Key} {kv.Value}")));
+}

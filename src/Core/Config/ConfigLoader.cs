@@ -1,0 +1,416 @@
+using System.Globalization;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace AutoRefiner.Core.Config;
+
+/// <summary>
+/// Loads <c>harvest.yml</c> into <see cref="HarvestConfig"/>. Every unknown key, wrong type or impossible value
+/// is an <see cref="AutoRefinerException"/> that names the file, the line and the dotted key.
+/// </summary>
+public static class ConfigLoader
+{
+    /// <summary>The file name looked for in the working directory when no <c>--config</c> is given.</summary>
+    public const string DefaultFileName = "harvest.yml";
+
+    /// <summary>Reads and validates a configuration file.</summary>
+    public static HarvestConfig Load(string path)
+    {
+        string text;
+        try
+        {
+            text = File.ReadAllText(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw AutoRefinerException.ConfigFile(path, $"cannot read the configuration file ({e.Message})", e);
+        }
+
+        return Parse(text, path, Path.GetDirectoryName(Path.GetFullPath(path))!);
+    }
+
+    /// <summary>Parses configuration text; <paramref name="fileName"/> is used in messages only.</summary>
+    public static HarvestConfig Parse(string text, string fileName, string baseDirectory)
+    {
+        var stream = new YamlStream();
+        try
+        {
+            stream.Load(new StringReader(text));
+        }
+        catch (YamlException e)
+        {
+            throw AutoRefinerException.ConfigFile(
+                fileName, $"line {e.Start.Line}, column {e.Start.Column}: not valid YAML: {Innermost(e).Message}", e);
+        }
+
+        var defaults = new HarvestConfig { BaseDirectory = baseDirectory };
+        if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is YamlScalarNode { Value: null or "" })
+        {
+            return defaults;
+        }
+
+        var root = new Node(stream.Documents[0].RootNode, "", fileName);
+        var map = root.Mapping("lang", "sources", "extraction", "llm", "generation", "validation", "export", "hub", "state");
+        var config = defaults with
+        {
+            Lang = map.Get("lang")?.OneOf(HarvestConfig.SupportedLanguages, "a supported language") ?? defaults.Lang,
+            Sources = ReadSources(map.Get("sources"), defaults.Sources),
+            Extraction = ReadExtraction(map.Get("extraction"), defaults.Extraction),
+            Llm = ReadLlm(map.Get("llm"), defaults.Llm),
+            Generation = ReadGeneration(map.Get("generation"), defaults.Generation),
+            Validation = ReadValidation(map.Get("validation"), defaults.Validation),
+            Export = ReadExport(map.Get("export"), defaults.Export),
+            Hub = ReadHub(map.Get("hub"), defaults.Hub),
+            State = map.Get("state")?.NonEmptyString() ?? defaults.State,
+        };
+        return config;
+    }
+
+    private static SourcesConfig ReadSources(Node? node, SourcesConfig d)
+    {
+        if (node is null || node.IsNull)
+        {
+            return d;
+        }
+
+        var map = node.Mapping("github", "local");
+        var gh = map.Get("github");
+        var github = d.GitHub;
+        if (gh is not null && !gh.IsNull)
+        {
+            var g = gh.Mapping("query", "repos", "max-repos", "licenses");
+            github = new GitHubSourceConfig
+            {
+                Query = g.Get("query")?.OptionalString() ?? d.GitHub.Query,
+                Repos = g.Get("repos")?.StringList(v => v.Split('/').Length == 2 && !v.Contains(' ', StringComparison.Ordinal), "owner/name") ?? d.GitHub.Repos,
+                MaxRepos = g.Get("max-repos")?.Int(0, 100_000) ?? d.GitHub.MaxRepos,
+                Licenses = g.Get("licenses")?.StringList(v => !v.Any(char.IsUpper), "a lower-case SPDX id") ?? d.GitHub.Licenses,
+            };
+        }
+
+        return new SourcesConfig
+        {
+            GitHub = github,
+            Local = map.Get("local")?.StringList(_ => true, "a path") ?? d.Local,
+        };
+    }
+
+    private static ExtractionConfig ReadExtraction(Node? node, ExtractionConfig d)
+    {
+        if (node is null || node.IsNull)
+        {
+            return d;
+        }
+
+        var m = node.Mapping("max-file-kb", "max-files-per-compilation", "max-seed-lines", "exclude-dirs");
+        return new ExtractionConfig
+        {
+            MaxFileKb = m.Get("max-file-kb")?.Int(1, 64 * 1024) ?? d.MaxFileKb,
+            MaxFilesPerCompilation = m.Get("max-files-per-compilation")?.Int(1, 1_000_000) ?? d.MaxFilesPerCompilation,
+            MaxSeedLines = m.Get("max-seed-lines")?.Int(1, 100_000) ?? d.MaxSeedLines,
+            ExcludeDirs = m.Get("exclude-dirs")?.StringList(v => !v.Contains('/', StringComparison.Ordinal), "a directory name (no slashes)") ?? d.ExcludeDirs,
+        };
+    }
+
+    private static LlmConfig ReadLlm(Node? node, LlmConfig d)
+    {
+        if (node is null || node.IsNull)
+        {
+            return d;
+        }
+
+        var m = node.Mapping("endpoint", "model", "api-key-env", "concurrency");
+        var endpoint = m.Get("endpoint");
+        var endpointValue = endpoint?.OptionalString();
+        if (endpointValue is not null && (!Uri.TryCreate(endpointValue, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https")))
+        {
+            endpoint!.Fail("must be an http(s) URL");
+        }
+
+        return new LlmConfig
+        {
+            Endpoint = endpointValue ?? d.Endpoint,
+            Model = m.Get("model")?.OptionalString() ?? d.Model,
+            ApiKeyEnv = m.Get("api-key-env")?.NonEmptyString() ?? d.ApiKeyEnv,
+            Concurrency = m.Get("concurrency")?.Int(1, 1024) ?? d.Concurrency,
+        };
+    }
+
+    private static GenerationConfig ReadGeneration(Node? node, GenerationConfig d)
+    {
+        if (node is null || node.IsNull)
+        {
+            return d;
+        }
+
+        var m = node.Mapping("tasks", "repair-rounds");
+        var tasks = m.Get("tasks");
+        var list = tasks?.StringList(GenerationConfig.KnownTasks.Contains, $"one of {string.Join(", ", GenerationConfig.KnownTasks)}");
+        if (list is { Count: 0 })
+        {
+            tasks!.Fail("needs at least one task");
+        }
+
+        return new GenerationConfig
+        {
+            Tasks = list ?? d.Tasks,
+            RepairRounds = m.Get("repair-rounds")?.Int(0, 10) ?? d.RepairRounds,
+        };
+    }
+
+    private static ValidationConfig ReadValidation(Node? node, ValidationConfig d)
+    {
+        if (node is null || node.IsNull)
+        {
+            return d;
+        }
+
+        var m = node.Mapping("tests", "timeout-seconds", "parallelism");
+        return new ValidationConfig
+        {
+            Tests = m.Get("tests")?.Bool() ?? d.Tests,
+            TimeoutSeconds = m.Get("timeout-seconds")?.Int(1, 3600) ?? d.TimeoutSeconds,
+            Parallelism = m.Get("parallelism")?.Int(0, 256) ?? d.Parallelism,
+        };
+    }
+
+    private static ExportConfig ReadExport(Node? node, ExportConfig d)
+    {
+        if (node is null || node.IsNull)
+        {
+            return d;
+        }
+
+        var m = node.Mapping("out", "formats", "test-split", "compression", "row-group-rows", "shard-rows");
+        var formats = m.Get("formats");
+        var list = formats?.StringList(ExportConfig.KnownFormats.Contains, $"one of {string.Join(", ", ExportConfig.KnownFormats)}");
+        if (list is { Count: 0 })
+        {
+            formats!.Fail("needs at least one format");
+        }
+
+        var testSplit = m.Get("test-split");
+        var split = testSplit?.Double();
+        if (split is < 0 or >= 1)
+        {
+            testSplit!.Fail($"must be at least 0 and below 1 (a share of rows), not {split.Value.ToString(CultureInfo.InvariantCulture)}");
+        }
+
+        return new ExportConfig
+        {
+            Out = m.Get("out")?.NonEmptyString() ?? d.Out,
+            Formats = list ?? d.Formats,
+            TestSplit = split ?? d.TestSplit,
+            Compression = m.Get("compression")?.OneOf(ExportConfig.KnownCompressions, "a codec") ?? d.Compression,
+            RowGroupRows = m.Get("row-group-rows")?.Int(100, 10_000_000) ?? d.RowGroupRows,
+            ShardRows = m.Get("shard-rows")?.Int(100, 100_000_000) ?? d.ShardRows,
+        };
+    }
+
+    private static HubConfig ReadHub(Node? node, HubConfig d)
+    {
+        if (node is null || node.IsNull)
+        {
+            return d;
+        }
+
+        var m = node.Mapping("repo", "private");
+        var repo = m.Get("repo");
+        var repoValue = repo?.OptionalString();
+        if (repoValue is not null && repoValue.Split('/') is not [{ Length: > 0 }, { Length: > 0 }])
+        {
+            repo!.Fail($"must be owner/name, not '{repoValue}'");
+        }
+
+        return new HubConfig
+        {
+            Repo = repoValue ?? d.Repo,
+            Private = m.Get("private")?.Bool() ?? d.Private,
+        };
+    }
+
+    private static Exception Innermost(Exception e) => e.InnerException is null ? e : Innermost(e.InnerException);
+
+    /// <summary>A YAML node with the dotted key that leads to it, for messages.</summary>
+    private sealed class Node(YamlNode yaml, string key, string file)
+    {
+        public bool IsNull => yaml is YamlScalarNode { Value: null } s && s.Style == ScalarStyle.Plain
+                              || yaml is YamlScalarNode { Value: "~" or "null" or "" } t && t.Style == ScalarStyle.Plain;
+
+        private int Line => (int)yaml.Start.Line;
+
+        [System.Diagnostics.CodeAnalysis.DoesNotReturn]
+        public void Fail(string problem) => throw AutoRefinerException.Config(file, Line, key, problem);
+
+        public MappingView Mapping(params string[] allowed)
+        {
+            if (yaml is not YamlMappingNode map)
+            {
+                Fail($"must be a mapping of {string.Join(", ", allowed)}");
+                return default!;
+            }
+
+            var children = new Dictionary<string, Node>(StringComparer.Ordinal);
+            foreach (var (k, v) in map.Children)
+            {
+                var name = (k as YamlScalarNode)?.Value ?? "";
+                var childKey = key.Length == 0 ? name : $"{key}.{name}";
+                if (!allowed.Contains(name))
+                {
+                    var hint = Closest(name, allowed);
+                    throw AutoRefinerException.Config(file, (int)k.Start.Line, childKey,
+                        $"unknown key{(hint is null ? "" : $"; did you mean '{hint}'?")} (allowed here: {string.Join(", ", allowed)})");
+                }
+
+                if (!children.TryAdd(name, new Node(v, childKey, file)))
+                {
+                    throw AutoRefinerException.Config(file, (int)k.Start.Line, childKey, "appears twice");
+                }
+            }
+
+            return new MappingView(children);
+        }
+
+        private string Scalar(string expected)
+        {
+            if (yaml is not YamlScalarNode s || s.Value is null)
+            {
+                Fail($"must be {expected}, not a {Describe()}");
+            }
+
+            return ((YamlScalarNode)yaml).Value!;
+        }
+
+        private string Describe() => yaml switch
+        {
+            YamlMappingNode => "mapping",
+            YamlSequenceNode => "list",
+            _ => "value",
+        };
+
+        public string? OptionalString() => IsNull ? null : Scalar("a string");
+
+        public string NonEmptyString()
+        {
+            var value = IsNull ? "" : Scalar("a string");
+            if (string.IsNullOrWhiteSpace(value))
+            {
+                Fail("must not be empty");
+            }
+
+            return value;
+        }
+
+        public string OneOf(IReadOnlyList<string> allowed, string what)
+        {
+            var value = Scalar(what);
+            if (!allowed.Contains(value))
+            {
+                Fail($"'{value}' is not {what}; supported: {string.Join(", ", allowed)}");
+            }
+
+            return value;
+        }
+
+        public int Int(int min, int max)
+        {
+            var text = Scalar("a whole number");
+            if (!int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value))
+            {
+                Fail($"must be a whole number, not '{text}'");
+            }
+
+            if (value < min || value > max)
+            {
+                Fail($"must be between {min} and {max}, not {value}");
+            }
+
+            return value;
+        }
+
+        public double Double()
+        {
+            var text = Scalar("a number");
+            if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || !double.IsFinite(value))
+            {
+                Fail($"must be a number, not '{text}'");
+            }
+
+            return value;
+        }
+
+        public bool Bool()
+        {
+            var text = Scalar("true or false");
+            return text switch
+            {
+                "true" or "True" or "TRUE" or "yes" => true,
+                "false" or "False" or "FALSE" or "no" => false,
+                _ => throw AutoRefinerException.Config(file, Line, key, $"must be true or false, not '{text}'"),
+            };
+        }
+
+        public List<string> StringList(Func<string, bool> valid, string what)
+        {
+            if (IsNull)
+            {
+                return [];
+            }
+
+            if (yaml is not YamlSequenceNode seq)
+            {
+                Fail($"must be a list (e.g. [a, b]), not a {Describe()}");
+                return default!;
+            }
+
+            var list = new List<string>();
+            for (var i = 0; i < seq.Children.Count; i++)
+            {
+                var item = new Node(seq.Children[i], $"{key}[{i}]", file);
+                var value = item.Scalar(what);
+                if (string.IsNullOrWhiteSpace(value) || !valid(value))
+                {
+                    item.Fail($"'{value}' is not {what}");
+                }
+
+                list.Add(value);
+            }
+
+            return list;
+        }
+
+        private static string? Closest(string name, string[] allowed)
+        {
+            var best = allowed.Select(a => (a, d: Distance(name, a))).MinBy(x => x.d);
+            return best.d <= Math.Max(2, name.Length / 3) ? best.a : null;
+        }
+
+        private static int Distance(string a, string b)
+        {
+            var prev = new int[b.Length + 1];
+            var cur = new int[b.Length + 1];
+            for (var j = 0; j <= b.Length; j++)
+            {
+                prev[j] = j;
+            }
+
+            for (var i = 1; i <= a.Length; i++)
+            {
+                cur[0] = i;
+                for (var j = 1; j <= b.Length; j++)
+                {
+                    cur[j] = Math.Min(Math.Min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
+                }
+
+                (prev, cur) = (cur, prev);
+            }
+
+            return prev[b.Length];
+        }
+    }
+
+    private sealed class MappingView(Dictionary<string, Node> children)
+    {
+        public Node? Get(string name) => children.GetValueOrDefault(name);
+    }
+}

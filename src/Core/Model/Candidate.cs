@@ -1,0 +1,38 @@
+namespace AutoRefiner.Core.Model;
+
+/// <summary>An instruction/response pair a generator wrote, not judged yet.</summary>
+public sealed record Candidate
+{
+    /// <summary><c>instruct</c>, <c>doc-comments</c>, …</summary>
+    public required string Task { get; init; }
+
+    /// <summary>The user turn.</summary>
+    public required string Instruction { get; init; }
+
+    /// <summary>The assistant turn: markdown with a <c>```csharp</c> block.</summary>
+    public required string Response { get; init; }
+
+    /// <summary>xunit tests, or empty when the task has none.</summary>
+    public string Tests { get; init; } = "";
+
+    /// <summary>Model id, or the name of a generator that uses none.</summary>
+    public required string Generator { get; init; }
+
+    /// <summary>Version of the prompt or template that produced it.</summary>
+    public required string PromptVersion { get; init; }
+
+    /// <summary>The seed's provenance.</summary>
+    public required Provenance Provenance { get; init; }
+
+    /// <summary>Id of the seed it was made from.</summary>
+    public required string SeedId { get; init; }
+
+    /// <summary>Tokens sent to the model.</summary>
+    public int PromptTokens { get; init; }
+
+    /// <summary>Tokens received from the model.</summary>
+    public int CompletionTokens { get; init; }
+
+    /// <summary>Repair rounds spent on it.</summary>
+    public int RepairRounds { get; init; }
+}

@@ -1,0 +1,59 @@
+namespace AutoRefiner.Core.Model;
+
+/// <summary>How a candidate ended. Exactly one per candidate (DESIGN.md, validation verdicts).</summary>
+public enum Verdict
+{
+    /// <summary>Kept.</summary>
+    Passed,
+
+    /// <summary>No usable code in the answer.</summary>
+    Unparseable,
+
+    /// <summary>The code does not compile.</summary>
+    CompileError,
+
+    /// <summary>The code uses an API on the deny-list.</summary>
+    BannedApi,
+
+    /// <summary>A test failed.</summary>
+    TestFailed,
+
+    /// <summary>The tests ran out of time.</summary>
+    Timeout,
+
+    /// <summary>The test process died.</summary>
+    Crashed,
+
+    /// <summary>Same content as a sample already kept.</summary>
+    Duplicate,
+
+    /// <summary>Overlaps an evaluation benchmark.</summary>
+    Contaminated,
+
+    /// <summary>Contains a secret.</summary>
+    Secret,
+
+    /// <summary>The source's licence is not allowed.</summary>
+    License,
+}
+
+/// <summary>Wire names of <see cref="Verdict"/>.</summary>
+public static class VerdictNames
+{
+    private static readonly string[] Names =
+        ["passed", "unparseable", "compile-error", "banned-api", "test-failed", "timeout", "crashed", "duplicate", "contaminated", "secret", "license"];
+
+    /// <summary>The kebab-case name used in files (<c>compile-error</c>).</summary>
+    public static string ToWire(this Verdict verdict) => Names[(int)verdict];
+
+    /// <summary>Every verdict in declaration order.</summary>
+    public static IReadOnlyList<Verdict> All { get; } = Enum.GetValues<Verdict>();
+}
+
+/// <summary>A candidate with its verdict.</summary>
+/// <param name="Candidate">What was judged.</param>
+/// <param name="Verdict">The outcome.</param>
+/// <param name="Detail">Why: the first diagnostics, the failed test, the symbol named; empty when passed.</param>
+/// <param name="TestsRun">Tests executed.</param>
+/// <param name="TestsPassed">Tests that passed.</param>
+public sealed record Judged(Candidate Candidate, Verdict Verdict, string Detail, int TestsRun = 0, int TestsPassed = 0);

@@ -1,0 +1,92 @@
+using System.Runtime.CompilerServices;
+using AutoRefiner.Core.Model;
+
+namespace AutoRefiner.Core.Pipeline;
+
+/// <summary>
+/// Wires the stages: seeds → generators → validation (parallel, in order) → curation → export. Every stage streams,
+/// so memory does not grow with the size of the run, and one token cancels them all.
+/// </summary>
+public sealed class HarvestPipeline(
+    ISeedSource source,
+    IEnumerable<ISampleGenerator> generators,
+    ICandidateValidator validator,
+    IEnumerable<ICurator> curators,
+    IDatasetSinkFactory sinks)
+{
+    private readonly IReadOnlyList<ISampleGenerator> _generators = [.. generators];
+    private readonly IReadOnlyList<ICurator> _curators = [.. curators];
+
+    /// <summary>Runs the whole pipeline; the output appears only when it completes.</summary>
+    public async Task RunAsync(HarvestRequest request, RunStats stats, int parallelism, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(stats);
+
+        var seeds = UniqueSeeds(source.HarvestAsync(request, stats, cancellationToken), request.Limit, stats, cancellationToken);
+        var candidates = Generate(seeds, stats, cancellationToken);
+        var judged = candidates.SelectAsync(Math.Max(1, parallelism), validator.ValidateAsync, cancellationToken);
+
+        await using var sink = sinks.Open(stats);
+        await foreach (var item in judged.WithCancellation(cancellationToken))
+        {
+            stats.Validated.Add();
+            var curated = item;
+            foreach (var curator in _curators)
+            {
+                curated = curator.Curate(curated);
+            }
+
+            stats.CountVerdict(curated.Verdict);
+            await sink.AddAsync(curated, cancellationToken);
+        }
+
+        stats.Validated.Finish();
+        await sink.CompleteAsync(stats, cancellationToken);
+    }
+
+    private static async IAsyncEnumerable<Seed> UniqueSeeds(
+        IAsyncEnumerable<Seed> seeds, int? limit, RunStats stats, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        // The same unit from a copied or vendored file would only produce the same samples again.
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var taken = 0;
+        await foreach (var seed in seeds.WithCancellation(cancellationToken))
+        {
+            if (limit is { } max && taken >= max)
+            {
+                break;
+            }
+
+            if (!seen.Add(seed.Id))
+            {
+                stats.RejectSeed("duplicate-seed");
+                continue;
+            }
+
+            taken++;
+            stats.Seeds.Add();
+            yield return seed;
+        }
+
+        stats.Seeds.Finish();
+    }
+
+    private async IAsyncEnumerable<Candidate> Generate(
+        IAsyncEnumerable<Seed> seeds, RunStats stats, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await foreach (var seed in seeds.WithCancellation(cancellationToken))
+        {
+            foreach (var generator in _generators)
+            {
+                await foreach (var candidate in generator.GenerateAsync(seed, cancellationToken))
+                {
+                    stats.Candidates.Add();
+                    yield return candidate;
+                }
+            }
+        }
+
+        stats.Candidates.Finish();
+    }
+}

@@ -1,0 +1,103 @@
+using System.Collections.Concurrent;
+using AutoRefiner.Core.Model;
+
+namespace AutoRefiner.Core.Pipeline;
+
+/// <summary>Everything a run counts: live stage counters, skips and rejections by reason, notices for the user.</summary>
+public sealed class RunStats
+{
+    private readonly ConcurrentDictionary<string, long> _fileSkips = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, long> _seedRejects = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<Verdict, long> _verdicts = new();
+    private readonly ConcurrentQueue<string> _notices = new();
+    private long _documentedMethods;
+    private long _selfContained;
+
+    /// <summary>Creates the counters of a run that starts now.</summary>
+    public RunStats(TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(time);
+        Time = time;
+        StartedAt = time.GetUtcNow();
+        Files = new StageCounter("files", time);
+        Seeds = new StageCounter("seeds", time);
+        Candidates = new StageCounter("candidates", time);
+        Validated = new StageCounter("validated", time);
+        Exported = new StageCounter("exported", time);
+    }
+
+    /// <summary>The run's clock.</summary>
+    public TimeProvider Time { get; }
+
+    /// <summary>When the run started.</summary>
+    public DateTimeOffset StartedAt { get; }
+
+    /// <summary>C# files read.</summary>
+    public StageCounter Files { get; }
+
+    /// <summary>Self-contained seeds found.</summary>
+    public StageCounter Seeds { get; }
+
+    /// <summary>Candidates generated.</summary>
+    public StageCounter Candidates { get; }
+
+    /// <summary>Candidates judged.</summary>
+    public StageCounter Validated { get; }
+
+    /// <summary>Rows written.</summary>
+    public StageCounter Exported { get; }
+
+    /// <summary>The stages in pipeline order.</summary>
+    public IReadOnlyList<StageCounter> Stages => [Files, Seeds, Candidates, Validated, Exported];
+
+    /// <summary>Methods with an XML doc summary and a body: the denominator of seed yield.</summary>
+    public long DocumentedMethods => Interlocked.Read(ref _documentedMethods);
+
+    /// <summary>Documented methods that became self-contained units (before seed de-duplication and <c>--limit</c>).</summary>
+    public long SelfContained => Interlocked.Read(ref _selfContained);
+
+    /// <summary>Self-contained units per documented method.</summary>
+    public double SeedYield => DocumentedMethods == 0 ? 0 : (double)SelfContained / DocumentedMethods;
+
+    /// <summary>Files passed over, by reason.</summary>
+    public IReadOnlyDictionary<string, long> FileSkips => Snapshot(_fileSkips);
+
+    /// <summary>Documented methods that did not become seeds, by reason.</summary>
+    public IReadOnlyDictionary<string, long> SeedRejects => Snapshot(_seedRejects);
+
+    /// <summary>Candidates by verdict.</summary>
+    public IReadOnlyDictionary<Verdict, long> Verdicts => _verdicts.ToDictionary(kv => kv.Key, kv => kv.Value);
+
+    /// <summary>Rows per split, set by the exporter.</summary>
+    public IDictionary<string, long> Splits { get; } = new ConcurrentDictionary<string, long>(StringComparer.Ordinal);
+
+    /// <summary>Things the user should be told at the end (no LLM configured, empty source, …).</summary>
+    public IReadOnlyCollection<string> Notices => _notices;
+
+    /// <summary>Counts a skipped file.</summary>
+    public void SkipFile(string reason) => _fileSkips.AddOrUpdate(reason, 1, (_, n) => n + 1);
+
+    /// <summary>Counts a documented method.</summary>
+    public void CountDocumentedMethod() => Interlocked.Increment(ref _documentedMethods);
+
+    /// <summary>Counts a documented method that compiled on its own.</summary>
+    public void CountSelfContained() => Interlocked.Increment(ref _selfContained);
+
+    /// <summary>Counts a documented method that did not become a seed.</summary>
+    public void RejectSeed(string reason) => _seedRejects.AddOrUpdate(reason, 1, (_, n) => n + 1);
+
+    /// <summary>Counts a verdict.</summary>
+    public void CountVerdict(Verdict verdict) => _verdicts.AddOrUpdate(verdict, 1, (_, n) => n + 1);
+
+    /// <summary>Adds a notice for the user, once.</summary>
+    public void Notice(string message)
+    {
+        if (!_notices.Contains(message))
+        {
+            _notices.Enqueue(message);
+        }
+    }
+
+    private static SortedDictionary<string, long> Snapshot(ConcurrentDictionary<string, long> source) =>
+        new(source.ToDictionary(kv => kv.Key, kv => kv.Value), StringComparer.Ordinal);
+}

@@ -1,0 +1,113 @@
+using System.Globalization;
+using System.Text;
+using AutoRefiner.Core.Model;
+
+namespace AutoRefiner.Exporter;
+
+/// <summary>
+/// The dataset card (<c>README.md</c>): the Hub's YAML front matter (licence, language, task, size, configs pointing at
+/// the split files) and a body that says what the data is, how it was made and what was left out.
+/// </summary>
+internal static class DatasetCard
+{
+    /// <summary>The Hub's size buckets.</summary>
+    public static string SizeCategory(long rows) => rows switch
+    {
+        < 1_000 => "n<1K",
+        < 10_000 => "1K<n<10K",
+        < 100_000 => "10K<n<100K",
+        < 1_000_000 => "100K<n<1M",
+        < 10_000_000 => "1M<n<10M",
+        < 100_000_000 => "10M<n<100M",
+        _ => "100M<n<1B",
+    };
+
+    public static string Write(Manifest manifest, IReadOnlyDictionary<string, long> licenses, IReadOnlyList<string> splits, bool parquet)
+    {
+        var total = manifest.Counts.Rows.Values.Sum();
+        var sb = new StringBuilder();
+        var inv = CultureInfo.InvariantCulture;
+        sb.Append("---\n");
+        var ids = licenses.Keys.Where(k => k.Length > 0).Order(StringComparer.Ordinal).ToList();
+        if (ids.Count == 1 && !licenses.ContainsKey(""))
+        {
+            sb.Append("license: ").Append(ids[0]).Append('\n');
+        }
+        else if (ids.Count > 0)
+        {
+            sb.Append("license:\n");
+            foreach (var id in ids)
+            {
+                sb.Append("- ").Append(id).Append('\n');
+            }
+
+            if (licenses.ContainsKey(""))
+            {
+                sb.Append("- unknown\n");
+            }
+        }
+        else
+        {
+            sb.Append("license: unknown\n");
+        }
+
+        sb.Append("language:\n- en\n");
+        sb.Append("tags:\n- code\n- csharp\n- sft\n- autorefiner\n");
+        sb.Append("task_categories:\n- text-generation\n");
+        sb.Append("size_categories:\n- ").Append(SizeCategory(total)).Append('\n');
+        sb.Append("pretty_name: AutoRefiner C# SFT\n");
+        if (splits.Count > 0)
+        {
+            sb.Append("configs:\n- config_name: default\n  data_files:\n");
+            foreach (var split in splits)
+            {
+                sb.Append("  - split: ").Append(split).Append("\n    path: ")
+                  .Append(parquet ? $"data/{split}-*" : $"jsonl/{split}.jsonl").Append('\n');
+            }
+        }
+
+        sb.Append("---\n\n");
+        sb.Append("# AutoRefiner C# SFT dataset\n\n");
+        sb.Append("Instruction/response pairs for supervised fine-tuning of code models, made from real C# code by ")
+          .Append("AutoRefiner ").Append(manifest.ToolVersion).Append(". Every response's C# code block was compiled ")
+          .Append("with Roslyn against the .NET 10 reference assemblies, on its own; samples that did not compile, that repeated ")
+          .Append("another sample, or whose source was not allowed were dropped.\n\n");
+        sb.Append("## Contents\n\n| split | rows |\n|---|---:|\n");
+        foreach (var (split, rows) in manifest.Counts.Rows)
+        {
+            sb.Append("| ").Append(split).Append(" | ").Append(rows.ToString("N0", inv)).Append(" |\n");
+        }
+
+        sb.Append("\nEach row has `id`, `task`, `instruction`, `response` (markdown with a ```csharp block), `tests`, ")
+          .Append("`messages` (chat form: user, assistant), `lang`, the seed's provenance (`source_repo`, `source_path`, ")
+          .Append("`source_commit`, `source_license`, `source_url`), `generator`, `prompt_version`, `tests_run`, `tests_passed`, ")
+          .Append("`repair_rounds`, `prompt_tokens`, `completion_tokens` and `created_at`. The split is decided by a hash of `id`, ")
+          .Append("so a row stays in its split when the dataset is regenerated.\n\n");
+
+        sb.Append("## How it was made\n\n");
+        sb.Append("- Sources: ").Append(string.Join(", ", manifest.Sources.Select(s => $"`{s}`"))).Append('\n');
+        sb.Append("- Generators: ").Append(string.Join(", ", manifest.PromptVersions.Select(kv => $"`{kv.Key}` ({kv.Value})"))).Append('\n');
+        sb.Append("- Model: ").Append(manifest.Model ?? "none (doc-comment pairs are written from the code's own XML documentation)").Append('\n');
+        var c = manifest.Counts;
+        sb.Append(inv, $"- Files read: {c.Files:N0}; documented methods: {c.DocumentedMethods:N0}; self-contained seeds: {c.SelfContained:N0} (yield {c.SeedYield:P1})\n");
+        sb.Append(inv, $"- Candidates: {c.Candidates:N0}; kept: {total:N0}\n");
+        sb.Append("- Configuration hash: `").Append(manifest.ConfigHash).Append("`\n\n");
+        sb.Append("| verdict | candidates |\n|---|---:|\n");
+        foreach (var verdict in VerdictNames.All)
+        {
+            sb.Append("| ").Append(verdict.ToWire()).Append(" | ").Append(c.Verdicts.GetValueOrDefault(verdict.ToWire()).ToString("N0", inv)).Append(" |\n");
+        }
+
+        sb.Append("\n## Licences\n\nEach row carries the licence of the code it was made from (`source_license`, an SPDX id; empty when ")
+          .Append("no licence file was found). Rows per licence:\n\n| licence | rows |\n|---|---:|\n");
+        foreach (var (id, rows) in licenses.OrderByDescending(kv => kv.Value))
+        {
+            sb.Append("| ").Append(id.Length > 0 ? id : "unknown").Append(" | ").Append(rows.ToString("N0", inv)).Append(" |\n");
+        }
+
+        sb.Append("\n## Reproduce\n\n```\n").Append(manifest.Command).Append("\n```\n\n");
+        sb.Append("`manifest.json` beside this card records every count, timing and file hash of the run; `rejected.jsonl` holds every ")
+          .Append("rejected candidate with its verdict and the compiler's first diagnostics.\n");
+        return sb.ToString();
+    }
+}

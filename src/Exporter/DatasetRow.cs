@@ -1,0 +1,110 @@
+using System.Text.Json.Serialization;
+using AutoRefiner.Core.Model;
+using Parquet.Serialization.Attributes;
+
+namespace AutoRefiner.Exporter;
+
+/// <summary>One row of the dataset (DESIGN.md, row schema). Parquet and JSONL share these names.</summary>
+public sealed class DatasetRow
+{
+    /// <summary>Stable hash of the normalised instruction + response.</summary>
+    [JsonPropertyName("id")] public string Id { get; set; } = "";
+
+    /// <summary>Generator task.</summary>
+    [JsonPropertyName("task")] public string Task { get; set; } = "";
+
+    /// <summary>User turn.</summary>
+    [JsonPropertyName("instruction")] public string Instruction { get; set; } = "";
+
+    /// <summary>Assistant turn.</summary>
+    [JsonPropertyName("response")] public string Response { get; set; } = "";
+
+    /// <summary>The tests that passed.</summary>
+    [JsonPropertyName("tests")] public string Tests { get; set; } = "";
+
+    /// <summary>Chat form.</summary>
+    [JsonPropertyName("messages")] public List<ChatMessage> Messages { get; set; } = [];
+
+    /// <summary>Language.</summary>
+    [JsonPropertyName("lang")] public string Lang { get; set; } = "csharp";
+
+    /// <summary>Seed repository.</summary>
+    [JsonPropertyName("source_repo")] public string SourceRepo { get; set; } = "";
+
+    /// <summary>Seed path.</summary>
+    [JsonPropertyName("source_path")] public string SourcePath { get; set; } = "";
+
+    /// <summary>Seed commit.</summary>
+    [JsonPropertyName("source_commit")] public string SourceCommit { get; set; } = "";
+
+    /// <summary>Seed licence (SPDX id).</summary>
+    [JsonPropertyName("source_license")] public string SourceLicense { get; set; } = "";
+
+    /// <summary>Seed URL.</summary>
+    [JsonPropertyName("source_url")] public string SourceUrl { get; set; } = "";
+
+    /// <summary>Model id or generator name.</summary>
+    [JsonPropertyName("generator")] public string Generator { get; set; } = "";
+
+    /// <summary>Prompt version.</summary>
+    [JsonPropertyName("prompt_version")] public string PromptVersion { get; set; } = "";
+
+    /// <summary>Tests run.</summary>
+    [JsonPropertyName("tests_run")] public int TestsRun { get; set; }
+
+    /// <summary>Tests passed.</summary>
+    [JsonPropertyName("tests_passed")] public int TestsPassed { get; set; }
+
+    /// <summary>Repair rounds.</summary>
+    [JsonPropertyName("repair_rounds")] public int RepairRounds { get; set; }
+
+    /// <summary>Prompt tokens.</summary>
+    [JsonPropertyName("prompt_tokens")] public int PromptTokens { get; set; }
+
+    /// <summary>Completion tokens.</summary>
+    [JsonPropertyName("completion_tokens")] public int CompletionTokens { get; set; }
+
+    /// <summary>When the row was made (UTC).</summary>
+    [JsonPropertyName("created_at")]
+    [ParquetTimestamp(ParquetTimestampResolution.Microseconds, true, true)]
+    public DateTime CreatedAt { get; set; }
+
+    /// <summary>Builds the row of a passed candidate.</summary>
+    public static DatasetRow From(Judged judged, string id, string lang, DateTime createdAtUtc)
+    {
+        var c = judged.Candidate;
+        return new DatasetRow
+        {
+            Id = id,
+            Task = c.Task,
+            Instruction = c.Instruction,
+            Response = c.Response,
+            Tests = c.Tests,
+            Messages = [new ChatMessage { Role = "user", Content = c.Instruction }, new ChatMessage { Role = "assistant", Content = c.Response }],
+            Lang = lang,
+            SourceRepo = c.Provenance.Repo,
+            SourcePath = c.Provenance.Path,
+            SourceCommit = c.Provenance.Commit,
+            SourceLicense = c.Provenance.License,
+            SourceUrl = c.Provenance.Url,
+            Generator = c.Generator,
+            PromptVersion = c.PromptVersion,
+            TestsRun = judged.TestsRun,
+            TestsPassed = judged.TestsPassed,
+            RepairRounds = c.RepairRounds,
+            PromptTokens = c.PromptTokens,
+            CompletionTokens = c.CompletionTokens,
+            CreatedAt = DateTime.SpecifyKind(createdAtUtc, DateTimeKind.Utc),
+        };
+    }
+}
+
+/// <summary>One turn of <see cref="DatasetRow.Messages"/>.</summary>
+public sealed class ChatMessage
+{
+    /// <summary><c>user</c> or <c>assistant</c>.</summary>
+    [JsonPropertyName("role")] public string Role { get; set; } = "";
+
+    /// <summary>The text.</summary>
+    [JsonPropertyName("content")] public string Content { get; set; } = "";
+}

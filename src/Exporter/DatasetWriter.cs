@@ -1,0 +1,267 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.IO.Compression;
+using System.Security.Cryptography;
+using AutoRefiner.Core.Config;
+using AutoRefiner.Core.Curation;
+using AutoRefiner.Core.Model;
+using AutoRefiner.Core.Pipeline;
+using Parquet;
+
+namespace AutoRefiner.Exporter;
+
+/// <summary>
+/// Writes a run's output into a staging folder inside <c>--out</c> and, only when the run completes, replaces the
+/// previous output with it; a failed or cancelled run leaves the previous dataset as it was.
+/// </summary>
+internal sealed class DatasetWriter : IDatasetSink
+{
+    /// <summary>Names in the output folder that a run owns and replaces.</summary>
+    internal static readonly string[] OwnedEntries = ["data", "jsonl", "rejected.jsonl", "manifest.json", "README.md"];
+
+    private readonly HarvestConfig _config;
+    private readonly RunDescription _run;
+    private readonly IReadOnlyList<ISampleGenerator> _generators;
+    private readonly TimeProvider _time;
+    private readonly string _out;
+    private readonly string _staging;
+    private readonly Dictionary<string, ParquetShardWriter> _parquet = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, JsonlWriter<DatasetRow>> _jsonl = new(StringComparer.Ordinal);
+    private readonly JsonlWriter<RejectedRow> _rejected;
+    private readonly Dictionary<string, long> _licenses = new(StringComparer.Ordinal);
+    private readonly ParquetOptions _parquetOptions;
+    private long _promptTokens;
+    private long _completionTokens;
+    private bool _completed;
+
+    public DatasetWriter(HarvestConfig config, RunDescription run, IEnumerable<ISampleGenerator> generators, TimeProvider time)
+    {
+        _config = config;
+        _run = run;
+        _generators = [.. generators];
+        _time = time;
+        _out = config.ResolvePath(config.Export.Out);
+        _staging = Path.Combine(_out, $".staging-{Environment.ProcessId}-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(_staging);
+        _rejected = new JsonlWriter<RejectedRow>(Path.Combine(_staging, "rejected.jsonl"), ExportJson.Lines.RejectedRow);
+        _parquetOptions = ParquetOptionsFor(config.Export.Compression);
+    }
+
+    /// <summary>Parquet options for a codec name of <c>export.compression</c>. Zstd is set to <c>Optimal</c>: its default level is ~50× slower.</summary>
+    public static ParquetOptions ParquetOptionsFor(string compression) => new()
+    {
+        CompressionMethod = compression switch
+        {
+            "zstd" => CompressionMethod.Zstd,
+            "snappy" => CompressionMethod.Snappy,
+            "gzip" => CompressionMethod.Gzip,
+            _ => CompressionMethod.None,
+        },
+        CompressionLevel = CompressionLevel.Optimal,
+    };
+
+    private bool WritesParquet => _config.Export.Formats.Contains("parquet");
+
+    private bool WritesJsonl => _config.Export.Formats.Contains("jsonl");
+
+    /// <inheritdoc />
+    public async ValueTask AddAsync(Judged judged, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(judged);
+        _promptTokens += judged.Candidate.PromptTokens;
+        _completionTokens += judged.Candidate.CompletionTokens;
+        if (judged.Verdict != Verdict.Passed)
+        {
+            _rejected.Write(RejectedRow.From(judged));
+            return;
+        }
+
+        var id = SampleId.Of(judged.Candidate);
+        var split = SampleId.SplitOf(id, _config.Export.TestSplit);
+        var row = DatasetRow.From(judged, id, _config.Lang, _time.GetUtcNow().UtcDateTime);
+        _licenses[row.SourceLicense] = _licenses.GetValueOrDefault(row.SourceLicense) + 1;
+        if (WritesParquet)
+        {
+            if (!_parquet.TryGetValue(split, out var parquet))
+            {
+                _parquet[split] = parquet = new ParquetShardWriter(
+                    Path.Combine(_staging, "data"), split, _parquetOptions, _config.Export.RowGroupRows, _config.Export.ShardRows);
+            }
+
+            await parquet.AddAsync(row, cancellationToken);
+        }
+
+        if (WritesJsonl)
+        {
+            if (!_jsonl.TryGetValue(split, out var jsonl))
+            {
+                _jsonl[split] = jsonl = new JsonlWriter<DatasetRow>(Path.Combine(_staging, "jsonl", $"{split}.jsonl"), ExportJson.Lines.DatasetRow);
+            }
+
+            jsonl.Write(row);
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask CompleteAsync(RunStats stats, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(stats);
+        var rowsPerSplit = new SortedDictionary<string, long>(StringComparer.Ordinal);
+        var files = new List<(string Path, long? Rows)>();
+        foreach (var (split, writer) in _parquet)
+        {
+            rowsPerSplit[split] = writer.Rows;
+            foreach (var (path, rows) in await writer.CompleteAsync(cancellationToken))
+            {
+                files.Add((path, rows));
+            }
+
+            await writer.DisposeAsync();
+        }
+
+        foreach (var (split, writer) in _jsonl)
+        {
+            rowsPerSplit[split] = writer.Lines;
+            files.Add((writer.FilePath, writer.Lines));
+            await writer.DisposeAsync();
+        }
+
+        files.Add((_rejected.FilePath, _rejected.Lines));
+        await _rejected.DisposeAsync();
+
+        foreach (var (split, rows) in rowsPerSplit)
+        {
+            stats.Splits[split] = rows;
+            stats.Exported.Add(0);
+        }
+
+        stats.Exported.Finish();
+        var manifest = BuildManifest(stats, rowsPerSplit);
+        foreach (var (path, rows) in files.OrderBy(f => f.Path, StringComparer.Ordinal))
+        {
+            manifest.Files.Add(await Describe(path, rows, cancellationToken));
+        }
+
+        var splits = rowsPerSplit.Keys.OrderBy(s => s == "train" ? 0 : 1).ToList();
+        await File.WriteAllTextAsync(Path.Combine(_staging, "README.md"), DatasetCard.Write(manifest, _licenses, splits, WritesParquet), cancellationToken);
+        await using (var stream = File.Create(Path.Combine(_staging, "manifest.json")))
+        {
+            await System.Text.Json.JsonSerializer.SerializeAsync(stream, manifest, ExportJson.Indented.Manifest, cancellationToken);
+        }
+
+        Publish();
+        _completed = true;
+    }
+
+    private Manifest BuildManifest(RunStats stats, SortedDictionary<string, long> rows)
+    {
+        var verdicts = stats.Verdicts;
+        using var process = Process.GetCurrentProcess();
+        return new Manifest
+        {
+            ToolVersion = _run.ToolVersion,
+            ConfigHash = _run.ConfigHash,
+            Command = _run.Command,
+            Lang = _config.Lang,
+            Sources = [.. _run.Sources],
+            Model = _run.Model,
+            PromptVersions = _generators.ToDictionary(g => g.Task, g => g.PromptVersion, StringComparer.Ordinal),
+            StartedAt = stats.StartedAt,
+            FinishedAt = _time.GetUtcNow(),
+            Counts = new ManifestCounts
+            {
+                Files = stats.Files.Count,
+                FilesSkipped = new SortedDictionary<string, long>(stats.FileSkips.ToDictionary(), StringComparer.Ordinal),
+                DocumentedMethods = stats.DocumentedMethods,
+                SelfContained = stats.SelfContained,
+                SeedYield = Math.Round(stats.SeedYield, 4),
+                SeedsRejected = new SortedDictionary<string, long>(stats.SeedRejects.ToDictionary(), StringComparer.Ordinal),
+                Seeds = stats.Seeds.Count,
+                Candidates = stats.Candidates.Count,
+                Verdicts = VerdictNames.All.ToDictionary(v => v.ToWire(), v => verdicts.GetValueOrDefault(v), StringComparer.Ordinal),
+                Rows = rows,
+            },
+            TimingsSeconds = stats.Stages.ToDictionary(s => s.Name, s => Math.Round(s.Elapsed.TotalSeconds, 3), StringComparer.Ordinal),
+            TokenUsage = new Dictionary<string, long>(StringComparer.Ordinal) { ["prompt_tokens"] = _promptTokens, ["completion_tokens"] = _completionTokens },
+            PeakWorkingSetBytes = process.PeakWorkingSet64,
+        };
+    }
+
+    private async Task<ManifestFile> Describe(string path, long? rows, CancellationToken cancellationToken)
+    {
+        await using var stream = File.OpenRead(path);
+        var hash = await SHA256.HashDataAsync(stream, cancellationToken);
+        return new ManifestFile
+        {
+            Path = Path.GetRelativePath(_staging, path).Replace('\\', '/'),
+            Rows = rows,
+            Bytes = stream.Length,
+            Sha256 = Convert.ToHexStringLower(hash),
+        };
+    }
+
+    /// <summary>Replaces the previous run's files in the output folder with the staged ones.</summary>
+    private void Publish()
+    {
+        foreach (var name in OwnedEntries)
+        {
+            var target = Path.Combine(_out, name);
+            if (Directory.Exists(target))
+            {
+                Directory.Delete(target, recursive: true);
+            }
+            else if (File.Exists(target))
+            {
+                File.Delete(target);
+            }
+
+            var staged = Path.Combine(_staging, name);
+            if (Directory.Exists(staged))
+            {
+                Directory.Move(staged, target);
+            }
+            else if (File.Exists(staged))
+            {
+                File.Move(staged, target);
+            }
+        }
+
+        Directory.Delete(_staging, recursive: true);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        if (_completed)
+        {
+            return;
+        }
+
+        foreach (var writer in _parquet.Values)
+        {
+            await writer.DisposeAsync();
+        }
+
+        foreach (var writer in _jsonl.Values)
+        {
+            await writer.DisposeAsync();
+        }
+
+        await _rejected.DisposeAsync();
+        try
+        {
+            Directory.Delete(_staging, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Leftover staging folders are named .staging-* and never read; a later run may remove them by hand.
+        }
+    }
+}
+
+/// <summary>Opens a <see cref="DatasetWriter"/> per run.</summary>
+internal sealed class DatasetWriterFactory(HarvestConfig config, RunDescription run, IEnumerable<ISampleGenerator> generators, TimeProvider time) : IDatasetSinkFactory
+{
+    /// <inheritdoc />
+    public IDatasetSink Open(RunStats stats) => new DatasetWriter(config, run, generators, time);
+}

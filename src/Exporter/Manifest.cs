@@ -1,0 +1,100 @@
+namespace AutoRefiner.Exporter;
+
+/// <summary><c>manifest.json</c>: how a dataset was made, with every count a user may want to check.</summary>
+public sealed class Manifest
+{
+    /// <summary>Always <c>autorefiner</c>.</summary>
+    public string Tool { get; set; } = "autorefiner";
+
+    /// <summary>AutoRefiner's version.</summary>
+    public string ToolVersion { get; set; } = "";
+
+    /// <summary>Hash of the effective configuration.</summary>
+    public string ConfigHash { get; set; } = "";
+
+    /// <summary>Command that reproduces the run.</summary>
+    public string Command { get; set; } = "";
+
+    /// <summary>Language.</summary>
+    public string Lang { get; set; } = "";
+
+    /// <summary>Sources as given.</summary>
+    public List<string> Sources { get; set; } = [];
+
+    /// <summary>Chat model, or null.</summary>
+    public string? Model { get; set; }
+
+    /// <summary>Generator → prompt version.</summary>
+    public Dictionary<string, string> PromptVersions { get; set; } = [];
+
+    /// <summary>Start (UTC).</summary>
+    public DateTimeOffset StartedAt { get; set; }
+
+    /// <summary>End (UTC).</summary>
+    public DateTimeOffset FinishedAt { get; set; }
+
+    /// <summary>Counts per stage.</summary>
+    public ManifestCounts Counts { get; set; } = new();
+
+    /// <summary>Seconds per stage (from its first to its last item).</summary>
+    public Dictionary<string, double> TimingsSeconds { get; set; } = [];
+
+    /// <summary>Tokens spent.</summary>
+    public Dictionary<string, long> TokenUsage { get; set; } = [];
+
+    /// <summary>Peak resident memory of the process.</summary>
+    public long PeakWorkingSetBytes { get; set; }
+
+    /// <summary>Files written.</summary>
+    public List<ManifestFile> Files { get; set; } = [];
+}
+
+/// <summary>Counts of <see cref="Manifest"/>.</summary>
+public sealed class ManifestCounts
+{
+    /// <summary>C# files considered.</summary>
+    public long Files { get; set; }
+
+    /// <summary>Files skipped, by reason.</summary>
+    public SortedDictionary<string, long> FilesSkipped { get; set; } = [];
+
+    /// <summary>Documented methods found.</summary>
+    public long DocumentedMethods { get; set; }
+
+    /// <summary>Documented methods that compiled on their own.</summary>
+    public long SelfContained { get; set; }
+
+    /// <summary><see cref="SelfContained"/> / <see cref="DocumentedMethods"/>.</summary>
+    public double SeedYield { get; set; }
+
+    /// <summary>Documented methods that did not become seeds, by reason.</summary>
+    public SortedDictionary<string, long> SeedsRejected { get; set; } = [];
+
+    /// <summary>Seeds passed to generators.</summary>
+    public long Seeds { get; set; }
+
+    /// <summary>Candidates generated.</summary>
+    public long Candidates { get; set; }
+
+    /// <summary>Candidates per verdict (every verdict listed).</summary>
+    public Dictionary<string, long> Verdicts { get; set; } = [];
+
+    /// <summary>Rows per split.</summary>
+    public SortedDictionary<string, long> Rows { get; set; } = [];
+}
+
+/// <summary>A file of the output.</summary>
+public sealed class ManifestFile
+{
+    /// <summary>Path relative to the output folder.</summary>
+    public string Path { get; set; } = "";
+
+    /// <summary>Rows (lines for JSONL), or null for other files.</summary>
+    public long? Rows { get; set; }
+
+    /// <summary>Size.</summary>
+    public long Bytes { get; set; }
+
+    /// <summary>SHA-256 of the content.</summary>
+    public string Sha256 { get; set; } = "";
+}

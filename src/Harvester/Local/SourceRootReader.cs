@@ -1,0 +1,248 @@
+using System.Text.RegularExpressions;
+using AutoRefiner.Core;
+using AutoRefiner.Core.Model;
+
+namespace AutoRefiner.Harvester.Local;
+
+/// <summary>
+/// Describes a local directory as a <see cref="SourceRoot"/>: when it lies in a git checkout, the repository
+/// (from the <c>origin</c> remote), the HEAD commit and the licence file of the checkout's top.
+/// </summary>
+public static partial class SourceRootReader
+{
+    private static readonly string[] LicenseFiles = ["LICENSE", "LICENSE.md", "LICENSE.txt", "LICENCE", "LICENCE.md", "COPYING", "license.txt"];
+
+    /// <summary>Reads what is known of <paramref name="path"/>; a missing path or a file is a usage error.</summary>
+    public static SourceRoot Read(string path)
+    {
+        var full = Path.GetFullPath(path);
+        if (File.Exists(full))
+        {
+            throw AutoRefinerException.Usage($"source '{path}' is a file; give a directory or a local git checkout");
+        }
+
+        if (!Directory.Exists(full))
+        {
+            throw AutoRefinerException.Usage($"source '{path}' does not exist (looked for {full})");
+        }
+
+        var gitTop = FindGitTop(full);
+        var top = gitTop ?? full;
+        var (repo, web) = gitTop is null ? (new DirectoryInfo(full).Name, "") : ReadOrigin(gitTop);
+        var commit = gitTop is null ? "" : ReadHead(gitTop);
+        return new SourceRoot(top, repo, commit, DetectLicense(top), web) { };
+    }
+
+    /// <summary>The SPDX id of the licence file in <paramref name="directory"/>, or empty when unknown.</summary>
+    public static string DetectLicense(string directory)
+    {
+        foreach (var name in LicenseFiles)
+        {
+            var file = Path.Combine(directory, name);
+            if (File.Exists(file))
+            {
+                try
+                {
+                    return Classify(File.ReadAllText(file));
+                }
+                catch (IOException)
+                {
+                    return "";
+                }
+            }
+        }
+
+        return "";
+    }
+
+    /// <summary>Recognises the common licence texts by their wording.</summary>
+    public static string Classify(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        bool Has(string s) => text.Contains(s, StringComparison.OrdinalIgnoreCase);
+        if (Has("Permission is hereby granted, free of charge"))
+        {
+            return "mit";
+        }
+
+        if (Has("Apache License") && Has("Version 2.0"))
+        {
+            return "apache-2.0";
+        }
+
+        if (Has("Redistribution and use in source and binary forms"))
+        {
+            return Has("Neither the name") || Has("names of its contributors") ? "bsd-3-clause" : "bsd-2-clause";
+        }
+
+        if (Has("GNU LESSER GENERAL PUBLIC LICENSE"))
+        {
+            return Has("Version 3") ? "lgpl-3.0" : "lgpl-2.1";
+        }
+
+        if (Has("GNU AFFERO GENERAL PUBLIC LICENSE"))
+        {
+            return "agpl-3.0";
+        }
+
+        if (Has("GNU GENERAL PUBLIC LICENSE"))
+        {
+            return Has("Version 3") ? "gpl-3.0" : "gpl-2.0";
+        }
+
+        if (Has("Mozilla Public License") && Has("2.0"))
+        {
+            return "mpl-2.0";
+        }
+
+        if (Has("This is free and unencumbered software released into the public domain"))
+        {
+            return "unlicense";
+        }
+
+        if (Has("Microsoft Public License"))
+        {
+            return "ms-pl";
+        }
+
+        return "";
+    }
+
+    private static string? FindGitTop(string directory)
+    {
+        for (var dir = new DirectoryInfo(directory); dir is not null; dir = dir.Parent)
+        {
+            var git = Path.Combine(dir.FullName, ".git");
+            if (Directory.Exists(git) || File.Exists(git))
+            {
+                return dir.FullName;
+            }
+        }
+
+        return null;
+    }
+
+    private static string GitDir(string top)
+    {
+        var git = Path.Combine(top, ".git");
+        if (File.Exists(git))
+        {
+            // Worktrees and submodules: ".git" is a file "gitdir: <path>".
+            var line = File.ReadAllText(git).Trim();
+            if (line.StartsWith("gitdir:", StringComparison.Ordinal))
+            {
+                return Path.GetFullPath(line["gitdir:".Length..].Trim(), top);
+            }
+        }
+
+        return git;
+    }
+
+    private static string ReadHead(string top)
+    {
+        try
+        {
+            var gitDir = GitDir(top);
+            var head = File.ReadAllText(Path.Combine(gitDir, "HEAD")).Trim();
+            if (!head.StartsWith("ref:", StringComparison.Ordinal))
+            {
+                return Sha().IsMatch(head) ? head : "";
+            }
+
+            var name = head[4..].Trim();
+            foreach (var dir in new[] { gitDir, CommonDir(gitDir) })
+            {
+                var loose = Path.Combine(dir, name);
+                if (File.Exists(loose))
+                {
+                    return File.ReadAllText(loose).Trim();
+                }
+
+                var packed = Path.Combine(dir, "packed-refs");
+                if (File.Exists(packed))
+                {
+                    foreach (var line in File.ReadLines(packed))
+                    {
+                        var parts = line.Split(' ', 2);
+                        if (parts.Length == 2 && parts[1] == name && Sha().IsMatch(parts[0]))
+                        {
+                            return parts[0];
+                        }
+                    }
+                }
+            }
+        }
+        catch (IOException)
+        {
+        }
+
+        return "";
+    }
+
+    private static string CommonDir(string gitDir)
+    {
+        var common = Path.Combine(gitDir, "commondir");
+        return File.Exists(common) ? Path.GetFullPath(File.ReadAllText(common).Trim(), gitDir) : gitDir;
+    }
+
+    private static (string Repo, string WebUrl) ReadOrigin(string top)
+    {
+        var fallback = (new DirectoryInfo(top).Name, "");
+        try
+        {
+            var config = Path.Combine(CommonDir(GitDir(top)), "config");
+            if (!File.Exists(config))
+            {
+                return fallback;
+            }
+
+            var inOrigin = false;
+            foreach (var raw in File.ReadLines(config))
+            {
+                var line = raw.Trim();
+                if (line.StartsWith('['))
+                {
+                    inOrigin = line == "[remote \"origin\"]";
+                }
+                else if (inOrigin && line.StartsWith("url", StringComparison.Ordinal) && line.Contains('=', StringComparison.Ordinal))
+                {
+                    return ParseRemote(line[(line.IndexOf('=', StringComparison.Ordinal) + 1)..].Trim()) ?? fallback;
+                }
+            }
+        }
+        catch (IOException)
+        {
+        }
+
+        return fallback;
+    }
+
+    /// <summary>
+    /// owner/name and the web URL of a remote (<c>https://host/owner/name(.git)</c> or <c>git@host:owner/name(.git)</c>);
+    /// credentials in the URL are never kept.
+    /// </summary>
+    public static (string Repo, string WebUrl)? ParseRemote(string url)
+    {
+        ArgumentNullException.ThrowIfNull(url);
+        var m = Remote().Match(url);
+        if (!m.Success)
+        {
+            return null;
+        }
+
+        var host = m.Groups["host"].Value;
+        var path = m.Groups["path"].Value.TrimEnd('/');
+        if (path.EndsWith(".git", StringComparison.Ordinal))
+        {
+            path = path[..^4];
+        }
+
+        return path.Split('/').Length >= 2 ? (path, $"https://{host}/{path}") : null;
+    }
+
+    [GeneratedRegex("^[0-9a-f]{40}([0-9a-f]{24})?$")]
+    private static partial Regex Sha();
+
+    [GeneratedRegex(@"^(?:(?:https?|ssh|git)://(?:[^@/]+@)?(?<host>[^/:]+)(?::\d+)?/|(?:[^@]+@)?(?<host>[^:/]+):)(?<path>[^?#]+)$")]
+    private static partial Regex Remote();
+}

@@ -1,0 +1,523 @@
+using System.Collections.Concurrent;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Text;
+
+namespace AutoRefiner.Harvester.Seeds;
+
+/// <summary>
+/// What a documented method needs from its project to compile on its own: the members it uses (transitively), the
+/// types that hold them (as shells with only those members), whole enums and delegates, and the implementations an
+/// interface or abstract base that is kept requires. Attributes the base class library does not know are dropped;
+/// anything else the library does not know makes the method unusable as a seed.
+/// </summary>
+internal sealed class DependencyClosure
+{
+    private readonly Func<SyntaxTree, SemanticModel> _models;
+    private readonly int _maxMembers;
+    private readonly HashSet<SyntaxNode> _members = [];
+    private readonly HashSet<INamedTypeSymbol> _types = new(SymbolEqualityComparer.Default);
+    private readonly HashSet<SyntaxNode> _droppedAttributes = [];
+    private readonly Queue<SyntaxNode> _work = new();
+
+    private DependencyClosure(Func<SyntaxTree, SemanticModel> models, int maxMembers)
+    {
+        _models = models;
+        _maxMembers = maxMembers;
+    }
+
+    /// <summary>Member declarations to emit (methods, properties, fields, …, and whole enums and delegates).</summary>
+    public IReadOnlySet<SyntaxNode> Members => _members;
+
+    /// <summary>Types whose shells are emitted.</summary>
+    public IReadOnlySet<INamedTypeSymbol> Types => _types;
+
+    /// <summary>Attributes left out because the base class library does not define them.</summary>
+    public IReadOnlySet<SyntaxNode> DroppedAttributes => _droppedAttributes;
+
+    /// <summary>Why the closure failed, or null.</summary>
+    public string? Failure { get; private set; }
+
+    /// <summary>The reason category of <see cref="Failure"/>.</summary>
+    public string FailureReason { get; private set; } = "";
+
+    /// <summary>Computes the closure of <paramref name="method"/>.</summary>
+    public static DependencyClosure Build(MethodDeclarationSyntax method, Func<SyntaxTree, SemanticModel> models, int maxMembers)
+    {
+        var closure = new DependencyClosure(models, maxMembers);
+        closure.Run(method);
+        return closure;
+    }
+
+    private void Run(MethodDeclarationSyntax root)
+    {
+        IncludeMember(root);
+        do
+        {
+            while (Failure is null && _work.TryDequeue(out var node))
+            {
+                Scan(node);
+            }
+        }
+        while (Failure is null && AddRequiredImplementations());
+    }
+
+    private void Fail(string reason, string detail)
+    {
+        if (Failure is null)
+        {
+            FailureReason = reason;
+            Failure = detail;
+        }
+    }
+
+    private SemanticModel Model(SyntaxNode node) => _models(node.SyntaxTree);
+
+    private void IncludeMember(SyntaxNode declaration)
+    {
+        if (!_members.Add(declaration))
+        {
+            return;
+        }
+
+        if (_members.Count > _maxMembers)
+        {
+            Fail("too-large", $"needs more than {_maxMembers} members");
+            return;
+        }
+
+        _work.Enqueue(declaration);
+        var container = declaration.Parent switch
+        {
+            BaseTypeDeclarationSyntax type => Model(type).GetDeclaredSymbol(type) as INamedTypeSymbol,
+            _ => null,
+        };
+        if (container is not null)
+        {
+            RequireType(container);
+        }
+        else if (declaration.Parent is not (BaseNamespaceDeclarationSyntax or CompilationUnitSyntax))
+        {
+            Fail("unsupported", $"a member outside a type ({declaration.Parent?.Kind()})");
+        }
+    }
+
+    private void RequireType(INamedTypeSymbol type)
+    {
+        type = type.OriginalDefinition;
+        if (!IsSource(type) || !_types.Add(type))
+        {
+            return;
+        }
+
+        if (type.ContainingType is { } outer)
+        {
+            RequireType(outer);
+        }
+
+        foreach (var reference in type.DeclaringSyntaxReferences)
+        {
+            var syntax = reference.GetSyntax();
+            switch (syntax)
+            {
+                case EnumDeclarationSyntax or DelegateDeclarationSyntax:
+                    IncludeMember(syntax);
+                    break;
+                case TypeDeclarationSyntax declaration:
+                    // The shell's own code: attributes, the primary constructor, constraints and base-call arguments.
+                    foreach (var list in declaration.AttributeLists)
+                    {
+                        _work.Enqueue(list);
+                    }
+
+                    if (declaration.ParameterList is { } parameters)
+                    {
+                        _work.Enqueue(parameters);
+                    }
+
+                    foreach (var clause in declaration.ConstraintClauses)
+                    {
+                        _work.Enqueue(clause);
+                    }
+
+                    foreach (var baseType in declaration.BaseList?.Types ?? default)
+                    {
+                        if (baseType is PrimaryConstructorBaseTypeSyntax call)
+                        {
+                            _work.Enqueue(call.ArgumentList);
+                        }
+                    }
+
+                    break;
+            }
+        }
+    }
+
+    private void Scan(SyntaxNode node)
+    {
+        var model = Model(node);
+        foreach (var n in node.DescendantNodesAndSelf(child => !_droppedAttributes.Contains(child)))
+        {
+            if (Failure is not null)
+            {
+                return;
+            }
+
+            if (_droppedAttributes.Count > 0 && IsInsideDropped(n))
+            {
+                continue;
+            }
+
+            switch (n)
+            {
+                case AttributeSyntax attribute:
+                    var attributeType = model.GetTypeInfo(attribute).Type;
+                    if (attributeType is null or IErrorTypeSymbol)
+                    {
+                        _droppedAttributes.Add(attribute);
+                        continue;
+                    }
+
+                    Use(model.GetSymbolInfo(attribute).Symbol ?? attributeType, attribute);
+                    break;
+                case SimpleNameSyntax or ObjectCreationExpressionSyntax or ImplicitObjectCreationExpressionSyntax
+                    or ConstructorInitializerSyntax or PrimaryConstructorBaseTypeSyntax or BinaryExpressionSyntax
+                    or PrefixUnaryExpressionSyntax or PostfixUnaryExpressionSyntax or ElementAccessExpressionSyntax
+                    or AssignmentExpressionSyntax or CastExpressionSyntax:
+                    var info = model.GetSymbolInfo(n);
+                    var symbol = info.Symbol ?? (info.CandidateSymbols.Length == 1 ? info.CandidateSymbols[0] : null);
+                    if (symbol is not null)
+                    {
+                        Use(symbol, n);
+                    }
+
+                    break;
+                case ForEachStatementSyntax forEach:
+                    var each = model.GetForEachStatementInfo(forEach);
+                    Use(each.GetEnumeratorMethod, n);
+                    Use(each.MoveNextMethod, n);
+                    Use(each.CurrentProperty, n);
+                    break;
+                case InitializerExpressionSyntax initializer when initializer.IsKind(SyntaxKind.CollectionInitializerExpression):
+                    foreach (var element in initializer.Expressions)
+                    {
+                        Use(model.GetCollectionInitializerSymbolInfo(element).Symbol, n);
+                    }
+
+                    break;
+            }
+
+        }
+
+        if (Failure is null && node is MemberDeclarationSyntax)
+        {
+            CheckDiagnostics(node, model);
+        }
+
+        if (Failure is null && node is MemberDeclarationSyntax member && model.GetDeclaredSymbol(member) is { } declared)
+        {
+            // An override needs the member it overrides, an explicit implementation the interface member.
+            switch (declared)
+            {
+                case IMethodSymbol { OverriddenMethod: { } o }:
+                    Use(o, node);
+                    break;
+                case IPropertySymbol { OverriddenProperty: { } o }:
+                    Use(o, node);
+                    break;
+                case IEventSymbol { OverriddenEvent: { } o }:
+                    Use(o, node);
+                    break;
+            }
+
+            foreach (var explicitMember in ExplicitImplementations(declared))
+            {
+                Use(explicitMember, node);
+            }
+
+            if (declared is IMethodSymbol { PartialDefinitionPart: { } definition })
+            {
+                Use(definition, node);
+            }
+
+            if (declared is IMethodSymbol { PartialImplementationPart: { } implementation })
+            {
+                Use(implementation, node);
+            }
+        }
+    }
+
+    private bool IsInsideDropped(SyntaxNode node) => node.AncestorsAndSelf().Any(n => _droppedAttributes.Contains(n));
+
+    private void CheckDiagnostics(SyntaxNode node, SemanticModel model)
+    {
+        // Errors in the original project (an unknown type or package) mean the unit cannot compile on its own either;
+        // finding them here is much cheaper than a compilation. Errors inside dropped attributes do not count.
+        foreach (var diagnostic in model.GetDiagnostics(node.Span))
+        {
+            if (diagnostic.Severity != DiagnosticSeverity.Error)
+            {
+                continue;
+            }
+
+            var span = diagnostic.Location.SourceSpan;
+            if (_droppedAttributes.Any(a => a.SyntaxTree == node.SyntaxTree && a.FullSpan.Contains(span)))
+            {
+                continue;
+            }
+
+            Fail("unresolved", $"{diagnostic.Id}: {diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture)}");
+            return;
+        }
+    }
+
+    private static IEnumerable<ISymbol> ExplicitImplementations(ISymbol symbol) => symbol switch
+    {
+        IMethodSymbol m => m.ExplicitInterfaceImplementations,
+        IPropertySymbol p => p.ExplicitInterfaceImplementations,
+        IEventSymbol e => e.ExplicitInterfaceImplementations,
+        _ => [],
+    };
+
+    private void Use(ISymbol? symbol, SyntaxNode at)
+    {
+        switch (symbol)
+        {
+            case null or ILocalSymbol or ILabelSymbol or IRangeVariableSymbol or IDiscardSymbol or ITypeParameterSymbol or INamespaceSymbol:
+                return;
+            case IAliasSymbol alias:
+                Use(alias.Target, at);
+                return;
+            case IErrorTypeSymbol:
+                Fail("unresolved", $"unknown type '{symbol.Name}' in '{Shorten(at.ToString())}'");
+                return;
+            case IArrayTypeSymbol array:
+                Use(array.ElementType, at);
+                return;
+            case IPointerTypeSymbol pointer:
+                Use(pointer.PointedAtType, at);
+                return;
+            case IParameterSymbol parameter:
+                // A primary constructor parameter needs the type whose header declares it.
+                if (parameter.ContainingSymbol is IMethodSymbol { MethodKind: MethodKind.Constructor, ContainingType: { } owner } && IsSource(owner))
+                {
+                    RequireType(owner);
+                }
+
+                return;
+            case INamedTypeSymbol named:
+                if (named.IsTupleType || named.IsAnonymousType)
+                {
+                    foreach (var element in named.TypeArguments)
+                    {
+                        Use(element, at);
+                    }
+
+                    return;
+                }
+
+                foreach (var argument in named.TypeArguments)
+                {
+                    Use(argument, at);
+                }
+
+                RequireType(named);
+                return;
+        }
+
+        if (symbol is IMethodSymbol { ReducedFrom: { } reduced })
+        {
+            symbol = reduced;
+        }
+
+        if (symbol is IMethodSymbol { AssociatedSymbol: { } associated } && associated is IPropertySymbol or IEventSymbol)
+        {
+            symbol = associated;
+        }
+
+        symbol = symbol.OriginalDefinition;
+        if (symbol is IMethodSymbol { IsGenericMethod: true } generic)
+        {
+            symbol = generic.ConstructedFrom;
+        }
+
+        if (!IsSource(symbol))
+        {
+            return;
+        }
+
+        if (symbol.IsImplicitlyDeclared || symbol.DeclaringSyntaxReferences.IsEmpty)
+        {
+            if (symbol.ContainingType is { } implicitOwner)
+            {
+                RequireType(implicitOwner);
+            }
+
+            return;
+        }
+
+        foreach (var reference in symbol.DeclaringSyntaxReferences)
+        {
+            var declaration = DeclarationOf(reference.GetSyntax());
+            if (declaration is null)
+            {
+                if (symbol.ContainingType is { } owner)
+                {
+                    RequireType(owner);
+                }
+
+                continue;
+            }
+
+            IncludeMember(declaration);
+        }
+    }
+
+    /// <summary>The member declaration that holds a symbol's declaring syntax (a field's declarator → the field).</summary>
+    private static MemberDeclarationSyntax? DeclarationOf(SyntaxNode syntax) => syntax switch
+    {
+        VariableDeclaratorSyntax { Parent.Parent: BaseFieldDeclarationSyntax field } => field,
+        EnumMemberDeclarationSyntax { Parent: EnumDeclarationSyntax e } => e,
+        AccessorDeclarationSyntax { Parent.Parent: BasePropertyDeclarationSyntax p } => p,
+        ParameterSyntax => null,
+        LocalFunctionStatementSyntax => null,
+        MemberDeclarationSyntax m when m.Parent is BaseTypeDeclarationSyntax or BaseNamespaceDeclarationSyntax or CompilationUnitSyntax => m,
+        _ => null,
+    };
+
+    /// <summary>
+    /// A kept interface or abstract base needs its members implemented: every member when it comes from the base
+    /// class library, the members the closure holds when it comes from the project. Returns true when it added any.
+    /// </summary>
+    private bool AddRequiredImplementations()
+    {
+        var added = false;
+        foreach (var type in _types.ToArray())
+        {
+            if (type.TypeKind is not (TypeKind.Class or TypeKind.Struct) || type.IsAbstract)
+            {
+                continue;
+            }
+
+            foreach (var required in RequiredMembers(type))
+            {
+                var implementation = required.ContainingType.TypeKind == TypeKind.Interface
+                    ? type.FindImplementationForInterfaceMember(required)
+                    : FindOverride(type, required);
+                if (implementation is null || !IsSource(implementation) || implementation.IsImplicitlyDeclared)
+                {
+                    continue;
+                }
+
+                foreach (var reference in implementation.DeclaringSyntaxReferences)
+                {
+                    if (DeclarationOf(reference.GetSyntax()) is { } declaration && !_members.Contains(declaration))
+                    {
+                        IncludeMember(declaration);
+                        added = true;
+                    }
+                }
+            }
+        }
+
+        return added;
+    }
+
+    private IEnumerable<ISymbol> RequiredMembers(INamedTypeSymbol type)
+    {
+        foreach (var baseType in KeptBases(type))
+        {
+            var fromLibrary = !IsSource(baseType);
+            IEnumerable<INamedTypeSymbol> chain = baseType.TypeKind == TypeKind.Interface
+                ? [baseType, .. baseType.AllInterfaces]
+                : Ancestors(baseType);
+            foreach (var owner in chain)
+            {
+                foreach (var member in owner.GetMembers())
+                {
+                    if (!member.IsAbstract || member.IsStatic && owner.TypeKind != TypeKind.Interface)
+                    {
+                        continue;
+                    }
+
+                    if (fromLibrary || IsIncluded(member))
+                    {
+                        yield return member;
+                    }
+                }
+            }
+        }
+    }
+
+    private static IEnumerable<INamedTypeSymbol> Ancestors(INamedTypeSymbol type)
+    {
+        for (var t = type; t is not null; t = t.BaseType)
+        {
+            yield return t;
+            foreach (var i in t.Interfaces)
+            {
+                yield return i;
+            }
+        }
+    }
+
+    /// <summary>The bases of a type that its emitted shell keeps: library types, and project types in the closure.</summary>
+    public IEnumerable<INamedTypeSymbol> KeptBases(INamedTypeSymbol type)
+    {
+        if (type.BaseType is { SpecialType: not (SpecialType.System_Object or SpecialType.System_ValueType) } baseType && IsKept(baseType))
+        {
+            yield return baseType;
+        }
+
+        foreach (var i in type.Interfaces)
+        {
+            if (IsKept(i))
+            {
+                yield return i;
+            }
+        }
+    }
+
+    /// <summary>True when a base type written in a shell's base list stays there.</summary>
+    public bool IsKept(ITypeSymbol baseType) =>
+        baseType is not IErrorTypeSymbol && (!IsSource(baseType) || baseType.OriginalDefinition is INamedTypeSymbol named && _types.Contains(named));
+
+    private bool IsIncluded(ISymbol member) =>
+        member.DeclaringSyntaxReferences.Any(r => DeclarationOf(r.GetSyntax()) is { } d && _members.Contains(d));
+
+    private static ISymbol? FindOverride(INamedTypeSymbol type, ISymbol abstractMember)
+    {
+        for (var t = type; t is not null; t = t.BaseType)
+        {
+            foreach (var member in t.GetMembers(abstractMember.Name))
+            {
+                for (var o = Overridden(member); o is not null; o = Overridden(o))
+                {
+                    if (SymbolEqualityComparer.Default.Equals(o.OriginalDefinition, abstractMember.OriginalDefinition))
+                    {
+                        return member;
+                    }
+                }
+            }
+        }
+
+        return null;
+    }
+
+    private static ISymbol? Overridden(ISymbol member) => member switch
+    {
+        IMethodSymbol m => m.OverriddenMethod,
+        IPropertySymbol p => p.OverriddenProperty,
+        IEventSymbol e => e.OverriddenEvent,
+        _ => null,
+    };
+
+    private static bool IsSource(ISymbol symbol) => symbol.Locations.Any(l => l.IsInSource);
+
+    private static string Shorten(string text)
+    {
+        var flat = string.Join(' ', text.Split((char[])['\r', '\n', '\t', ' '], StringSplitOptions.RemoveEmptyEntries));
+        return flat.Length <= 80 ? flat : flat[..77] + "...";
+    }
+}

@@ -1,0 +1,482 @@
+using System.Text;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Text;
+
+namespace AutoRefiner.Harvester.Seeds;
+
+/// <summary>
+/// Writes a <see cref="DependencyClosure"/> as one compilation unit: the usings that still resolve, then each
+/// namespace with its type shells holding only the chosen members, in source order and with the original
+/// formatting re-indented. Preprocessor directives and inactive code are left out.
+/// </summary>
+internal sealed class UnitEmitter
+{
+    private const string Indent = "    ";
+    private readonly DependencyClosure _closure;
+    private readonly Func<SyntaxTree, SemanticModel> _models;
+    private readonly IReadOnlyList<UsingDirectiveSyntax> _globalUsings;
+    private readonly Dictionary<INamedTypeSymbol, List<SyntaxNode>> _children = new(SymbolEqualityComparer.Default);
+
+    private UnitEmitter(DependencyClosure closure, Func<SyntaxTree, SemanticModel> models, IReadOnlyList<UsingDirectiveSyntax> globalUsings)
+    {
+        _closure = closure;
+        _models = models;
+        _globalUsings = globalUsings;
+    }
+
+    /// <summary>The compilation unit's text.</summary>
+    public static string Emit(DependencyClosure closure, Func<SyntaxTree, SemanticModel> models, IReadOnlyList<UsingDirectiveSyntax> globalUsings) =>
+        new UnitEmitter(closure, models, globalUsings).Emit();
+
+    private string Emit()
+    {
+        var topLevel = new List<(string Namespace, SyntaxNode Node)>();
+        foreach (var member in _closure.Members)
+        {
+            if (member.Parent is BaseTypeDeclarationSyntax parent && _models(parent.SyntaxTree).GetDeclaredSymbol(parent) is INamedTypeSymbol owner)
+            {
+                Child(owner.OriginalDefinition).Add(member);
+            }
+            else if (member is BaseTypeDeclarationSyntax or DelegateDeclarationSyntax)
+            {
+                var symbol = (INamedTypeSymbol)_models(member.SyntaxTree).GetDeclaredSymbol(member)!;
+                topLevel.Add((NamespaceOf(symbol), member));
+            }
+        }
+
+        foreach (var type in _closure.Types)
+        {
+            if (type.TypeKind is TypeKind.Enum or TypeKind.Delegate)
+            {
+                continue;
+            }
+
+            var anchor = Anchor(type);
+            if (type.ContainingType is { } outer)
+            {
+                Child(outer.OriginalDefinition).Add(anchor);
+            }
+            else
+            {
+                topLevel.Add((NamespaceOf(type), anchor));
+            }
+        }
+
+        var sb = new StringBuilder();
+        foreach (var line in Usings())
+        {
+            sb.Append(line).Append('\n');
+        }
+
+        var groups = topLevel
+            .OrderBy(t => t.Node.SyntaxTree.FilePath, StringComparer.Ordinal).ThenBy(t => t.Node.SpanStart)
+            .GroupBy(t => t.Namespace)
+            .ToList();
+        var fileScoped = groups is [{ Key.Length: > 0 }];
+        foreach (var group in groups.OrderBy(g => g.Key.Length > 0))
+        {
+            if (sb.Length > 0)
+            {
+                sb.Append('\n');
+            }
+
+            var level = 0;
+            if (group.Key.Length > 0)
+            {
+                if (fileScoped)
+                {
+                    sb.Append("namespace ").Append(group.Key).Append(";\n\n");
+                }
+                else
+                {
+                    sb.Append("namespace ").Append(group.Key).Append("\n{\n");
+                    level = 1;
+                }
+            }
+
+            WriteItems(sb, group.Select(g => g.Node).ToList(), level);
+            if (group.Key.Length > 0 && !fileScoped)
+            {
+                sb.Append("}\n");
+            }
+        }
+
+        return sb.ToString();
+    }
+
+    private List<SyntaxNode> Child(INamedTypeSymbol type)
+    {
+        if (!_children.TryGetValue(type, out var list))
+        {
+            list = [];
+            _children[type] = list;
+        }
+
+        return list;
+    }
+
+    private static string NamespaceOf(INamedTypeSymbol type) =>
+        type.ContainingNamespace is { IsGlobalNamespace: false } ns ? ns.ToDisplayString() : "";
+
+    /// <summary>The declaration a type's shell is written from (the first of its partial declarations).</summary>
+    private static TypeDeclarationSyntax Anchor(INamedTypeSymbol type) =>
+        type.DeclaringSyntaxReferences
+            .Select(r => r.GetSyntax())
+            .OfType<TypeDeclarationSyntax>()
+            .OrderBy(d => d.SyntaxTree.FilePath, StringComparer.Ordinal).ThenBy(d => d.SpanStart)
+            .First();
+
+    private void WriteItems(StringBuilder sb, IReadOnlyList<SyntaxNode> items, int level)
+    {
+        string? previous = null;
+        foreach (var item in items)
+        {
+            var text = item is TypeDeclarationSyntax type && _closure.Types.Contains(Symbol(type))
+                ? Shell(type, level)
+                : Render(item, level);
+            if (previous is not null && (previous.Contains('\n', StringComparison.Ordinal) || text.Contains('\n', StringComparison.Ordinal)))
+            {
+                sb.Append('\n');
+            }
+
+            sb.Append(text).Append('\n');
+            previous = text.TrimEnd('\n');
+        }
+    }
+
+    private INamedTypeSymbol Symbol(TypeDeclarationSyntax type) =>
+        ((INamedTypeSymbol)_models(type.SyntaxTree).GetDeclaredSymbol(type)!).OriginalDefinition;
+
+    private string Shell(TypeDeclarationSyntax anchor, int level)
+    {
+        var symbol = Symbol(anchor);
+        var declarations = symbol.DeclaringSyntaxReferences.Select(r => r.GetSyntax()).OfType<TypeDeclarationSyntax>().ToList();
+        var pad = string.Concat(Enumerable.Repeat(Indent, level));
+        var sb = new StringBuilder();
+
+        foreach (var list in declarations.SelectMany(d => d.AttributeLists).DistinctBy(l => l.ToString()))
+        {
+            var rendered = Render(list, level, withTrivia: false);
+            if (rendered.Length > 0)
+            {
+                sb.Append(rendered).Append('\n');
+            }
+        }
+
+        sb.Append(pad).AppendJoin(' ', anchor.Modifiers.Select(m => m.Text));
+        if (anchor.Modifiers.Count > 0)
+        {
+            sb.Append(' ');
+        }
+
+        sb.Append(anchor.Keyword.Text);
+        if (anchor is RecordDeclarationSyntax { ClassOrStructKeyword.RawKind: not 0 } record)
+        {
+            sb.Append(' ').Append(record.ClassOrStructKeyword.Text);
+        }
+
+        sb.Append(' ').Append(anchor.Identifier.Text);
+        if (anchor.TypeParameterList is { } typeParameters)
+        {
+            sb.Append(Render(typeParameters, 0, withTrivia: false).Trim());
+        }
+
+        if (anchor.ParameterList is { } parameters)
+        {
+            sb.Append(Render(parameters, level + 1, withTrivia: false).TrimStart());
+        }
+
+        var bases = new List<string>();
+        var seen = new HashSet<ITypeSymbol>(SymbolEqualityComparer.Default);
+        foreach (var declaration in declarations)
+        {
+            var model = _models(declaration.SyntaxTree);
+            foreach (var baseType in declaration.BaseList?.Types ?? default)
+            {
+                var type = model.GetTypeInfo(baseType.Type).Type;
+                if (type is not null && _closure.IsKept(type) && seen.Add(type))
+                {
+                    bases.Add(Flatten(baseType.ToString()));
+                }
+            }
+        }
+
+        if (bases.Count > 0)
+        {
+            sb.Append(" : ").AppendJoin(", ", bases);
+        }
+
+        foreach (var clause in declarations.SelectMany(d => d.ConstraintClauses).DistinctBy(c => c.ToString()))
+        {
+            sb.Append(' ').Append(Flatten(clause.ToString()));
+        }
+
+        var children = _children.GetValueOrDefault(symbol) ?? [];
+        if (children.Count == 0 && anchor.ParameterList is not null)
+        {
+            return sb.Append(';').ToString();
+        }
+
+        sb.Append('\n').Append(pad).Append("{\n");
+        WriteItems(sb, [.. children.OrderBy(c => c.SyntaxTree.FilePath, StringComparer.Ordinal).ThenBy(c => c.SpanStart)], level + 1);
+        sb.Append(pad).Append('}');
+        return sb.ToString();
+    }
+
+    private static string Flatten(string text) =>
+        string.Join(' ', text.Split((char[])[' ', '\t', '\r', '\n'], StringSplitOptions.RemoveEmptyEntries));
+
+    /// <summary>
+    /// A node's original text without directives, inactive code and dropped attributes, its lines moved to
+    /// <paramref name="level"/> except those inside multi-line string literals, whose content must not change.
+    /// </summary>
+    private string Render(SyntaxNode node, int level, bool withTrivia = true)
+    {
+        var text = node.SyntaxTree.GetText();
+        var span = withTrivia ? node.FullSpan : node.Span;
+        var removed = RemovedSpans(node);
+        var literals = node.DescendantNodes()
+            .Where(n => n is InterpolatedStringExpressionSyntax || n is LiteralExpressionSyntax l && (l.IsKind(SyntaxKind.StringLiteralExpression) || l.IsKind(SyntaxKind.Utf8StringLiteralExpression)))
+            .Select(n => n.Span)
+            .Where(s => text.Lines.GetLineFromPosition(s.Start).LineNumber != text.Lines.GetLineFromPosition(s.End).LineNumber)
+            .ToList();
+
+        var baseIndent = LeadingWhitespace(text.Lines.GetLineFromPosition(node.SpanStart).ToString());
+        var pad = string.Concat(Enumerable.Repeat(Indent, level));
+        var lines = new List<string>();
+        var first = text.Lines.GetLineFromPosition(span.Start).LineNumber;
+        var last = text.Lines.GetLineFromPosition(Math.Max(span.Start, span.End - 1)).LineNumber;
+        for (var i = first; i <= last; i++)
+        {
+            var line = text.Lines[i];
+            var start = Math.Max(line.Start, span.Start);
+            var end = Math.Min(line.End, span.End);
+            var original = end > start ? text.ToString(TextSpan.FromBounds(start, end)) : "";
+            var kept = Keep(text, start, end, removed);
+            if (original.Trim().Length > 0 && kept.Trim().Length == 0)
+            {
+                continue;
+            }
+
+            if (literals.Any(l => l.Start < line.Start && line.Start < l.End))
+            {
+                lines.Add(kept);
+                continue;
+            }
+
+            var strip = Math.Min(baseIndent, LeadingWhitespace(kept));
+            var body = kept[strip..].TrimEnd();
+            lines.Add(body.Length == 0 ? "" : start == line.Start || i > first ? pad + body : body);
+        }
+
+        // Trim blank lines at both ends and collapse runs of blank lines.
+        var result = new StringBuilder();
+        var blank = false;
+        foreach (var line in lines.SkipWhile(l => l.Length == 0))
+        {
+            if (line.Length == 0)
+            {
+                blank = true;
+                continue;
+            }
+
+            if (blank && result.Length > 0)
+            {
+                result.Append('\n');
+            }
+
+            blank = false;
+            result.Append(line).Append('\n');
+        }
+
+        return result.ToString().TrimEnd('\n');
+    }
+
+    private List<TextSpan> RemovedSpans(SyntaxNode node)
+    {
+        var removed = new List<TextSpan>();
+        foreach (var trivia in node.DescendantTrivia(descendIntoTrivia: true))
+        {
+            if (trivia.IsDirective || trivia.IsKind(SyntaxKind.DisabledTextTrivia))
+            {
+                removed.Add(trivia.FullSpan);
+            }
+        }
+
+        if (_closure.DroppedAttributes.Count == 0)
+        {
+            return removed;
+        }
+
+        foreach (var list in node.DescendantNodesAndSelf().OfType<AttributeListSyntax>())
+        {
+            var attributes = list.Attributes;
+            var dropped = attributes.Where(a => _closure.DroppedAttributes.Contains(a)).ToList();
+            if (dropped.Count == 0)
+            {
+                continue;
+            }
+
+            if (dropped.Count == attributes.Count)
+            {
+                removed.Add(list.Span);
+                continue;
+            }
+
+            for (var i = 0; i < attributes.Count; i++)
+            {
+                if (!_closure.DroppedAttributes.Contains(attributes[i]))
+                {
+                    continue;
+                }
+
+                // Take the comma after it, or before it for the last one.
+                var separatorCount = attributes.SeparatorCount;
+                removed.Add(i < separatorCount
+                    ? TextSpan.FromBounds(attributes[i].SpanStart, attributes.GetSeparator(i).Span.End)
+                    : TextSpan.FromBounds(attributes.GetSeparator(i - 1).SpanStart, attributes[i].Span.End));
+            }
+        }
+
+        return removed;
+    }
+
+    private static string Keep(SourceText text, int start, int end, List<TextSpan> removed)
+    {
+        if (end <= start)
+        {
+            return "";
+        }
+
+        var segment = TextSpan.FromBounds(start, end);
+        if (!removed.Any(r => r.OverlapsWith(segment)))
+        {
+            return text.ToString(segment);
+        }
+
+        var sb = new StringBuilder(end - start);
+        for (var p = start; p < end; p++)
+        {
+            if (!removed.Any(r => r.Contains(p)))
+            {
+                sb.Append(text[p]);
+            }
+        }
+
+        return sb.ToString();
+    }
+
+    private static int LeadingWhitespace(string line)
+    {
+        var n = 0;
+        while (n < line.Length && (line[n] == ' ' || line[n] == '\t'))
+        {
+            n++;
+        }
+
+        return n;
+    }
+
+    /// <summary>The usings of every file that contributes, kept where they still resolve, written fully qualified.</summary>
+    private IEnumerable<string> Usings()
+    {
+        var trees = _closure.Members.Select(m => m.SyntaxTree)
+            .Concat(_closure.Types.SelectMany(t => t.DeclaringSyntaxReferences.Select(r => r.SyntaxTree)))
+            .Distinct()
+            .ToList();
+        var directives = new List<UsingDirectiveSyntax>(_globalUsings);
+        foreach (var node in _closure.Members.Concat(_closure.Types.SelectMany(t => t.DeclaringSyntaxReferences.Select(r => r.GetSyntax()))))
+        {
+            directives.AddRange(node.Ancestors().OfType<BaseNamespaceDeclarationSyntax>().SelectMany(n => n.Usings));
+        }
+
+        foreach (var tree in trees)
+        {
+            directives.AddRange(((CompilationUnitSyntax)tree.GetRoot()).Usings);
+        }
+
+        var namespaces = new SortedSet<string>(Comparer<string>.Create(CompareNamespaces));
+        var others = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var directive in directives.Distinct())
+        {
+            if (directive.NamespaceOrType is not { } target)
+            {
+                continue;
+            }
+
+            var model = _models(directive.SyntaxTree);
+            var symbol = directive.Alias is not null
+                ? (model.GetDeclaredSymbol(directive) as IAliasSymbol)?.Target
+                : model.GetSymbolInfo(target).Symbol;
+            if (symbol is null or IErrorTypeSymbol || !Resolves(symbol))
+            {
+                continue;
+            }
+
+            var name = symbol is INamespaceSymbol ns ? ns.ToDisplayString() : symbol.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);
+            if (directive.Alias is { } alias)
+            {
+                others.Add($"using {alias.Name.Identifier.Text} = {(symbol is INamespaceSymbol ? "global::" + name : name)};");
+            }
+            else if (!directive.StaticKeyword.IsKind(SyntaxKind.None))
+            {
+                others.Add($"using static {name};");
+            }
+            else
+            {
+                namespaces.Add(name);
+            }
+        }
+
+        return namespaces.Select(n => $"using {n};").Concat(others);
+    }
+
+    private static int CompareNamespaces(string a, string b)
+    {
+        var systemA = a == "System" || a.StartsWith("System.", StringComparison.Ordinal);
+        var systemB = b == "System" || b.StartsWith("System.", StringComparison.Ordinal);
+        return systemA != systemB ? (systemA ? -1 : 1) : string.CompareOrdinal(a, b);
+    }
+
+    private bool Resolves(ISymbol symbol)
+    {
+        switch (symbol)
+        {
+            case INamespaceSymbol ns:
+                if (ns.ConstituentNamespaces.Any(c => c.NamespaceKind != NamespaceKind.Module) || LibraryNamespaces.Contains(ns.ToDisplayString()))
+                {
+                    return true;
+                }
+
+                var name = ns.ToDisplayString();
+                return _closure.Types.Any(t => NamespaceOf(t) is var n && (n == name || n.StartsWith(name + ".", StringComparison.Ordinal)));
+            case ITypeSymbol type:
+                return !type.Locations.Any(l => l.IsInSource) || type.OriginalDefinition is INamedTypeSymbol named && _closure.Types.Contains(named);
+            default:
+                return false;
+        }
+    }
+
+    /// <summary>Every namespace the reference assemblies declare.</summary>
+    private static readonly HashSet<string> LibraryNamespaces = CollectLibraryNamespaces();
+
+    private static HashSet<string> CollectLibraryNamespaces()
+    {
+        var compilation = CSharpCompilation.Create("namespaces", references: AutoRefiner.Core.CSharp.ReferenceSet.References);
+        var result = new HashSet<string>(StringComparer.Ordinal);
+        var pending = new Stack<INamespaceSymbol>();
+        pending.Push(compilation.GlobalNamespace);
+        while (pending.Count > 0)
+        {
+            foreach (var child in pending.Pop().GetNamespaceMembers())
+            {
+                result.Add(child.ToDisplayString());
+                pending.Push(child);
+            }
+        }
+
+        return result;
+    }
+}

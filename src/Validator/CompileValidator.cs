@@ -1,0 +1,28 @@
+using AutoRefiner.Core.Model;
+using AutoRefiner.Core.Pipeline;
+using AutoRefiner.Core.Text;
+
+namespace AutoRefiner.Validator;
+
+/// <summary>
+/// Judges a candidate by compiling the first C# block of its response on its own: <c>unparseable</c> when there is
+/// none, <c>compile-error</c> with the compiler's first errors when it fails, else <c>passed</c>.
+/// </summary>
+public sealed class CompileValidator(ICodeCompiler compiler) : ICandidateValidator
+{
+    /// <inheritdoc />
+    public ValueTask<Judged> ValidateAsync(Candidate candidate, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(candidate);
+        var code = CodeBlocks.FirstCSharp(candidate.Response);
+        if (string.IsNullOrWhiteSpace(code))
+        {
+            return ValueTask.FromResult(new Judged(candidate, Verdict.Unparseable, "the response has no ```csharp code block"));
+        }
+
+        var result = compiler.Compile(code, cancellationToken);
+        return ValueTask.FromResult(result.Success
+            ? new Judged(candidate, Verdict.Passed, "")
+            : new Judged(candidate, Verdict.CompileError, string.Join('\n', result.Errors)));
+    }
+}

@@ -1,0 +1,45 @@
+using System.Globalization;
+using AutoRefiner.Core.CSharp;
+using AutoRefiner.Core.Pipeline;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+
+namespace AutoRefiner.Validator;
+
+/// <summary>
+/// Compiles one compilation unit in memory as a net10.0 library with the SDK's implicit usings. Thread-safe:
+/// compilations share the immutable <see cref="ReferenceSet"/> and run in parallel.
+/// </summary>
+public sealed class RoslynCompiler : ICodeCompiler
+{
+    /// <summary>How many errors a result keeps.</summary>
+    public const int MaxErrors = 5;
+
+    /// <inheritdoc />
+    public CompileResult Compile(string code, CancellationToken cancellationToken)
+    {
+        var tree = CSharpSyntaxTree.ParseText(code, ReferenceSet.ParseOptions, path: "Sample.cs", cancellationToken: cancellationToken);
+        var compilation = CSharpCompilation.Create(
+            "Sample",
+            [ReferenceSet.ImplicitUsingsTree, tree],
+            ReferenceSet.References,
+            ReferenceSet.LibraryOptions);
+
+        var errors = compilation.GetDiagnostics(cancellationToken)
+            .Where(d => d.Severity == DiagnosticSeverity.Error)
+            .OrderBy(d => d.Location.SourceSpan.Start)
+            .Take(MaxErrors)
+            .Select(Format)
+            .ToList();
+        return new CompileResult(errors.Count == 0, errors);
+    }
+
+    /// <summary>A diagnostic as the compiler prints it, without the file name: <c>(3,5): error CS0103: …</c>.</summary>
+    public static string Format(Diagnostic diagnostic)
+    {
+        ArgumentNullException.ThrowIfNull(diagnostic);
+        var position = diagnostic.Location.GetLineSpan().StartLinePosition;
+        var where = diagnostic.Location.IsInSource ? $"({position.Line + 1},{position.Character + 1}): " : "";
+        return string.Create(CultureInfo.InvariantCulture, $"{where}error {diagnostic.Id}: {diagnostic.GetMessage(CultureInfo.InvariantCulture)}");
+    }
+}
