@@ -176,6 +176,8 @@ internal sealed class DatasetWriter : IDatasetSink
                 SelfContained = stats.SelfContained,
                 SeedYield = Math.Round(stats.SeedYield, 4),
                 SeedsRejected = new SortedDictionary<string, long>(stats.SeedRejects.ToDictionary(), StringComparer.Ordinal),
+                SeedRejectExamples = new SortedDictionary<string, List<string>>(
+                    stats.SeedRejectExamples.ToDictionary(kv => kv.Key, kv => kv.Value.ToList()), StringComparer.Ordinal),
                 Seeds = stats.Seeds.Count,
                 Candidates = stats.Candidates.Count,
                 Verdicts = VerdictNames.All.ToDictionary(v => v.ToWire(), v => verdicts.GetValueOrDefault(v), StringComparer.Ordinal),

@@ -70,6 +70,9 @@ public sealed class ManifestCounts
     /// <summary>Documented methods that did not become seeds, by reason.</summary>
     public SortedDictionary<string, long> SeedsRejected { get; set; } = [];
 
+    /// <summary>The first few documented methods rejected for each reason, with why.</summary>
+    public SortedDictionary<string, List<string>> SeedRejectExamples { get; set; } = [];
+
     /// <summary>Seeds passed to generators.</summary>
     public long Seeds { get; set; }
 

@@ -10,6 +10,7 @@ public sealed class RunStats
     private readonly ConcurrentDictionary<string, long> _seedRejects = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<Verdict, long> _verdicts = new();
     private readonly ConcurrentQueue<string> _notices = new();
+    private readonly ConcurrentDictionary<string, ConcurrentQueue<string>> _seedRejectExamples = new(StringComparer.Ordinal);
     private long _documentedMethods;
     private long _selfContained;
 
@@ -83,8 +84,26 @@ public sealed class RunStats
     /// <summary>Counts a documented method that compiled on its own.</summary>
     public void CountSelfContained() => Interlocked.Increment(ref _selfContained);
 
-    /// <summary>Counts a documented method that did not become a seed.</summary>
-    public void RejectSeed(string reason) => _seedRejects.AddOrUpdate(reason, 1, (_, n) => n + 1);
+    /// <summary>Up to <see cref="MaxExamples"/> examples (method and why) per seed rejection reason.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> SeedRejectExamples =>
+        new SortedDictionary<string, IReadOnlyList<string>>(_seedRejectExamples.ToDictionary(kv => kv.Key, kv => (IReadOnlyList<string>)[.. kv.Value]), StringComparer.Ordinal);
+
+    /// <summary>How many examples are kept per reason.</summary>
+    public const int MaxExamples = 5;
+
+    /// <summary>Counts a documented method that did not become a seed, keeping the first few examples.</summary>
+    public void RejectSeed(string reason, string? example = null)
+    {
+        _seedRejects.AddOrUpdate(reason, 1, (_, n) => n + 1);
+        if (example is not null)
+        {
+            var examples = _seedRejectExamples.GetOrAdd(reason, _ => new ConcurrentQueue<string>());
+            if (examples.Count < MaxExamples)
+            {
+                examples.Enqueue(example);
+            }
+        }
+    }
 
     /// <summary>Counts a verdict.</summary>
     public void CountVerdict(Verdict verdict) => _verdicts.AddOrUpdate(verdict, 1, (_, n) => n + 1);

@@ -1,6 +1,5 @@
 using System.Runtime.CompilerServices;
 using System.Xml.Linq;
-using AutoRefiner.Core;
 using AutoRefiner.Core.Config;
 using AutoRefiner.Core.Model;
 using AutoRefiner.Core.Pipeline;
@@ -10,7 +9,8 @@ namespace AutoRefiner.Harvester.Local;
 
 /// <summary>
 /// Seeds from local directories and git checkouts. Files are grouped by the project (<c>.csproj</c>) they belong to
-/// and analysed one group at a time, so memory is bounded by the largest project, not by the tree.
+/// and analysed one group at a time, together with the files of the projects it references, so memory is bounded by
+/// the largest project and its references, not by the tree.
 /// </summary>
 public sealed class LocalSeedSource(FileWalker walker, SeedExtractor extractor, ExtractionConfig config, int parallelism) : ISeedSource
 {
@@ -22,41 +22,34 @@ public sealed class LocalSeedSource(FileWalker walker, SeedExtractor extractor, 
 
         // Every source is checked before any work starts, so a typo fails at once.
         var roots = request.Sources.Select(s => (Path: Path.GetFullPath(s), Root: SourceRootReader.Read(s))).ToList();
-        var plan = new List<(SourceRoot Root, List<string> Paths, ProjectInfo Project)>();
+        var plan = new List<(SourceRoot Root, ProjectGroup Group, IReadOnlyList<string> Context)>();
         long total = 0;
         foreach (var (path, root) in roots)
         {
             var paths = walker.FindFiles(path, stats).ToList();
             total += paths.Count;
-            foreach (var group in GroupByProject(path, paths))
+            var groups = ProjectGroup.Find(path, paths);
+            var byDir = groups.ToDictionary(g => g.Directory, StringComparer.Ordinal);
+            foreach (var group in groups)
             {
-                plan.Add((root, group.Paths, group.Project));
+                var context = group.ReferencedDirectories(byDir)
+                    .SelectMany(d => byDir[d].Paths)
+                    .Take(config.MaxFilesPerCompilation)
+                    .ToList();
+                plan.Add((root, group, context));
             }
         }
 
         stats.Files.SetTotal(total);
         stats.Files.Start();
-        foreach (var (root, paths, project) in plan)
+        foreach (var (root, group, contextPaths) in plan)
         {
-            foreach (var chunk in paths.Chunk(config.MaxFilesPerCompilation))
+            var context = ReadAll(contextPaths, root, stats: null, cancellationToken);
+            foreach (var chunk in group.Paths.Chunk(config.MaxFilesPerCompilation))
             {
-                var files = new List<SourceFile>(chunk.Length);
-                foreach (var path in chunk)
-                {
-                    cancellationToken.ThrowIfCancellationRequested();
-                    var (text, skip) = walker.Read(path);
-                    stats.Files.Add();
-                    if (skip is not null)
-                    {
-                        stats.SkipFile(skip);
-                        continue;
-                    }
-
-                    files.Add(new SourceFile(Path.GetRelativePath(root.RootPath, path).Replace('\\', '/'), text!, root));
-                }
-
-                var group = new SeedExtractor.Group(files, project.ImplicitUsings, project.Usings);
-                await foreach (var seed in extractor.ExtractAsync(group, stats, parallelism, cancellationToken))
+                var files = ReadAll(chunk, root, stats, cancellationToken);
+                var work = new SeedExtractor.Group(files, group.Usings) { Context = context };
+                await foreach (var seed in extractor.ExtractAsync(work, stats, parallelism, cancellationToken))
                 {
                     yield return seed;
                 }
@@ -70,98 +63,159 @@ public sealed class LocalSeedSource(FileWalker walker, SeedExtractor extractor, 
         }
     }
 
-    private sealed record ProjectInfo(bool ImplicitUsings, IReadOnlyList<string> Usings);
-
-    private static IEnumerable<(List<string> Paths, ProjectInfo Project)> GroupByProject(string root, List<string> paths)
+    /// <summary>Reads files; with <paramref name="stats"/>, counts each and its skip reason.</summary>
+    private List<SourceFile> ReadAll(IEnumerable<string> paths, SourceRoot root, RunStats? stats, CancellationToken cancellationToken)
     {
-        var projectDirs = new Dictionary<string, string?>(StringComparer.Ordinal);
-        var groups = new Dictionary<string, List<string>>(StringComparer.Ordinal);
-        var order = new List<string>();
+        var files = new List<SourceFile>();
         foreach (var path in paths)
         {
-            var key = ProjectDirOf(Path.GetDirectoryName(path)!, root, projectDirs) ?? root;
-            if (!groups.TryGetValue(key, out var list))
+            cancellationToken.ThrowIfCancellationRequested();
+            var (text, skip) = walker.Read(path);
+            stats?.Files.Add();
+            if (skip is not null)
             {
-                groups[key] = list = [];
-                order.Add(key);
+                stats?.SkipFile(skip);
+                continue;
             }
 
-            list.Add(path);
+            files.Add(new SourceFile(Path.GetRelativePath(root.RootPath, path).Replace('\\', '/'), text!, root));
         }
 
-        foreach (var key in order)
-        {
-            yield return (groups[key], ReadProject(key, root));
-        }
+        return files;
     }
 
-    private static string? ProjectDirOf(string dir, string root, Dictionary<string, string?> cache)
+    /// <summary>The files of one project directory, with what its project files say.</summary>
+    private sealed record ProjectGroup(string Directory, List<string> Paths, IReadOnlyList<string> Usings, IReadOnlyList<string> References)
     {
-        if (cache.TryGetValue(dir, out var known))
-        {
-            return known;
-        }
+        private static readonly string[] BuildFiles = ["Directory.Build.props", "Directory.Build.targets"];
 
-        string? result;
-        try
+        /// <summary>Groups files by the nearest directory above them (up to the root) that holds a .csproj.</summary>
+        public static List<ProjectGroup> Find(string root, List<string> paths)
         {
-            result = Directory.EnumerateFiles(dir, "*.csproj").Any() ? dir : null;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            result = null;
-        }
-
-        if (result is null && !string.Equals(dir, root, StringComparison.Ordinal) && Path.GetDirectoryName(dir) is { } parent && parent.Length >= root.Length)
-        {
-            result = ProjectDirOf(parent, root, cache);
-        }
-
-        cache[dir] = result;
-        return result;
-    }
-
-    /// <summary>
-    /// What the project file says about usings: <c>ImplicitUsings</c> (also from a Directory.Build.props above it)
-    /// and <c>&lt;Using Include&gt;</c> items. Without a project file, implicit usings are assumed (modern SDK style).
-    /// </summary>
-    private static ProjectInfo ReadProject(string dir, string root)
-    {
-        var files = Directory.Exists(dir) ? Directory.GetFiles(dir, "*.csproj") : [];
-        if (files.Length == 0)
-        {
-            return new ProjectInfo(true, []);
-        }
-
-        var implicitUsings = false;
-        var usings = new List<string>();
-        var candidates = new List<string> { files[0] };
-        for (var d = new DirectoryInfo(dir); d is not null && d.FullName.Length >= root.Length; d = d.Parent)
-        {
-            var props = Path.Combine(d.FullName, "Directory.Build.props");
-            if (File.Exists(props))
+            var projectDirs = new Dictionary<string, string?>(StringComparer.Ordinal);
+            var groups = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+            var order = new List<string>();
+            foreach (var path in paths)
             {
-                candidates.Add(props);
+                var key = ProjectDirOf(System.IO.Path.GetDirectoryName(path)!, root, projectDirs) ?? root;
+                if (!groups.TryGetValue(key, out var list))
+                {
+                    groups[key] = list = [];
+                    order.Add(key);
+                }
+
+                list.Add(path);
+            }
+
+            return [.. order.Select(dir => Read(dir, root, groups[dir]))];
+        }
+
+        /// <summary>Directories of the projects this one references, directly or not, that are in <paramref name="known"/>.</summary>
+        public IEnumerable<string> ReferencedDirectories(Dictionary<string, ProjectGroup> known)
+        {
+            var seen = new HashSet<string>(StringComparer.Ordinal) { Directory };
+            var pending = new Stack<string>(References);
+            while (pending.Count > 0)
+            {
+                var dir = pending.Pop();
+                if (!seen.Add(dir) || !known.TryGetValue(dir, out var group))
+                {
+                    continue;
+                }
+
+                yield return dir;
+                foreach (var next in group.References)
+                {
+                    pending.Push(next);
+                }
             }
         }
 
-        foreach (var file in candidates)
+        private static string? ProjectDirOf(string dir, string root, Dictionary<string, string?> cache)
         {
+            if (cache.TryGetValue(dir, out var known))
+            {
+                return known;
+            }
+
+            string? result;
             try
             {
-                var xml = XDocument.Load(file);
-                implicitUsings |= xml.Descendants().Any(e => e.Name.LocalName == "ImplicitUsings" && e.Value.Trim() is "enable" or "true");
-                usings.AddRange(xml.Descendants()
-                    .Where(e => e.Name.LocalName == "Using" && e.Attribute("Alias") is null && e.Attribute("Static") is null)
-                    .Select(e => (string?)e.Attribute("Include"))
-                    .OfType<string>());
+                result = System.IO.Directory.EnumerateFiles(dir, "*.csproj").Any() ? dir : null;
             }
-            catch (Exception e) when (e is IOException or System.Xml.XmlException or UnauthorizedAccessException)
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                // A project file we cannot read only costs seeds.
+                result = null;
             }
+
+            if (result is null && !string.Equals(dir, root, StringComparison.Ordinal) && System.IO.Path.GetDirectoryName(dir) is { } parent && parent.Length >= root.Length)
+            {
+                result = ProjectDirOf(parent, root, cache);
+            }
+
+            cache[dir] = result;
+            return result;
         }
 
-        return new ProjectInfo(implicitUsings, usings.Distinct().ToList());
+        /// <summary>
+        /// Reads the project file and the Directory.Build.props/.targets above it (up to the root): its
+        /// <c>&lt;Using&gt;</c> items and its project references. The SDK's implicit usings are always assumed, since
+        /// samples are compiled with them and <c>ImplicitUsings</c> often comes from an imported file.
+        /// </summary>
+        private static ProjectGroup Read(string dir, string root, List<string> paths)
+        {
+            var project = System.IO.Directory.Exists(dir) ? System.IO.Directory.GetFiles(dir, "*.csproj").Order(StringComparer.Ordinal).FirstOrDefault() : null;
+            var files = new List<string>();
+            if (project is not null)
+            {
+                files.Add(project);
+                for (var d = new DirectoryInfo(dir); d is not null && d.FullName.Length >= root.Length; d = d.Parent)
+                {
+                    files.AddRange(BuildFiles
+                        .Select(n => System.IO.Path.Combine(d.FullName, n))
+                        .Where(File.Exists));
+                }
+            }
+
+            var usings = new List<string>();
+            var removed = new List<string>();
+            var references = new List<string>();
+            foreach (var file in files)
+            {
+                try
+                {
+                    var elements = XDocument.Load(file).Descendants().ToList();
+                    foreach (var e in elements.Where(e => e.Name.LocalName == "Using" && e.Attribute("Alias") is null && e.Attribute("Static") is null))
+                    {
+                        if ((string?)e.Attribute("Include") is { } include)
+                        {
+                            usings.Add(include);
+                        }
+
+                        if ((string?)e.Attribute("Remove") is { } remove)
+                        {
+                            removed.Add(remove);
+                        }
+                    }
+
+                    if (file == project)
+                    {
+                        references.AddRange(elements
+                            .Where(e => e.Name.LocalName == "ProjectReference")
+                            .Select(e => (string?)e.Attribute("Include"))
+                            .OfType<string>()
+                            .Select(r => System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(r.Replace('\\', '/'), dir))!));
+                    }
+                }
+                catch (Exception e) when (e is IOException or System.Xml.XmlException or UnauthorizedAccessException)
+                {
+                    // A project file we cannot read only costs seeds.
+                }
+            }
+
+            // Namespaces only: MSBuild properties ($(RootNamespace)) cannot be evaluated here.
+            var kept = usings.Except(removed).Where(u => !u.Contains('$', StringComparison.Ordinal)).Distinct().ToList();
+            return new ProjectGroup(dir, paths, kept, references);
+        }
     }
 }

@@ -20,6 +20,9 @@ internal sealed class DependencyClosure
     private readonly HashSet<INamedTypeSymbol> _types = new(SymbolEqualityComparer.Default);
     private readonly HashSet<SyntaxNode> _droppedAttributes = [];
     private readonly Queue<SyntaxNode> _work = new();
+    private readonly HashSet<string> _libraryNamespaces = new(StringComparer.Ordinal);
+    private readonly HashSet<BaseTypeSyntax> _brokenBases = [];
+    private readonly HashSet<ITypeSymbol> _brokenBaseTypes = new(SymbolEqualityComparer.Default);
 
     private DependencyClosure(Func<SyntaxTree, SemanticModel> models, int maxMembers)
     {
@@ -35,6 +38,12 @@ internal sealed class DependencyClosure
 
     /// <summary>Attributes left out because the base class library does not define them.</summary>
     public IReadOnlySet<SyntaxNode> DroppedAttributes => _droppedAttributes;
+
+    /// <summary>
+    /// Namespaces of the library types and extension methods the code names. A unit imports them itself, since the
+    /// original may have had them from a props file or a global using this reader never sees.
+    /// </summary>
+    public IReadOnlySet<string> LibraryNamespaces => _libraryNamespaces;
 
     /// <summary>Why the closure failed, or null.</summary>
     public string? Failure { get; private set; }
@@ -141,8 +150,21 @@ internal sealed class DependencyClosure
                         _work.Enqueue(clause);
                     }
 
+                    var model = Model(declaration);
                     foreach (var baseType in declaration.BaseList?.Types ?? default)
                     {
+                        // A base the project itself could not resolve (it came from a props file or a package) is left out.
+                        if (model.GetDiagnostics(baseType.Span).Any(d => d.Severity == DiagnosticSeverity.Error))
+                        {
+                            _brokenBases.Add(baseType);
+                            if (model.GetTypeInfo(baseType.Type).Type is { } brokenType)
+                            {
+                                _brokenBaseTypes.Add(brokenType);
+                            }
+
+                            continue;
+                        }
+
                         if (baseType is PrimaryConstructorBaseTypeSyntax call)
                         {
                             _work.Enqueue(call.ArgumentList);
@@ -234,6 +256,7 @@ internal sealed class DependencyClosure
             foreach (var explicitMember in ExplicitImplementations(declared))
             {
                 Use(explicitMember, node);
+                KeepPathTo(declared.ContainingType, explicitMember.ContainingType);
             }
 
             if (declared is IMethodSymbol { PartialDefinitionPart: { } definition })
@@ -317,12 +340,24 @@ internal sealed class DependencyClosure
                     return;
                 }
 
-                foreach (var argument in named.TypeArguments)
+                // typeof(List<>) has placeholder (error) type arguments: there is nothing to resolve in them.
+                if (!named.IsUnboundGenericType)
                 {
-                    Use(argument, at);
+                    foreach (var argument in named.TypeArguments)
+                    {
+                        Use(argument, at);
+                    }
                 }
 
-                RequireType(named);
+                if (IsSource(named))
+                {
+                    RequireType(named);
+                }
+                else
+                {
+                    NoteNamespace(named);
+                }
+
                 return;
         }
 
@@ -344,6 +379,11 @@ internal sealed class DependencyClosure
 
         if (!IsSource(symbol))
         {
+            if (symbol is IMethodSymbol { IsExtensionMethod: true } or INamedTypeSymbol || symbol.IsStatic)
+            {
+                NoteNamespace(symbol as INamedTypeSymbol ?? symbol.ContainingType);
+            }
+
             return;
         }
 
@@ -381,6 +421,9 @@ internal sealed class DependencyClosure
         EnumMemberDeclarationSyntax { Parent: EnumDeclarationSyntax e } => e,
         AccessorDeclarationSyntax { Parent.Parent: BasePropertyDeclarationSyntax p } => p,
         ParameterSyntax => null,
+
+        // A record's or class's primary constructor is declared by the type itself: the type's shell carries it.
+        BaseTypeDeclarationSyntax or DelegateDeclarationSyntax => null,
         LocalFunctionStatementSyntax => null,
         MemberDeclarationSyntax m when m.Parent is BaseTypeDeclarationSyntax or BaseNamespaceDeclarationSyntax or CompilationUnitSyntax => m,
         _ => null,
@@ -395,12 +438,49 @@ internal sealed class DependencyClosure
         var added = false;
         foreach (var type in _types.ToArray())
         {
-            if (type.TypeKind is not (TypeKind.Class or TypeKind.Struct) || type.IsAbstract)
+            foreach (var baseType in KeptBases(type))
+            {
+                if (!IsSource(baseType))
+                {
+                    NoteNamespace(baseType);
+                }
+            }
+
+            // A project base that is not needed itself stays when it leads to one that is (C : B : A with A's members used).
+            foreach (var direct in DirectBases(type))
+            {
+                if (IsSource(direct) && !_types.Contains(direct.OriginalDefinition) && LeadsToIncluded(direct))
+                {
+                    RequireType(direct);
+                    added = true;
+                }
+            }
+
+            if (type.TypeKind is not (TypeKind.Class or TypeKind.Struct))
             {
                 continue;
             }
 
-            foreach (var required in RequiredMembers(type))
+            // A class whose kept project base has no parameterless constructor needs its own constructors (they call base(...)).
+            if (type.TypeKind == TypeKind.Class && type.BaseType is { } parent && IsSource(parent) && IsKept(parent)
+                && !parent.InstanceConstructors.Any(c => c.Parameters.IsEmpty || c.Parameters.All(p => p.HasExplicitDefaultValue))
+                && !type.InstanceConstructors.Any(IsIncluded))
+            {
+                foreach (var constructor in type.InstanceConstructors.Where(c => !c.IsImplicitlyDeclared))
+                {
+                    foreach (var reference in constructor.DeclaringSyntaxReferences)
+                    {
+                        if (DeclarationOf(reference.GetSyntax()) is { } declaration && !_members.Contains(declaration))
+                        {
+                            IncludeMember(declaration);
+                            added = true;
+                        }
+                    }
+                }
+            }
+
+            // An abstract class may leave its base's abstract members abstract, but must still implement its interfaces.
+            foreach (var required in RequiredMembers(type).Where(m => !type.IsAbstract || m.ContainingType.TypeKind == TypeKind.Interface))
             {
                 var implementation = required.ContainingType.TypeKind == TypeKind.Interface
                     ? type.FindImplementationForInterfaceMember(required)
@@ -428,7 +508,6 @@ internal sealed class DependencyClosure
     {
         foreach (var baseType in KeptBases(type))
         {
-            var fromLibrary = !IsSource(baseType);
             IEnumerable<INamedTypeSymbol> chain = baseType.TypeKind == TypeKind.Interface
                 ? [baseType, .. baseType.AllInterfaces]
                 : Ancestors(baseType);
@@ -441,13 +520,64 @@ internal sealed class DependencyClosure
                         continue;
                     }
 
-                    if (fromLibrary || IsIncluded(member))
+                    // Library interfaces are kept whole; a project type only has the members the closure holds.
+                    if (!IsSource(owner) || IsIncluded(member))
                     {
                         yield return member;
                     }
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// An explicit implementation of <paramref name="target"/> needs the interface among the type's bases: when it is
+    /// inherited through a project interface or base class, that one is kept.
+    /// </summary>
+    private void KeepPathTo(INamedTypeSymbol type, INamedTypeSymbol target)
+    {
+        var direct = DirectBases(type).ToList();
+        if (direct.Any(d => SymbolEqualityComparer.Default.Equals(d, target)))
+        {
+            return;
+        }
+
+        foreach (var d in direct)
+        {
+            if (IsSource(d) && d.AllInterfaces.Append(d.BaseType).Any(i => SymbolEqualityComparer.Default.Equals(i, target)))
+            {
+                RequireType(d);
+                return;
+            }
+        }
+    }
+
+    private static IEnumerable<INamedTypeSymbol> DirectBases(INamedTypeSymbol type) =>
+        type.BaseType is { } b ? type.Interfaces.Prepend(b) : type.Interfaces;
+
+    private bool LeadsToIncluded(INamedTypeSymbol type)
+    {
+        var pending = new Stack<INamedTypeSymbol>(DirectBases(type));
+        while (pending.Count > 0)
+        {
+            var next = pending.Pop();
+            if (!IsSource(next))
+            {
+                continue;
+            }
+
+            if (_types.Contains(next.OriginalDefinition))
+            {
+                return true;
+            }
+
+            foreach (var further in DirectBases(next))
+            {
+                pending.Push(further);
+            }
+        }
+
+        return false;
     }
 
     private static IEnumerable<INamedTypeSymbol> Ancestors(INamedTypeSymbol type)
@@ -479,9 +609,13 @@ internal sealed class DependencyClosure
         }
     }
 
-    /// <summary>True when a base type written in a shell's base list stays there.</summary>
+    /// <summary>True when a base written in a shell's base list stays there.</summary>
+    public bool IsKept(BaseTypeSyntax syntax, ITypeSymbol? baseType) =>
+        baseType is not null && !_brokenBases.Contains(syntax) && IsKept(baseType);
+
+    /// <summary>True when a base type stays in the shells that name it.</summary>
     public bool IsKept(ITypeSymbol baseType) =>
-        baseType is not IErrorTypeSymbol && (!IsSource(baseType) || baseType.OriginalDefinition is INamedTypeSymbol named && _types.Contains(named));
+        baseType is not IErrorTypeSymbol && !_brokenBaseTypes.Contains(baseType) && (!IsSource(baseType) || baseType.OriginalDefinition is INamedTypeSymbol named && _types.Contains(named));
 
     private bool IsIncluded(ISymbol member) =>
         member.DeclaringSyntaxReferences.Any(r => DeclarationOf(r.GetSyntax()) is { } d && _members.Contains(d));
@@ -512,6 +646,19 @@ internal sealed class DependencyClosure
         IEventSymbol e => e.OverriddenEvent,
         _ => null,
     };
+
+    private void NoteNamespace(INamedTypeSymbol? type)
+    {
+        while (type?.ContainingType is { } outer)
+        {
+            type = outer;
+        }
+
+        if (type?.ContainingNamespace is { IsGlobalNamespace: false } ns)
+        {
+            _libraryNamespaces.Add(ns.ToDisplayString());
+        }
+    }
 
     private static bool IsSource(ISymbol symbol) => symbol.Locations.Any(l => l.IsInSource);
 

@@ -35,11 +35,14 @@ public sealed partial class SeedExtractor(ICodeCompiler compiler, ExtractionConf
         public const string Unsupported = "unsupported";
     }
 
-    /// <summary>Files of one project, analysed together.</summary>
-    /// <param name="Files">Its readable C# files.</param>
-    /// <param name="ImplicitUsings">Whether the project compiles with the SDK's implicit usings.</param>
-    /// <param name="ExtraUsings">Namespaces its project file adds with <c>&lt;Using Include="…"/&gt;</c>.</param>
-    public sealed record Group(IReadOnlyList<SourceFile> Files, bool ImplicitUsings, IReadOnlyList<string> ExtraUsings);
+    /// <summary>Files of one project, analysed together (with the SDK's implicit usings).</summary>
+    /// <param name="Files">Its readable C# files: their documented methods become seeds.</param>
+    /// <param name="ExtraUsings">Namespaces its project files add with <c>&lt;Using Include="…"/&gt;</c>.</param>
+    public sealed record Group(IReadOnlyList<SourceFile> Files, IReadOnlyList<string> ExtraUsings)
+    {
+        /// <summary>Files of the projects it references: they resolve names, and code may be taken from them.</summary>
+        public IReadOnlyList<SourceFile> Context { get; init; } = [];
+    }
 
     /// <summary>Streams the group's seeds in source order, compiling up to <paramref name="parallelism"/> units at once.</summary>
     public async IAsyncEnumerable<Seed> ExtractAsync(
@@ -47,10 +50,11 @@ public sealed partial class SeedExtractor(ICodeCompiler compiler, ExtractionConf
     {
         ArgumentNullException.ThrowIfNull(group);
         ArgumentNullException.ThrowIfNull(stats);
-        var parsed = new SyntaxTree[group.Files.Count];
+        var all = group.Files.Concat(group.Context).ToList();
+        var parsed = new SyntaxTree[all.Count];
         Parallel.For(0, parsed.Length, new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = cancellationToken }, i =>
         {
-            var file = group.Files[i];
+            var file = all[i];
             parsed[i] = CSharpSyntaxTree.ParseText(file.Text, ReferenceSet.AnalysisParseOptions, path: file.RelativePath, cancellationToken: cancellationToken);
         });
 
@@ -59,31 +63,41 @@ public sealed partial class SeedExtractor(ICodeCompiler compiler, ExtractionConf
         for (var i = 0; i < parsed.Length; i++)
         {
             var root = (CompilationUnitSyntax)parsed[i].GetRoot(cancellationToken);
+            var own = i < group.Files.Count;
             if (root.Members.Count == 0 && root.ContainsDiagnostics)
             {
                 // Text that does not parse into a single declaration is not C#, whatever its name says.
-                stats.SkipFile(Local.FileWalker.Reasons.NotCSharp);
+                if (own)
+                {
+                    stats.SkipFile(Local.FileWalker.Reasons.NotCSharp);
+                }
+
                 continue;
             }
 
             trees.Add(parsed[i]);
-            fileOf[parsed[i]] = group.Files[i];
+            if (own)
+            {
+                fileOf[parsed[i]] = all[i];
+            }
         }
 
-        var projectUsings = (group.ImplicitUsings ? ReferenceSet.ImplicitUsings : []).Concat(group.ExtraUsings).Distinct().ToList();
-        var usingsTree = CSharpSyntaxTree.ParseText(
-            string.Concat(projectUsings.Select(u => $"global using global::{u};\n")), ReferenceSet.AnalysisParseOptions, path: "ProjectUsings.g.cs", cancellationToken: cancellationToken);
-        var compilation = CSharpCompilation.Create("Harvest", [usingsTree, .. trees], ReferenceSet.References, ReferenceSet.LibraryOptions);
+        // The SDK's implicit usings are in every sample's compilation anyway; the project file's own <Using> items
+        // are written into units that need them, like a source file's usings.
+        var implicitTree = GlobalUsings(ReferenceSet.ImplicitUsings, "ImplicitUsings.g.cs", cancellationToken);
+        var projectTree = GlobalUsings(group.ExtraUsings, "ProjectUsings.g.cs", cancellationToken);
+        var compilation = CSharpCompilation.Create("Harvest", [implicitTree, projectTree, .. trees], ReferenceSet.References, ReferenceSet.LibraryOptions);
         var models = new ConcurrentDictionary<SyntaxTree, SemanticModel>();
         SemanticModel Model(SyntaxTree tree) => models.GetOrAdd(tree, t => compilation.GetSemanticModel(t));
 
         var globalUsings = trees
+            .Prepend(projectTree)
             .SelectMany(t => ((CompilationUnitSyntax)t.GetRoot(cancellationToken)).Usings)
             .Where(u => !u.GlobalKeyword.IsKind(SyntaxKind.None))
             .ToList();
 
         var methods = new List<(MethodDeclarationSyntax Method, SourceFile File)>();
-        foreach (var tree in trees)
+        foreach (var tree in trees.Where(fileOf.ContainsKey))
         {
             foreach (var method in DocumentedMethods(tree.GetRoot(cancellationToken)))
             {
@@ -96,7 +110,7 @@ public sealed partial class SeedExtractor(ICodeCompiler compiler, ExtractionConf
             parallelism,
             (m, ct) => ValueTask.FromResult(Extract(m.Method, m.File, Model, globalUsings, ct)),
             cancellationToken);
-        await foreach (var (seed, reason) in results.WithCancellation(cancellationToken))
+        await foreach (var (seed, reason, detail) in results.WithCancellation(cancellationToken))
         {
             if (seed is not null)
             {
@@ -105,10 +119,14 @@ public sealed partial class SeedExtractor(ICodeCompiler compiler, ExtractionConf
             }
             else
             {
-                stats.RejectSeed(reason!);
+                stats.RejectSeed(reason!, detail);
             }
         }
     }
+
+    private static SyntaxTree GlobalUsings(IEnumerable<string> namespaces, string path, CancellationToken cancellationToken) =>
+        CSharpSyntaxTree.ParseText(
+            string.Concat(namespaces.Distinct().Select(u => $"global using global::{u};\n")), ReferenceSet.AnalysisParseOptions, path: path, cancellationToken: cancellationToken);
 
     /// <summary>Methods with a body and an XML doc <c>summary</c>, in source order.</summary>
     public static IEnumerable<MethodDeclarationSyntax> DocumentedMethods(SyntaxNode root) =>
@@ -116,35 +134,38 @@ public sealed partial class SeedExtractor(ICodeCompiler compiler, ExtractionConf
             .OfType<MethodDeclarationSyntax>()
             .Where(m => (m.Body is not null || m.ExpressionBody is not null) && m.Parent is TypeDeclarationSyntax && DocCommentReader.HasSummary(m));
 
-    private (Seed? Seed, string? Reason) Extract(
+    private (Seed? Seed, string? Reason, string? Detail) Extract(
         MethodDeclarationSyntax method,
         SourceFile file,
         Func<SyntaxTree, SemanticModel> models,
         IReadOnlyList<UsingDirectiveSyntax> globalUsings,
         CancellationToken cancellationToken)
     {
+        var where = $"{file.RelativePath}:{method.GetLocation().GetLineSpan().StartLinePosition.Line + 1} {method.Identifier.Text}";
         var doc = DocCommentReader.Read(method);
         if (doc is null)
         {
-            return (null, Reasons.Unsupported);
+            return (null, Reasons.Unsupported, $"{where}: the XML doc comment is not well-formed XML");
         }
 
         var closure = DependencyClosure.Build(method, models, maxMembers: Math.Max(8, config.MaxSeedLines / 2));
         if (closure.Failure is not null)
         {
-            return (null, closure.FailureReason);
+            return (null, closure.FailureReason, $"{where}: {closure.Failure}");
         }
 
         var code = UnitEmitter.Emit(closure, models, globalUsings);
-        if (code.Count(c => c == '\n') > config.MaxSeedLines)
+        var lines = code.Count(c => c == '\n');
+        if (lines > config.MaxSeedLines)
         {
-            return (null, Reasons.TooLarge);
+            return (null, Reasons.TooLarge, $"{where}: {lines} lines with {closure.Members.Count} members");
         }
 
         var result = compiler.Compile(code, cancellationToken);
         if (!result.Success)
         {
-            return (null, Reasons.NotSelfContained);
+            DumpRejectedUnit(where, code, result.Errors);
+            return (null, Reasons.NotSelfContained, $"{where}: {result.Errors[0]}");
         }
 
         var type = (TypeDeclarationSyntax)method.Parent!;
@@ -159,7 +180,23 @@ public sealed partial class SeedExtractor(ICodeCompiler compiler, ExtractionConf
             Code = code,
             Dependencies = closure.Members.Count - 1,
             Provenance = file.Source.ProvenanceOf(file.RelativePath),
-        }, null);
+        }, null, null);
+    }
+
+    /// <summary>
+    /// With <c>AUTOREFINER_DUMP_UNITS</c> set to a directory, each unit that failed to compile is written there with its
+    /// errors, so a user can see why a method was not self-contained.
+    /// </summary>
+    private static void DumpRejectedUnit(string where, string code, IReadOnlyList<string> errors)
+    {
+        if (Environment.GetEnvironmentVariable("AUTOREFINER_DUMP_UNITS") is not { Length: > 0 } dir)
+        {
+            return;
+        }
+
+        Directory.CreateDirectory(dir);
+        var name = ContentHash.Of(where) + ".cs";
+        File.WriteAllText(Path.Combine(dir, name), $"// {where}\n{string.Concat(errors.Select(e => $"// {e}\n"))}{code}");
     }
 
     /// <summary>The method's declaration as written, on one line, without attributes or body.</summary>

@@ -165,8 +165,10 @@ internal sealed class UnitEmitter
             }
         }
 
-        sb.Append(pad).AppendJoin(' ', anchor.Modifiers.Select(m => m.Text));
-        if (anchor.Modifiers.Count > 0)
+        // Partial declarations may each carry some of the modifiers (abstract on one, sealed on another).
+        var modifiers = declarations.SelectMany(d => d.Modifiers).Select(m => m.Text).Distinct().OrderBy(ModifierOrder).ToList();
+        sb.Append(pad).AppendJoin(' ', modifiers);
+        if (modifiers.Count > 0)
         {
             sb.Append(' ');
         }
@@ -188,7 +190,7 @@ internal sealed class UnitEmitter
             sb.Append(Render(parameters, level + 1, withTrivia: false).TrimStart());
         }
 
-        var bases = new List<string>();
+        var bases = new List<(bool IsInterface, string Text)>();
         var seen = new HashSet<ITypeSymbol>(SymbolEqualityComparer.Default);
         foreach (var declaration in declarations)
         {
@@ -196,16 +198,17 @@ internal sealed class UnitEmitter
             foreach (var baseType in declaration.BaseList?.Types ?? default)
             {
                 var type = model.GetTypeInfo(baseType.Type).Type;
-                if (type is not null && _closure.IsKept(type) && seen.Add(type))
+                if (_closure.IsKept(baseType, type) && seen.Add(type!))
                 {
-                    bases.Add(Flatten(baseType.ToString()));
+                    bases.Add((type!.TypeKind == TypeKind.Interface, Flatten(baseType.ToString())));
                 }
             }
         }
 
         if (bases.Count > 0)
         {
-            sb.Append(" : ").AppendJoin(", ", bases);
+            // The base class must come first, wherever a partial declaration named it.
+            sb.Append(" : ").AppendJoin(", ", bases.OrderBy(b => b.IsInterface).Select(b => b.Text));
         }
 
         foreach (var clause in declarations.SelectMany(d => d.ConstraintClauses).DistinctBy(c => c.ToString()))
@@ -224,6 +227,11 @@ internal sealed class UnitEmitter
         sb.Append(pad).Append('}');
         return sb.ToString();
     }
+
+    private static readonly string[] ModifierOrderList =
+        ["public", "private", "protected", "internal", "file", "new", "static", "abstract", "sealed", "readonly", "unsafe", "ref", "partial"];
+
+    private static int ModifierOrder(string modifier) => Array.IndexOf(ModifierOrderList, modifier) is var i and >= 0 ? i : ModifierOrderList.Length;
 
     private static string Flatten(string text) =>
         string.Join(' ', text.Split((char[])[' ', '\t', '\r', '\n'], StringSplitOptions.RemoveEmptyEntries));
@@ -427,6 +435,16 @@ internal sealed class UnitEmitter
             else
             {
                 namespaces.Add(name);
+            }
+        }
+
+        // What the code names from the library and from the project's other namespaces, wherever its using came from.
+        var own = _closure.Types.Select(NamespaceOf).Where(n => n.Length > 0).ToHashSet(StringComparer.Ordinal);
+        foreach (var ns in _closure.LibraryNamespaces.Concat(own))
+        {
+            if (!AutoRefiner.Core.CSharp.ReferenceSet.ImplicitUsings.Contains(ns) && (own.Count != 1 || !own.Contains(ns)))
+            {
+                namespaces.Add(ns);
             }
         }
 
