@@ -1,0 +1,87 @@
+using AutoRefiner.Core.Model;
+using AutoRefiner.Validator;
+
+namespace AutoRefiner.Validator.Tests;
+
+public sealed class RoslynCompilerTests
+{
+    private readonly RoslynCompiler _compiler = new();
+
+    [Fact]
+    public void Compile_ValidLibraryCode_Succeeds()
+    {
+        var result = _compiler.Compile("public static class M { public static int Twice(int x) => x * 2; }", default);
+
+        Assert.True(result.Success);
+        Assert.Empty(result.Errors);
+    }
+
+    [Fact]
+    public void Compile_UsesImplicitUsings_LikeAnSdkProject()
+    {
+        // List<T>, File, Task and LINQ come from the SDK's implicit usings, not from the code.
+        var code = "public static class M { public static Task<int> Count(List<int> xs) => Task.FromResult(xs.Where(x => x > 0).Count() + File.ReadAllLines(\"a\").Length); }";
+
+        Assert.True(_compiler.Compile(code, default).Success);
+    }
+
+    [Fact]
+    public void Compile_UnknownName_ReportsTheCompilersOwnDiagnostic()
+    {
+        var result = _compiler.Compile("public static class M\n{\n    public static int F() => missing;\n}", default);
+
+        Assert.False(result.Success);
+        var error = Assert.Single(result.Errors);
+        Assert.StartsWith("(3,30): error CS0103: The name 'missing' does not exist", error);
+    }
+
+    [Fact]
+    public void Compile_PackageType_FailsBecauseOnlyTheBaseClassLibraryIsReferenced()
+    {
+        var result = _compiler.Compile("using Newtonsoft.Json; public static class M { public static string F(object o) => JsonConvert.SerializeObject(o); }", default);
+
+        Assert.False(result.Success);
+        Assert.Contains(result.Errors, e => e.Contains("CS0246", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Compile_UnsafeCode_IsRejected()
+    {
+        var result = _compiler.Compile("public static class M { public static unsafe int F(int* p) => *p; }", default);
+
+        Assert.False(result.Success);
+        Assert.Contains(result.Errors, e => e.Contains("CS0227", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Compile_TopLevelStatementsInALibrary_AreRejected()
+    {
+        Assert.False(_compiler.Compile("System.Console.WriteLine(1);", default).Success);
+    }
+
+    [Fact]
+    public void Compile_NullableWarnings_AreNotErrors()
+    {
+        Assert.True(_compiler.Compile("public class C { public string Name; }", default).Success);
+    }
+
+    [Fact]
+    public void Compile_ManyErrors_KeepsOnlyTheFirstFew()
+    {
+        var code = "public class C { " + string.Concat(Enumerable.Range(0, 20).Select(i => $"int F{i}() => x{i}; ")) + "}";
+
+        var result = _compiler.Compile(code, default);
+
+        Assert.Equal(RoslynCompiler.MaxErrors, result.Errors.Count);
+    }
+
+    [Fact]
+    public async Task Compile_InParallel_GivesTheSameAnswers()
+    {
+        var codes = Enumerable.Range(0, 64).Select(i => i % 2 == 0 ? $"public class C{i} {{ int F() => {i}; }}" : $"public class C{i} {{ int F() => y; }}").ToList();
+
+        var results = await Task.WhenAll(codes.Select(c => Task.Run(() => _compiler.Compile(c, default))));
+
+        Assert.Equal(codes.Select((_, i) => i % 2 == 0), results.Select(r => r.Success));
+    }
+}
