@@ -42,6 +42,11 @@ public static class ConfigLoader
             throw AutoRefinerException.ConfigFile(
                 fileName, $"line {e.Start.Line}, column {e.Start.Column}: not valid YAML: {Innermost(e).Message}", e);
         }
+        catch (InvalidOperationException e)
+        {
+            // YamlDotNet's scanner fails this way on some unterminated flow collections; it knows no position then.
+            throw AutoRefinerException.ConfigFile(fileName, $"not valid YAML (an unclosed [ or {{ ?): {e.Message}", e);
+        }
 
         var defaults = new HarvestConfig { BaseDirectory = baseDirectory };
         if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is YamlScalarNode { Value: null or "" })

@@ -1,0 +1,182 @@
+using AutoRefiner.Core;
+using AutoRefiner.Core.Config;
+
+namespace AutoRefiner.Core.Tests.Config;
+
+public sealed class ConfigLoaderTests
+{
+    private static HarvestConfig Parse(string yaml) => ConfigLoader.Parse(yaml, "harvest.yml", "/base");
+
+    private static AutoRefinerException Fails(string yaml) => Assert.Throws<AutoRefinerException>(() => Parse(yaml));
+
+    [Fact]
+    public void Load_TheRepositoryDefaultFile_GivesTheDocumentedValues()
+    {
+        var path = Path.Combine(AppContext.BaseDirectory, "Data", "harvest.yml");
+
+        var config = ConfigLoader.Load(path);
+
+        Assert.Equal("csharp", config.Lang);
+        Assert.Equal(["src"], config.Sources.Local);
+        Assert.Null(config.Sources.GitHub.Query);
+        Assert.Equal(["mit", "apache-2.0", "bsd-2-clause", "bsd-3-clause"], config.Sources.GitHub.Licenses);
+        Assert.Equal(50, config.Sources.GitHub.MaxRepos);
+        Assert.Equal(["instruct", "doc-comments"], config.Generation.Tasks);
+        Assert.Equal(0.05, config.Export.TestSplit);
+        Assert.Equal("zstd", config.Export.Compression);
+        Assert.Equal("OPENAI_API_KEY", config.Llm.ApiKeyEnv);
+        Assert.Equal(Path.GetDirectoryName(path), config.BaseDirectory);
+    }
+
+    [Fact]
+    public void Parse_EmptyFile_GivesDefaults()
+    {
+        var config = Parse("");
+
+        Assert.Equal("csharp", config.Lang);
+        Assert.Empty(config.Sources.Local);
+        Assert.Equal("out", config.Export.Out);
+        Assert.Equal(["parquet", "jsonl"], config.Export.Formats);
+        Assert.Equal("/base", config.BaseDirectory);
+    }
+
+    [Fact]
+    public void Parse_PartialSections_KeepDefaultsForTheRest()
+    {
+        var config = Parse("export:\n  test-split: 0.1\nllm:\n  concurrency: 3\n");
+
+        Assert.Equal(0.1, config.Export.TestSplit);
+        Assert.Equal(["parquet", "jsonl"], config.Export.Formats);
+        Assert.Equal(3, config.Llm.Concurrency);
+        Assert.Equal("OPENAI_API_KEY", config.Llm.ApiKeyEnv);
+    }
+
+    [Fact]
+    public void Parse_UnknownTopLevelKey_NamesFileLineAndKeyWithASuggestion()
+    {
+        var e = Fails("lang: csharp\nexprot:\n  out: x\n");
+
+        Assert.Equal(FailureKind.Usage, e.Kind);
+        Assert.StartsWith("harvest.yml:2: exprot: unknown key; did you mean 'export'?", e.Message);
+    }
+
+    [Fact]
+    public void Parse_UnknownNestedKey_NamesTheDottedKey()
+    {
+        var e = Fails("sources:\n  github:\n    max-repo: 5\n");
+
+        Assert.StartsWith("harvest.yml:3: sources.github.max-repo: unknown key; did you mean 'max-repos'?", e.Message);
+    }
+
+    [Fact]
+    public void Parse_WrongType_NamesTheKeyAndTheValue()
+    {
+        var e = Fails("llm:\n  concurrency: lots\n");
+
+        Assert.Equal("harvest.yml:2: llm.concurrency: must be a whole number, not 'lots'", e.Message);
+    }
+
+    [Fact]
+    public void Parse_ListWhereAScalarIsExpected_IsAnError()
+    {
+        var e = Fails("lang: [csharp]\n");
+
+        Assert.StartsWith("harvest.yml:1: lang: must be a supported language, not a list", e.Message);
+    }
+
+    [Fact]
+    public void Parse_ScalarWhereAListIsExpected_IsAnError()
+    {
+        var e = Fails("export:\n  formats: parquet\n");
+
+        Assert.StartsWith("harvest.yml:2: export.formats: must be a list", e.Message);
+    }
+
+    [Theory]
+    [InlineData("export:\n  test-split: 1.5\n", "harvest.yml:2: export.test-split: must be at least 0 and below 1")]
+    [InlineData("llm:\n  concurrency: 0\n", "harvest.yml:2: llm.concurrency: must be between 1 and 1024, not 0")]
+    [InlineData("validation:\n  timeout-seconds: -1\n", "harvest.yml:2: validation.timeout-seconds: must be between 1 and 3600, not -1")]
+    [InlineData("lang: cobol\n", "harvest.yml:1: lang: 'cobol' is not a supported language; supported: csharp")]
+    [InlineData("generation:\n  tasks: [instruct, poetry]\n", "harvest.yml:2: generation.tasks[1]: 'poetry' is not one of instruct, doc-comments")]
+    [InlineData("generation:\n  tasks: []\n", "harvest.yml:2: generation.tasks: needs at least one task")]
+    [InlineData("export:\n  compression: lzma\n", "harvest.yml:2: export.compression: 'lzma' is not a codec; supported: zstd, snappy, gzip, none")]
+    [InlineData("sources:\n  github:\n    repos: [not-a-repo]\n", "harvest.yml:3: sources.github.repos[0]: 'not-a-repo' is not owner/name")]
+    [InlineData("sources:\n  github:\n    licenses: [MIT]\n", "harvest.yml:3: sources.github.licenses[0]: 'MIT' is not a lower-case SPDX id")]
+    [InlineData("llm:\n  endpoint: ftp://x\n", "harvest.yml:2: llm.endpoint: must be an http(s) URL")]
+    [InlineData("hub:\n  repo: justname\n", "harvest.yml:2: hub.repo: must be owner/name, not 'justname'")]
+    [InlineData("validation:\n  tests: maybe\n", "harvest.yml:2: validation.tests: must be true or false, not 'maybe'")]
+    [InlineData("state: ''\n", "harvest.yml:1: state: must not be empty")]
+    public void Parse_ImpossibleValue_NamesLineKeyAndProblem(string yaml, string expected)
+    {
+        var e = Fails(yaml);
+
+        Assert.Equal(FailureKind.Usage, e.Kind);
+        Assert.StartsWith(expected, e.Message);
+    }
+
+    [Fact]
+    public void Parse_DuplicateKey_IsAnError()
+    {
+        var e = Fails("lang: csharp\nlang: csharp\n");
+
+        Assert.Contains("lang", e.Message, StringComparison.Ordinal);
+        Assert.StartsWith("harvest.yml:", e.Message);
+    }
+
+    [Fact]
+    public void Parse_BrokenYaml_NamesTheFileAndLine()
+    {
+        var e = Fails("sources:\n  local: [src]\n export: {}\n");
+
+        Assert.Equal(FailureKind.Usage, e.Kind);
+        Assert.StartsWith("harvest.yml: line 3, column ", e.Message);
+        Assert.Contains("not valid YAML", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_UnclosedFlowList_IsAUsageErrorNotACrash()
+    {
+        var e = Fails("sources:\n  local: [src\nexport: {}\n");
+
+        Assert.Equal(FailureKind.Usage, e.Kind);
+        Assert.StartsWith("harvest.yml: not valid YAML", e.Message);
+    }
+
+    [Fact]
+    public void Parse_RootIsAList_IsAnError()
+    {
+        var e = Fails("- a\n- b\n");
+
+        Assert.StartsWith("harvest.yml:1: : must be a mapping", e.Message);
+    }
+
+    [Fact]
+    public void Load_MissingFile_IsAUsageErrorNamingIt()
+    {
+        var e = Assert.Throws<AutoRefinerException>(() => ConfigLoader.Load("/nonexistent/harvest.yml"));
+
+        Assert.Equal(FailureKind.Usage, e.Kind);
+        Assert.StartsWith("/nonexistent/harvest.yml: cannot read the configuration file", e.Message);
+    }
+
+    [Fact]
+    public void ResolvePath_RelativePaths_AreRelativeToTheConfigFile()
+    {
+        var config = Parse("sources:\n  local: [src, /abs]\n");
+
+        Assert.Equal("/base/src", config.ResolvePath(config.Sources.Local[0]));
+        Assert.Equal("/abs", config.ResolvePath(config.Sources.Local[1]));
+    }
+
+    [Fact]
+    public void ConfigHash_DependsOnValuesNotOnWhereTheFileIs()
+    {
+        var a = ConfigLoader.Parse("export:\n  test-split: 0.1\n", "a.yml", "/one");
+        var b = ConfigLoader.Parse("export:\n  test-split: 0.1\n", "b.yml", "/two");
+        var c = ConfigLoader.Parse("export:\n  test-split: 0.2\n", "a.yml", "/one");
+
+        Assert.Equal(ConfigHash.Of(a), ConfigHash.Of(b));
+        Assert.NotEqual(ConfigHash.Of(a), ConfigHash.Of(c));
+        Assert.Matches("^[0-9a-f]{64}$", ConfigHash.Of(a));
+    }
+}
