@@ -92,7 +92,8 @@ public static partial class DocCommentReader
             switch (node)
             {
                 case XText text:
-                    sb.Append(Spaces().Replace(text.Value, " "));
+                    // Line breaks in prose are only where the author wrapped the comment.
+                    sb.Append(AnyWhitespace().Replace(text.Value, " "));
                     break;
                 case XElement e:
                     switch (e.Name.LocalName)
@@ -152,6 +153,9 @@ public static partial class DocCommentReader
 
     [GeneratedRegex(@"[ \t\r]+")]
     private static partial Regex Spaces();
+
+    [GeneratedRegex(@"\s+")]
+    private static partial Regex AnyWhitespace();
 
     [GeneratedRegex(@"\n{3,}")]
     private static partial Regex Blank();

@@ -64,9 +64,10 @@ public sealed partial class SeedExtractor(ICodeCompiler compiler, ExtractionConf
         {
             var root = (CompilationUnitSyntax)parsed[i].GetRoot(cancellationToken);
             var own = i < group.Files.Count;
-            if (root.Members.Count == 0 && root.ContainsDiagnostics)
+            if (root.ContainsDiagnostics && !root.DescendantNodes(n => n is CompilationUnitSyntax or BaseNamespaceDeclarationSyntax)
+                    .Any(n => n is BaseTypeDeclarationSyntax or DelegateDeclarationSyntax))
             {
-                // Text that does not parse into a single declaration is not C#, whatever its name says.
+                // Text with syntax errors that declares no type is not C#, whatever its name says.
                 if (own)
                 {
                     stats.SkipFile(Local.FileWalker.Reasons.NotCSharp);

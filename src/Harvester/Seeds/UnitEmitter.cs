@@ -340,10 +340,10 @@ internal sealed class UnitEmitter
                     continue;
                 }
 
-                // Take the comma after it, or before it for the last one.
+                // Take the comma (and space) after it, or the comma before it for the last one.
                 var separatorCount = attributes.SeparatorCount;
                 removed.Add(i < separatorCount
-                    ? TextSpan.FromBounds(attributes[i].SpanStart, attributes.GetSeparator(i).Span.End)
+                    ? TextSpan.FromBounds(attributes[i].SpanStart, attributes[i + 1].SpanStart)
                     : TextSpan.FromBounds(attributes.GetSeparator(i - 1).SpanStart, attributes[i].Span.End));
             }
         }

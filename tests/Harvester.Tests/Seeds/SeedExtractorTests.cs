@@ -1,0 +1,529 @@
+using AutoRefiner.Core.Config;
+using AutoRefiner.Core.Model;
+using AutoRefiner.Core.Pipeline;
+using AutoRefiner.Harvester.Local;
+using AutoRefiner.Harvester.Seeds;
+using AutoRefiner.Validator;
+
+namespace AutoRefiner.Harvester.Tests.Seeds;
+
+public sealed class SeedExtractorTests : IDisposable
+{
+    private readonly TempTree _tree = new();
+    private readonly RoslynCompiler _compiler = new();
+
+    public void Dispose() => _tree.Dispose();
+
+    private async Task<(List<Seed> Seeds, RunStats Stats)> HarvestAsync(ExtractionConfig? config = null)
+    {
+        config ??= new ExtractionConfig();
+        var source = new LocalSeedSource(new FileWalker(config), new SeedExtractor(_compiler, config), config, parallelism: 2);
+        var stats = new RunStats(TimeProvider.System);
+        var seeds = await source.HarvestAsync(new HarvestRequest([_tree.Root], null), stats, default).ToListAsync();
+
+        // Whatever a test is about, every seed must compile on its own.
+        foreach (var seed in seeds)
+        {
+            var result = _compiler.Compile(seed.Code, default);
+            Assert.True(result.Success, $"{seed.Name} does not compile:\n{string.Join('\n', result.Errors)}\n{seed.Code}");
+        }
+
+        return (seeds, stats);
+    }
+
+    private async Task<Seed> SingleSeedAsync(string name)
+    {
+        var (seeds, _) = await HarvestAsync();
+        return Assert.Single(seeds, s => s.Name == name);
+    }
+
+    [Fact]
+    public async Task Extract_MethodUsingConstantAndHelper_PullsInOnlyWhatItNeeds()
+    {
+        _tree.Write("Text/Slug.cs", """
+            namespace Demo.Text;
+
+            public static class Slug
+            {
+                private const int MaxLength = 40;
+                private static readonly char[] Separators = [' ', '_'];
+                private static int Unrelated = 7;
+
+                /// <summary>Turns a title into a URL slug.</summary>
+                /// <param name="title">The title.</param>
+                /// <returns>The slug.</returns>
+                public static string Make(string title)
+                {
+                    var parts = title.ToLowerInvariant().Split(Separators, StringSplitOptions.RemoveEmptyEntries);
+                    return Trim(string.Join('-', parts));
+                }
+
+                private static string Trim(string s) => s.Length <= MaxLength ? s : s[..MaxLength];
+
+                public static int NotNeeded() => Unrelated;
+            }
+            """);
+
+        var (seeds, stats) = await HarvestAsync();
+
+        var seed = Assert.Single(seeds);
+        Assert.Equal("Make", seed.Name);
+        Assert.Equal("public static string Make(string title)", seed.Signature);
+        Assert.Equal("static class Slug", seed.ContainingType);
+        Assert.Contains("private const int MaxLength = 40;", seed.Code, StringComparison.Ordinal);
+        Assert.Contains("Separators", seed.Code, StringComparison.Ordinal);
+        Assert.Contains("private static string Trim(string s)", seed.Code, StringComparison.Ordinal);
+        Assert.DoesNotContain("Unrelated", seed.Code, StringComparison.Ordinal);
+        Assert.DoesNotContain("NotNeeded", seed.Code, StringComparison.Ordinal);
+        Assert.StartsWith("namespace Demo.Text;", seed.Code.TrimStart(), StringComparison.Ordinal);
+        Assert.Equal(3, seed.Dependencies);
+        Assert.Equal("Turns a title into a URL slug.", seed.Doc.Summary);
+        Assert.Equal([new NamedDoc("title", "The title.")], seed.Doc.Params);
+        Assert.Equal("The slug.", seed.Doc.Returns);
+        Assert.Equal(1, stats.DocumentedMethods);
+        Assert.Equal(1.0, stats.SeedYield);
+    }
+
+    [Fact]
+    public async Task Extract_TypesFromOtherFiles_AreIncluded()
+    {
+        _tree.Write("Shapes/Kind.cs", "namespace Demo.Shapes;\n\n/// <summary>Kinds.</summary>\npublic enum Kind { Circle, Square }\n");
+        _tree.Write("Shapes/Shape.cs", """
+            namespace Demo.Shapes;
+
+            public sealed record Shape(Kind Kind, double Size)
+            {
+                public double Area => Kind == Kind.Circle ? Math.PI * Size * Size : Size * Size;
+            }
+            """);
+        _tree.Write("Geometry/Calc.cs", """
+            using Demo.Shapes;
+
+            namespace Demo.Geometry;
+
+            public static class Calc
+            {
+                /// <summary>Total area of the shapes.</summary>
+                public static double Total(IEnumerable<Shape> shapes) => shapes.Sum(s => s.Area);
+            }
+            """);
+
+        var seed = await SingleSeedAsync("Total");
+
+        Assert.Contains("public enum Kind { Circle, Square }", seed.Code, StringComparison.Ordinal);
+        Assert.Contains("public sealed record Shape(Kind Kind, double Size)", seed.Code, StringComparison.Ordinal);
+        Assert.Contains("namespace Demo.Shapes", seed.Code, StringComparison.Ordinal);
+        Assert.Contains("namespace Demo.Geometry", seed.Code, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Extract_PackageDependency_IsRejectedAsUnresolvedWithTheReason()
+    {
+        _tree.Write("Json.cs", """
+            using Newtonsoft.Json;
+
+            public static class Json
+            {
+                /// <summary>Serialises a value.</summary>
+                public static string Write(object value) => JsonConvert.SerializeObject(value);
+
+                /// <summary>Adds one.</summary>
+                public static int Inc(int x) => x + 1;
+            }
+            """);
+
+        var (seeds, stats) = await HarvestAsync();
+
+        Assert.Equal("Inc", Assert.Single(seeds).Name);
+        Assert.DoesNotContain("Newtonsoft", seeds[0].Code, StringComparison.Ordinal);
+        Assert.Equal(1, stats.SeedRejects[SeedExtractor.Reasons.Unresolved]);
+        Assert.Contains("Json.cs:6 Write", Assert.Single(stats.SeedRejectExamples[SeedExtractor.Reasons.Unresolved]), StringComparison.Ordinal);
+        Assert.Equal(0.5, stats.SeedYield);
+    }
+
+    [Fact]
+    public async Task Extract_UnknownAttribute_IsDroppedAndLibraryAttributesKept()
+    {
+        _tree.Write("Api.cs", """
+            using Microsoft.AspNetCore.Mvc;
+
+            public class Api
+            {
+                /// <summary>Says hello.</summary>
+                [HttpGet("hello"), Obsolete("use Hi")]
+                [Produces("text/plain")]
+                public string Hello(string name) => $"Hello, {name}!";
+            }
+            """);
+
+        var seed = await SingleSeedAsync("Hello");
+
+        Assert.DoesNotContain("HttpGet", seed.Code, StringComparison.Ordinal);
+        Assert.DoesNotContain("Produces", seed.Code, StringComparison.Ordinal);
+        Assert.DoesNotContain("AspNetCore", seed.Code, StringComparison.Ordinal);
+        Assert.Contains("[Obsolete(\"use Hi\")]", seed.Code, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Extract_InstanceMethod_KeepsFieldsConstructorsItNeedsAndNestedTypes()
+    {
+        _tree.Write("Counter.cs", """
+            namespace Demo;
+
+            public sealed class Counter
+            {
+                private readonly Dictionary<string, Entry> _entries = new();
+
+                /// <summary>Counts a word.</summary>
+                /// <param name="word">The word.</param>
+                public int Add(string word)
+                {
+                    if (!_entries.TryGetValue(word, out var entry))
+                    {
+                        entry = new Entry(word);
+                        _entries[word] = entry;
+                    }
+
+                    return ++entry.Count;
+                }
+
+                private sealed class Entry(string word)
+                {
+                    public string Word { get; } = word;
+                    public int Count { get; set; }
+                    public override string ToString() => $"{Word}: {Count}";
+                }
+            }
+            """);
+
+        var seed = await SingleSeedAsync("Add");
+
+        Assert.Contains("private sealed class Entry(string word)", seed.Code, StringComparison.Ordinal);
+        Assert.Contains("_entries", seed.Code, StringComparison.Ordinal);
+        Assert.DoesNotContain("ToString", seed.Code, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Extract_ExtensionMethodsAndGenerics_Compile()
+    {
+        _tree.Write("Ext.cs", """
+            namespace Demo;
+
+            public static class EnumerableExtensions
+            {
+                /// <summary>Returns the largest element by a key.</summary>
+                /// <typeparam name="T">Element type.</typeparam>
+                /// <typeparam name="TKey">Key type.</typeparam>
+                public static T? MaxByKey<T, TKey>(this IEnumerable<T> source, Func<T, TKey> key)
+                    where TKey : IComparable<TKey>
+                {
+                    T? best = default;
+                    TKey? bestKey = default;
+                    var first = true;
+                    foreach (var item in source)
+                    {
+                        var k = key(item);
+                        if (first || k.CompareTo(bestKey!) > 0)
+                        {
+                            (best, bestKey, first) = (item, k, false);
+                        }
+                    }
+
+                    return best;
+                }
+
+                /// <summary>Longest string.</summary>
+                public static string? Longest(this IEnumerable<string> source) => source.MaxByKey(s => s.Length);
+            }
+            """);
+
+        var (seeds, _) = await HarvestAsync();
+
+        Assert.Equal(["MaxByKey", "Longest"], seeds.Select(s => s.Name));
+        Assert.Contains("public static T? MaxByKey<T, TKey>", seeds[1].Code, StringComparison.Ordinal);
+        Assert.Equal([new NamedDoc("T", "Element type."), new NamedDoc("TKey", "Key type.")], seeds[0].Doc.TypeParams);
+    }
+
+    [Fact]
+    public async Task Extract_PartialClassAcrossFiles_MergesBaseAndModifiers()
+    {
+        _tree.Write("PolicyBase.cs", """
+            namespace Demo;
+
+            public abstract class PolicyBase
+            {
+                protected string? key;
+
+                internal static ArgumentException Immutable(string name) => new("Key cannot be changed once set.", name);
+            }
+            """);
+        _tree.Write("Policy.cs", "namespace Demo;\n\npublic abstract partial class Policy : PolicyBase\n{\n    protected abstract void Run();\n}\n");
+        _tree.Write("Policy.Keys.cs", """
+            namespace Demo;
+
+            public partial class Policy
+            {
+                /// <summary>Sets the key once.</summary>
+                public Policy WithKey(string value)
+                {
+                    if (key != null)
+                    {
+                        throw Immutable(nameof(value));
+                    }
+
+                    key = value;
+                    return this;
+                }
+            }
+            """);
+
+        var seed = await SingleSeedAsync("WithKey");
+
+        Assert.Contains("public abstract partial class Policy : PolicyBase", seed.Code, StringComparison.Ordinal);
+        Assert.DoesNotContain("Run()", seed.Code, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Extract_LibraryInterfaceKept_BringsItsImplementations()
+    {
+        _tree.Write("Version.cs", """
+            namespace Demo;
+
+            public readonly struct Ver : IComparable<Ver>, IEquatable<Ver>
+            {
+                public Ver(int major, int minor) { Major = major; Minor = minor; }
+                public int Major { get; }
+                public int Minor { get; }
+                public int CompareTo(Ver other) => Major != other.Major ? Major.CompareTo(other.Major) : Minor.CompareTo(other.Minor);
+                public bool Equals(Ver other) => CompareTo(other) == 0;
+                public override bool Equals(object? obj) => obj is Ver v && Equals(v);
+                public override int GetHashCode() => HashCode.Combine(Major, Minor);
+                public string Describe() => $"{Major}.{Minor}";
+            }
+
+            public static class Versions
+            {
+                /// <summary>The newest version.</summary>
+                public static Ver Newest(IReadOnlyList<Ver> all) => all.Max();
+            }
+            """);
+
+        var seed = await SingleSeedAsync("Newest");
+
+        Assert.Contains("IComparable<Ver>, IEquatable<Ver>", seed.Code, StringComparison.Ordinal);
+        Assert.Contains("public int CompareTo(Ver other)", seed.Code, StringComparison.Ordinal);
+        Assert.Contains("public bool Equals(Ver other)", seed.Code, StringComparison.Ordinal);
+        Assert.DoesNotContain("Describe", seed.Code, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Extract_DerivedClassOfABaseWithoutDefaultConstructor_KeepsItsConstructor()
+    {
+        _tree.Write("Shapes.cs", """
+            namespace Demo;
+
+            public abstract class Named(string name)
+            {
+                public string Name { get; } = name;
+            }
+
+            public sealed class Circle : Named
+            {
+                public Circle(double r) : base("circle") => R = r;
+                public double R { get; }
+
+                /// <summary>Describes the circle.</summary>
+                public string Describe() => $"{Name} r={R}";
+            }
+            """);
+
+        var seed = await SingleSeedAsync("Describe");
+
+        Assert.Contains("public Circle(double r) : base(\"circle\")", seed.Code, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Extract_Directives_AreRemovedAndTheActiveBranchKept()
+    {
+        _tree.Write("Clock.cs", """
+            namespace Demo;
+
+            public static class Clock
+            {
+                #region Public API
+
+                /// <summary>Now, in ticks.</summary>
+                public static long Ticks()
+                {
+            #if NET6_0_OR_GREATER
+                    return Environment.TickCount64;
+            #else
+                    return OldApi.Ticks;
+            #endif
+                }
+
+                #endregion
+            }
+            """);
+
+        var seed = await SingleSeedAsync("Ticks");
+
+        Assert.DoesNotContain("#", seed.Code, StringComparison.Ordinal);
+        Assert.DoesNotContain("OldApi", seed.Code, StringComparison.Ordinal);
+        Assert.Contains("return Environment.TickCount64;", seed.Code, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Extract_MultiLineStringLiterals_KeepTheirExactContent()
+    {
+        const string verbatim = "@\"line one\n  indented line\nlast\"";
+        _tree.Write("Banner.cs", "namespace Demo\n{\n        public static class Banner\n        {\n                /// <summary>The banner.</summary>\n                public static string Text() => " + verbatim + ";\n        }\n}\n");
+
+        var seed = await SingleSeedAsync("Text");
+
+        Assert.Contains(verbatim, seed.Code, StringComparison.Ordinal);
+        Assert.Contains("\n    public static string Text()", seed.Code, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Extract_ProjectReference_ResolvesTypesFromTheReferencedProject()
+    {
+        _tree.Write("Core/Core.csproj", "<Project Sdk=\"Microsoft.NET.Sdk\" />");
+        _tree.Write("Core/Money.cs", "namespace Shop.Core;\n\npublic readonly record struct Money(decimal Amount, string Currency);\n");
+        _tree.Write("App/App.csproj", "<Project Sdk=\"Microsoft.NET.Sdk\">\n  <ItemGroup>\n    <ProjectReference Include=\"..\\Core\\Core.csproj\" />\n  </ItemGroup>\n</Project>");
+        _tree.Write("App/Pricing.cs", """
+            using Shop.Core;
+
+            namespace Shop.App;
+
+            public static class Pricing
+            {
+                /// <summary>Adds VAT.</summary>
+                public static Money WithVat(Money net, decimal rate) => net with { Amount = Math.Round(net.Amount * (1 + rate), 2) };
+            }
+            """);
+
+        var seed = await SingleSeedAsync("WithVat");
+
+        Assert.Contains("public readonly record struct Money(decimal Amount, string Currency);", seed.Code, StringComparison.Ordinal);
+        Assert.Equal("App/Pricing.cs", seed.Provenance.Path);
+    }
+
+    [Fact]
+    public async Task Extract_ProjectFileUsings_AreWrittenIntoTheUnit()
+    {
+        _tree.Write("Lib/Lib.csproj", "<Project Sdk=\"Microsoft.NET.Sdk\">\n  <ItemGroup>\n    <Using Include=\"System.Text\" />\n  </ItemGroup>\n</Project>");
+        _tree.Write("Lib/Join.cs", """
+            namespace Lib;
+
+            public static class Join
+            {
+                /// <summary>Joins with commas.</summary>
+                public static string Commas(IEnumerable<string> items)
+                {
+                    var sb = new StringBuilder();
+                    foreach (var item in items)
+                    {
+                        sb.Append(sb.Length == 0 ? "" : ", ").Append(item);
+                    }
+
+                    return sb.ToString();
+                }
+            }
+            """);
+
+        var seed = await SingleSeedAsync("Commas");
+
+        Assert.Contains("using System.Text;", seed.Code, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Extract_UndocumentedOrInheritDocOnly_AreNotDocumentedMethods()
+    {
+        _tree.Write("A.cs", """
+            public class A
+            {
+                public int NoDoc() => 1;
+
+                /// <inheritdoc />
+                public override string ToString() => "A";
+
+                // <summary>Not a doc comment.</summary>
+                public int Plain() => 2;
+
+                /// <summary>Abstract-like.</summary>
+                public partial void NoBody();
+            }
+            """);
+
+        var (seeds, stats) = await HarvestAsync();
+
+        Assert.Empty(seeds);
+        Assert.Equal(0, stats.DocumentedMethods);
+    }
+
+    [Fact]
+    public async Task Extract_UnitOverTheLineLimit_IsRejectedAsTooLarge()
+    {
+        var body = string.Concat(Enumerable.Range(0, 30).Select(i => $"        x += {i};\n"));
+        _tree.Write("Long.cs", $"public static class Long\n{{\n    /// <summary>Long.</summary>\n    public static int F()\n    {{\n        var x = 0;\n{body}        return x;\n    }}\n}}\n");
+
+        var (seeds, stats) = await HarvestAsync(new ExtractionConfig { MaxSeedLines = 20 });
+
+        Assert.Empty(seeds);
+        Assert.Equal(1, stats.SeedRejects[SeedExtractor.Reasons.TooLarge]);
+    }
+
+    [Fact]
+    public async Task Extract_TextThatIsNotCSharp_IsSkippedAsNotCSharp()
+    {
+        _tree.Write("Notes.cs", "These are my notes about the project.\nThey are not code at all!\n");
+        _tree.Write("Ok.cs", "public static class Ok\n{\n    /// <summary>One.</summary>\n    public static int One() => 1;\n}\n");
+
+        var (seeds, stats) = await HarvestAsync();
+
+        Assert.Single(seeds);
+        Assert.Equal(1, stats.FileSkips[FileWalker.Reasons.NotCSharp]);
+        Assert.Equal(2, stats.Files.Count);
+    }
+
+    [Fact]
+    public async Task Extract_MalformedDocXml_IsCountedAndRejectedNotThrown()
+    {
+        _tree.Write("Bad.cs", "public static class Bad\n{\n    /// <summary>Unclosed <b>bold.</summary>\n    public static int One() => 1;\n}\n");
+
+        var (seeds, stats) = await HarvestAsync();
+
+        Assert.Empty(seeds);
+        Assert.Equal(1, stats.SeedRejects[SeedExtractor.Reasons.Unsupported]);
+    }
+
+    [Fact]
+    public async Task Extract_SameTreeTwice_GivesTheSameSeedsInTheSameOrder()
+    {
+        for (var i = 0; i < 12; i++)
+        {
+            _tree.Write($"F{i}.cs", $"public static class C{i}\n{{\n    /// <summary>Value {i}.</summary>\n    public static int V() => {i};\n}}\n");
+        }
+
+        var (first, _) = await HarvestAsync();
+        var (second, _) = await HarvestAsync();
+
+        Assert.Equal(12, first.Count);
+        Assert.Equal(first.Select(s => s.Id), second.Select(s => s.Id));
+    }
+
+    [Fact]
+    public async Task Extract_ProvenanceOfAGitCheckout_IsRecorded()
+    {
+        _tree.Write(".git/HEAD", "0123456789abcdef0123456789abcdef01234567\n");
+        _tree.Write(".git/config", "[remote \"origin\"]\n\turl = git@github.com:acme/tools.git\n");
+        _tree.Write("LICENSE.txt", "Apache License\nVersion 2.0, January 2004");
+        _tree.Write("src/Ok.cs", "public static class Ok\n{\n    /// <summary>One.</summary>\n    public static int One() => 1;\n}\n");
+
+        var seed = await SingleSeedAsync("One");
+
+        Assert.Equal(new Provenance("acme/tools", "src/Ok.cs", "0123456789abcdef0123456789abcdef01234567", "apache-2.0",
+            "https://github.com/acme/tools/blob/0123456789abcdef0123456789abcdef01234567/src/Ok.cs"), seed.Provenance);
+    }
+}
