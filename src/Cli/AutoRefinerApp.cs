@@ -30,6 +30,7 @@ public static class AutoRefinerApp
             config.SetApplicationVersion(Version);
             config.Settings.Console = output;
             config.PropagateExceptions();
+            config.Settings.StrictParsing = true;
             config.AddCommand<HarvestCommand>("harvest")
                 .WithDescription("Harvest C# sources into a validated SFT dataset (Parquet, JSONL, dataset card).")
                 .WithExample("harvest", "--lang", "csharp", "--source", ".", "--out", "out");

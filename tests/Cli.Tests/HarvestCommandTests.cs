@@ -1,0 +1,248 @@
+using System.Text.Json;
+
+namespace AutoRefiner.Cli.Tests;
+
+public sealed class HarvestCommandTests : IDisposable
+{
+    private readonly TempDir _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    private string Out => _dir.Combine("out");
+
+    private void WriteSampleTree()
+    {
+        _dir.Write("src/Lib.csproj", "<Project Sdk=\"Microsoft.NET.Sdk\" />");
+        _dir.Write("src/Text/Words.cs", """
+            namespace Sample.Text;
+
+            public static class Words
+            {
+                private const char Space = ' ';
+
+                /// <summary>Counts the words in a text.</summary>
+                /// <param name="text">The text.</param>
+                /// <returns>How many words it has.</returns>
+                public static int Count(string text) => text.Split(Space, StringSplitOptions.RemoveEmptyEntries).Length;
+
+                /// <summary>Capitalises the first letter of each word.</summary>
+                public static string Title(string text) =>
+                    string.Join(Space, text.Split(Space).Select(w => w.Length == 0 ? w : char.ToUpperInvariant(w[0]) + w[1..]));
+
+                /// <summary>Reverses the words — «naïve» text is fine.</summary>
+                public static string Reverse(string text) => string.Join(Space, text.Split(Space).Reverse());
+            }
+            """);
+        _dir.Write("src/Json.cs", """
+            using Newtonsoft.Json;
+
+            public static class Json
+            {
+                /// <summary>Serialises.</summary>
+                public static string Write(object o) => JsonConvert.SerializeObject(o);
+            }
+            """);
+        _dir.Write("src/Form1.Designer.cs", "partial class Form1 { /// <summary>x</summary>\n void F() { } }");
+        _dir.Write("src/obj/Debug/Gen.cs", "class Gen { }");
+    }
+
+    [Fact]
+    public async Task Harvest_LocalTree_WritesTheDatasetAndExitsZero()
+    {
+        WriteSampleTree();
+
+        var result = await CliRunner.RunAsync(["harvest", "--lang", "csharp", "--source", _dir.Combine("src"), "--out", Out]);
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal("", result.Errors);
+        Assert.Equal(3, await CliRunner.AssertDatasetIsSoundAsync(Out));
+        Assert.True(File.Exists(Path.Combine(Out, "README.md")));
+        Assert.True(File.Exists(Path.Combine(Out, "rejected.jsonl")));
+        Assert.Single(Directory.GetFiles(Path.Combine(Out, "data"), "train-00000-of-00001.parquet"));
+        Assert.Empty(Directory.GetDirectories(Out, ".staging-*"));
+
+        using var manifest = JsonDocument.Parse(File.ReadAllText(Path.Combine(Out, "manifest.json")));
+        var counts = manifest.RootElement.GetProperty("counts");
+        Assert.Equal(4, counts.GetProperty("documented_methods").GetInt64());
+        Assert.Equal(3, counts.GetProperty("self_contained").GetInt64());
+        Assert.Equal(0.75, counts.GetProperty("seed_yield").GetDouble());
+        Assert.Equal(1, counts.GetProperty("files_skipped").GetProperty("generated").GetInt64());
+        Assert.Equal(1, counts.GetProperty("seeds_rejected").GetProperty("unresolved").GetInt64());
+        Assert.Equal(3, counts.GetProperty("verdicts").GetProperty("passed").GetInt64());
+        Assert.Equal(0, counts.GetProperty("verdicts").GetProperty("compile-error").GetInt64());
+        Assert.Contains("--source", manifest.RootElement.GetProperty("command").GetString(), StringComparison.Ordinal);
+
+        Assert.Contains("seed yield 75.0", result.Output, StringComparison.Ordinal);
+        Assert.Contains("wrote 3 rows", result.Output, StringComparison.Ordinal);
+        Assert.Contains("note: no LLM is configured", result.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Harvest_Twice_GivesTheSameRowsAndReplacesTheOldOutput()
+    {
+        WriteSampleTree();
+        string[] args = ["harvest", "--source", _dir.Combine("src"), "--out", Out];
+        _dir.Write("out/data/train-00000-of-00009.parquet", "stale");
+
+        Assert.Equal(0, (await CliRunner.RunAsync(args)).ExitCode);
+        var first = CliRunner.ReadAllJsonlRows(Out).Select(r => r.GetProperty("id").GetString()).ToList();
+        Assert.Equal(0, (await CliRunner.RunAsync(args)).ExitCode);
+        var second = CliRunner.ReadAllJsonlRows(Out).Select(r => r.GetProperty("id").GetString()).ToList();
+
+        Assert.Equal(first, second);
+        Assert.False(File.Exists(Path.Combine(Out, "data", "train-00000-of-00009.parquet")));
+    }
+
+    [Fact]
+    public async Task Harvest_Limit_StopsAfterThatManySeeds()
+    {
+        WriteSampleTree();
+
+        var result = await CliRunner.RunAsync(["harvest", "--source", _dir.Combine("src"), "--out", Out, "--limit", "1"]);
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal(1, await CliRunner.AssertDatasetIsSoundAsync(Out));
+    }
+
+    [Fact]
+    public async Task Harvest_EmptyTree_ExitsZeroWithAnEmptyDatasetAndSaysSo()
+    {
+        Directory.CreateDirectory(_dir.Combine("empty"));
+
+        var result = await CliRunner.RunAsync(["harvest", "--source", _dir.Combine("empty"), "--out", Out]);
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("no C# files found", result.Output, StringComparison.Ordinal);
+        Assert.Contains("wrote 0 rows", result.Output, StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(Out, "README.md")));
+        using var manifest = JsonDocument.Parse(File.ReadAllText(Path.Combine(Out, "manifest.json")));
+        Assert.Equal(0, manifest.RootElement.GetProperty("counts").GetProperty("files").GetInt64());
+    }
+
+    [Fact]
+    public async Task Harvest_UnsupportedLanguage_IsExitTwoListingTheSupportedOnes()
+    {
+        var result = await CliRunner.RunAsync(["harvest", "--lang", "python", "--source", _dir.Path, "--out", Out]);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("--lang 'python' is not supported; supported languages: csharp", result.Errors, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Out));
+    }
+
+    [Fact]
+    public async Task Harvest_MissingSourcePath_IsExitTwoNamingIt()
+    {
+        var result = await CliRunner.RunAsync(["harvest", "--source", _dir.Combine("nope"), "--out", Out]);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains($"source '{_dir.Combine("nope")}' does not exist", result.Errors, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Harvest_NoSourcesAtAll_IsExitTwo()
+    {
+        var config = _dir.Write("harvest.yml", "sources:\n  local: []\n");
+
+        var result = await CliRunner.RunAsync(["harvest", "--config", config, "--out", Out]);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("no sources to harvest", result.Errors, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("sources:\n  local: [src]\n  github: {query: x\n", "harvest.yml: line 4, column 1: not valid YAML")]
+    [InlineData("lang: csharp\nsource:\n  local: [src]\n", "harvest.yml:2: source: unknown key; did you mean 'sources'?")]
+    [InlineData("export:\n  test-split: half\n", "harvest.yml:2: export.test-split: must be a number, not 'half'")]
+    [InlineData("export:\n  formats: [parquet, csv]\n", "harvest.yml:2: export.formats[1]: 'csv' is not one of parquet, jsonl")]
+    public async Task Harvest_BadConfig_IsExitTwoNamingFileLineAndKey(string yaml, string expected)
+    {
+        var config = _dir.Write("harvest.yml", yaml);
+        Directory.CreateDirectory(_dir.Combine("src"));
+
+        var result = await CliRunner.RunAsync(["harvest", "--config", config, "--out", Out]);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains(_dir.Path, result.Errors, StringComparison.Ordinal);
+        Assert.Contains(expected, result.Errors.Replace(_dir.Path + "/", "", StringComparison.Ordinal), StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", result.Errors, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Harvest_ConfigSourcesAndOut_AreRelativeToTheConfigFile()
+    {
+        WriteSampleTree();
+        var config = _dir.Write("harvest.yml", "sources:\n  local: [src]\nexport:\n  out: dataset\n  formats: [jsonl]\n");
+
+        var result = await CliRunner.RunAsync(["harvest", "--config", config]);
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal(3, CliRunner.ReadAllJsonlRows(_dir.Combine("dataset")).Count);
+        Assert.False(Directory.Exists(_dir.Combine("dataset/data")));
+    }
+
+    [Fact]
+    public async Task Harvest_MissingConfigFile_IsExitTwo()
+    {
+        var result = await CliRunner.RunAsync(["harvest", "--config", _dir.Combine("missing.yml")]);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("does not exist", result.Errors, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("--limit", "0")]
+    [InlineData("--limit", "many")]
+    [InlineData("--frobnicate", "1")]
+    public async Task Harvest_BadOptions_AreExitTwo(string option, string value)
+    {
+        var result = await CliRunner.RunAsync(["harvest", "--source", _dir.Path, option, value]);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.StartsWith("error:", result.Errors.TrimStart(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Harvest_UnknownCommand_IsExitTwo()
+    {
+        Assert.Equal(2, (await CliRunner.RunAsync(["harvset"])).ExitCode);
+    }
+
+    [Fact]
+    public async Task Harvest_Cancelled_IsExit130AndLeavesThePreviousDatasetUntouched()
+    {
+        WriteSampleTree();
+        var previous = _dir.Write("out/README.md", "previous card");
+        using var cts = new CancellationTokenSource();
+        await cts.CancelAsync();
+
+        var result = await CliRunner.RunAsync(["harvest", "--source", _dir.Combine("src"), "--out", Out], cts.Token);
+
+        Assert.Equal(130, result.ExitCode);
+        Assert.Contains("cancelled", result.Errors, StringComparison.Ordinal);
+        Assert.Equal("previous card", File.ReadAllText(previous));
+        Assert.Empty(Directory.GetDirectories(Out, ".staging-*"));
+    }
+
+    [Fact]
+    public async Task Harvest_ApiKeyInTheEnvironment_NeverAppearsInOutput()
+    {
+        WriteSampleTree();
+        const string secret = "sk-test-0123456789-secret";
+        Environment.SetEnvironmentVariable("OPENAI_API_KEY", secret);
+        try
+        {
+            var result = await CliRunner.RunAsync(["harvest", "--source", _dir.Combine("src"), "--out", Out]);
+
+            Assert.Equal(0, result.ExitCode);
+            Assert.DoesNotContain(secret, result.Output + result.Errors, StringComparison.Ordinal);
+            foreach (var file in Directory.GetFiles(Out, "*", SearchOption.AllDirectories))
+            {
+                Assert.DoesNotContain(secret, File.ReadAllText(file), StringComparison.Ordinal);
+            }
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("OPENAI_API_KEY", null);
+        }
+    }
+}

@@ -1,0 +1,88 @@
+using AutoRefiner.Core.Model;
+using AutoRefiner.Core.Text;
+using AutoRefiner.Generator.DocComments;
+
+namespace AutoRefiner.Generator.Tests.DocComments;
+
+public sealed class DocCommentGeneratorTests
+{
+    private static Seed Seed(string id = "0123456789abcdef0123456789abcdef", int dependencies = 1) => new()
+    {
+        Id = id,
+        Name = "Clamp",
+        Signature = "public static int Clamp(int value, int min, int max)",
+        ContainingType = "static class MathUtil",
+        Doc = new DocComment
+        {
+            Summary = "Limits `value` to the range.",
+            Params = [new NamedDoc("value", "The value."), new NamedDoc("min", ""), new NamedDoc("max", "Upper bound.")],
+            Returns = "The clamped value.",
+            Exceptions = [new NamedDoc("System.ArgumentException", "When `min` > `max`.")],
+        },
+        Code = "public static class MathUtil\n{\n    public static int Clamp(int value, int min, int max) => Math.Min(Math.Max(value, min), max);\n}\n",
+        Dependencies = dependencies,
+        Provenance = new Provenance("o/r", "src/MathUtil.cs", "abc", "mit", "https://x"),
+    };
+
+    [Fact]
+    public async Task Generate_OneSeed_GivesOneCandidateWithProvenanceAndVersions()
+    {
+        var generator = new DocCommentGenerator();
+        var seed = Seed();
+
+        var candidate = Assert.Single(await generator.GenerateAsync(seed, default).ToListAsync());
+
+        Assert.Equal("doc-comments", candidate.Task);
+        Assert.Equal("doc-comments", candidate.Generator);
+        Assert.Equal("doc-comments/1", candidate.PromptVersion);
+        Assert.Equal(seed.Provenance, candidate.Provenance);
+        Assert.Equal(seed.Id, candidate.SeedId);
+        Assert.Equal("", candidate.Tests);
+    }
+
+    [Fact]
+    public void Instruction_CarriesSignatureDocAndContext()
+    {
+        var text = DocCommentGenerator.Instruction(Seed());
+
+        Assert.Contains("`static class MathUtil`", text, StringComparison.Ordinal);
+        Assert.Contains("```csharp\npublic static int Clamp(int value, int min, int max)\n```", text, StringComparison.Ordinal);
+        Assert.Contains("Limits `value` to the range.", text, StringComparison.Ordinal);
+        Assert.Contains("- `value`: The value.", text, StringComparison.Ordinal);
+        Assert.Contains("- `max`: Upper bound.", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("`min`:", text, StringComparison.Ordinal);
+        Assert.Contains("Returns: The clamped value.", text, StringComparison.Ordinal);
+        Assert.Contains("- `System.ArgumentException`: When `min` > `max`.", text, StringComparison.Ordinal);
+        Assert.Contains("including the members and types the method relies on", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("Math.Min", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Instruction_WithoutDependencies_DoesNotMentionThem()
+    {
+        Assert.DoesNotContain("relies on", DocCommentGenerator.Instruction(Seed(dependencies: 0)), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Instruction_IsStableForASeedAndVariesAcrossSeeds()
+    {
+        var ids = Enumerable.Range(0, 30).Select(i => ContentHash.Of(i.ToString(System.Globalization.CultureInfo.InvariantCulture))).ToList();
+
+        var first = ids.Select(id => DocCommentGenerator.Instruction(Seed(id))).ToList();
+        var again = ids.Select(id => DocCommentGenerator.Instruction(Seed(id))).ToList();
+
+        Assert.Equal(first, again);
+        Assert.Equal(3, first.Select(t => t.Split('\n')[0]).Distinct().Count());
+    }
+
+    [Fact]
+    public void Response_IsTheSeedCodeInACSharpFence()
+    {
+        var seed = Seed();
+
+        var response = DocCommentGenerator.Response(seed);
+
+        Assert.StartsWith("```csharp\n", response);
+        Assert.Equal(seed.Code, CodeBlocks.FirstCSharp(response));
+    }
+}
