@@ -60,6 +60,9 @@ internal sealed class DatasetWriter : IDatasetSink
         CompressionLevel = CompressionLevel.Optimal,
     };
 
+    /// <summary>The run's counters, when the writer should count rows as they are written (live progress).</summary>
+    public RunStats? Stats { get; init; }
+
     private bool WritesParquet => _config.Export.Formats.Contains("parquet");
 
     private bool WritesJsonl => _config.Export.Formats.Contains("jsonl");
@@ -80,6 +83,7 @@ internal sealed class DatasetWriter : IDatasetSink
         var split = SampleId.SplitOf(id, _config.Export.TestSplit);
         var row = DatasetRow.From(judged, id, _config.Lang, _time.GetUtcNow().UtcDateTime);
         _licenses[row.SourceLicense] = _licenses.GetValueOrDefault(row.SourceLicense) + 1;
+        Stats?.Exported.Add();
         if (WritesParquet)
         {
             if (!_parquet.TryGetValue(split, out var parquet))
@@ -132,7 +136,6 @@ internal sealed class DatasetWriter : IDatasetSink
         foreach (var (split, rows) in rowsPerSplit)
         {
             stats.Splits[split] = rows;
-            stats.Exported.Add(0);
         }
 
         stats.Exported.Finish();
@@ -265,5 +268,5 @@ internal sealed class DatasetWriter : IDatasetSink
 internal sealed class DatasetWriterFactory(HarvestConfig config, RunDescription run, IEnumerable<ISampleGenerator> generators, TimeProvider time) : IDatasetSinkFactory
 {
     /// <inheritdoc />
-    public IDatasetSink Open(RunStats stats) => new DatasetWriter(config, run, generators, time);
+    public IDatasetSink Open(RunStats stats) => new DatasetWriter(config, run, generators, time) { Stats = stats };
 }

@@ -83,7 +83,7 @@ public sealed class HarvestCommand(CommandEnvironment environment) : AsyncComman
 
         var pipeline = provider.GetRequiredService<HarvestPipeline>();
         var request = new HarvestRequest(sources, settings.Limit);
-        var progress = new ProgressView(environment.Output, stats);
+        var progress = new ProgressView(environment.Output, stats, $"harvest ({lang}): {string.Join(", ", sources)} -> {config.Export.Out}");
         await progress.RunAsync(() => pipeline.RunAsync(request, stats, parallelism, cancellationToken), cancellationToken);
         progress.WriteSummary(config.Export.Out);
         return ExitCodes.Success;

@@ -9,7 +9,7 @@ namespace AutoRefiner.Cli.Rendering;
 /// Shows a run while it goes: a live table of stages (count, total, rate, ETA) on a terminal, a plain log line every
 /// few seconds otherwise; then a summary of what was read, kept and written.
 /// </summary>
-internal sealed class ProgressView(IAnsiConsole console, RunStats stats)
+internal sealed class ProgressView(IAnsiConsole console, RunStats stats, string title)
 {
     private static readonly TimeSpan PlainInterval = TimeSpan.FromSeconds(5);
     private readonly bool _live = console.Profile.Out.IsTerminal && console.Profile.Capabilities.Interactive;
@@ -20,7 +20,7 @@ internal sealed class ProgressView(IAnsiConsole console, RunStats stats)
         var task = work();
         if (_live)
         {
-            var table = new Table().Border(TableBorder.Rounded).Title("[bold]autorefiner harvest[/]");
+            var table = new Table().Border(TableBorder.Rounded).Title(Markup.Escape(title));
             table.AddColumns("stage", "done", "of", "rate", "eta");
             foreach (var column in table.Columns.Skip(1))
             {
@@ -44,7 +44,7 @@ internal sealed class ProgressView(IAnsiConsole console, RunStats stats)
         }
         else
         {
-            console.WriteLine($"harvesting {string.Join(", ", stats.Stages.Select(s => s.Name))}");
+            console.WriteLine(title);
             while (!task.IsCompleted)
             {
                 await Task.WhenAny(task, Task.Delay(PlainInterval, CancellationToken.None));
