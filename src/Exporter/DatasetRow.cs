@@ -94,7 +94,8 @@ public sealed class DatasetRow
             RepairRounds = c.RepairRounds,
             PromptTokens = c.PromptTokens,
             CompletionTokens = c.CompletionTokens,
-            CreatedAt = DateTime.SpecifyKind(createdAtUtc, DateTimeKind.Utc),
+            // Parquet stores microseconds: keep no finer ticks, or the JSONL would disagree with the Parquet.
+            CreatedAt = new DateTime(createdAtUtc.Ticks - (createdAtUtc.Ticks % TimeSpan.TicksPerMicrosecond), DateTimeKind.Utc),
         };
     }
 }

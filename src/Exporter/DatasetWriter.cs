@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.IO.Compression;
 using System.Security.Cryptography;
+using AutoRefiner.Core;
 using AutoRefiner.Core.Config;
 using AutoRefiner.Core.Curation;
 using AutoRefiner.Core.Model;
@@ -41,10 +42,49 @@ internal sealed class DatasetWriter : IDatasetSink
         _generators = [.. generators];
         _time = time;
         _out = config.ResolvePath(config.Export.Out);
+        EnsureOutputIsOurs(_out);
         _staging = Path.Combine(_out, $".staging-{Environment.ProcessId}-{Guid.NewGuid():N}");
         Directory.CreateDirectory(_staging);
         _rejected = new JsonlWriter<RejectedRow>(Path.Combine(_staging, "rejected.jsonl"), ExportJson.Lines.RejectedRow);
         _parquetOptions = ParquetOptionsFor(config.Export.Compression);
+    }
+
+    /// <summary>
+    /// A run replaces <see cref="OwnedEntries"/> in the output folder; it refuses to start when the folder holds such
+    /// names but no manifest of ours (a project's own README.md or data/ must never be deleted).
+    /// </summary>
+    private static void EnsureOutputIsOurs(string outDir)
+    {
+        if (!Directory.Exists(outDir) || IsOurManifest(Path.Combine(outDir, "manifest.json")))
+        {
+            return;
+        }
+
+        var foreign = OwnedEntries.Where(e => File.Exists(Path.Combine(outDir, e)) || Directory.Exists(Path.Combine(outDir, e))).ToList();
+        if (foreign.Count > 0)
+        {
+            throw AutoRefinerException.Usage(
+                $"the output folder {outDir} holds {string.Join(", ", foreign)} but no AutoRefiner manifest.json; a run would replace them, so choose another --out (an empty or new folder)");
+        }
+    }
+
+    private static bool IsOurManifest(string path)
+    {
+        if (!File.Exists(path))
+        {
+            return false;
+        }
+
+        try
+        {
+            using var stream = File.OpenRead(path);
+            using var doc = System.Text.Json.JsonDocument.Parse(stream);
+            return doc.RootElement.TryGetProperty("tool", out var tool) && tool.ValueKind == System.Text.Json.JsonValueKind.String && tool.GetString() == "autorefiner";
+        }
+        catch (Exception e) when (e is IOException or System.Text.Json.JsonException)
+        {
+            return false;
+        }
     }
 
     /// <summary>Parquet options for a codec name of <c>export.compression</c>. Zstd is set to <c>Optimal</c>: its default level is ~50× slower.</summary>

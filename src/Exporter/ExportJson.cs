@@ -11,7 +11,7 @@ namespace AutoRefiner.Exporter;
 [JsonSerializable(typeof(Manifest))]
 internal sealed partial class ExportJson : JsonSerializerContext
 {
-    /// <summary>Context for JSONL lines (one line per object, non-ASCII kept as is).</summary>
+    /// <summary>Context for JSONL lines (one line per object; non-ASCII text of the BMP kept as is, other characters escaped).</summary>
     public static ExportJson Lines { get; } = new(MakeOptions(indented: false));
 
     /// <summary>Context for the manifest (indented).</summary>

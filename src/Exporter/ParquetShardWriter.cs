@@ -6,7 +6,7 @@ namespace AutoRefiner.Exporter;
 
 /// <summary>
 /// Streams one split into Parquet shards: rows are buffered up to a row group, each row group is appended to the
-/// current shard, and a new shard starts after <c>shardRows</c>. Shards get their Hub names
+/// current shard, and a new shard starts when one holds <c>shardRows</c> rows. Shards get their Hub names
 /// (<c>train-00000-of-00002.parquet</c>) when the count is known, at <see cref="CompleteAsync"/>.
 /// </summary>
 internal sealed class ParquetShardWriter(string directory, string split, ParquetOptions options, int rowGroupRows, int shardRows) : IAsyncDisposable
@@ -24,7 +24,10 @@ internal sealed class ParquetShardWriter(string directory, string split, Parquet
     {
         _buffer.Add(row);
         Rows++;
-        if (_buffer.Count >= rowGroupRows)
+
+        // A row group never crosses a shard boundary, so no file holds more than shardRows rows.
+        var roomInShard = _current is null ? shardRows : shardRows - _rowsInShard;
+        if (_buffer.Count >= Math.Min(rowGroupRows, roomInShard))
         {
             await FlushAsync(cancellationToken);
         }

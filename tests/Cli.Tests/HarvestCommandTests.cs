@@ -82,10 +82,10 @@ public sealed class HarvestCommandTests : IDisposable
     {
         WriteSampleTree();
         string[] args = ["harvest", "--source", _dir.Combine("src"), "--out", Out];
-        _dir.Write("out/data/train-00000-of-00009.parquet", "stale");
 
         Assert.Equal(0, (await CliRunner.RunAsync(args)).ExitCode);
         var first = CliRunner.ReadAllJsonlRows(Out).Select(r => r.GetProperty("id").GetString()).ToList();
+        _dir.Write("out/data/train-00000-of-00009.parquet", "stale");
         Assert.Equal(0, (await CliRunner.RunAsync(args)).ExitCode);
         var second = CliRunner.ReadAllJsonlRows(Out).Select(r => r.GetProperty("id").GetString()).ToList();
 
@@ -211,7 +211,9 @@ public sealed class HarvestCommandTests : IDisposable
     public async Task Harvest_Cancelled_IsExit130AndLeavesThePreviousDatasetUntouched()
     {
         WriteSampleTree();
-        var previous = _dir.Write("out/README.md", "previous card");
+        Assert.Equal(0, (await CliRunner.RunAsync(["harvest", "--source", _dir.Combine("src"), "--out", Out])).ExitCode);
+        var previous = Path.Combine(Out, "README.md");
+        var card = File.ReadAllText(previous);
         using var cts = new CancellationTokenSource();
         await cts.CancelAsync();
 
@@ -219,7 +221,7 @@ public sealed class HarvestCommandTests : IDisposable
 
         Assert.Equal(130, result.ExitCode);
         Assert.Contains("cancelled", result.Errors, StringComparison.Ordinal);
-        Assert.Equal("previous card", File.ReadAllText(previous));
+        Assert.Equal(card, File.ReadAllText(previous));
         Assert.Empty(Directory.GetDirectories(Out, ".staging-*"));
     }
 
@@ -244,5 +246,18 @@ public sealed class HarvestCommandTests : IDisposable
         {
             Environment.SetEnvironmentVariable("OPENAI_API_KEY", null);
         }
+    }
+
+    [Fact]
+    public async Task Harvest_OutIntoAProjectFolder_IsExitTwoAndItsReadmeSurvives()
+    {
+        WriteSampleTree();
+        var readme = _dir.Write("README.md", "# my project");
+
+        var result = await CliRunner.RunAsync(["harvest", "--source", _dir.Combine("src"), "--out", _dir.Path]);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("no AutoRefiner manifest.json", result.Errors, StringComparison.Ordinal);
+        Assert.Equal("# my project", File.ReadAllText(readme));
     }
 }

@@ -115,10 +115,19 @@ internal sealed class DependencyClosure
     private void RequireType(INamedTypeSymbol type)
     {
         type = type.OriginalDefinition;
-        if (!IsSource(type) || !_types.Add(type))
+        if (type.IsAnonymousType || type.IsTupleType || !IsSource(type) || _types.Contains(type))
         {
             return;
         }
+
+        // The implicit Program class of top-level statements (and any type with no declaration of its own) cannot be copied.
+        if (!type.DeclaringSyntaxReferences.Any(r => r.GetSyntax() is TypeDeclarationSyntax or EnumDeclarationSyntax or DelegateDeclarationSyntax))
+        {
+            Fail("unsupported", $"'{type.Name}' has no type declaration to copy");
+            return;
+        }
+
+        _types.Add(type);
 
         if (type.ContainingType is { } outer)
         {

@@ -33,6 +33,9 @@ public sealed partial class SeedExtractor(ICodeCompiler compiler, ExtractionConf
 
         /// <summary>A construct the extractor does not cut out.</summary>
         public const string Unsupported = "unsupported";
+
+        /// <summary>The extractor failed on this method (a bug to report; the run goes on).</summary>
+        public const string ExtractorError = "extractor-error";
     }
 
     /// <summary>Files of one project, analysed together (with the SDK's implicit usings).</summary>
@@ -109,7 +112,7 @@ public sealed partial class SeedExtractor(ICodeCompiler compiler, ExtractionConf
 
         var results = methods.ToAsyncEnumerable().SelectAsync(
             parallelism,
-            (m, ct) => ValueTask.FromResult(Extract(m.Method, m.File, Model, globalUsings, ct)),
+            (m, ct) => ValueTask.FromResult(SafeExtract(m.Method, m.File, Model, globalUsings, ct)),
             cancellationToken);
         await foreach (var (seed, reason, detail) in results.WithCancellation(cancellationToken))
         {
@@ -134,6 +137,27 @@ public sealed partial class SeedExtractor(ICodeCompiler compiler, ExtractionConf
         root.DescendantNodes(n => n is CompilationUnitSyntax or BaseNamespaceDeclarationSyntax or TypeDeclarationSyntax)
             .OfType<MethodDeclarationSyntax>()
             .Where(m => (m.Body is not null || m.ExpressionBody is not null) && m.Parent is TypeDeclarationSyntax && DocCommentReader.HasSummary(m));
+
+    /// <summary>
+    /// One odd method must not end a long run: a failure of the extractor itself is counted (<c>extractor-error</c>,
+    /// with the exception in the examples) and the run goes on.
+    /// </summary>
+    private (Seed? Seed, string? Reason, string? Detail) SafeExtract(
+        MethodDeclarationSyntax method,
+        SourceFile file,
+        Func<SyntaxTree, SemanticModel> models,
+        IReadOnlyList<UsingDirectiveSyntax> globalUsings,
+        CancellationToken cancellationToken)
+    {
+        try
+        {
+            return Extract(method, file, models, globalUsings, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            return (null, Reasons.ExtractorError, $"{file.RelativePath} {method.Identifier.Text}: {e.GetType().Name}: {e.Message}");
+        }
+    }
 
     private (Seed? Seed, string? Reason, string? Detail) Extract(
         MethodDeclarationSyntax method,

@@ -526,4 +526,46 @@ public sealed class SeedExtractorTests : IDisposable
         Assert.Equal(new Provenance("acme/tools", "src/Ok.cs", "0123456789abcdef0123456789abcdef01234567", "apache-2.0",
             "https://github.com/acme/tools/blob/0123456789abcdef0123456789abcdef01234567/src/Ok.cs"), seed.Provenance);
     }
+
+    [Fact]
+    public async Task Extract_AnonymousTypesAndTuples_NeedNoDeclarations()
+    {
+        _tree.Write("Stats.cs", """
+            public static class Stats
+            {
+                /// <summary>Word lengths, longest first.</summary>
+                public static IEnumerable<(string Word, int Length)> Lengths(IEnumerable<string> words) =>
+                    words.Select(w => new { Word = w, w.Length }).OrderByDescending(x => x.Length).Select(x => (x.Word, x.Length));
+            }
+            """);
+
+        var seed = await SingleSeedAsync("Lengths");
+
+        Assert.Contains("new { Word = w, w.Length }", seed.Code, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Extract_MethodOfTopLevelProgram_IsUnsupportedNotACrash()
+    {
+        _tree.Write("Program.cs", """
+            Console.WriteLine(Helpers.Twice(2));
+
+            static class Helpers
+            {
+                /// <summary>Doubles and prints via the program.</summary>
+                public static int Twice(int x) => Program.Scale * x;
+            }
+
+            partial class Program
+            {
+                public const int Scale = 2;
+            }
+            """);
+
+        var (seeds, stats) = await HarvestAsync();
+
+        Assert.DoesNotContain(SeedExtractor.Reasons.ExtractorError, stats.SeedRejects.Keys);
+        Assert.Equal(1, stats.DocumentedMethods);
+        Assert.Equal(stats.DocumentedMethods, seeds.Count + stats.SeedRejects.Values.Sum());
+    }
 }

@@ -1,0 +1,201 @@
+using System.Security.Cryptography;
+using AutoRefiner.Core.Config;
+using AutoRefiner.Core.Pipeline;
+using AutoRefiner.Exporter.Tests.Support;
+using Microsoft.Extensions.Time.Testing;
+
+namespace AutoRefiner.Exporter.Tests;
+
+/// <summary>A run that does not complete leaves the previous dataset as it was; one that completes replaces it whole.</summary>
+public sealed class FailureSafetyTests : IDisposable
+{
+    private readonly TempDirectory _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    private HarvestConfig Config(double testSplit = 0.3) => Export.Config(_dir.Path, new ExportConfig
+    {
+        Out = "out", Compression = "snappy", RowGroupRows = 100, ShardRows = 250, TestSplit = testSplit,
+    });
+
+    private string Output => Path.Combine(_dir.Path, "out");
+
+    /// <summary>Path → SHA-256 of every file in the output folder outside staging folders (whose files are open while a run goes on).</summary>
+    private SortedDictionary<string, string> Snapshot() => new(
+        Directory.GetFiles(Output, "*", SearchOption.AllDirectories)
+            .Where(p => !Path.GetRelativePath(Output, p).StartsWith(".staging-", StringComparison.Ordinal))
+            .ToDictionary(
+            p => Path.GetRelativePath(Output, p).Replace('\\', '/'),
+            p => Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(p)))),
+        StringComparer.Ordinal);
+
+    [Fact]
+    public async Task DisposeAsync_WithoutComplete_LeavesPreviousOutputUntouchedAndRemovesStaging()
+    {
+        await Export.WriteAsync(Config(), Samples.PassedRange(600));
+        var before = Snapshot();
+        Assert.Contains("manifest.json", before.Keys);
+        Assert.Contains("README.md", before.Keys);
+        Assert.Contains("rejected.jsonl", before.Keys);
+        Assert.Contains(before.Keys, k => k.StartsWith("data/train-", StringComparison.Ordinal));
+        var timesBefore = Directory.GetFiles(Output, "*", SearchOption.AllDirectories).ToDictionary(p => p, File.GetLastWriteTimeUtc, StringComparer.Ordinal);
+
+        await using (var writer = Export.Open(Config()))
+        {
+            foreach (var judged in Samples.PassedRange(700, "apache-2.0").Skip(50))
+            {
+                await writer.AddAsync(judged, CancellationToken.None);
+            }
+
+            await writer.AddAsync(Samples.Rejected(9999, Core.Model.Verdict.CompileError, "CS0103"), CancellationToken.None);
+
+            // Mid-run: row groups and partial shards exist, but only in the staging folder.
+            var staging = Assert.Single(Directory.GetDirectories(Output, ".staging-*"));
+            Assert.NotEmpty(Directory.GetFiles(staging, "*.partial", SearchOption.AllDirectories));
+            Assert.Equal(before, Snapshot());
+        }
+
+        Assert.Equal(before, Snapshot());
+        Assert.Empty(Directory.GetDirectories(Output, ".staging-*"));
+        Assert.All(timesBefore, kv => Assert.Equal(kv.Value, File.GetLastWriteTimeUtc(kv.Key)));
+    }
+
+    [Fact]
+    public async Task CompleteAsync_Cancelled_ThrowsAndLeavesPreviousOutputUntouched()
+    {
+        await Export.WriteAsync(Config(), Samples.PassedRange(300));
+        var before = Snapshot();
+        Assert.NotEmpty(before);
+
+        using var cancelled = new CancellationTokenSource();
+        await cancelled.CancelAsync();
+        var time = new FakeTimeProvider(Export.Now);
+        await using (var writer = Export.Open(Config(), time))
+        {
+            foreach (var judged in Samples.PassedRange(450, "apache-2.0"))
+            {
+                await writer.AddAsync(judged, CancellationToken.None);
+            }
+
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await writer.CompleteAsync(new RunStats(time), cancelled.Token));
+        }
+
+        Assert.Equal(before, Snapshot());
+        Assert.Empty(Directory.GetDirectories(Output, ".staging-*"));
+    }
+
+    [Fact]
+    public async Task DisposeAsync_CancelledRunWithNoPreviousOutput_LeavesNothingBehind()
+    {
+        await using (var writer = Export.Open(Config()))
+        {
+            foreach (var judged in Samples.PassedRange(300))
+            {
+                await writer.AddAsync(judged, CancellationToken.None);
+            }
+        }
+
+        Assert.Empty(Directory.EnumerateFileSystemEntries(Output));
+    }
+
+    [Fact]
+    public async Task CompleteAsync_OneShardAfterThree_OldShardsDoNotSurvive()
+    {
+        var data = Directory.CreateDirectory(Path.Combine(Output, "data")).FullName;
+        foreach (var stale in new[] { "train-00000-of-00003.parquet", "train-00001-of-00003.parquet", "train-00002-of-00003.parquet", "test-00000-of-00001.parquet" })
+        {
+            await File.WriteAllTextAsync(Path.Combine(data, stale), "stale");
+        }
+
+        Directory.CreateDirectory(Path.Combine(Output, "jsonl"));
+        await File.WriteAllTextAsync(Path.Combine(Output, "jsonl", "test.jsonl"), "{}\n");
+        await File.WriteAllTextAsync(Path.Combine(Output, "manifest.json"), "{\"tool\": \"autorefiner\"}");
+
+        await Export.WriteAsync(Config(testSplit: 0), Samples.PassedRange(50));
+
+        Assert.Equal(["train-00000-of-00001.parquet"], Directory.GetFiles(data).Select(Path.GetFileName));
+        Assert.Equal(["train.jsonl"], Directory.GetFiles(Path.Combine(Output, "jsonl")).Select(Path.GetFileName));
+        Assert.Equal(50, (await Files.ReadParquetAsync(Path.Combine(data, "train-00000-of-00001.parquet"))).Count);
+    }
+
+    [Fact]
+    public async Task CompleteAsync_SecondRunWithFewerRows_ReplacesEveryShardOfTheFirst()
+    {
+        await Export.WriteAsync(Config(testSplit: 0), Samples.PassedRange(1000));
+        Assert.Equal(4, Files.Shards(Output, "train").Length);
+
+        await Export.WriteAsync(Config(testSplit: 0), Samples.PassedRange(120, "apache-2.0"));
+
+        var shard = Assert.Single(Files.Shards(Output, "train"));
+        Assert.Equal("train-00000-of-00001.parquet", Path.GetFileName(shard));
+        var rows = await Files.ReadParquetAsync(shard);
+        Assert.Equal(120, rows.Count);
+        Assert.All(rows, r => Assert.Equal("apache-2.0", r.SourceLicense));
+    }
+
+    [Fact]
+    public async Task CompleteAsync_FilesTheRunDoesNotOwn_AreKept()
+    {
+        Directory.CreateDirectory(Output);
+        await File.WriteAllTextAsync(Path.Combine(Output, ".gitattributes"), "*.parquet filter=lfs\n");
+        await File.WriteAllTextAsync(Path.Combine(Output, "NOTES.txt"), "mine");
+
+        await Export.WriteAsync(Config(), Samples.PassedRange(20));
+
+        Assert.Equal("*.parquet filter=lfs\n", await File.ReadAllTextAsync(Path.Combine(Output, ".gitattributes")));
+        Assert.Equal("mine", await File.ReadAllTextAsync(Path.Combine(Output, "NOTES.txt")));
+    }
+
+    [Fact]
+    public async Task CompleteAsync_NoRows_WritesManifestAndCardWithZeroRows()
+    {
+        var config = Config();
+        var time = new FakeTimeProvider(Export.Now);
+        var stats = new RunStats(time);
+        await using (var writer = Export.Open(config, time))
+        {
+            await writer.CompleteAsync(stats, CancellationToken.None);
+        }
+
+        var manifest = Files.ReadJson(Path.Combine(Output, "manifest.json"));
+        var counts = manifest.GetProperty("counts");
+        Assert.Equal(0, counts.GetProperty("rows").EnumerateObject().Sum(p => p.Value.GetInt64()));
+        Assert.All(counts.GetProperty("verdicts").EnumerateObject(), p => Assert.Equal(0, p.Value.GetInt64()));
+        Assert.Equal(11, counts.GetProperty("verdicts").EnumerateObject().Count());
+        Assert.Equal(Export.Run.ConfigHash, manifest.GetProperty("config_hash").GetString());
+
+        var front = DatasetCardTests.FrontMatter(await File.ReadAllTextAsync(Path.Combine(Output, "README.md")));
+        Assert.Equal("unknown", ((YamlDotNet.RepresentationModel.YamlScalarNode)front["license"]).Value);
+        Assert.Equal("n<1K", ((YamlDotNet.RepresentationModel.YamlScalarNode)((YamlDotNet.RepresentationModel.YamlSequenceNode)front["size_categories"])[0]).Value);
+
+        Assert.Equal(0, new FileInfo(Path.Combine(Output, "rejected.jsonl")).Length);
+        Assert.False(Directory.Exists(Path.Combine(Output, "data")));
+        Assert.Empty(Directory.GetDirectories(Output, ".staging-*"));
+    }
+
+    [Fact]
+    public async Task CompleteAsync_OnlyRejections_WritesNoRowsAndListsThemInRejectedJsonl()
+    {
+        await Export.WriteAsync(Config(), [Samples.Rejected(1, Core.Model.Verdict.CompileError, "CS0103"), Samples.Rejected(2, Core.Model.Verdict.Secret, "token")]);
+
+        var manifest = Files.ReadJson(Path.Combine(Output, "manifest.json"));
+        Assert.Equal(0, manifest.GetProperty("counts").GetProperty("rows").EnumerateObject().Sum(p => p.Value.GetInt64()));
+        Assert.Equal(2, File.ReadLines(Path.Combine(Output, "rejected.jsonl")).Count());
+        Assert.True(File.Exists(Path.Combine(Output, "README.md")));
+    }
+
+    [Fact]
+    public async Task Open_FolderWithAReadmeButNoManifestOfOurs_RefusesAndDeletesNothing()
+    {
+        Directory.CreateDirectory(Output);
+        var readme = Path.Combine(Output, "README.md");
+        await File.WriteAllTextAsync(readme, "# someone's project");
+
+        var e = await Assert.ThrowsAsync<AutoRefiner.Core.AutoRefinerException>(() => Export.WriteAsync(Config(testSplit: 0), Samples.PassedRange(5)));
+
+        Assert.Equal(AutoRefiner.Core.FailureKind.Usage, e.Kind);
+        Assert.Contains("README.md", e.Message, StringComparison.Ordinal);
+        Assert.Equal("# someone's project", await File.ReadAllTextAsync(readme));
+        Assert.Empty(Directory.GetDirectories(Output, ".staging-*"));
+    }
+}
