@@ -18,20 +18,28 @@ public sealed class RoslynCompiler : ICodeCompiler
     /// <inheritdoc />
     public CompileResult Compile(string code, CancellationToken cancellationToken)
     {
-        var tree = CSharpSyntaxTree.ParseText(code, ReferenceSet.ParseOptions, path: "Sample.cs", cancellationToken: cancellationToken);
+        // Doc comments are parsed: the compiler only reports unnecessary usings (CS8019) then, since a cref may need one.
+        var tree = CSharpSyntaxTree.ParseText(code, ReferenceSet.AnalysisParseOptions, path: "Sample.cs", cancellationToken: cancellationToken);
         var compilation = CSharpCompilation.Create(
             "Sample",
             [ReferenceSet.ImplicitUsingsTree, tree],
             ReferenceSet.References,
             ReferenceSet.LibraryOptions);
 
-        var errors = compilation.GetDiagnostics(cancellationToken)
+        var diagnostics = compilation.GetDiagnostics(cancellationToken);
+        var errors = diagnostics
             .Where(d => d.Severity == DiagnosticSeverity.Error)
             .OrderBy(d => d.Location.SourceSpan.Start)
             .Take(MaxErrors)
             .Select(Format)
             .ToList();
-        return new CompileResult(errors.Count == 0, errors);
+        var unused = diagnostics
+            .Where(d => d.Id == "CS8019" && d.Location.SourceTree == tree)
+            .Select(d => d.Location.GetLineSpan().StartLinePosition.Line + 1)
+            .Distinct()
+            .Order()
+            .ToList();
+        return new CompileResult(errors.Count == 0, errors) { UnusedUsingLines = unused };
     }
 
     /// <summary>A diagnostic as the compiler prints it, without the file name: <c>(3,5): error CS0103: …</c>.</summary>

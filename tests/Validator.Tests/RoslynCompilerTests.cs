@@ -84,4 +84,13 @@ public sealed class RoslynCompilerTests
 
         Assert.Equal(codes.Select((_, i) => i % 2 == 0), results.Select(r => r.Success));
     }
+
+    [Fact]
+    public void Compile_UnnecessaryUsings_AreReportedByLine()
+    {
+        var result = _compiler.Compile("using System.Text;\nusing System.Net;\n\npublic class C { public StringBuilder B = new(); }", default);
+
+        Assert.True(result.Success);
+        Assert.Equal([2], result.UnusedUsingLines);
+    }
 }

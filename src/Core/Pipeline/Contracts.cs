@@ -44,7 +44,11 @@ public interface ICodeCompiler
 /// <summary>The outcome of <see cref="ICodeCompiler.Compile"/>.</summary>
 /// <param name="Success">No errors.</param>
 /// <param name="Errors">The first error diagnostics, formatted as the compiler prints them (<c>(3,5): error CS0103: …</c>).</param>
-public sealed record CompileResult(bool Success, IReadOnlyList<string> Errors);
+public sealed record CompileResult(bool Success, IReadOnlyList<string> Errors)
+{
+    /// <summary>1-based lines of using directives the compiler found unnecessary (CS8019).</summary>
+    public IReadOnlyList<int> UnusedUsingLines { get; init; } = [];
+}
 
 /// <summary>The curation stage: may turn a passed sample into a rejection (duplicate, secret, …).</summary>
 public interface ICurator

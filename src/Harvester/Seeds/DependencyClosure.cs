@@ -24,10 +24,14 @@ internal sealed class DependencyClosure
     private readonly HashSet<BaseTypeSyntax> _brokenBases = [];
     private readonly HashSet<ITypeSymbol> _brokenBaseTypes = new(SymbolEqualityComparer.Default);
 
-    private DependencyClosure(Func<SyntaxTree, SemanticModel> models, int maxMembers)
+    private readonly int _maxLines;
+    private int _lines;
+
+    private DependencyClosure(Func<SyntaxTree, SemanticModel> models, int maxMembers, int maxLines)
     {
         _models = models;
         _maxMembers = maxMembers;
+        _maxLines = maxLines;
     }
 
     /// <summary>Member declarations to emit (methods, properties, fields, …, and whole enums and delegates).</summary>
@@ -52,9 +56,13 @@ internal sealed class DependencyClosure
     public string FailureReason { get; private set; } = "";
 
     /// <summary>Computes the closure of <paramref name="method"/>.</summary>
-    public static DependencyClosure Build(MethodDeclarationSyntax method, Func<SyntaxTree, SemanticModel> models, int maxMembers)
+    /// <param name="method">The documented method.</param>
+    /// <param name="models">Semantic models of the project's trees.</param>
+    /// <param name="maxMembers">More members than this fail as <c>too-large</c>.</param>
+    /// <param name="maxLines">More source lines than this fail as <c>too-large</c>, before the rest is analysed.</param>
+    public static DependencyClosure Build(MethodDeclarationSyntax method, Func<SyntaxTree, SemanticModel> models, int maxMembers, int maxLines)
     {
-        var closure = new DependencyClosure(models, maxMembers);
+        var closure = new DependencyClosure(models, maxMembers, maxLines);
         closure.Run(method);
         return closure;
     }
@@ -93,6 +101,15 @@ internal sealed class DependencyClosure
         if (_members.Count > _maxMembers)
         {
             Fail("too-large", $"needs more than {_maxMembers} members");
+            return;
+        }
+
+        // Stop early on closures that could never fit: most of the cost of a large one is analysing it.
+        var span = declaration.SyntaxTree.GetLineSpan(declaration.Span);
+        _lines += span.EndLinePosition.Line - span.StartLinePosition.Line + 1;
+        if (_lines > _maxLines)
+        {
+            Fail("too-large", $"needs more than {_maxLines} lines");
             return;
         }
 

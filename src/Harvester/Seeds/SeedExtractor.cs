@@ -173,7 +173,7 @@ public sealed partial class SeedExtractor(ICodeCompiler compiler, ExtractionConf
             return (null, Reasons.Unsupported, $"{where}: the XML doc comment is not well-formed XML");
         }
 
-        var closure = DependencyClosure.Build(method, models, maxMembers: Math.Max(8, config.MaxSeedLines / 2));
+        var closure = DependencyClosure.Build(method, models, maxMembers: Math.Max(8, config.MaxSeedLines / 2), maxLines: config.MaxSeedLines);
         if (closure.Failure is not null)
         {
             return (null, closure.FailureReason, $"{where}: {closure.Failure}");
@@ -192,6 +192,8 @@ public sealed partial class SeedExtractor(ICodeCompiler compiler, ExtractionConf
             DumpRejectedUnit(where, code, result.Errors);
             return (null, Reasons.NotSelfContained, $"{where}: {result.Errors[0]}");
         }
+
+        code = WithoutLines(code, result.UnusedUsingLines);
 
         var type = (TypeDeclarationSyntax)method.Parent!;
         return (new Seed
@@ -222,6 +224,23 @@ public sealed partial class SeedExtractor(ICodeCompiler compiler, ExtractionConf
         Directory.CreateDirectory(dir);
         var name = ContentHash.Of(where) + ".cs";
         File.WriteAllText(Path.Combine(dir, name), $"// {where}\n{string.Concat(errors.Select(e => $"// {e}\n"))}{code}");
+    }
+
+    /// <summary>
+    /// Removes the usings the compiler found unnecessary: the project's global usings and a file's usings for code that
+    /// was not taken would otherwise crowd every unit. Nothing binds through such a using, so removing it is safe.
+    /// </summary>
+    private static string WithoutLines(string code, IReadOnlyList<int> lines)
+    {
+        if (lines.Count == 0)
+        {
+            return code;
+        }
+
+        var all = code.Split('\n');
+        var drop = lines.Where(l => l >= 1 && l <= all.Length && all[l - 1].TrimStart().StartsWith("using ", StringComparison.Ordinal)).ToHashSet();
+        var kept = all.Where((_, i) => !drop.Contains(i + 1)).SkipWhile(l => drop.Count > 0 && l.Length == 0);
+        return string.Join('\n', kept);
     }
 
     /// <summary>The method's declaration as written, on one line, without attributes or body.</summary>

@@ -568,4 +568,25 @@ public sealed class SeedExtractorTests : IDisposable
         Assert.Equal(1, stats.DocumentedMethods);
         Assert.Equal(stats.DocumentedMethods, seeds.Count + stats.SeedRejects.Values.Sum());
     }
+
+    [Fact]
+    public async Task Extract_UsingsTheUnitDoesNotNeed_AreLeftOut()
+    {
+        _tree.Write("GlobalUsings.cs", "global using System.Collections.Concurrent;\nglobal using System.Text.RegularExpressions;\n");
+        _tree.Write("Pad.cs", """
+            using System.Globalization;
+            using System.Net;
+            using System.Text;
+
+            public static class Pad
+            {
+                /// <summary>Pads with dots.</summary>
+                public static string Dots(string s, int width) => new StringBuilder(s).Append('.', Math.Max(0, width - s.Length)).ToString();
+            }
+            """);
+
+        var seed = await SingleSeedAsync("Dots");
+
+        Assert.StartsWith("using System.Text;\n\npublic static class Pad", seed.Code, StringComparison.Ordinal);
+    }
 }
