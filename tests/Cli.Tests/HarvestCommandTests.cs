@@ -260,4 +260,34 @@ public sealed class HarvestCommandTests : IDisposable
         Assert.Contains("no AutoRefiner manifest.json", result.Errors, StringComparison.Ordinal);
         Assert.Equal("# my project", File.ReadAllText(readme));
     }
+
+    [Fact]
+    public async Task Harvest_OutputCannotBeCreated_IsExitOneWithASentence()
+    {
+        WriteSampleTree();
+        var file = _dir.Write("not-a-dir", "x");
+
+        var result = await CliRunner.RunAsync(["harvest", "--source", _dir.Combine("src"), "--out", Path.Combine(file, "out")]);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.StartsWith("error: the run failed:", result.Errors.TrimStart(), StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", result.Errors, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Harvest_CancelledMidRun_IsExit130AndLeavesNoPartialOutput()
+    {
+        for (var i = 0; i < 400; i++)
+        {
+            _dir.Write($"big/F{i}.cs", $"public static class C{i}\n{{\n    private const int K = {i};\n\n    /// <summary>Adds {i}.</summary>\n    public static int Add(int x) => x + K;\n\n    /// <summary>Scales by {i}.</summary>\n    public static int Scale(int x) => x * K;\n}}\n");
+        }
+
+        using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(600));
+
+        var result = await CliRunner.RunAsync(["harvest", "--source", _dir.Combine("big"), "--out", Out], cts.Token);
+
+        Assert.Equal(130, result.ExitCode);
+        Assert.False(File.Exists(Path.Combine(Out, "manifest.json")));
+        Assert.Empty(Directory.Exists(Out) ? Directory.GetFileSystemEntries(Out) : []);
+    }
 }
