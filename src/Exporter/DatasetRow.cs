@@ -5,7 +5,7 @@ using Parquet.Serialization.Attributes;
 namespace AutoRefiner.Exporter;
 
 /// <summary>One row of the dataset (DESIGN.md, row schema). Parquet and JSONL share these names.</summary>
-public sealed class DatasetRow
+public class DatasetRow
 {
     /// <summary>Stable hash of the normalised instruction + response.</summary>
     [JsonPropertyName("id")] public string Id { get; set; } = "";
@@ -70,33 +70,39 @@ public sealed class DatasetRow
     public DateTime CreatedAt { get; set; }
 
     /// <summary>Builds the row of a passed candidate.</summary>
-    public static DatasetRow From(Judged judged, string id, string lang, DateTime createdAtUtc)
+    public static DatasetRow From(Judged judged, string id, string lang, DateTime createdAtUtc) =>
+        Fill(new DatasetRow(), judged, id, lang, createdAtUtc);
+
+    /// <summary>Sets every column of <paramref name="row"/> from a judged candidate.</summary>
+    protected static T Fill<T>(T row, Judged judged, string id, string lang, DateTime createdAtUtc)
+        where T : DatasetRow
     {
+        ArgumentNullException.ThrowIfNull(row);
+        ArgumentNullException.ThrowIfNull(judged);
         var c = judged.Candidate;
-        return new DatasetRow
-        {
-            Id = id,
-            Task = c.Task,
-            Instruction = c.Instruction,
-            Response = c.Response,
-            Tests = c.Tests,
-            Messages = [new ChatMessage { Role = "user", Content = c.Instruction }, new ChatMessage { Role = "assistant", Content = c.Response }],
-            Lang = lang,
-            SourceRepo = c.Provenance.Repo,
-            SourcePath = c.Provenance.Path,
-            SourceCommit = c.Provenance.Commit,
-            SourceLicense = c.Provenance.License,
-            SourceUrl = c.Provenance.Url,
-            Generator = c.Generator,
-            PromptVersion = c.PromptVersion,
-            TestsRun = judged.TestsRun,
-            TestsPassed = judged.TestsPassed,
-            RepairRounds = c.RepairRounds,
-            PromptTokens = c.PromptTokens,
-            CompletionTokens = c.CompletionTokens,
-            // Parquet stores microseconds: keep no finer ticks, or the JSONL would disagree with the Parquet.
-            CreatedAt = new DateTime(createdAtUtc.Ticks - (createdAtUtc.Ticks % TimeSpan.TicksPerMicrosecond), DateTimeKind.Utc),
-        };
+        row.Id = id;
+        row.Task = c.Task;
+        row.Instruction = c.Instruction;
+        row.Response = c.Response;
+        row.Tests = c.Tests;
+        row.Messages = [new ChatMessage { Role = "user", Content = c.Instruction }, new ChatMessage { Role = "assistant", Content = c.Response }];
+        row.Lang = lang;
+        row.SourceRepo = c.Provenance.Repo;
+        row.SourcePath = c.Provenance.Path;
+        row.SourceCommit = c.Provenance.Commit;
+        row.SourceLicense = c.Provenance.License;
+        row.SourceUrl = c.Provenance.Url;
+        row.Generator = c.Generator;
+        row.PromptVersion = c.PromptVersion;
+        row.TestsRun = judged.TestsRun;
+        row.TestsPassed = judged.TestsPassed;
+        row.RepairRounds = c.RepairRounds;
+        row.PromptTokens = c.PromptTokens;
+        row.CompletionTokens = c.CompletionTokens;
+
+        // Parquet stores microseconds: keep no finer ticks, or the JSONL would disagree with the Parquet.
+        row.CreatedAt = new DateTime(createdAtUtc.Ticks - (createdAtUtc.Ticks % TimeSpan.TicksPerMicrosecond), DateTimeKind.Utc);
+        return row;
     }
 }
 

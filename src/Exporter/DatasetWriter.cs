@@ -115,7 +115,7 @@ internal sealed class DatasetWriter : IDatasetSink
         _completionTokens += judged.Candidate.CompletionTokens;
         if (judged.Verdict != Verdict.Passed)
         {
-            _rejected.Write(RejectedRow.From(judged));
+            _rejected.Write(RejectedRow.From(judged, _config.Lang, _time.GetUtcNow().UtcDateTime));
             return;
         }
 

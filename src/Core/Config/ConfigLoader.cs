@@ -149,16 +149,9 @@ public static class ConfigLoader
         }
 
         var m = node.Mapping("tasks", "repair-rounds");
-        var tasks = m.Get("tasks");
-        var list = tasks?.StringList(GenerationConfig.KnownTasks.Contains, $"one of {string.Join(", ", GenerationConfig.KnownTasks)}");
-        if (list is { Count: 0 })
-        {
-            tasks!.Fail("needs at least one task");
-        }
-
         return new GenerationConfig
         {
-            Tasks = list ?? d.Tasks,
+            Tasks = m.Get("tasks")?.NonEmptyChoiceList(GenerationConfig.KnownTasks, "task") ?? d.Tasks,
             RepairRounds = m.Get("repair-rounds")?.Int(0, 10) ?? d.RepairRounds,
         };
     }
@@ -187,13 +180,6 @@ public static class ConfigLoader
         }
 
         var m = node.Mapping("out", "formats", "test-split", "compression", "row-group-rows", "shard-rows");
-        var formats = m.Get("formats");
-        var list = formats?.StringList(ExportConfig.KnownFormats.Contains, $"one of {string.Join(", ", ExportConfig.KnownFormats)}");
-        if (list is { Count: 0 })
-        {
-            formats!.Fail("needs at least one format");
-        }
-
         var testSplit = m.Get("test-split");
         var split = testSplit?.Double();
         if (split is < 0 or >= 1)
@@ -204,7 +190,7 @@ public static class ConfigLoader
         return new ExportConfig
         {
             Out = m.Get("out")?.NonEmptyString() ?? d.Out,
-            Formats = list ?? d.Formats,
+            Formats = m.Get("formats")?.NonEmptyChoiceList(ExportConfig.KnownFormats, "format") ?? d.Formats,
             TestSplit = split ?? d.TestSplit,
             Compression = m.Get("compression")?.OneOf(ExportConfig.KnownCompressions, "a codec") ?? d.Compression,
             RowGroupRows = m.Get("row-group-rows")?.Int(100, 10_000_000) ?? d.RowGroupRows,
@@ -379,6 +365,17 @@ public static class ConfigLoader
                 }
 
                 list.Add(value);
+            }
+
+            return list;
+        }
+
+        public List<string> NonEmptyChoiceList(IReadOnlyList<string> allowed, string what)
+        {
+            var list = StringList(allowed.Contains, $"one of {string.Join(", ", allowed)}");
+            if (list.Count == 0)
+            {
+                Fail($"needs at least one {what}");
             }
 
             return list;

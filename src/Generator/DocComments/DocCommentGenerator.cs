@@ -69,45 +69,35 @@ public sealed class DocCommentGenerator : ISampleGenerator
             sb.Append('\n').Append(doc.Remarks).Append('\n');
         }
 
-        var documented = doc.Params.Where(p => p.Text.Length > 0).ToList();
-        if (documented.Count > 0)
-        {
-            sb.Append("\nParameters:\n");
-            foreach (var p in documented)
-            {
-                sb.Append("- `").Append(p.Name).Append("`: ").Append(p.Text).Append('\n');
-            }
-        }
-
-        var typeParams = doc.TypeParams.Where(p => p.Text.Length > 0).ToList();
-        if (typeParams.Count > 0)
-        {
-            sb.Append("\nType parameters:\n");
-            foreach (var p in typeParams)
-            {
-                sb.Append("- `").Append(p.Name).Append("`: ").Append(p.Text).Append('\n');
-            }
-        }
-
+        AppendList(sb, "Parameters", doc.Params.Where(p => p.Text.Length > 0));
+        AppendList(sb, "Type parameters", doc.TypeParams.Where(p => p.Text.Length > 0));
         if (doc.Returns.Length > 0)
         {
             sb.Append("\nReturns: ").Append(doc.Returns).Append('\n');
         }
 
-        var exceptions = doc.Exceptions.Where(e => e.Name.Length > 0).ToList();
-        if (exceptions.Count > 0)
-        {
-            sb.Append("\nThrows:\n");
-            foreach (var e in exceptions)
-            {
-                sb.Append("- `").Append(e.Name).Append('`').Append(e.Text.Length > 0 ? ": " + e.Text : "").Append('\n');
-            }
-        }
+        AppendList(sb, "Throws", doc.Exceptions.Where(e => e.Name.Length > 0));
 
         sb.Append('\n').Append(seed.Dependencies > 0
             ? "Give complete code that compiles on its own, including the members and types the method relies on."
             : "Give complete code that compiles on its own.");
         return sb.ToString();
+    }
+
+    /// <summary>A titled markdown list of named items (<c>- `name`: text</c>), or nothing when there are none.</summary>
+    private static void AppendList(StringBuilder sb, string title, IEnumerable<NamedDoc> items)
+    {
+        var first = true;
+        foreach (var item in items)
+        {
+            if (first)
+            {
+                sb.Append('\n').Append(title).Append(":\n");
+                first = false;
+            }
+
+            sb.Append("- `").Append(item.Name).Append('`').Append(item.Text.Length > 0 ? ": " + item.Text : "").Append('\n');
+        }
     }
 
     /// <summary>The response for a seed: its unit in a fenced block.</summary>
