@@ -157,9 +157,15 @@ public sealed class LocalSeedSource(FileWalker walker, SeedExtractor extractor, 
             return result;
         }
 
+        /// <summary>What follows <c>global using</c> for an MSBuild <c>Using</c> item (plain, <c>Alias</c> or <c>Static</c>).</summary>
+        private static string DirectiveBody(string include, string? alias, string? isStatic) =>
+            alias is { Length: > 0 } ? $"{alias} = global::{include}"
+            : string.Equals(isStatic, "true", StringComparison.OrdinalIgnoreCase) ? $"static global::{include}"
+            : $"global::{include}";
+
         /// <summary>
         /// Reads the project file and the Directory.Build.props/.targets above it (up to the root): its
-        /// <c>&lt;Using&gt;</c> items and its project references. The SDK's implicit usings are always assumed, since
+        /// <c>&lt;Using&gt;</c> items (as using directive bodies) and its project references. The SDK's implicit usings are always assumed, since
         /// samples are compiled with them and <c>ImplicitUsings</c> often comes from an imported file.
         /// </summary>
         private static ProjectGroup Read(string dir, string root, List<string> paths)
@@ -185,16 +191,16 @@ public sealed class LocalSeedSource(FileWalker walker, SeedExtractor extractor, 
                 try
                 {
                     var elements = XDocument.Load(file).Descendants().ToList();
-                    foreach (var e in elements.Where(e => e.Name.LocalName == "Using" && e.Attribute("Alias") is null && e.Attribute("Static") is null))
+                    foreach (var e in elements.Where(e => e.Name.LocalName == "Using"))
                     {
                         if ((string?)e.Attribute("Include") is { } include)
                         {
-                            usings.Add(include);
+                            usings.Add(DirectiveBody(include, (string?)e.Attribute("Alias"), (string?)e.Attribute("Static")));
                         }
 
                         if ((string?)e.Attribute("Remove") is { } remove)
                         {
-                            removed.Add(remove);
+                            removed.Add(DirectiveBody(remove, null, null));
                         }
                     }
 

@@ -40,7 +40,10 @@ public sealed partial class SeedExtractor(ICodeCompiler compiler, ExtractionConf
 
     /// <summary>Files of one project, analysed together (with the SDK's implicit usings).</summary>
     /// <param name="Files">Its readable C# files: their documented methods become seeds.</param>
-    /// <param name="ExtraUsings">Namespaces its project files add with <c>&lt;Using Include="…"/&gt;</c>.</param>
+    /// <param name="ExtraUsings">
+    /// What its project files add with <c>&lt;Using&gt;</c> items, as the text after <c>global using</c>
+    /// (<c>global::System.Text</c>, <c>CharSpan = global::System.ReadOnlySpan&lt;char&gt;</c>, <c>static global::System.Math</c>).
+    /// </param>
     public sealed record Group(IReadOnlyList<SourceFile> Files, IReadOnlyList<string> ExtraUsings)
     {
         /// <summary>Files of the projects it references: they resolve names, and code may be taken from them.</summary>
@@ -88,7 +91,7 @@ public sealed partial class SeedExtractor(ICodeCompiler compiler, ExtractionConf
 
         // The SDK's implicit usings are in every sample's compilation anyway; the project file's own <Using> items
         // are written into units that need them, like a source file's usings.
-        var implicitTree = GlobalUsings(ReferenceSet.ImplicitUsings, "ImplicitUsings.g.cs", cancellationToken);
+        var implicitTree = GlobalUsings(ReferenceSet.ImplicitUsings.Select(u => $"global::{u}"), "ImplicitUsings.g.cs", cancellationToken);
         var projectTree = GlobalUsings(group.ExtraUsings, "ProjectUsings.g.cs", cancellationToken);
         var compilation = CSharpCompilation.Create("Harvest", [implicitTree, projectTree, .. trees], ReferenceSet.References, ReferenceSet.LibraryOptions);
         var models = new ConcurrentDictionary<SyntaxTree, SemanticModel>();
@@ -128,9 +131,9 @@ public sealed partial class SeedExtractor(ICodeCompiler compiler, ExtractionConf
         }
     }
 
-    private static SyntaxTree GlobalUsings(IEnumerable<string> namespaces, string path, CancellationToken cancellationToken) =>
+    private static SyntaxTree GlobalUsings(IEnumerable<string> bodies, string path, CancellationToken cancellationToken) =>
         CSharpSyntaxTree.ParseText(
-            string.Concat(namespaces.Distinct().Select(u => $"global using global::{u};\n")), ReferenceSet.AnalysisParseOptions, path: path, cancellationToken: cancellationToken);
+            string.Concat(bodies.Distinct().Select(u => $"global using {u};\n")), ReferenceSet.AnalysisParseOptions, path: path, cancellationToken: cancellationToken);
 
     /// <summary>Methods with a body and an XML doc <c>summary</c>, in source order.</summary>
     public static IEnumerable<MethodDeclarationSyntax> DocumentedMethods(SyntaxNode root) =>
@@ -256,8 +259,13 @@ public sealed partial class SeedExtractor(ICodeCompiler compiler, ExtractionConf
         return Flatten(header.ToString());
     }
 
-    private static string Flatten(string text) => Whitespace().Replace(text, " ").Trim();
+    /// <summary>One line: runs of white space become one space, none just inside brackets or before a comma.</summary>
+    private static string Flatten(string text) =>
+        InsideBrackets().Replace(Whitespace().Replace(text, " "), "$1").Trim();
 
     [GeneratedRegex(@"\s+")]
     private static partial Regex Whitespace();
+
+    [GeneratedRegex(@"([\(\[<]) | (?=[\)\],>])")]
+    private static partial Regex InsideBrackets();
 }

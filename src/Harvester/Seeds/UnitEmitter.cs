@@ -430,7 +430,7 @@ internal sealed class UnitEmitter
             }
             else if (!directive.StaticKeyword.IsKind(SyntaxKind.None))
             {
-                others.Add($"using static {name};");
+                others.Add($"using static {symbol.ToDisplayString()};");
             }
             else
             {

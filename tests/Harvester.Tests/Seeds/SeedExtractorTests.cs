@@ -589,4 +589,34 @@ public sealed class SeedExtractorTests : IDisposable
 
         Assert.StartsWith("using System.Text;\n\npublic static class Pad", seed.Code, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Extract_AliasAndStaticUsingsOfTheProjectFile_ResolveAndAreWritten()
+    {
+        _tree.Write("Lib/Lib.csproj", "<Project Sdk=\"Microsoft.NET.Sdk\">\n  <ItemGroup>\n    <Using Include=\"System.ReadOnlySpan&lt;System.Char&gt;\" Alias=\"CharSpan\" />\n    <Using Include=\"System.Math\" Static=\"true\" />\n  </ItemGroup>\n</Project>");
+        _tree.Write("Lib/Text.cs", """
+            public static class Text
+            {
+                /// <summary>Counts vowels.</summary>
+                public static int Vowels(
+                    CharSpan text,
+                    int cap)
+                {
+                    var n = 0;
+                    foreach (var c in text)
+                    {
+                        n += "aeiou".Contains(char.ToLowerInvariant(c)) ? 1 : 0;
+                    }
+
+                    return Min(n, cap);
+                }
+            }
+            """);
+
+        var seed = await SingleSeedAsync("Vowels");
+
+        Assert.Equal("public static int Vowels(CharSpan text, int cap)", seed.Signature);
+        Assert.Contains("using CharSpan = global::System.ReadOnlySpan<char>;", seed.Code, StringComparison.Ordinal);
+        Assert.Contains("using static System.Math;", seed.Code, StringComparison.Ordinal);
+    }
 }
