@@ -213,6 +213,9 @@ internal sealed class DatasetWriter : IDatasetSink
             FinishedAt = _time.GetUtcNow(),
             Counts = new ManifestCounts
             {
+                Repositories = stats.Repositories,
+                RepositoriesSkipped = new SortedDictionary<string, long>(stats.RepositorySkips.ToDictionary(), StringComparer.Ordinal),
+                GitHubRequests = stats.GitHubRequests,
                 Files = stats.Files.Count,
                 FilesSkipped = new SortedDictionary<string, long>(stats.FileSkips.ToDictionary(), StringComparer.Ordinal),
                 DocumentedMethods = stats.DocumentedMethods,

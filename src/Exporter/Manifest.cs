@@ -52,6 +52,15 @@ public sealed class Manifest
 /// <summary>Counts of <see cref="Manifest"/>.</summary>
 public sealed class ManifestCounts
 {
+    /// <summary>GitHub repositories harvested.</summary>
+    public long Repositories { get; set; }
+
+    /// <summary>GitHub repositories passed over, by reason.</summary>
+    public SortedDictionary<string, long> RepositoriesSkipped { get; set; } = [];
+
+    /// <summary>HTTP requests sent to GitHub (retries and redirects included).</summary>
+    public long GitHubRequests { get; set; }
+
     /// <summary>C# files considered.</summary>
     public long Files { get; set; }
 

@@ -9,17 +9,25 @@ namespace AutoRefiner.Harvester;
 /// <summary>Registers the harvesting stage.</summary>
 public static class HarvesterServiceCollectionExtensions
 {
-    /// <summary>Adds local-source harvesting and Roslyn seed extraction. Needs an <c>ICodeCompiler</c> and the configuration.</summary>
+    /// <summary>
+    /// Adds local and GitHub harvesting and Roslyn seed extraction. Needs an <c>ICodeCompiler</c>, the configuration and
+    /// a <c>TimeProvider</c>; GitHub is reached as <c>GITHUB_API_URL</c>/<c>GITHUB_TOKEN</c> say.
+    /// </summary>
     public static IServiceCollection AddHarvester(this IServiceCollection services)
     {
         services.AddSingleton(sp => new FileWalker(sp.GetRequiredService<HarvestConfig>().Extraction));
         services.AddSingleton(sp => new SeedExtractor(sp.GetRequiredService<ICodeCompiler>(), sp.GetRequiredService<HarvestConfig>().Extraction));
-        services.AddSingleton<ISeedSource>(sp =>
+        services.AddSingleton(sp =>
         {
             var config = sp.GetRequiredService<HarvestConfig>();
             var parallelism = config.Validation.Parallelism > 0 ? config.Validation.Parallelism : Environment.ProcessorCount;
             return new LocalSeedSource(sp.GetRequiredService<FileWalker>(), sp.GetRequiredService<SeedExtractor>(), config.Extraction, parallelism);
         });
+        services.AddSingleton<ISeedSource>(sp => new SourceHarvester(
+            sp.GetRequiredService<LocalSeedSource>(),
+            sp.GetRequiredService<HarvestConfig>(),
+            sp.GetRequiredService<TimeProvider>(),
+            Environment.GetEnvironmentVariable));
         return services;
     }
 }

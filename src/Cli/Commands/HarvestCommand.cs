@@ -29,23 +29,23 @@ public sealed class HarvestCommand(CommandEnvironment environment) : AsyncComman
         }
 
         var cwd = Directory.GetCurrentDirectory();
-        var sources = settings.Sources.Length > 0
-            ? settings.Sources.Select(s => Path.GetFullPath(s, cwd)).ToList()
-            : config.Sources.Local.Select(config.ResolvePath).ToList();
-        var stats = new RunStats(environment.Time);
-        if (settings.Sources.Length == 0 && (config.Sources.GitHub.Query is not null || config.Sources.GitHub.Repos.Count > 0))
-        {
-            stats.Notice("sources.github is configured, but this build harvests local sources only (sources.local, --source)");
-        }
 
-        if (sources.Count == 0)
+        // A --source that exists here is a path; anything else is left for the harvester to read as owner/name.
+        var sources = settings.Sources.Length > 0
+            ? settings.Sources.Select(s => Path.Exists(Path.GetFullPath(s, cwd)) ? Path.GetFullPath(s, cwd) : s).ToList()
+            : [.. config.Sources.Local.Select(config.ResolvePath), .. config.Sources.GitHub.Repos];
+        var query = settings.Sources.Length > 0 ? null : config.Sources.GitHub.Query;
+        var stats = new RunStats(environment.Time);
+        if (sources.Count == 0 && query is null)
         {
-            throw AutoRefinerException.Usage("no sources to harvest: give --source <path> or list directories under sources.local in harvest.yml");
+            throw AutoRefinerException.Usage(
+                "no sources to harvest: give --source <path|owner/name>, or set sources.local, sources.github.repos or sources.github.query in harvest.yml");
         }
 
         config = config with
         {
             Lang = lang,
+            State = settings.State is null ? config.ResolvePath(config.State) : Path.GetFullPath(settings.State, cwd),
             Export = config.Export with { Out = settings.Out is null ? config.ResolvePath(config.Export.Out) : Path.GetFullPath(settings.Out, cwd) },
         };
 
@@ -82,8 +82,9 @@ public sealed class HarvestCommand(CommandEnvironment environment) : AsyncComman
         await using var provider = services.BuildServiceProvider();
 
         var pipeline = provider.GetRequiredService<HarvestPipeline>();
-        var request = new HarvestRequest(sources, settings.Limit);
-        var progress = new ProgressView(environment.Output, stats, $"harvest ({lang}): {string.Join(", ", sources)} -> {config.Export.Out}");
+        var request = new HarvestRequest(sources, settings.Limit) { GitHubQuery = query };
+        var from = string.Join(", ", query is null ? sources : sources.Append($"GitHub search '{query}'"));
+        var progress = new ProgressView(environment.Output, stats, $"harvest ({lang}): {from} -> {config.Export.Out}");
         await progress.RunAsync(() => pipeline.RunAsync(request, stats, parallelism, cancellationToken), cancellationToken);
         progress.WriteSummary(config.Export.Out);
         return ExitCodes.Success;

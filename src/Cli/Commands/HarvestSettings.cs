@@ -23,9 +23,14 @@ public sealed class HarvestSettings : CommandSettings
     public string? Out { get; init; }
 
     /// <summary><c>--source</c>.</summary>
-    [CommandOption("--source <PATH>")]
-    [Description("A directory or local git checkout to harvest; repeatable. Replaces the configured sources.")]
+    [CommandOption("--source <SOURCE>")]
+    [Description("A directory, a local git checkout, or a GitHub repository (owner/name or its URL); repeatable. Replaces the configured sources.")]
     public string[] Sources { get; init; } = [];
+
+    /// <summary><c>--state</c>.</summary>
+    [CommandOption("--state <FILE>")]
+    [Description("State store (SQLite). Default: the config's 'state' (.autorefiner/state.db).")]
+    public string? State { get; init; }
 
     /// <summary><c>--limit</c>.</summary>
     [CommandOption("--limit <N>")]

@@ -104,6 +104,13 @@ internal sealed class ProgressView(IAnsiConsole console, RunStats stats, string 
         var skipped = skips.Values.Sum();
         console.WriteLine(string.Create(inv,
             $"files: {stats.Files.Count} C# files read{(skipped > 0 ? $"; skipped {skipped} ({Join(skips)})" : "")}"));
+        if (stats.Repositories > 0 || stats.RepositorySkips.Count > 0)
+        {
+            var repoSkips = stats.RepositorySkips;
+            console.WriteLine(string.Create(inv,
+                $"repositories: {stats.Repositories} harvested{(repoSkips.Count > 0 ? $"; skipped {repoSkips.Values.Sum()} ({Join(repoSkips)})" : "")}; {stats.GitHubRequests} GitHub requests"));
+        }
+
         console.WriteLine(string.Create(inv,
             $"seeds: {stats.DocumentedMethods} documented methods, {stats.SelfContained} self-contained (seed yield {stats.SeedYield:P1}){(stats.SeedRejects.Count > 0 ? $"; not used: {Join(stats.SeedRejects)}" : "")}"));
         var verdicts = stats.Verdicts.Where(kv => kv.Value > 0).OrderBy(kv => kv.Key).Select(kv => $"{kv.Key.ToWire()} {kv.Value}");

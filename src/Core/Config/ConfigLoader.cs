@@ -83,13 +83,14 @@ public static class ConfigLoader
         var github = d.GitHub;
         if (gh is not null && !gh.IsNull)
         {
-            var g = gh.Mapping("query", "repos", "max-repos", "licenses");
+            var g = gh.Mapping("query", "repos", "max-repos", "licenses", "max-wait-minutes");
             github = new GitHubSourceConfig
             {
                 Query = g.Get("query")?.OptionalString() ?? d.GitHub.Query,
                 Repos = g.Get("repos")?.StringList(v => v.Split('/').Length == 2 && !v.Contains(' ', StringComparison.Ordinal), "owner/name") ?? d.GitHub.Repos,
                 MaxRepos = g.Get("max-repos")?.Int(0, 100_000) ?? d.GitHub.MaxRepos,
                 Licenses = g.Get("licenses")?.StringList(v => !v.Any(char.IsUpper), "a lower-case SPDX id") ?? d.GitHub.Licenses,
+                MaxWaitMinutes = g.Get("max-wait-minutes")?.Int(0, 24 * 60) ?? d.GitHub.MaxWaitMinutes,
             };
         }
 

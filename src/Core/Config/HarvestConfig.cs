@@ -64,6 +64,9 @@ public sealed record GitHubSourceConfig
 
     /// <summary>SPDX licence ids (lower case) that may be harvested.</summary>
     public IReadOnlyList<string> Licenses { get; init; } = ["mit", "apache-2.0", "bsd-2-clause", "bsd-3-clause"];
+
+    /// <summary>Longest wait for a rate limit before the run stops (to be resumed later).</summary>
+    public int MaxWaitMinutes { get; init; } = 15;
 }
 
 /// <summary><c>extraction</c>: file filters and seed extraction.</summary>

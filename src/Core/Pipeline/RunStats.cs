@@ -11,7 +11,9 @@ public sealed class RunStats
     private readonly ConcurrentDictionary<Verdict, long> _verdicts = new();
     private readonly ConcurrentQueue<string> _notices = new();
     private readonly ConcurrentDictionary<string, ConcurrentQueue<string>> _seedRejectExamples = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, long> _repositorySkips = new(StringComparer.Ordinal);
     private long _documentedMethods;
+    private long _repositories;
     private long _selfContained;
 
     /// <summary>Creates the counters of a run that starts now.</summary>
@@ -74,6 +76,21 @@ public sealed class RunStats
 
     /// <summary>Things the user should be told at the end (no LLM configured, empty source, …).</summary>
     public IReadOnlyCollection<string> Notices => _notices;
+
+    /// <summary>Repositories harvested.</summary>
+    public long Repositories => Interlocked.Read(ref _repositories);
+
+    /// <summary>Repositories passed over, by reason (fork, archived, license, not-found, corrupt-archive, …).</summary>
+    public IReadOnlyDictionary<string, long> RepositorySkips => Snapshot(_repositorySkips);
+
+    /// <summary>Requests sent to the GitHub API (including retries and redirects), when GitHub was used.</summary>
+    public long GitHubRequests { get; set; }
+
+    /// <summary>Counts a harvested repository.</summary>
+    public void CountRepository() => Interlocked.Increment(ref _repositories);
+
+    /// <summary>Counts a repository passed over.</summary>
+    public void SkipRepository(string reason) => _repositorySkips.AddOrUpdate(reason, 1, (_, n) => n + 1);
 
     /// <summary>Counts a skipped file.</summary>
     public void SkipFile(string reason) => _fileSkips.AddOrUpdate(reason, 1, (_, n) => n + 1);

@@ -22,28 +22,40 @@ public sealed class LocalSeedSource(FileWalker walker, SeedExtractor extractor, 
 
         // Every source is checked before any work starts, so a typo fails at once.
         var roots = request.Sources.Select(s => (Path: Path.GetFullPath(s), Root: SourceRootReader.Read(s))).ToList();
-        var plan = new List<(SourceRoot Root, ProjectGroup Group, IReadOnlyList<string> Context)>();
-        long total = 0;
         foreach (var (path, root) in roots)
         {
-            var paths = walker.FindFiles(path, stats).ToList();
-            total += paths.Count;
-            var groups = ProjectGroup.Find(path, paths);
-            var byDir = groups.ToDictionary(g => g.Directory, StringComparer.Ordinal);
-            foreach (var group in groups)
+            await foreach (var seed in HarvestRootAsync(path, root, stats, cancellationToken))
             {
-                var context = group.ReferencedDirectories(byDir)
-                    .SelectMany(d => byDir[d].Paths)
-                    .Take(config.MaxFilesPerCompilation)
-                    .ToList();
-                plan.Add((root, group, context));
+                yield return seed;
             }
         }
 
-        stats.Files.SetTotal(total);
-        stats.Files.Start();
-        foreach (var (root, group, contextPaths) in plan)
+        stats.Files.Finish();
+        if (stats.Files.Total is null or 0)
         {
+            stats.Notice($"no C# files found in {string.Join(", ", request.Sources)}");
+        }
+    }
+
+    /// <summary>
+    /// Seeds of one tree (<paramref name="path"/>, inside <paramref name="root"/>), project by project; adds its files
+    /// to the run's expected total.
+    /// </summary>
+    public async IAsyncEnumerable<Seed> HarvestRootAsync(string path, SourceRoot root, RunStats stats, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(root);
+        ArgumentNullException.ThrowIfNull(stats);
+        var paths = walker.FindFiles(path, stats).ToList();
+        var groups = ProjectGroup.Find(path, paths);
+        var byDir = groups.ToDictionary(g => g.Directory, StringComparer.Ordinal);
+        stats.Files.SetTotal((stats.Files.Total ?? 0) + paths.Count);
+        stats.Files.Start();
+        foreach (var group in groups)
+        {
+            var contextPaths = group.ReferencedDirectories(byDir)
+                .SelectMany(d => byDir[d].Paths)
+                .Take(config.MaxFilesPerCompilation)
+                .ToList();
             var context = ReadAll(contextPaths, root, stats: null, cancellationToken);
             foreach (var chunk in group.Paths.Chunk(config.MaxFilesPerCompilation))
             {
@@ -54,12 +66,6 @@ public sealed class LocalSeedSource(FileWalker walker, SeedExtractor extractor, 
                     yield return seed;
                 }
             }
-        }
-
-        stats.Files.Finish();
-        if (total == 0)
-        {
-            stats.Notice($"no C# files found in {string.Join(", ", request.Sources)}");
         }
     }
 

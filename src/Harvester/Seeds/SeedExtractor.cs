@@ -209,8 +209,20 @@ public sealed partial class SeedExtractor(ICodeCompiler compiler, ExtractionConf
             Doc = doc,
             Code = code,
             Dependencies = closure.Members.Count - 1,
-            Provenance = file.Source.ProvenanceOf(file.RelativePath),
+            Provenance = Permalink(file.Source.ProvenanceOf(file.RelativePath), method),
         }, null, null);
+    }
+
+    /// <summary>The file link narrowed to the method's lines (<c>…/blob/&lt;sha&gt;/path#L10-L24</c>), when there is a link.</summary>
+    private static Provenance Permalink(Provenance provenance, MethodDeclarationSyntax method)
+    {
+        if (provenance.Url.Length == 0)
+        {
+            return provenance;
+        }
+
+        var lines = method.SyntaxTree.GetLineSpan(method.Span);
+        return provenance with { Url = $"{provenance.Url}#L{lines.StartLinePosition.Line + 1}-L{lines.EndLinePosition.Line + 1}" };
     }
 
     /// <summary>

@@ -1,0 +1,378 @@
+using System.Net;
+using System.Runtime.CompilerServices;
+using System.Text.RegularExpressions;
+using AutoRefiner.Core;
+using AutoRefiner.Core.Model;
+using AutoRefiner.Core.Pipeline;
+using AutoRefiner.Core.State;
+using Octokit;
+using Octokit.Internal;
+
+namespace AutoRefiner.Harvester.GitHub;
+
+/// <summary>
+/// Finds repositories (search with paging and star-range splitting past the 1,000-result cap, plus explicit
+/// <c>owner/name</c>), filters them (forks, archived, disabled, empty, licences off the allow-list), and fetches each at
+/// its default branch's head commit: the SHA through a conditional request (ETag in the state store), the tarball streamed
+/// to disk and safely extracted, reused from the cache when the commit has not changed.
+/// </summary>
+public sealed partial class GitHubHarvester : IDisposable
+{
+    private readonly GitHubSettings _settings;
+    private readonly TimeProvider _time;
+    private readonly RunStats _stats;
+    private readonly string _cacheDirectory;
+    private readonly ArchiveLimits _limits;
+    private readonly RateLimitHandler _handler;
+    private readonly GitHubClient _client;
+
+    /// <summary>Creates the client: Octokit over a rate-limit handler, with the response cache in the state store.</summary>
+    public GitHubHarvester(GitHubSettings settings, StateStore state, string cacheDirectory, ArchiveLimits limits, TimeProvider time, RunStats stats)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(stats);
+        _settings = settings;
+        _time = time;
+        _stats = stats;
+        _cacheDirectory = cacheDirectory;
+        _limits = limits;
+        _handler = new RateLimitHandler(time, TimeSpan.FromMinutes(settings.Config.MaxWaitMinutes), stats.Notice)
+        {
+            // Octokit follows redirects itself (dropping the token when the host changes), so the inner handler must not.
+            InnerHandler = new HttpClientHandler { AllowAutoRedirect = false, AutomaticDecompression = DecompressionMethods.None },
+        };
+        var credentials = settings.Token is null ? Credentials.Anonymous : new Credentials(settings.Token);
+        var connection = new Connection(
+            new ProductHeaderValue("autorefiner", typeof(GitHubHarvester).Assembly.GetName().Version?.ToString() ?? "0"),
+            settings.ApiUri,
+            new InMemoryCredentialStore(credentials),
+            new HttpClientAdapter(() => _handler),
+            new SimpleJsonSerializer());
+        connection.ResponseCache = new StateResponseCache(state, time);
+        _client = new GitHubClient(connection);
+    }
+
+    /// <summary>HTTP requests sent so far (retries and redirects included).</summary>
+    public int Requests => _handler.Requests;
+
+    /// <summary>
+    /// Repositories to harvest: the explicit ones, then the search's, without duplicates, at most
+    /// <c>max-repos</c> from the search. Those filtered out are counted by reason.
+    /// </summary>
+    public async IAsyncEnumerable<GitHubRepo> FindAsync(
+        IReadOnlyList<string> explicitRepos, string? query, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(explicitRepos);
+        var seen = new HashSet<long>();
+        foreach (var name in explicitRepos)
+        {
+            var repo = await GetAsync(name, cancellationToken);
+            if (repo is not null && seen.Add(repo.Id) && Admit(repo))
+            {
+                yield return repo;
+            }
+        }
+
+        if (query is null || _settings.Config.MaxRepos == 0)
+        {
+            yield break;
+        }
+
+        var taken = 0;
+        await foreach (var repo in SearchAsync(query, cancellationToken))
+        {
+            if (!seen.Add(repo.Id) || !Admit(repo))
+            {
+                continue;
+            }
+
+            yield return repo;
+            if (++taken >= _settings.Config.MaxRepos)
+            {
+                yield break;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Fetches a repository at its default branch's head into the cache and describes it as a source root, or returns
+    /// null (counted) when it cannot be had: gone, or a corrupt or oversized archive.
+    /// </summary>
+    public async Task<(string Path, SourceRoot Root)?> FetchAsync(GitHubRepo repo, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(repo);
+        var (owner, name) = Split(repo.FullName);
+        string sha;
+        try
+        {
+            var response = await Call(() => _client.Connection.Get<string>(
+                new Uri($"repos/{owner}/{name}/commits/{Uri.EscapeDataString(repo.DefaultBranch)}", UriKind.Relative), null, "application/vnd.github.sha"));
+            sha = (response.Body ?? "").Trim();
+        }
+        catch (NotFoundException)
+        {
+            Skip(repo.FullName, "not-found", "its default branch has no commit");
+            return null;
+        }
+
+        if (!Sha().IsMatch(sha))
+        {
+            Skip(repo.FullName, "no-commit", "GitHub did not give a commit SHA");
+            return null;
+        }
+
+        var repoDirectory = Path.Combine(_cacheDirectory, owner, name);
+        var tree = Path.Combine(repoDirectory, sha);
+        if (!Directory.Exists(tree))
+        {
+            if (!await DownloadAsync(repo, owner, name, sha, tree, cancellationToken))
+            {
+                return null;
+            }
+
+            // Older commits of the same repository are not needed again.
+            foreach (var old in Directory.GetDirectories(repoDirectory).Where(d => !string.Equals(d, tree, StringComparison.Ordinal)))
+            {
+                TryDelete(old);
+            }
+        }
+
+        _stats.CountRepository();
+        var license = repo.License?.SpdxId?.ToLowerInvariant() ?? "";
+        var web = new Uri(_settings.WebUri, repo.FullName).ToString().TrimEnd('/');
+        return (tree, new SourceRoot(tree, repo.FullName, sha, license, web));
+    }
+
+    private async Task<bool> DownloadAsync(GitHubRepo repo, string owner, string name, string sha, string tree, CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(tree)!);
+        var archive = tree + ".tar.gz.partial";
+        try
+        {
+            // Streamed to disk through Octokit's own connection (redirect and token handling), never buffered whole.
+            var response = await Call(() => _client.Connection.GetRawStream(new Uri($"repos/{owner}/{name}/tarball/{sha}", UriKind.Relative), null));
+            await using (var body = response.Body)
+            await using (var file = new FileStream(archive, System.IO.FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true))
+            {
+                var buffer = new byte[1 << 16];
+                long total = 0;
+                int read;
+                while ((read = await body.ReadAsync(buffer, cancellationToken)) > 0)
+                {
+                    total += read;
+                    if (total > _limits.MaxArchiveBytes)
+                    {
+                        Skip(repo.FullName, "archive-too-large", $"its archive is larger than {_limits.MaxArchiveBytes / (1024 * 1024)} MiB");
+                        return false;
+                    }
+
+                    await file.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+                }
+            }
+
+            var result = await ArchiveExtractor.ExtractAsync(archive, tree, _limits, cancellationToken);
+            foreach (var (reason, count) in result.Skipped.Where(kv => kv.Key != ArchiveExtractor.Reasons.NotWanted))
+            {
+                for (var i = 0; i < count; i++)
+                {
+                    _stats.SkipFile($"archive-{reason}");
+                }
+            }
+
+            return true;
+        }
+        catch (NotFoundException)
+        {
+            Skip(repo.FullName, "not-found", "its archive is not available");
+            return false;
+        }
+        catch (ArchiveException e)
+        {
+            Skip(repo.FullName, "corrupt-archive", e.Message);
+            return false;
+        }
+        finally
+        {
+            TryDelete(archive);
+        }
+    }
+
+    private async Task<GitHubRepo?> GetAsync(string fullName, CancellationToken cancellationToken)
+    {
+        var (owner, name) = Split(fullName);
+        try
+        {
+            var response = await Call(() => _client.Connection.Get<GitHubRepo>(new Uri($"repos/{owner}/{name}", UriKind.Relative), null, null, cancellationToken));
+            return response.Body;
+        }
+        catch (NotFoundException)
+        {
+            Skip(fullName, "not-found", "no such repository (or it is private and the token cannot see it)");
+            return null;
+        }
+    }
+
+    private async IAsyncEnumerable<GitHubRepo> SearchAsync(string query, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        const int perPage = 100;
+        const int reachable = 1000;
+        var q = $"{query} language:csharp".Trim();
+        int? maxStars = null;
+        while (true)
+        {
+            var filter = maxStars is null ? q : $"{q} stars:<={maxStars}";
+            int? lowest = null;
+            var seenInRange = 0;
+            for (var page = 1; page * perPage <= reachable; page++)
+            {
+                var parameters = new Dictionary<string, string>
+                {
+                    ["q"] = filter,
+                    ["sort"] = "stars",
+                    ["order"] = "desc",
+                    ["per_page"] = perPage.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    ["page"] = page.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                };
+                var response = await Call(() => _client.Connection.Get<GitHubSearchPage>(new Uri("search/repositories", UriKind.Relative), parameters, null, cancellationToken));
+                var items = response.Body.Items;
+                foreach (var item in items)
+                {
+                    lowest = lowest is null ? item.StargazersCount : Math.Min(lowest.Value, item.StargazersCount);
+                    seenInRange++;
+                    yield return item;
+                }
+
+                if (items.Count < perPage || seenInRange >= response.Body.TotalCount)
+                {
+                    yield break;
+                }
+            }
+
+            // The search stops at 1,000 results: go on below the lowest star count seen (its repositories may repeat).
+            if (lowest is null || lowest == maxStars)
+            {
+                yield break;
+            }
+
+            maxStars = lowest;
+        }
+    }
+
+    private bool Admit(GitHubRepo repo)
+    {
+        var reason = repo switch
+        {
+            { Fork: true } => "fork",
+            { Archived: true } => "archived",
+            { Disabled: true } => "disabled",
+            { Size: 0 } => "empty",
+            _ => LicenseAllowed(repo) ? null : "license",
+        };
+        if (reason is null)
+        {
+            return true;
+        }
+
+        _stats.SkipRepository(reason);
+        return false;
+    }
+
+    private bool LicenseAllowed(GitHubRepo repo) =>
+        repo.License?.SpdxId is { } spdx && _settings.Config.Licenses.Contains(spdx.ToLowerInvariant(), StringComparer.Ordinal);
+
+    private void Skip(string repo, string reason, string why)
+    {
+        _stats.SkipRepository(reason);
+        _stats.Notice($"skipped {repo}: {_settings.Redact(why)}");
+    }
+
+    /// <summary>Turns Octokit's failures the user can act on into sentences (never with the token).</summary>
+    private async Task<T> Call<T>(Func<Task<T>> call)
+    {
+        try
+        {
+            return await call();
+        }
+        catch (AuthorizationException)
+        {
+            throw AutoRefinerException.Usage(_settings.Token is null
+                ? $"GitHub ({_settings.ApiUri}) refused an anonymous request (401): set GITHUB_TOKEN to a token that can read public repositories"
+                : $"GitHub ({_settings.ApiUri}) rejected GITHUB_TOKEN (401 Bad credentials): check that the token is valid and not expired");
+        }
+        catch (RateLimitExceededException e)
+        {
+            throw AutoRefinerException.RunFailed(
+                $"the GitHub API rate limit is spent until {e.Reset.UtcDateTime:yyyy-MM-dd HH:mm} UTC; nothing was written; run again after that{(_settings.Token is null ? " (or set GITHUB_TOKEN for a higher limit)" : "")}");
+        }
+        catch (ApiException e) when (e is not NotFoundException)
+        {
+            throw AutoRefinerException.RunFailed($"GitHub ({_settings.ApiUri}) answered {(int)e.StatusCode}: {_settings.Redact(e.Message)}");
+        }
+        catch (HttpRequestException e)
+        {
+            throw AutoRefinerException.RunFailed($"cannot reach GitHub at {_settings.ApiUri}: {_settings.Redact(e.Message)}");
+        }
+    }
+
+    /// <summary>owner/name of <c>owner/name</c> or a github URL.</summary>
+    public static (string Owner, string Name) Split(string fullName)
+    {
+        ArgumentNullException.ThrowIfNull(fullName);
+        var parts = fullName.Split('/');
+        return (parts[0], parts[1]);
+    }
+
+    /// <summary>
+    /// Recognises a GitHub repository in a <c>--source</c>: <c>owner/name</c> or <c>https://github.com/owner/name(.git)</c>;
+    /// returns <c>owner/name</c>, or null for anything else.
+    /// </summary>
+    public static string? ParseRepository(string source, Uri webUri)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(webUri);
+        var text = source.Trim();
+        if (text.StartsWith(webUri.ToString(), StringComparison.OrdinalIgnoreCase))
+        {
+            text = text[webUri.ToString().Length..];
+        }
+        else if (text.StartsWith("https://github.com/", StringComparison.OrdinalIgnoreCase))
+        {
+            text = text["https://github.com/".Length..];
+        }
+
+        text = text.TrimEnd('/');
+        if (text.EndsWith(".git", StringComparison.Ordinal))
+        {
+            text = text[..^4];
+        }
+
+        return OwnerName().IsMatch(text) ? text : null;
+    }
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            if (Directory.Exists(path))
+            {
+                Directory.Delete(path, recursive: true);
+            }
+            else if (File.Exists(path))
+            {
+                File.Delete(path);
+            }
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => _handler.Dispose();
+
+    [GeneratedRegex("^[0-9a-f]{40}$")]
+    private static partial Regex Sha();
+
+    [GeneratedRegex(@"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9._-]{1,100}$")]
+    private static partial Regex OwnerName();
+}

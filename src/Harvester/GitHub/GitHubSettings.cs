@@ -1,0 +1,43 @@
+using AutoRefiner.Core;
+using AutoRefiner.Core.Config;
+
+namespace AutoRefiner.Harvester.GitHub;
+
+/// <summary>Where and how to reach GitHub: from <c>harvest.yml</c> and the standard environment variables.</summary>
+/// <param name="ApiUri">API base (<c>GITHUB_API_URL</c>, default https://api.github.com/).</param>
+/// <param name="WebUri">Web base for permalinks (https://github.com/, or the Enterprise host).</param>
+/// <param name="Token">Token (<c>GITHUB_TOKEN</c>), or null for anonymous access. Never logged.</param>
+/// <param name="Config">The <c>sources.github</c> section.</param>
+public sealed record GitHubSettings(Uri ApiUri, Uri WebUri, string? Token, GitHubSourceConfig Config)
+{
+    /// <summary>Reads the environment; a malformed <c>GITHUB_API_URL</c> is a usage error.</summary>
+    public static GitHubSettings FromEnvironment(GitHubSourceConfig config, Func<string, string?> environment)
+    {
+        ArgumentNullException.ThrowIfNull(environment);
+        var api = environment("GITHUB_API_URL");
+        Uri apiUri;
+        if (string.IsNullOrWhiteSpace(api))
+        {
+            apiUri = new Uri("https://api.github.com/");
+        }
+        else if (!Uri.TryCreate(api.TrimEnd('/') + "/", UriKind.Absolute, out apiUri!) || apiUri.Scheme is not ("http" or "https"))
+        {
+            throw AutoRefinerException.Usage($"GITHUB_API_URL '{api}' is not an http(s) URL");
+        }
+
+        // GitHub Enterprise Server: the API lives under /api/v3 of the web host (as Octokit's GitHubClient assumes too).
+        if (apiUri.Host != "api.github.com" && !apiUri.AbsolutePath.EndsWith("/api/v3/", StringComparison.Ordinal))
+        {
+            apiUri = new Uri(apiUri, "api/v3/");
+        }
+
+        var webUri = apiUri.Host == "api.github.com"
+            ? new Uri("https://github.com/")
+            : new Uri(apiUri.GetLeftPart(UriPartial.Authority) + "/");
+        var token = environment("GITHUB_TOKEN");
+        return new GitHubSettings(apiUri, webUri, string.IsNullOrWhiteSpace(token) ? null : token.Trim(), config);
+    }
+
+    /// <summary>The text without the token (for any message that could echo a URL or a header).</summary>
+    public string Redact(string text) => Token is null ? text : text.Replace(Token, "***", StringComparison.Ordinal);
+}

@@ -1,0 +1,136 @@
+using System.Globalization;
+using System.Net;
+using AutoRefiner.Core;
+
+namespace AutoRefiner.Harvester.GitHub;
+
+/// <summary>
+/// Keeps the harvester within GitHub's rate limits, below Octokit: it waits for the reset before a request when the
+/// primary limit (<c>X-RateLimit-Remaining</c>) is spent, and on a secondary limit, a 403 with <c>Retry-After</c> or
+/// a 429 it waits as told (or backs off) and retries. A wait longer than <paramref name="maxWait"/> stops the run with a
+/// message saying when to resume.
+/// </summary>
+public sealed class RateLimitHandler(TimeProvider time, TimeSpan maxWait, Action<string> notice) : DelegatingHandler
+{
+    /// <summary>Retries of one request before its answer is passed on.</summary>
+    public const int MaxAttempts = 5;
+
+    private readonly Lock _gate = new();
+    private int _remaining = int.MaxValue;
+    private DateTimeOffset _reset = DateTimeOffset.MinValue;
+
+    /// <summary>Requests sent (including retries), for the run's figures.</summary>
+    public int Requests => Volatile.Read(ref _requests);
+
+    private int _requests;
+
+    /// <inheritdoc />
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        for (var attempt = 1; ; attempt++)
+        {
+            await WaitForPrimaryLimitAsync(request, cancellationToken).ConfigureAwait(false);
+            Interlocked.Increment(ref _requests);
+            var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            Observe(response);
+            var wait = await RetryDelayAsync(response, attempt, cancellationToken).ConfigureAwait(false);
+            if (wait is null || attempt >= MaxAttempts)
+            {
+                return response;
+            }
+
+            EnsureWithinMaxWait(wait.Value, $"GitHub answered {(int)response.StatusCode} (rate limit) for {request.RequestUri?.AbsolutePath}");
+            notice($"GitHub rate limit: waiting {wait.Value.TotalSeconds:F0} s before retrying {request.RequestUri?.AbsolutePath}");
+            response.Dispose();
+            await Task.Delay(wait.Value, time, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task WaitForPrimaryLimitAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        TimeSpan wait;
+        lock (_gate)
+        {
+            wait = _remaining <= 0 ? _reset - time.GetUtcNow() : TimeSpan.Zero;
+        }
+
+        if (wait > TimeSpan.Zero)
+        {
+            EnsureWithinMaxWait(wait, "the GitHub API rate limit is spent");
+            notice($"GitHub rate limit spent: waiting {wait.TotalSeconds:F0} s until it resets before {request.RequestUri?.AbsolutePath}");
+            await Task.Delay(wait, time, cancellationToken).ConfigureAwait(false);
+            lock (_gate)
+            {
+                _remaining = int.MaxValue;
+            }
+        }
+    }
+
+    private void Observe(HttpResponseMessage response)
+    {
+        if (Header(response, "X-RateLimit-Remaining") is { } remainingText
+            && int.TryParse(remainingText, NumberStyles.Integer, CultureInfo.InvariantCulture, out var remaining)
+            && Header(response, "X-RateLimit-Reset") is { } resetText
+            && long.TryParse(resetText, NumberStyles.Integer, CultureInfo.InvariantCulture, out var reset))
+        {
+            lock (_gate)
+            {
+                _remaining = remaining;
+                _reset = DateTimeOffset.FromUnixTimeSeconds(reset);
+            }
+        }
+    }
+
+    /// <summary>How long to wait before retrying, or null when the answer is not a rate limit.</summary>
+    private async Task<TimeSpan?> RetryDelayAsync(HttpResponseMessage response, int attempt, CancellationToken cancellationToken)
+    {
+        var status = response.StatusCode;
+        if (status != HttpStatusCode.TooManyRequests && status != HttpStatusCode.Forbidden)
+        {
+            return null;
+        }
+
+        if (response.Headers.RetryAfter is { } retryAfter)
+        {
+            return retryAfter.Delta ?? (retryAfter.Date is { } date ? Max(date - time.GetUtcNow(), TimeSpan.FromSeconds(1)) : null);
+        }
+
+        if (status == HttpStatusCode.Forbidden)
+        {
+            if (Header(response, "X-RateLimit-Remaining") == "0")
+            {
+                lock (_gate)
+                {
+                    return Max(_reset - time.GetUtcNow(), TimeSpan.FromSeconds(1));
+                }
+            }
+
+            // A 403 is a rate limit only when GitHub says so; otherwise it is an answer for the caller.
+            var body = response.Content is null ? "" : await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+            if (!body.Contains("rate limit", StringComparison.OrdinalIgnoreCase))
+            {
+                return null;
+            }
+        }
+
+        // GitHub's guidance for a secondary limit without Retry-After: wait at least a minute, longer each time.
+        return TimeSpan.FromSeconds(60 * Math.Pow(2, attempt - 1));
+    }
+
+    private void EnsureWithinMaxWait(TimeSpan wait, string why)
+    {
+        if (wait > maxWait)
+        {
+            var resumeAt = time.GetUtcNow() + wait;
+            throw AutoRefinerException.RunFailed(
+                $"{why}: the wait ({wait.TotalMinutes:F0} min) is longer than sources.github.max-wait-minutes ({maxWait.TotalMinutes:F0}); " +
+                $"nothing was written; run again after {resumeAt.UtcDateTime:yyyy-MM-dd HH:mm} UTC");
+        }
+    }
+
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
+
+    private static string? Header(HttpResponseMessage response, string name) =>
+        response.Headers.TryGetValues(name, out var values) ? values.FirstOrDefault() : null;
+}

@@ -1,0 +1,86 @@
+using System.Runtime.CompilerServices;
+using AutoRefiner.Core.Config;
+using AutoRefiner.Core.Model;
+using AutoRefiner.Core.Pipeline;
+using AutoRefiner.Core.State;
+using AutoRefiner.Harvester.GitHub;
+using AutoRefiner.Harvester.Local;
+
+namespace AutoRefiner.Harvester;
+
+/// <summary>
+/// The harvesting stage: local directories and checkouts first, then GitHub repositories (named as <c>owner/name</c>
+/// or by URL, from <c>sources.github.repos</c>, and found by <c>sources.github.query</c>), each fetched and harvested
+/// like a local tree with its GitHub provenance.
+/// </summary>
+public sealed class SourceHarvester(LocalSeedSource local, HarvestConfig config, TimeProvider time, Func<string, string?> environment) : ISeedSource
+{
+    /// <inheritdoc />
+    public async IAsyncEnumerable<Seed> HarvestAsync(HarvestRequest request, RunStats stats, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(stats);
+        var settings = GitHubSettings.FromEnvironment(config.Sources.GitHub, environment);
+
+        // Local paths are checked before any work starts, so a typo fails at once; what is not a directory but reads
+        // as owner/name is a GitHub repository.
+        var localRoots = new List<(string Path, SourceRoot Root)>();
+        var repos = new List<string>();
+        foreach (var source in request.Sources)
+        {
+            if (!Directory.Exists(source) && !File.Exists(source) && GitHubHarvester.ParseRepository(source, settings.WebUri) is { } repo)
+            {
+                repos.Add(repo);
+                continue;
+            }
+
+            localRoots.Add((Path.GetFullPath(source), SourceRootReader.Read(source)));
+        }
+
+        foreach (var (path, root) in localRoots)
+        {
+            await foreach (var seed in local.HarvestRootAsync(path, root, stats, cancellationToken))
+            {
+                yield return seed;
+            }
+        }
+
+        if (repos.Count > 0 || request.GitHubQuery is not null)
+        {
+            if (settings.Token is null)
+            {
+                stats.Notice("no GITHUB_TOKEN is set: GitHub's anonymous limits apply (60 requests an hour, 10 searches a minute)");
+            }
+
+            var statePath = config.ResolvePath(config.State);
+            using var state = StateStore.Open(statePath);
+            var cache = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(statePath))!, "repos");
+            using var github = new GitHubHarvester(settings, state, cache, new ArchiveLimits(), time, stats);
+            try
+            {
+                await foreach (var repo in github.FindAsync(repos, request.GitHubQuery, cancellationToken))
+                {
+                    if (await github.FetchAsync(repo, cancellationToken) is not { } fetched)
+                    {
+                        continue;
+                    }
+
+                    await foreach (var seed in local.HarvestRootAsync(fetched.Path, fetched.Root, stats, cancellationToken))
+                    {
+                        yield return seed;
+                    }
+                }
+            }
+            finally
+            {
+                stats.GitHubRequests = github.Requests;
+            }
+        }
+
+        stats.Files.Finish();
+        if (stats.Files.Total is null or 0)
+        {
+            stats.Notice($"no C# files found in {string.Join(", ", request.Sources.Append(request.GitHubQuery ?? "").Where(s => s.Length > 0))}");
+        }
+    }
+}

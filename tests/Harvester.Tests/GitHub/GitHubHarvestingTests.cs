@@ -1,0 +1,324 @@
+using AutoRefiner.Core;
+using AutoRefiner.Core.Config;
+using AutoRefiner.Core.Model;
+using AutoRefiner.Core.Pipeline;
+using AutoRefiner.Harvester.GitHub;
+using AutoRefiner.Harvester.Local;
+using AutoRefiner.Harvester.Seeds;
+using AutoRefiner.Validator;
+
+namespace AutoRefiner.Harvester.Tests.GitHub;
+
+/// <summary>The real Octokit client against a fake GitHub API on 127.0.0.1.</summary>
+public sealed class GitHubHarvestingTests : IAsyncLifetime, IDisposable
+{
+    private const string Token = "ghp_FAKE0TOKEN0recognisable0123456789";
+    private readonly TempTree _tree = new();
+    private FakeGitHubServer _server = null!;
+
+    public Task InitializeAsync()
+    {
+        _server = new FakeGitHubServer { RequiredToken = Token };
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync() => await _server.DisposeAsync();
+
+    public void Dispose() => _tree.Dispose();
+
+    private static Dictionary<string, string> CalcFiles(string suffix = "") => new()
+    {
+        ["src/Calc.csproj"] = "<Project Sdk=\"Microsoft.NET.Sdk\" />",
+        ["src/Calc.cs"] = $$"""
+            namespace Calc;
+
+            public static class Ops{{suffix}}
+            {
+                private const int Base = 10;
+
+                /// <summary>Adds the base.</summary>
+                public static int AddBase(int x) => x + Base;
+            }
+            """,
+        ["README.md"] = "# calc",
+    };
+
+    private HarvestConfig Config(GitHubSourceConfig? github = null) => new()
+    {
+        BaseDirectory = _tree.Root,
+        State = Path.Combine(_tree.Root, ".autorefiner", "state.db"),
+        Sources = new SourcesConfig { GitHub = github ?? new GitHubSourceConfig() },
+    };
+
+    private async Task<(List<Seed> Seeds, RunStats Stats)> HarvestAsync(HarvestRequest request, HarvestConfig? config = null, string? token = Token)
+    {
+        config ??= Config();
+        var env = new Dictionary<string, string?> { ["GITHUB_API_URL"] = _server.BaseUri.ToString(), ["GITHUB_TOKEN"] = token };
+        var compiler = new RoslynCompiler();
+        var local = new LocalSeedSource(new FileWalker(config.Extraction), new SeedExtractor(compiler, config.Extraction), config.Extraction, 2);
+        var source = new SourceHarvester(local, config, TimeProvider.System, name => env.GetValueOrDefault(name));
+        var stats = new RunStats(TimeProvider.System);
+        var seeds = await source.HarvestAsync(request, stats, default).ToListAsync();
+        return (seeds, stats);
+    }
+
+    private int ApiRequests(string repo) =>
+        _server.CountRequests(r => r.Path.StartsWith($"/api/v3/repos/{repo}", StringComparison.Ordinal));
+
+    [Fact]
+    public async Task Harvest_ExplicitRepository_GivesSeedsWithGitHubProvenance()
+    {
+        var repo = _server.AddRepo("octo", "calc", license: "MIT", files: CalcFiles());
+
+        var (seeds, stats) = await HarvestAsync(new HarvestRequest(["octo/calc"], null));
+
+        var seed = Assert.Single(seeds);
+        Assert.Equal("AddBase", seed.Name);
+        Assert.Equal("octo/calc", seed.Provenance.Repo);
+        Assert.Equal(repo.Sha, seed.Provenance.Commit);
+        Assert.Equal("src/Calc.cs", seed.Provenance.Path);
+        Assert.Equal("mit", seed.Provenance.License);
+        Assert.Equal($"{_server.BaseUri}octo/calc/blob/{repo.Sha}/src/Calc.cs#L8-L8", seed.Provenance.Url);
+        Assert.Equal(1, stats.Repositories);
+        // A boolean check, so that a failure never prints the token.
+        Assert.True(_server.Requests.Where(r => r.Path.StartsWith("/api/", StringComparison.Ordinal)).All(r => r.Authorization?.EndsWith(Token, StringComparison.Ordinal) == true), "every API request must carry the token");
+    }
+
+    [Fact]
+    public async Task Harvest_GitHubUrlAsSource_IsTheSameRepository()
+    {
+        _server.AddRepo("octo", "calc", files: CalcFiles());
+
+        var (seeds, _) = await HarvestAsync(new HarvestRequest([$"{_server.BaseUri}octo/calc.git"], null));
+
+        Assert.Equal("octo/calc", Assert.Single(seeds).Provenance.Repo);
+    }
+
+    [Fact]
+    public async Task Harvest_Search_SkipsForksArchivedEmptyAndLicencesOffTheList()
+    {
+        _server.AddRepo("a", "good", stars: 90, license: "Apache-2.0", files: CalcFiles("A"));
+        // GitHub's search leaves forks out unless asked; a fork named explicitly is still refused.
+        _server.AddRepo("b", "fork", stars: 80, fork: true, files: CalcFiles("B"));
+        _server.AddRepo("c", "old", stars: 70, archived: true, files: CalcFiles("C"));
+        _server.AddRepo("d", "gpl", stars: 60, license: "GPL-3.0", files: CalcFiles("D"));
+        _server.AddRepo("e", "nolicense", stars: 50, license: null, files: CalcFiles("E"));
+        _server.AddRepo("f", "empty", stars: 40, size: 0);
+        var disabled = _server.AddRepo("g", "disabled", stars: 30, files: CalcFiles("G"));
+        disabled.Disabled = true;
+
+        var (seeds, stats) = await HarvestAsync(new HarvestRequest(["b/fork"], null) { GitHubQuery = "stars:>=10" });
+
+        Assert.Equal(["a/good"], seeds.Select(s => s.Provenance.Repo).Distinct());
+        Assert.Equal(
+            new Dictionary<string, long> { ["archived"] = 1, ["disabled"] = 1, ["empty"] = 1, ["fork"] = 1, ["license"] = 2 },
+            stats.RepositorySkips);
+        Assert.Equal(1, ApiRequests("b/fork"));
+        Assert.Equal(0, ApiRequests("d/gpl") + ApiRequests("e/nolicense"));
+        var search = _server.Requests.First(r => r.Path == "/api/v3/search/repositories");
+        Assert.Contains("language:csharp", search.QueryValue("q"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Harvest_FirstRun_CostsTwoApiRequestsPerSearchedRepository_AndARepeatDownloadsNothing()
+    {
+        _server.AddRepo("a", "one", stars: 20, files: CalcFiles("One"));
+        _server.AddRepo("b", "two", stars: 10, files: CalcFiles("Two"));
+        var request = new HarvestRequest([], null) { GitHubQuery = "stars:>=1" };
+
+        var (first, _) = await HarvestAsync(request);
+        var firstRun = new[] { ApiRequests("a/one"), ApiRequests("b/two") };
+        _server.ClearLog();
+        var (second, stats) = await HarvestAsync(request);
+
+        Assert.Equal(2, first.Count);
+        Assert.True(firstRun.SequenceEqual([2, 2]), string.Join("\n", _server.Requests.Select(r => r.ToString())));
+        Assert.Equal(first.Select(s => s.Id), second.Select(s => s.Id));
+        Assert.Equal(0, _server.CountRequests(r => r.Path.Contains("/tarball/", StringComparison.Ordinal) || r.Path.StartsWith("/codeload/", StringComparison.Ordinal)));
+        Assert.Equal(2, _server.CountRequests(r => r.StatusCode == 304));
+        Assert.Equal(2, stats.Repositories);
+    }
+
+    [Fact]
+    public async Task Harvest_NewCommit_DownloadsAgainAndRecordsTheNewSha()
+    {
+        var repo = _server.AddRepo("octo", "calc", files: CalcFiles());
+        await HarvestAsync(new HarvestRequest(["octo/calc"], null));
+        var sha = repo.NewCommit();
+        _server.ClearLog();
+
+        var (seeds, _) = await HarvestAsync(new HarvestRequest(["octo/calc"], null));
+
+        Assert.Equal(sha, Assert.Single(seeds).Provenance.Commit);
+        Assert.Equal(1, _server.CountRequests(r => r.Path.Contains("/tarball/", StringComparison.Ordinal)));
+        Assert.Single(Directory.GetDirectories(Path.Combine(_tree.Root, ".autorefiner", "repos", "octo", "calc")));
+    }
+
+    [Fact]
+    public async Task Harvest_MissingRepository_IsSkippedAndTheRunGoesOn()
+    {
+        _server.AddRepo("octo", "calc", files: CalcFiles());
+
+        var (seeds, stats) = await HarvestAsync(new HarvestRequest(["octo/gone", "octo/calc"], null));
+
+        Assert.Single(seeds);
+        Assert.Equal(1, stats.RepositorySkips["not-found"]);
+        Assert.Contains(stats.Notices, n => n.Contains("octo/gone", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Harvest_CorruptOrTruncatedTarball_SkipsThatRepositoryWithAWarning()
+    {
+        _server.AddRepo("a", "corrupt", stars: 30, files: CalcFiles("A")).TarballCorrupt = true;
+        _server.AddRepo("b", "truncated", stars: 20, files: CalcFiles("B")).TarballTruncated = true;
+        _server.AddRepo("c", "fine", stars: 10, files: CalcFiles("C"));
+
+        var (seeds, stats) = await HarvestAsync(new HarvestRequest([], null) { GitHubQuery = "stars:>=1" });
+
+        Assert.Equal(["c/fine"], seeds.Select(s => s.Provenance.Repo));
+        Assert.Equal(2, stats.RepositorySkips["corrupt-archive"]);
+        Assert.Contains(stats.Notices, n => n.StartsWith("skipped a/corrupt", StringComparison.Ordinal));
+        Assert.Empty(Directory.GetFiles(Path.Combine(_tree.Root, ".autorefiner", "repos"), "*.partial", SearchOption.AllDirectories));
+    }
+
+    [Fact]
+    public async Task Harvest_HostileTarball_SkipsTraversalAndLinksAndWritesNothingOutside()
+    {
+        _server.AddRepo("evil", "repo", files: CalcFiles()).TarballHostile = true;
+
+        var (seeds, stats) = await HarvestAsync(new HarvestRequest(["evil/repo"], null));
+
+        Assert.Single(seeds);
+        Assert.Equal(2, stats.FileSkips["archive-path-traversal"]);
+        Assert.Equal(1, stats.FileSkips["archive-symlink"]);
+        Assert.Empty(Directory.GetFiles(_tree.Root, "escape*.cs", SearchOption.AllDirectories));
+        Assert.Empty(Directory.GetFiles(Path.Combine(_tree.Root, ".."), "escape*.cs"));
+    }
+
+    [Fact]
+    public async Task Harvest_SecondaryRateLimitAnd429_WaitRetryAfterAndRetry()
+    {
+        _server.AddRepo("octo", "calc", files: CalcFiles());
+        _server.EnqueueFault("/api/v3/repos/octo/calc/commits", FakeFault.SecondaryRateLimit(1));
+        _server.EnqueueFault("/api/v3/repos/octo/calc/tarball", FakeFault.TooManyRequests(1));
+        var started = DateTime.UtcNow;
+
+        var (seeds, stats) = await HarvestAsync(new HarvestRequest(["octo/calc"], null));
+
+        Assert.Single(seeds);
+        Assert.True(DateTime.UtcNow - started >= TimeSpan.FromSeconds(1.9), "both Retry-After waits must be honoured");
+        Assert.Equal(2, stats.Notices.Count(n => n.StartsWith("GitHub rate limit: waiting 1 s", StringComparison.Ordinal)));
+        Assert.Equal(0, _server.PendingFaultCount);
+    }
+
+    [Fact]
+    public async Task Harvest_WaitLongerThanTheMaximum_StopsWithWhenToResume()
+    {
+        _server.AddRepo("octo", "calc", files: CalcFiles());
+        _server.EnqueueFault("/api/v3/repos/octo/calc", FakeFault.SecondaryRateLimit(600));
+        var config = Config(new GitHubSourceConfig { MaxWaitMinutes = 1 });
+
+        var e = await Assert.ThrowsAsync<AutoRefinerException>(() => HarvestAsync(new HarvestRequest(["octo/calc"], null), config));
+
+        Assert.Equal(FailureKind.Run, e.Kind);
+        Assert.Contains("longer than sources.github.max-wait-minutes (1)", e.Message, StringComparison.Ordinal);
+        Assert.Contains("run again after", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Harvest_PrimaryLimitSpent_WaitsForTheResetBeforeTheNextRequest()
+    {
+        _server.AddRepo("octo", "calc", files: CalcFiles());
+        _server.RateLimitRemaining = 1;
+        _server.RateLimitReset = DateTimeOffset.UtcNow.AddSeconds(2);
+        var started = DateTime.UtcNow;
+
+        var (seeds, stats) = await HarvestAsync(new HarvestRequest(["octo/calc"], null));
+
+        Assert.Single(seeds);
+        Assert.Contains(stats.Notices, n => n.StartsWith("GitHub rate limit spent: waiting", StringComparison.Ordinal));
+        Assert.True(DateTime.UtcNow - started >= TimeSpan.FromSeconds(0.9));
+    }
+
+    [Fact]
+    public async Task Harvest_BadToken_IsAUsageErrorThatNeverShowsTheToken()
+    {
+        _server.AddRepo("octo", "calc", files: CalcFiles());
+        const string wrong = "ghp_WRONG0TOKEN0recognisable0987654321";
+
+        var e = await Assert.ThrowsAsync<AutoRefinerException>(() => HarvestAsync(new HarvestRequest(["octo/calc"], null), token: wrong));
+
+        Assert.Equal(FailureKind.Usage, e.Kind);
+        Assert.Contains("rejected GITHUB_TOKEN (401 Bad credentials)", e.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(wrong, e.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Harvest_NoToken_WorksAnonymouslyAndSaysSo()
+    {
+        _server.RequiredToken = null;
+        _server.AddRepo("octo", "calc", files: CalcFiles());
+
+        var (seeds, stats) = await HarvestAsync(new HarvestRequest(["octo/calc"], null), token: null);
+
+        Assert.Single(seeds);
+        Assert.Contains(stats.Notices, n => n.StartsWith("no GITHUB_TOKEN is set", StringComparison.Ordinal));
+        Assert.All(_server.Requests, r => Assert.Null(r.Authorization));
+    }
+
+    [Fact]
+    public async Task Harvest_Everything_NeverPutsTheTokenInNoticesOrSeeds()
+    {
+        _server.AddRepo("octo", "calc", files: CalcFiles()).TarballCorrupt = true;
+        _server.AddRepo("octo", "ok", files: CalcFiles("Ok"));
+        _server.EnqueueFault("/api/v3/repos/octo/ok/commits", FakeFault.TooManyRequests(1));
+
+        var (seeds, stats) = await HarvestAsync(new HarvestRequest(["octo/calc", "octo/ok", "octo/missing"], null));
+
+        var text = string.Join('\n', stats.Notices.Concat(seeds.Select(s => s.Code + s.Provenance)));
+        Assert.DoesNotContain(Token, text, StringComparison.Ordinal);
+        Assert.NotEmpty(stats.Notices);
+    }
+
+    [Fact]
+    public async Task Find_MoreThanTheSearchCap_SplitsByStarsAndReachesMaxRepos()
+    {
+        for (var i = 0; i < 1150; i++)
+        {
+            _server.AddRepo("o", $"r{i}", stars: 5000 - i);
+        }
+
+        var settings = GitHubSettings.FromEnvironment(new GitHubSourceConfig { MaxRepos = 1120 }, n => n == "GITHUB_API_URL" ? _server.BaseUri.ToString() : n == "GITHUB_TOKEN" ? Token : null);
+        using var state = Core.State.StateStore.Open(Path.Combine(_tree.Root, "state.db"));
+        using var github = new GitHubHarvester(settings, state, Path.Combine(_tree.Root, "repos"), new ArchiveLimits(), TimeProvider.System, new RunStats(TimeProvider.System));
+
+        var found = await github.FindAsync([], "stars:>=1", default).ToListAsync();
+
+        Assert.Equal(1120, found.Count);
+        Assert.Equal(1120, found.Select(r => r.Id).Distinct().Count());
+        Assert.Contains(_server.Requests, r => r.QueryValue("q")?.Contains("stars:<=", StringComparison.Ordinal) == true);
+        Assert.DoesNotContain(_server.Requests, r => r.StatusCode == 422);
+    }
+
+    [Theory]
+    [InlineData("octo/calc", "octo/calc")]
+    [InlineData("https://github.com/octo/calc", "octo/calc")]
+    [InlineData("https://github.com/octo/calc.git/", "octo/calc")]
+    [InlineData("src/../x/y", null)]
+    [InlineData("/abs/path", null)]
+    [InlineData("a/b/c", null)]
+    public void ParseRepository_RecognisesOwnerNameAndUrls(string source, string? expected)
+    {
+        Assert.Equal(expected, GitHubHarvester.ParseRepository(source, new Uri("https://github.com/")));
+    }
+
+    [Fact]
+    public void Settings_EnterpriseApiUrl_GivesTheWebHostForPermalinks()
+    {
+        var settings = GitHubSettings.FromEnvironment(new GitHubSourceConfig(), n => n == "GITHUB_API_URL" ? "https://ghe.example.com/api/v3" : null);
+
+        Assert.Equal(new Uri("https://ghe.example.com/api/v3/"), settings.ApiUri);
+        Assert.Equal(new Uri("https://ghe.example.com/"), settings.WebUri);
+        Assert.Null(settings.Token);
+    }
+}
