@@ -5,7 +5,7 @@ using AutoRefiner.Core;
 namespace AutoRefiner.Harvester.GitHub;
 
 /// <summary>
-/// Keeps the harvester within GitHub's rate limits, below Octokit: it waits for the reset before a request when the
+/// Sits below Octokit and keeps the harvester within GitHub's rate limits: it waits for the reset before a request when the
 /// primary limit (<c>X-RateLimit-Remaining</c>) is spent, and on a secondary limit, a 403 with <c>Retry-After</c> or
 /// a 429 it waits as told (or backs off) and retries. A wait longer than <paramref name="maxWait"/> stops the run with a
 /// message saying when to resume.
@@ -34,6 +34,7 @@ public sealed class RateLimitHandler(TimeProvider time, TimeSpan maxWait, Action
             Interlocked.Increment(ref _requests);
             var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
             Observe(response);
+            StreamArchives(response);
             var wait = await RetryDelayAsync(response, attempt, cancellationToken).ConfigureAwait(false);
             if (wait is null || attempt >= MaxAttempts)
             {
@@ -126,6 +127,19 @@ public sealed class RateLimitHandler(TimeProvider time, TimeSpan maxWait, Action
             throw AutoRefinerException.RunFailed(
                 $"{why}: the wait ({wait.TotalMinutes:F0} min) is longer than sources.github.max-wait-minutes ({maxWait.TotalMinutes:F0}); " +
                 $"nothing was written; run again after {resumeAt.UtcDateTime:yyyy-MM-dd HH:mm} UTC");
+        }
+    }
+
+    /// <summary>
+    /// Octokit streams a body only for the binary media types it knows (<c>application/x-gzip</c>, zip, octet-stream) and
+    /// reads anything else into a string; an archive served as <c>application/gzip</c> or <c>application/x-tar</c>
+    /// would be buffered whole and mangled, so it is relabelled as <c>application/octet-stream</c>.
+    /// </summary>
+    private static void StreamArchives(HttpResponseMessage response)
+    {
+        if (response.Content?.Headers.ContentType?.MediaType is "application/gzip" or "application/x-tar" or "application/x-gtar" or "application/x-compressed-tar")
+        {
+            response.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/octet-stream");
         }
     }
 

@@ -21,6 +21,7 @@ public sealed class ConfigLoaderTests
         Assert.Null(config.Sources.GitHub.Query);
         Assert.Equal(["mit", "apache-2.0", "bsd-2-clause", "bsd-3-clause"], config.Sources.GitHub.Licenses);
         Assert.Equal(50, config.Sources.GitHub.MaxRepos);
+        Assert.Equal(15, config.Sources.GitHub.MaxWaitMinutes);
         Assert.Equal(["instruct", "doc-comments"], config.Generation.Tasks);
         Assert.Equal(0.05, config.Export.TestSplit);
         Assert.Equal("zstd", config.Export.Compression);
@@ -106,6 +107,7 @@ public sealed class ConfigLoaderTests
     [InlineData("hub:\n  repo: justname\n", "harvest.yml:2: hub.repo: must be owner/name, not 'justname'")]
     [InlineData("validation:\n  tests: maybe\n", "harvest.yml:2: validation.tests: must be true or false, not 'maybe'")]
     [InlineData("state: ''\n", "harvest.yml:1: state: must not be empty")]
+    [InlineData("sources:\n  github:\n    max-wait-minutes: -5\n", "harvest.yml:3: sources.github.max-wait-minutes: must be between 0 and 1440, not -5")]
     public void Parse_ImpossibleValue_NamesLineKeyAndProblem(string yaml, string expected)
     {
         var e = Fails(yaml);

@@ -1,0 +1,94 @@
+using System.Net;
+using AutoRefiner.Core;
+using AutoRefiner.Harvester.GitHub;
+
+namespace AutoRefiner.Harvester.Tests.GitHub;
+
+public sealed class RateLimitHandlerTests
+{
+    /// <summary>Answers from a script, one response per request.</summary>
+    private sealed class Script(params Func<HttpResponseMessage>[] answers) : HttpMessageHandler
+    {
+        private int _next;
+
+        public int Calls => _next;
+
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+            Task.FromResult(answers[Math.Min(_next++, answers.Length - 1)]());
+    }
+
+    private static (HttpClient Client, List<string> Notices) Client(Script script, TimeSpan? maxWait = null)
+    {
+        var notices = new List<string>();
+        var handler = new RateLimitHandler(TimeProvider.System, maxWait ?? TimeSpan.FromMinutes(1), notices.Add) { InnerHandler = script };
+        return (new HttpClient(handler), notices);
+    }
+
+    private static HttpResponseMessage Answer(HttpStatusCode status, string body = "{}", Action<HttpResponseMessage>? change = null)
+    {
+        var response = new HttpResponseMessage(status) { Content = new StringContent(body) };
+        change?.Invoke(response);
+        return response;
+    }
+
+    [Fact]
+    public async Task Send_PlainForbidden_IsPassedOnWithoutRetrying()
+    {
+        var script = new Script(() => Answer(HttpStatusCode.Forbidden, "{\"message\":\"Resource not accessible by integration\"}"));
+        var (client, notices) = Client(script);
+
+        var response = await client.GetAsync(new Uri("http://127.0.0.1/api/v3/repos/o/r"));
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Equal(1, script.Calls);
+        Assert.Empty(notices);
+    }
+
+    [Fact]
+    public async Task Send_PrimaryLimitSpentIn403_WaitsForTheResetThenRetries()
+    {
+        var reset = DateTimeOffset.UtcNow.AddSeconds(1).ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var script = new Script(
+            () => Answer(HttpStatusCode.Forbidden, "{\"message\":\"API rate limit exceeded\"}", r =>
+            {
+                r.Headers.Add("X-RateLimit-Remaining", "0");
+                r.Headers.Add("X-RateLimit-Reset", reset);
+            }),
+            () => Answer(HttpStatusCode.OK));
+        var (client, notices) = Client(script);
+
+        var response = await client.GetAsync(new Uri("http://127.0.0.1/api/v3/rate"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(2, script.Calls);
+        Assert.Single(notices);
+    }
+
+    [Fact]
+    public async Task Send_SecondaryLimitWithoutRetryAfter_BacksOffAMinuteWhichTheMaximumForbids()
+    {
+        var script = new Script(() => Answer(HttpStatusCode.Forbidden, "{\"message\":\"You have exceeded a secondary rate limit.\"}"));
+        var (client, _) = Client(script, maxWait: TimeSpan.FromSeconds(30));
+
+        var e = await Assert.ThrowsAsync<AutoRefinerException>(() => client.GetAsync(new Uri("http://127.0.0.1/api/v3/search/repositories")));
+
+        Assert.Contains("run again after", e.Message, StringComparison.Ordinal);
+        Assert.Equal(1, script.Calls);
+    }
+
+    [Fact]
+    public async Task Send_ArchiveLabelledApplicationGzip_IsRelabelledSoOctokitStreamsIt()
+    {
+        var script = new Script(() =>
+        {
+            var response = new HttpResponseMessage(HttpStatusCode.OK) { Content = new ByteArrayContent([0x1f, 0x8b]) };
+            response.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/gzip");
+            return response;
+        });
+        var (client, _) = Client(script);
+
+        var response = await client.GetAsync(new Uri("http://127.0.0.1/codeload/o/r/legacy.tar.gz/main"));
+
+        Assert.Equal("application/octet-stream", response.Content.Headers.ContentType?.MediaType);
+    }
+}
