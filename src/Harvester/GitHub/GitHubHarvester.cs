@@ -67,9 +67,17 @@ public sealed partial class GitHubHarvester : IDisposable
         foreach (var name in explicitRepos)
         {
             var repo = await GetAsync(name, cancellationToken);
-            if (repo is not null && seen.Add(repo.Id) && Admit(repo))
+            if (repo is not null && seen.Add(repo.Id))
             {
-                yield return repo;
+                if (Admit(repo))
+                {
+                    yield return repo;
+                }
+                else
+                {
+                    // A repository the user named is worth a sentence; search results are only counted.
+                    _stats.Notice($"skipped {repo.FullName}: {Describe(repo)}");
+                }
             }
         }
 
@@ -276,6 +284,15 @@ public sealed partial class GitHubHarvester : IDisposable
         _stats.SkipRepository(reason);
         return false;
     }
+
+    private static string Describe(GitHubRepo repo) => repo switch
+    {
+        { Fork: true } => "it is a fork",
+        { Archived: true } => "it is archived",
+        { Disabled: true } => "it is disabled",
+        { Size: 0 } => "it is empty",
+        _ => $"its licence ({repo.License?.SpdxId ?? "none detected"}) is not in sources.github.licenses",
+    };
 
     private bool LicenseAllowed(GitHubRepo repo) =>
         repo.License?.SpdxId is { } spdx && _settings.Config.Licenses.Contains(spdx.ToLowerInvariant(), StringComparer.Ordinal);

@@ -114,6 +114,7 @@ public sealed class GitHubHarvestingTests : IAsyncLifetime, IDisposable
             new Dictionary<string, long> { ["archived"] = 1, ["disabled"] = 1, ["empty"] = 1, ["fork"] = 1, ["license"] = 2 },
             stats.RepositorySkips);
         Assert.Equal(1, ApiRequests("b/fork"));
+        Assert.Contains("skipped b/fork: it is a fork", stats.Notices);
         Assert.Equal(0, ApiRequests("d/gpl") + ApiRequests("e/nolicense"));
         var search = _server.Requests.First(r => r.Path == "/api/v3/search/repositories");
         Assert.Contains("language:csharp", search.QueryValue("q"), StringComparison.Ordinal);
