@@ -70,8 +70,9 @@ internal static class DatasetCard
         sb.Append("# AutoRefiner C# SFT dataset\n\n");
         sb.Append("Instruction/response pairs for supervised fine-tuning of code models, made from real C# code by ")
           .Append("AutoRefiner ").Append(manifest.ToolVersion).Append(". Every response's C# code block was compiled ")
-          .Append("with Roslyn against the .NET 10 reference assemblies, on its own; samples that did not compile, that repeated ")
-          .Append("another sample, or whose source was not allowed were dropped.\n\n");
+          .Append("with Roslyn against the .NET 10 reference assemblies, on its own; samples that did not compile or that repeated ")
+          .Append("another sample were dropped. Repositories from GitHub are taken only when their licence is on the configured ")
+          .Append("allow-list; local sources are taken as given. No secret scan or benchmark decontamination has been applied.\n\n");
         sb.Append("## Contents\n\n| split | rows |\n|---|---:|\n");
         foreach (var (split, rows) in manifest.Counts.Rows)
         {

@@ -43,6 +43,7 @@ internal sealed class DatasetWriter : IDatasetSink
         _time = time;
         _out = config.ResolvePath(config.Export.Out);
         EnsureOutputIsOurs(_out);
+        RemoveAbandonedStaging(_out);
         _staging = Path.Combine(_out, $".staging-{Environment.ProcessId}-{Guid.NewGuid():N}");
         Directory.CreateDirectory(_staging);
         _rejected = new JsonlWriter<RejectedRow>(Path.Combine(_staging, "rejected.jsonl"), ExportJson.Lines.RejectedRow);
@@ -65,6 +66,44 @@ internal sealed class DatasetWriter : IDatasetSink
         {
             throw AutoRefinerException.Usage(
                 $"the output folder {outDir} holds {string.Join(", ", foreign)} but no AutoRefiner manifest.json; a run would replace them, so choose another --out (an empty or new folder)");
+        }
+    }
+
+    /// <summary>Deletes staging folders left by runs whose process is gone (killed, out of memory, power cut).</summary>
+    private static void RemoveAbandonedStaging(string outDir)
+    {
+        if (!Directory.Exists(outDir))
+        {
+            return;
+        }
+
+        foreach (var dir in Directory.GetDirectories(outDir, ".staging-*"))
+        {
+            var parts = Path.GetFileName(dir).Split('-');
+            if (parts.Length >= 2 && int.TryParse(parts[1], System.Globalization.CultureInfo.InvariantCulture, out var pid) && !IsAlive(pid))
+            {
+                try
+                {
+                    Directory.Delete(dir, recursive: true);
+                }
+                catch (IOException)
+                {
+                    // Another run may be removing it too.
+                }
+            }
+        }
+    }
+
+    private static bool IsAlive(int pid)
+    {
+        try
+        {
+            using var process = Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
         }
     }
 

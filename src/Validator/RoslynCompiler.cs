@@ -20,6 +20,12 @@ public sealed class RoslynCompiler : ICodeCompiler
     {
         // Doc comments are parsed: the compiler only reports unnecessary usings (CS8019) then, since a cref may need one.
         var tree = CSharpSyntaxTree.ParseText(code, ReferenceSet.AnalysisParseOptions, path: "Sample.cs", cancellationToken: cancellationToken);
+        if (SyntaxDepth.IsTooDeep(tree.GetRoot(cancellationToken)))
+        {
+            // Binding such code could overflow the stack and kill the process; it is no sample anyone wants.
+            return new CompileResult(false, [$"error AR0001: the code is nested deeper than {SyntaxDepth.Limit} levels"]);
+        }
+
         var compilation = CSharpCompilation.Create(
             "Sample",
             [ReferenceSet.ImplicitUsingsTree, tree],

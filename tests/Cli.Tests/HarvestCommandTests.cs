@@ -226,29 +226,6 @@ public sealed class HarvestCommandTests : IDisposable
     }
 
     [Fact]
-    public async Task Harvest_ApiKeyInTheEnvironment_NeverAppearsInOutput()
-    {
-        WriteSampleTree();
-        const string secret = "sk-test-0123456789-secret";
-        Environment.SetEnvironmentVariable("OPENAI_API_KEY", secret);
-        try
-        {
-            var result = await CliRunner.RunAsync(["harvest", "--source", _dir.Combine("src"), "--out", Out]);
-
-            Assert.Equal(0, result.ExitCode);
-            Assert.DoesNotContain(secret, result.Output + result.Errors, StringComparison.Ordinal);
-            foreach (var file in Directory.GetFiles(Out, "*", SearchOption.AllDirectories))
-            {
-                Assert.DoesNotContain(secret, File.ReadAllText(file), StringComparison.Ordinal);
-            }
-        }
-        finally
-        {
-            Environment.SetEnvironmentVariable("OPENAI_API_KEY", null);
-        }
-    }
-
-    [Fact]
     public async Task Harvest_OutIntoAProjectFolder_IsExitTwoAndItsReadmeSurvives()
     {
         WriteSampleTree();
@@ -289,5 +266,46 @@ public sealed class HarvestCommandTests : IDisposable
         Assert.Equal(130, result.ExitCode);
         Assert.False(File.Exists(Path.Combine(Out, "manifest.json")));
         Assert.Empty(Directory.Exists(Out) ? Directory.GetFileSystemEntries(Out) : []);
+    }
+
+    [Fact]
+    public async Task Harvest_OutIsAFile_IsExitTwo()
+    {
+        WriteSampleTree();
+        var file = _dir.Write("dataset.parquet", "x");
+
+        var result = await CliRunner.RunAsync(["harvest", "--source", _dir.Combine("src"), "--out", file]);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("is a file; give a folder", result.Errors, StringComparison.Ordinal);
+        Assert.Equal("x", File.ReadAllText(file));
+    }
+
+    [Fact]
+    public async Task Harvest_StagingLeftByADeadRun_IsRemoved()
+    {
+        WriteSampleTree();
+        Assert.Equal(0, (await CliRunner.RunAsync(["harvest", "--source", _dir.Combine("src"), "--out", Out])).ExitCode);
+        var abandoned = Directory.CreateDirectory(Path.Combine(Out, $".staging-{int.MaxValue}-0123")).FullName;
+
+        Assert.Equal(0, (await CliRunner.RunAsync(["harvest", "--source", _dir.Combine("src"), "--out", Out])).ExitCode);
+
+        Assert.False(Directory.Exists(abandoned));
+    }
+
+    [Fact]
+    public async Task Harvest_ManifestAndCard_NameSourcesAsGivenAndHashIgnoresTheOutputFolder()
+    {
+        WriteSampleTree();
+        var config = _dir.Write("harvest.yml", "sources:\n  local: [src]\n");
+
+        Assert.Equal(0, (await CliRunner.RunAsync(["harvest", "--config", config, "--out", _dir.Combine("a")])).ExitCode);
+        Assert.Equal(0, (await CliRunner.RunAsync(["harvest", "--config", config, "--out", _dir.Combine("b")])).ExitCode);
+
+        using var a = JsonDocument.Parse(File.ReadAllText(_dir.Combine("a/manifest.json")));
+        using var b = JsonDocument.Parse(File.ReadAllText(_dir.Combine("b/manifest.json")));
+        Assert.Equal(a.RootElement.GetProperty("config_hash").GetString(), b.RootElement.GetProperty("config_hash").GetString());
+        Assert.Equal(["src"], a.RootElement.GetProperty("sources").EnumerateArray().Select(e => e.GetString()));
+        Assert.Contains("- Sources: `src`\n", File.ReadAllText(_dir.Combine("a/README.md")), StringComparison.Ordinal);
     }
 }

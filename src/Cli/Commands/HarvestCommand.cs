@@ -42,11 +42,26 @@ public sealed class HarvestCommand(CommandEnvironment environment) : AsyncComman
                 "no sources to harvest: give --source <path|owner/name>, or set sources.local, sources.github.repos or sources.github.query in harvest.yml");
         }
 
+        var outDir = settings.Out is null ? config.ResolvePath(config.Export.Out) : Path.GetFullPath(settings.Out, cwd);
+        if (File.Exists(outDir))
+        {
+            throw AutoRefinerException.Usage($"--out '{settings.Out ?? config.Export.Out}' is a file; give a folder (it is created when missing)");
+        }
+
+        // The manifest and the card name the sources as the user gave them, not as absolute paths of this machine.
+        var shownSources = settings.Sources.Length > 0
+            ? [.. settings.Sources]
+            : config.Sources.Local.Concat(config.Sources.GitHub.Repos).ToList();
+        if (query is not null)
+        {
+            shownSources.Add($"GitHub search: {query}");
+        }
+
         config = config with
         {
             Lang = lang,
             State = settings.State is null ? config.ResolvePath(config.State) : Path.GetFullPath(settings.State, cwd),
-            Export = config.Export with { Out = settings.Out is null ? config.ResolvePath(config.Export.Out) : Path.GetFullPath(settings.Out, cwd) },
+            Export = config.Export with { Out = outDir },
         };
 
         var parallelism = config.Validation.Parallelism > 0 ? config.Validation.Parallelism : Environment.ProcessorCount;
@@ -75,9 +90,9 @@ public sealed class HarvestCommand(CommandEnvironment environment) : AsyncComman
         services.AddSingleton(new RunDescription(
             AutoRefinerApp.Version,
             ConfigHash.Of(config),
-            sources,
+            shownSources,
             model,
-            "autorefiner " + string.Join(' ', environment.Args)));
+            "autorefiner " + string.Join(' ', environment.Args.Select(a => ShownPath(a, cwd)))));
         services.AddSingleton<HarvestPipeline>();
         await using var provider = services.BuildServiceProvider();
 
@@ -88,6 +103,24 @@ public sealed class HarvestCommand(CommandEnvironment environment) : AsyncComman
         await progress.RunAsync(() => pipeline.RunAsync(request, stats, parallelism, cancellationToken), cancellationToken);
         progress.WriteSummary(config.Export.Out);
         return ExitCodes.Success;
+    }
+
+    /// <summary>A path argument as the manifest shows it: relative to the working directory, or with ~ for home.</summary>
+    private static string ShownPath(string arg, string cwd)
+    {
+        if (!Path.IsPathFullyQualified(arg))
+        {
+            return arg;
+        }
+
+        var relative = Path.GetRelativePath(cwd, arg);
+        if (!relative.StartsWith("..", StringComparison.Ordinal) && !Path.IsPathFullyQualified(relative))
+        {
+            return relative;
+        }
+
+        var home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+        return home.Length > 1 && arg.StartsWith(home + Path.DirectorySeparatorChar, StringComparison.Ordinal) ? "~" + arg[home.Length..] : arg;
     }
 
     private static HarvestConfig LoadConfig(HarvestSettings settings)

@@ -365,6 +365,11 @@ public static class ConfigLoader
                     item.Fail($"'{value}' is not {what}");
                 }
 
+                if (list.Contains(value))
+                {
+                    item.Fail($"'{value}' is listed twice");
+                }
+
                 list.Add(value);
             }
 

@@ -38,6 +38,9 @@ public sealed class FileWalker(ExtractionConfig config)
 
         /// <summary>Could not be read.</summary>
         public const string Unreadable = "unreadable";
+
+        /// <summary>Nested too deeply to analyse safely.</summary>
+        public const string TooDeep = "too-deep";
     }
 
     private static readonly string[] AlwaysExcluded = ["bin", "obj", ".git"];

@@ -10,8 +10,6 @@ namespace AutoRefiner.Harvester.Local;
 /// </summary>
 public static partial class SourceRootReader
 {
-    private static readonly string[] LicenseFiles = ["LICENSE", "LICENSE.md", "LICENSE.txt", "LICENCE", "LICENCE.md", "COPYING", "license.txt"];
-
     /// <summary>Reads what is known of <paramref name="path"/>; a missing path or a file is a usage error.</summary>
     public static SourceRoot Read(string path)
     {
@@ -30,26 +28,32 @@ public static partial class SourceRootReader
         var top = gitTop ?? full;
         var (repo, web) = gitTop is null ? (new DirectoryInfo(full).Name, "") : ReadOrigin(gitTop);
         var commit = gitTop is null ? "" : ReadHead(gitTop);
-        return new SourceRoot(top, repo, commit, DetectLicense(top), web) { };
+        return new SourceRoot(top, repo, commit, DetectLicense(top), web);
     }
 
-    /// <summary>The SPDX id of the licence file in <paramref name="directory"/>, or empty when unknown.</summary>
+    /// <summary>
+    /// The SPDX id of the licence file at the top of <paramref name="directory"/> (<c>LICENSE</c>, <c>License.txt</c>,
+    /// <c>LICENCE.md</c>, <c>COPYING</c>, … in any case), or empty when there is none or it is not recognised.
+    /// </summary>
     public static string DetectLicense(string directory)
     {
-        foreach (var name in LicenseFiles)
+        try
         {
-            var file = Path.Combine(directory, name);
-            if (File.Exists(file))
+            var files = Directory.EnumerateFiles(directory)
+                .Where(f => LicenseName().IsMatch(Path.GetFileName(f)))
+                .Order(StringComparer.Ordinal);
+            foreach (var file in files)
             {
-                try
+                var info = new FileInfo(file);
+                if (info.LinkTarget is null && info.Length is > 0 and < 256 * 1024 && Classify(File.ReadAllText(file)) is { Length: > 0 } id)
                 {
-                    return Classify(File.ReadAllText(file));
-                }
-                catch (IOException)
-                {
-                    return "";
+                    return id;
                 }
             }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // An unreadable licence file is an unknown licence.
         }
 
         return "";
@@ -138,6 +142,7 @@ public static partial class SourceRootReader
         return git;
     }
 
+    /// <summary>The HEAD commit, or empty when the metadata is missing, odd or hostile (never a file outside .git).</summary>
     private static string ReadHead(string top)
     {
         try
@@ -150,12 +155,18 @@ public static partial class SourceRootReader
             }
 
             var name = head[4..].Trim();
+            if (!RefName().IsMatch(name) || name.Contains("..", StringComparison.Ordinal))
+            {
+                return "";
+            }
+
             foreach (var dir in new[] { gitDir, CommonDir(gitDir) })
             {
                 var loose = Path.Combine(dir, name);
                 if (File.Exists(loose))
                 {
-                    return File.ReadAllText(loose).Trim();
+                    var sha = File.ReadAllText(loose).Trim();
+                    return Sha().IsMatch(sha) ? sha : "";
                 }
 
                 var packed = Path.Combine(dir, "packed-refs");
@@ -172,8 +183,9 @@ public static partial class SourceRootReader
                 }
             }
         }
-        catch (IOException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
+            // Odd git metadata costs the commit, never the run.
         }
 
         return "";
@@ -210,8 +222,9 @@ public static partial class SourceRootReader
                 }
             }
         }
-        catch (IOException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
+            // Odd git metadata costs the remote, never the run.
         }
 
         return fallback;
@@ -242,6 +255,13 @@ public static partial class SourceRootReader
 
     [GeneratedRegex("^[0-9a-f]{40}([0-9a-f]{24})?$")]
     private static partial Regex Sha();
+
+    /// <summary>A branch or tag ref: refs/… with ordinary segments (no "..", no absolute path).</summary>
+    [GeneratedRegex(@"^refs/[A-Za-z0-9._/+-]+$")]
+    private static partial Regex RefName();
+
+    [GeneratedRegex(@"^(licen[cs]e|copying|unlicense)([.\-_].*)?$", RegexOptions.IgnoreCase)]
+    private static partial Regex LicenseName();
 
     [GeneratedRegex(@"^(?:(?:https?|ssh|git)://(?:[^@/]+@)?(?<host>[^/:]+)(?::\d+)?/|(?:[^@]+@)?(?<host>[^:/]+):)(?<path>[^?#]+)$")]
     private static partial Regex Remote();

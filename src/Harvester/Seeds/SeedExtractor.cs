@@ -70,6 +70,17 @@ public sealed partial class SeedExtractor(ICodeCompiler compiler, ExtractionConf
         {
             var root = (CompilationUnitSyntax)parsed[i].GetRoot(cancellationToken);
             var own = i < group.Files.Count;
+            if (SyntaxDepth.IsTooDeep(root))
+            {
+                // Analysing it could overflow the stack and end the whole run.
+                if (own)
+                {
+                    stats.SkipFile(Local.FileWalker.Reasons.TooDeep);
+                }
+
+                continue;
+            }
+
             if (root.ContainsDiagnostics && !root.DescendantNodes(n => n is CompilationUnitSyntax or BaseNamespaceDeclarationSyntax)
                     .Any(n => n is BaseTypeDeclarationSyntax or DelegateDeclarationSyntax))
             {

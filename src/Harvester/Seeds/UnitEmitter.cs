@@ -253,7 +253,10 @@ internal sealed class UnitEmitter
 
         var baseIndent = LeadingWhitespace(text.Lines.GetLineFromPosition(node.SpanStart).ToString());
         var pad = string.Concat(Enumerable.Repeat(Indent, level));
-        var lines = new List<string>();
+
+        // Verbatim lines are part of a multi-line literal's value: never re-indented, trimmed, dropped or collapsed, and
+        // joined to the line before with the original line break (a CRLF inside a string is part of the string).
+        var lines = new List<(string Text, bool Verbatim, string Break)>();
         var first = text.Lines.GetLineFromPosition(span.Start).LineNumber;
         var last = text.Lines.GetLineFromPosition(Math.Max(span.Start, span.End - 1)).LineNumber;
         for (var i = first; i <= last; i++)
@@ -263,43 +266,46 @@ internal sealed class UnitEmitter
             var end = Math.Min(line.End, span.End);
             var original = end > start ? text.ToString(TextSpan.FromBounds(start, end)) : "";
             var kept = Keep(text, start, end, removed);
+            var startsInside = literals.Any(l => l.Start < line.Start && line.Start < l.End);
+            var endsInside = literals.Any(l => l.Start < line.End && line.End < l.End);
+            if (startsInside)
+            {
+                var previous = text.Lines[i - 1];
+                lines.Add((kept, true, text.ToString(TextSpan.FromBounds(previous.End, previous.EndIncludingLineBreak))));
+                continue;
+            }
+
             if (original.Trim().Length > 0 && kept.Trim().Length == 0)
             {
                 continue;
             }
 
-            if (literals.Any(l => l.Start < line.Start && line.Start < l.End))
-            {
-                lines.Add(kept);
-                continue;
-            }
-
             var strip = Math.Min(baseIndent, LeadingWhitespace(kept));
-            var body = kept[strip..].TrimEnd();
-            lines.Add(body.Length == 0 ? "" : start == line.Start || i > first ? pad + body : body);
+            var body = endsInside ? kept[strip..] : kept[strip..].TrimEnd();
+            lines.Add((body.Length == 0 ? "" : start == line.Start || i > first ? pad + body : body, false, "\n"));
         }
 
-        // Trim blank lines at both ends and collapse runs of blank lines.
+        // Trim blank lines at both ends and collapse runs of blank lines (outside literals).
         var result = new StringBuilder();
         var blank = false;
-        foreach (var line in lines.SkipWhile(l => l.Length == 0))
+        foreach (var (line, verbatim, lineBreak) in lines.SkipWhile(l => l.Text.Length == 0 && !l.Verbatim))
         {
-            if (line.Length == 0)
+            if (line.Length == 0 && !verbatim)
             {
                 blank = true;
                 continue;
             }
 
-            if (blank && result.Length > 0)
+            if (result.Length > 0)
             {
-                result.Append('\n');
+                result.Append(blank ? "\n\n" : verbatim ? lineBreak : "\n");
             }
 
             blank = false;
-            result.Append(line).Append('\n');
+            result.Append(line);
         }
 
-        return result.ToString().TrimEnd('\n');
+        return result.ToString();
     }
 
     private List<TextSpan> RemovedSpans(SyntaxNode node)

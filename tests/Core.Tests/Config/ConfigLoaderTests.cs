@@ -107,6 +107,7 @@ public sealed class ConfigLoaderTests
     [InlineData("hub:\n  repo: justname\n", "harvest.yml:2: hub.repo: must be owner/name, not 'justname'")]
     [InlineData("validation:\n  tests: maybe\n", "harvest.yml:2: validation.tests: must be true or false, not 'maybe'")]
     [InlineData("state: ''\n", "harvest.yml:1: state: must not be empty")]
+    [InlineData("generation:\n  tasks: [doc-comments, doc-comments]\n", "harvest.yml:2: generation.tasks[1]: 'doc-comments' is listed twice")]
     [InlineData("sources:\n  github:\n    max-wait-minutes: -5\n", "harvest.yml:3: sources.github.max-wait-minutes: must be between 0 and 1440, not -5")]
     public void Parse_ImpossibleValue_NamesLineKeyAndProblem(string yaml, string expected)
     {
@@ -178,6 +179,7 @@ public sealed class ConfigLoaderTests
         var c = ConfigLoader.Parse("export:\n  test-split: 0.2\n", "a.yml", "/one");
 
         Assert.Equal(ConfigHash.Of(a), ConfigHash.Of(b));
+        Assert.Equal(ConfigHash.Of(a), ConfigHash.Of(a with { Export = a.Export with { Out = "/elsewhere" }, State = "/tmp/s.db" }));
         Assert.NotEqual(ConfigHash.Of(a), ConfigHash.Of(c));
         Assert.Matches("^[0-9a-f]{64}$", ConfigHash.Of(a));
     }

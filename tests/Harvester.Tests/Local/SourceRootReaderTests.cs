@@ -95,4 +95,52 @@ public sealed class SourceRootReaderTests : IDisposable
     {
         Assert.Equal(expected, SourceRootReader.Classify(text));
     }
+
+    [Theory]
+    [InlineData("ref: ../../../../../../etc/hostname\n")]
+    [InlineData("ref: refs/heads/../../../../../etc/hostname\n")]
+    [InlineData("ref: /etc/hostname\n")]
+    [InlineData("not a sha at all\n")]
+    public void Read_HostileOrOddHead_GivesNoCommitAndNeverReadsOutsideGit(string head)
+    {
+        _tree.Write(".git/HEAD", head);
+
+        var root = SourceRootReader.Read(_tree.Root);
+
+        Assert.Equal("", root.Commit);
+    }
+
+    [Fact]
+    public void Read_RefFileThatIsNotASha_GivesNoCommit()
+    {
+        _tree.Write(".git/HEAD", "ref: refs/heads/main\n");
+        _tree.Write(".git/refs/heads/main", "not-a-sha <script>\n");
+
+        Assert.Equal("", SourceRootReader.Read(_tree.Root).Commit);
+    }
+
+    [Fact]
+    public void Read_HeadThatIsADirectoryOrGitdirWithNul_DoesNotFail()
+    {
+        Directory.CreateDirectory(Path.Combine(_tree.Root, ".git", "HEAD"));
+        var nested = Path.Combine(_tree.Root, "sub");
+        Directory.CreateDirectory(nested);
+        File.WriteAllText(Path.Combine(nested, ".git"), "gitdir: a\0b\n");
+
+        Assert.Equal("", SourceRootReader.Read(_tree.Root).Commit);
+        Assert.Equal("", SourceRootReader.Read(nested).Commit);
+    }
+
+    [Theory]
+    [InlineData("License.txt")]
+    [InlineData("LICENSE.md")]
+    [InlineData("licence")]
+    [InlineData("COPYING.txt")]
+    [InlineData("LICENSE-APACHE")]
+    public void DetectLicense_CommonFileNames_AreFoundInAnyCase(string name)
+    {
+        _tree.Write(name, "Apache License\nVersion 2.0, January 2004");
+
+        Assert.Equal("apache-2.0", SourceRootReader.DetectLicense(_tree.Root));
+    }
 }
