@@ -45,7 +45,12 @@ public sealed class RoslynCompiler : ICodeCompiler
             .Distinct()
             .Order()
             .ToList();
-        return new CompileResult(errors.Count == 0, errors) { UnusedUsingLines = unused };
+        var defects = diagnostics
+            .Where(d => d.Id == "CS0649" && d.Location.SourceTree == tree)
+            .Take(MaxErrors)
+            .Select(Format)
+            .ToList();
+        return new CompileResult(errors.Count == 0, errors) { UnusedUsingLines = unused, DefectWarnings = defects };
     }
 
     /// <summary>A diagnostic as the compiler prints it, without the file name: <c>(3,5): error CS0103: …</c>.</summary>
@@ -54,6 +59,7 @@ public sealed class RoslynCompiler : ICodeCompiler
         ArgumentNullException.ThrowIfNull(diagnostic);
         var position = diagnostic.Location.GetLineSpan().StartLinePosition;
         var where = diagnostic.Location.IsInSource ? $"({position.Line + 1},{position.Character + 1}): " : "";
-        return string.Create(CultureInfo.InvariantCulture, $"{where}error {diagnostic.Id}: {diagnostic.GetMessage(CultureInfo.InvariantCulture)}");
+        var severity = diagnostic.Severity == DiagnosticSeverity.Error ? "error" : "warning";
+        return string.Create(CultureInfo.InvariantCulture, $"{where}{severity} {diagnostic.Id}: {diagnostic.GetMessage(CultureInfo.InvariantCulture)}");
     }
 }

@@ -52,6 +52,9 @@ public sealed record CompileResult(bool Success, IReadOnlyList<string> Errors)
 {
     /// <summary>1-based lines of using directives the compiler found unnecessary (CS8019).</summary>
     public IReadOnlyList<int> UnusedUsingLines { get; init; } = [];
+
+    /// <summary>Warnings that mean the code cannot work as written (a field that is never assigned: CS0649).</summary>
+    public IReadOnlyList<string> DefectWarnings { get; init; } = [];
 }
 
 /// <summary>The curation stage: may turn a passed sample into a rejection (duplicate, secret, …).</summary>

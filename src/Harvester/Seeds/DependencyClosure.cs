@@ -487,22 +487,23 @@ internal sealed class DependencyClosure
                 continue;
             }
 
+            // State kept without an initializer is set by constructors: without them the method would read defaults.
+            if (NeedsConstructors(type, isStatic: false))
+            {
+                added |= IncludeAll(type.InstanceConstructors);
+            }
+
+            if (NeedsConstructors(type, isStatic: true))
+            {
+                added |= IncludeAll(type.StaticConstructors);
+            }
+
             // A class whose kept project base has no parameterless constructor needs its own constructors (they call base(...)).
             if (type.TypeKind == TypeKind.Class && type.BaseType is { } parent && IsSource(parent) && IsKept(parent)
                 && !parent.InstanceConstructors.Any(c => c.Parameters.IsEmpty || c.Parameters.All(p => p.HasExplicitDefaultValue))
                 && !type.InstanceConstructors.Any(IsIncluded))
             {
-                foreach (var constructor in type.InstanceConstructors.Where(c => !c.IsImplicitlyDeclared))
-                {
-                    foreach (var reference in constructor.DeclaringSyntaxReferences)
-                    {
-                        if (DeclarationOf(reference.GetSyntax()) is { } declaration && !_members.Contains(declaration))
-                        {
-                            IncludeMember(declaration);
-                            added = true;
-                        }
-                    }
-                }
+                added |= IncludeAll(type.InstanceConstructors);
             }
 
             // An abstract class may leave its base's abstract members abstract, but must still implement its interfaces.
@@ -576,6 +577,50 @@ internal sealed class DependencyClosure
                 return;
             }
         }
+    }
+
+    /// <summary>True when the closure keeps a field or auto-property of <paramref name="type"/> that nothing initialises inline.</summary>
+    private bool NeedsConstructors(INamedTypeSymbol type, bool isStatic)
+    {
+        foreach (var member in _members)
+        {
+            if (member.Parent is not TypeDeclarationSyntax parent || !SymbolEqualityComparer.Default.Equals(Model(parent).GetDeclaredSymbol(parent), type))
+            {
+                continue;
+            }
+
+            switch (member)
+            {
+                case FieldDeclarationSyntax field
+                    when field.Modifiers.Any(SyntaxKind.StaticKeyword) == isStatic && !field.Modifiers.Any(SyntaxKind.ConstKeyword)
+                         && field.Declaration.Variables.Any(v => v.Initializer is null):
+                    return true;
+                case PropertyDeclarationSyntax property
+                    when property.Modifiers.Any(SyntaxKind.StaticKeyword) == isStatic && property.Initializer is null && property.ExpressionBody is null
+                         && property.AccessorList is { } accessors && accessors.Accessors.All(a => a.Body is null && a.ExpressionBody is null):
+                    return true;
+            }
+        }
+
+        return false;
+    }
+
+    private bool IncludeAll(IEnumerable<IMethodSymbol> constructors)
+    {
+        var added = false;
+        foreach (var constructor in constructors.Where(c => !c.IsImplicitlyDeclared))
+        {
+            foreach (var reference in constructor.DeclaringSyntaxReferences)
+            {
+                if (DeclarationOf(reference.GetSyntax()) is { } declaration && !_members.Contains(declaration))
+                {
+                    IncludeMember(declaration);
+                    added = true;
+                }
+            }
+        }
+
+        return added;
     }
 
     private static IEnumerable<INamedTypeSymbol> DirectBases(INamedTypeSymbol type) =>

@@ -207,6 +207,12 @@ public sealed partial class SeedExtractor(ICodeCompiler compiler, ExtractionConf
             return (null, Reasons.NotSelfContained, $"{where}: {result.Errors[0]}");
         }
 
+        if (result.DefectWarnings.Count > 0)
+        {
+            // It compiles, but a field it reads is never set: the method could not work as it does in its project.
+            return (null, Reasons.NotSelfContained, $"{where}: {result.DefectWarnings[0]}");
+        }
+
         code = WithoutLines(code, result.UnusedUsingLines);
 
         var type = (TypeDeclarationSyntax)method.Parent!;

@@ -619,4 +619,64 @@ public sealed class SeedExtractorTests : IDisposable
         Assert.Contains("using CharSpan = global::System.ReadOnlySpan<char>;", seed.Code, StringComparison.Ordinal);
         Assert.Contains("using static System.Math;", seed.Code, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Extract_FieldsSetByConstructors_BringTheConstructors()
+    {
+        _tree.Write("Greeter.cs", """
+            public sealed class Greeter
+            {
+                private static readonly string[] Punctuation;
+                private readonly string _greeting;
+
+                static Greeter() => Punctuation = ["!", "."];
+
+                public Greeter(string greeting) => _greeting = greeting;
+
+                public Greeter() : this("Hello") { }
+
+                public int Unrelated() => 42;
+
+                /// <summary>Greets someone.</summary>
+                public string Greet(string name) => $"{_greeting}, {name}{Punctuation[0]}";
+            }
+            """);
+
+        var seed = await SingleSeedAsync("Greet");
+
+        Assert.Contains("static Greeter() => Punctuation = [\"!\", \".\"];", seed.Code, StringComparison.Ordinal);
+        Assert.Contains("public Greeter(string greeting) => _greeting = greeting;", seed.Code, StringComparison.Ordinal);
+        Assert.Contains("public Greeter() : this(\"Hello\") { }", seed.Code, StringComparison.Ordinal);
+        Assert.DoesNotContain("Unrelated", seed.Code, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Extract_FieldNeverAssignedAnywhere_IsRejected()
+    {
+        _tree.Write("Broken.cs", """
+            public sealed class Broken
+            {
+                private readonly string _name;
+
+                /// <summary>Shouts the name, which nobody ever sets.</summary>
+                public string Shout() => _name.ToUpperInvariant();
+            }
+            """);
+
+        var (seeds, stats) = await HarvestAsync();
+
+        Assert.Empty(seeds);
+        Assert.Contains("CS0649", Assert.Single(stats.SeedRejectExamples[SeedExtractor.Reasons.NotSelfContained]), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Extract_CrLfFileWithMultiLineLiterals_KeepsTheLiteralsValueExactly()
+    {
+        const string literal = "@\"first  \r\n\r\n    indented\r\nlast\"";
+        _tree.Write("Text.cs", "namespace Demo\r\n{\r\n        public static class Text\r\n        {\r\n            /// <summary>The text.</summary>\r\n            public static string Value() => " + literal + ";\r\n        }\r\n}\r\n");
+
+        var seed = await SingleSeedAsync("Value");
+
+        Assert.Contains(literal, seed.Code, StringComparison.Ordinal);
+    }
 }
