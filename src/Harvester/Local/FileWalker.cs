@@ -48,13 +48,14 @@ public sealed class FileWalker(ExtractionConfig config)
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     /// <summary>Paths of the candidate <c>.cs</c> files under <paramref name="root"/>, in a stable order.</summary>
-    public IEnumerable<string> FindFiles(string root, RunStats stats)
+    public IEnumerable<string> FindFiles(string root, RunStats stats, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(stats);
         var pending = new Stack<string>();
         pending.Push(root);
         while (pending.Count > 0)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             var dir = pending.Pop();
             string[] entries;
             try

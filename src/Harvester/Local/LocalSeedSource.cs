@@ -45,7 +45,7 @@ public sealed class LocalSeedSource(FileWalker walker, SeedExtractor extractor, 
     {
         ArgumentNullException.ThrowIfNull(root);
         ArgumentNullException.ThrowIfNull(stats);
-        var paths = walker.FindFiles(path, stats).ToList();
+        var paths = walker.FindFiles(path, stats, cancellationToken).ToList();
         var groups = ProjectGroup.Find(path, paths);
         var byDir = groups.ToDictionary(g => g.Directory, StringComparer.Ordinal);
         stats.Files.SetTotal((stats.Files.Total ?? 0) + paths.Count);

@@ -26,6 +26,7 @@ internal sealed class DependencyClosure
 
     private readonly int _maxLines;
     private int _lines;
+    private int _chars;
 
     private DependencyClosure(Func<SyntaxTree, SemanticModel> models, int maxMembers, int maxLines)
     {
@@ -33,6 +34,9 @@ internal sealed class DependencyClosure
         _maxMembers = maxMembers;
         _maxLines = maxLines;
     }
+
+    /// <summary>Characters per allowed line: a unit of a few very long lines is as large as one of many lines.</summary>
+    public const int MaxCharsPerLine = 160;
 
     /// <summary>Member declarations to emit (methods, properties, fields, …, and whole enums and delegates).</summary>
     public IReadOnlySet<SyntaxNode> Members => _members;
@@ -107,9 +111,10 @@ internal sealed class DependencyClosure
         // Stop early on closures that could never fit: most of the cost of a large one is analysing it.
         var span = declaration.SyntaxTree.GetLineSpan(declaration.Span);
         _lines += span.EndLinePosition.Line - span.StartLinePosition.Line + 1;
-        if (_lines > _maxLines)
+        _chars += declaration.Span.Length;
+        if (_lines > _maxLines || _chars > _maxLines * MaxCharsPerLine)
         {
-            Fail("too-large", $"needs more than {_maxLines} lines");
+            Fail("too-large", _lines > _maxLines ? $"needs more than {_maxLines} lines" : $"needs more than {_maxLines * MaxCharsPerLine} characters");
             return;
         }
 

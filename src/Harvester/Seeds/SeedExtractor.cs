@@ -38,6 +38,9 @@ public sealed partial class SeedExtractor(ICodeCompiler compiler, ExtractionConf
         public const string ExtractorError = "extractor-error";
     }
 
+    /// <summary>Documented methods analysed with one set of semantic models.</summary>
+    public const int MethodsPerBatch = 500;
+
     /// <summary>Files of one project, analysed together (with the SDK's implicit usings).</summary>
     /// <param name="Files">Its readable C# files: their documented methods become seeds.</param>
     /// <param name="ExtraUsings">
@@ -105,8 +108,6 @@ public sealed partial class SeedExtractor(ICodeCompiler compiler, ExtractionConf
         var implicitTree = GlobalUsings(ReferenceSet.ImplicitUsings.Select(u => $"global::{u}"), "ImplicitUsings.g.cs", cancellationToken);
         var projectTree = GlobalUsings(group.ExtraUsings, "ProjectUsings.g.cs", cancellationToken);
         var compilation = CSharpCompilation.Create("Harvest", [implicitTree, projectTree, .. trees], ReferenceSet.References, ReferenceSet.LibraryOptions);
-        var models = new ConcurrentDictionary<SyntaxTree, SemanticModel>();
-        SemanticModel Model(SyntaxTree tree) => models.GetOrAdd(tree, t => compilation.GetSemanticModel(t));
 
         var globalUsings = trees
             .Prepend(projectTree)
@@ -124,20 +125,27 @@ public sealed partial class SeedExtractor(ICodeCompiler compiler, ExtractionConf
             }
         }
 
-        var results = methods.ToAsyncEnumerable().SelectAsync(
-            parallelism,
-            (m, ct) => ValueTask.FromResult(SafeExtract(m.Method, m.File, Model, globalUsings, ct)),
-            cancellationToken);
-        await foreach (var (seed, reason, detail) in results.WithCancellation(cancellationToken))
+        // Semantic models cache every body they bind; fresh ones per batch keep memory flat however many methods a
+        // project has.
+        foreach (var batch in methods.Chunk(MethodsPerBatch))
         {
-            if (seed is not null)
+            var models = new ConcurrentDictionary<SyntaxTree, SemanticModel>();
+            SemanticModel Model(SyntaxTree tree) => models.GetOrAdd(tree, t => compilation.GetSemanticModel(t));
+            var results = batch.ToAsyncEnumerable().SelectAsync(
+                parallelism,
+                (m, ct) => ValueTask.FromResult(SafeExtract(m.Method, m.File, Model, globalUsings, ct)),
+                cancellationToken);
+            await foreach (var (seed, reason, detail) in results.WithCancellation(cancellationToken))
             {
-                stats.CountSelfContained();
-                yield return seed;
-            }
-            else
-            {
-                stats.RejectSeed(reason!, detail);
+                if (seed is not null)
+                {
+                    stats.CountSelfContained();
+                    yield return seed;
+                }
+                else
+                {
+                    stats.RejectSeed(reason!, detail);
+                }
             }
         }
     }
@@ -283,9 +291,11 @@ public sealed partial class SeedExtractor(ICodeCompiler compiler, ExtractionConf
             .WithAttributeLists(default)
             .WithBody(null)
             .WithExpressionBody(null)
-            .WithSemicolonToken(default)
-            .WithoutTrivia();
-        return Flatten(header.ToString());
+            .WithSemicolonToken(default);
+
+        // Without any trivia: comments, directives and inactive code inside the declaration would not match the response.
+        var bare = header.ReplaceTrivia(header.DescendantTrivia(descendIntoTrivia: false), (_, _) => default);
+        return Flatten(bare.NormalizeWhitespace(elasticTrivia: false).ToString());
     }
 
     /// <summary>One line: runs of white space become one space, none just inside brackets or before a comma.</summary>

@@ -679,4 +679,25 @@ public sealed class SeedExtractorTests : IDisposable
 
         Assert.Contains(literal, seed.Code, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Extract_SignatureWithCommentsAndDirectives_IsCleanAndMatchesTheActiveCode()
+    {
+        _tree.Write("Ext.cs", """
+            public static class Ext
+            {
+                /// <summary>Counts.</summary>
+                public static int CountAll<T>(
+            #if !NET9_0_OR_GREATER
+                    this
+            #endif
+                    IEnumerable<T> /* the items */ source, // all of them
+                    int start = 0) => start + source.Count();
+            }
+            """);
+
+        var seed = await SingleSeedAsync("CountAll");
+
+        Assert.Equal("public static int CountAll<T>(IEnumerable<T> source, int start = 0)", seed.Signature);
+    }
 }
