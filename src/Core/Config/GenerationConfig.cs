@@ -1,0 +1,14 @@
+namespace AutoRefiner.Core.Config;
+
+/// <summary><c>generation</c>.</summary>
+public sealed record GenerationConfig
+{
+    /// <summary>Known task names.</summary>
+    public static readonly IReadOnlyList<string> KnownTasks = ["instruct", "doc-comments"];
+
+    /// <summary>Generators to run.</summary>
+    public IReadOnlyList<string> Tasks { get; init; } = ["instruct", "doc-comments"];
+
+    /// <summary>Repair rounds per failing candidate.</summary>
+    public int RepairRounds { get; init; } = 1;
+}

@@ -1,0 +1,10 @@
+using AutoRefiner.Core.Model;
+
+namespace AutoRefiner.Core.Pipeline;
+
+/// <summary>The curation stage: may turn a passed sample into a rejection (duplicate, secret, …).</summary>
+public interface ICurator
+{
+    /// <summary>Returns the sample as it is, or with a rejecting verdict.</summary>
+    Judged Curate(Judged judged);
+}
