@@ -158,10 +158,11 @@ internal sealed class UnitEmitter
 
         foreach (var list in declarations.SelectMany(d => d.AttributeLists).DistinctBy(l => l.ToString()))
         {
+            // Without its leading trivia the list starts mid-line, so its first line gets the shell's indentation here.
             var rendered = Render(list, level, withTrivia: false);
             if (rendered.Length > 0)
             {
-                sb.Append(rendered).Append('\n');
+                sb.Append(pad).Append(rendered.TrimStart()).Append('\n');
             }
         }
 

@@ -700,4 +700,15 @@ public sealed class SeedExtractorTests : IDisposable
 
         Assert.Equal("public static int CountAll<T>(IEnumerable<T> source, int start = 0)", seed.Signature);
     }
+
+    [Fact]
+    public async Task Extract_AttributesOfTypeShellsInBlockNamespaces_AreIndentedWithTheirType()
+    {
+        _tree.Write("A.cs", "namespace One\n{\n    [Serializable]\n    public sealed class Box\n    {\n        public int Size;\n    }\n}\n");
+        _tree.Write("B.cs", "namespace Two\n{\n    public static class Use\n    {\n        /// <summary>Size.</summary>\n        public static int Of(One.Box b) => b.Size;\n    }\n}\n");
+
+        var seed = await SingleSeedAsync("Of");
+
+        Assert.Contains("namespace One\n{\n    [Serializable]\n    public sealed class Box\n", seed.Code, StringComparison.Ordinal);
+    }
 }
