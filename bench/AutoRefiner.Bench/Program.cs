@@ -1,0 +1,64 @@
+using AutoRefiner.Bench;
+
+// AutoRefiner's benchmark runner. Each command prints a markdown report (machine, table, medians, ratios against a
+// baseline measured in the same run) on stdout; progress goes to stderr.
+var usage = """
+    usage: dotnet run -c Release --project bench/AutoRefiner.Bench -- <command> [args]
+
+      yield <dir>...    seed yield per code base: the real harvester vs wrapping each documented method alone
+      compile [n] [k]   compile-validation throughput of n self-contained units (default 400) vs `dotnet build` of k (default 5)
+      export [rows]     Parquet + JSONL export of rows (default 100000) per codec, plus Zstd SmallestSize vs Optimal
+      memory [methods]  peak RSS of the CLI on a synthetic tree of 2000, 5000 and <methods> (default 20000) documented methods
+      tree <dir> [methods]  only writes the memory benchmark's synthetic tree (default 20000 methods) into <dir>, for profiling
+
+    environment: AUTOREFINER_CLI=<path to AutoRefiner.Cli.dll> overrides the CLI built beside this bench;
+                 AUTOREFINER_BENCH_SOURCES=dir1:dir2 replaces the code bases `compile` takes its samples from;
+                 AUTOREFINER_BENCH_QUIET_SECONDS=n caps the time spent waiting for a quiet machine (default 240).
+    """;
+
+if (args.Length == 0)
+{
+    Console.Error.WriteLine(usage);
+    return 2;
+}
+
+try
+{
+    var rest = args[1..];
+    return args[0] switch
+    {
+        "yield" => await YieldBench.RunAsync(rest),
+        "compile" => await CompileBench.RunAsync(rest),
+        "export" => await ExportBench.RunAsync(rest),
+        "memory" => await MemoryBench.RunAsync(rest),
+        "tree" => WriteTree(rest),
+        _ => Usage(),
+    };
+}
+catch (BenchUsageException e)
+{
+    Console.Error.WriteLine($"error: {e.Message}");
+    Console.Error.WriteLine(usage);
+    return 2;
+}
+
+static int WriteTree(string[] rest)
+{
+    if (rest.Length == 0)
+    {
+        throw new BenchUsageException("tree needs a directory");
+    }
+
+    var methods = rest.Length > 1 ? CompileBench.ParsePositive(rest[1], "methods") : 20_000;
+    Directory.CreateDirectory(rest[0]);
+    var (files, projects) = SyntheticTree.Write(rest[0], methods);
+    Console.WriteLine($"wrote {methods} documented methods in {files} files, {projects} projects, to {Path.GetFullPath(rest[0])}");
+    return 0;
+}
+
+int Usage()
+{
+    Console.Error.WriteLine($"error: unknown command '{args[0]}'");
+    Console.Error.WriteLine(usage);
+    return 2;
+}
