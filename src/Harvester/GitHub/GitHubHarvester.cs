@@ -159,6 +159,13 @@ public sealed partial class GitHubHarvester : IDisposable
         {
             // Streamed to disk through Octokit's own connection (redirect and token handling), never buffered whole.
             var response = await Call(() => _client.Connection.GetRawStream(new Uri($"repos/{owner}/{name}/tarball/{sha}", UriKind.Relative), null));
+            if (response.Body is null)
+            {
+                // Octokit hands over a stream only for archive media types; anything else is not a tarball.
+                Skip(repo.FullName, "download-failed", $"the archive came back as {response.HttpResponse.ContentType ?? "no content"}, not a tarball");
+                return false;
+            }
+
             await using (var body = response.Body)
             await using (var file = new FileStream(archive, System.IO.FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true))
             {
@@ -197,6 +204,12 @@ public sealed partial class GitHubHarvester : IDisposable
         catch (ArchiveException e)
         {
             Skip(repo.FullName, "corrupt-archive", e.Message);
+            return false;
+        }
+        catch (Exception e) when (e is HttpRequestException or IOException && !cancellationToken.IsCancellationRequested)
+        {
+            // The connection broke mid-download (after the handler's retries): this repository is skipped, the run goes on.
+            Skip(repo.FullName, "download-failed", e.Message);
             return false;
         }
         finally

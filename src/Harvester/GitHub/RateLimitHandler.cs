@@ -7,7 +7,7 @@ namespace AutoRefiner.Harvester.GitHub;
 /// <summary>
 /// Sits below Octokit and keeps the harvester within GitHub's rate limits: it waits for the reset before a request when the
 /// primary limit (<c>X-RateLimit-Remaining</c>) is spent, and on a secondary limit, a 403 with <c>Retry-After</c> or
-/// a 429 it waits as told (or backs off) and retries. A wait longer than <paramref name="maxWait"/> stops the run with a
+/// a 429 it waits as told (or backs off) and retries; a 5xx or a dropped connection is retried after 1, 2, 4, 8 s. A wait longer than <paramref name="maxWait"/> stops the run with a
 /// message saying when to resume.
 /// </summary>
 public sealed class RateLimitHandler(TimeProvider time, TimeSpan maxWait, Action<string> notice) : DelegatingHandler
@@ -32,7 +32,20 @@ public sealed class RateLimitHandler(TimeProvider time, TimeSpan maxWait, Action
         {
             await WaitForPrimaryLimitAsync(request, cancellationToken).ConfigureAwait(false);
             Interlocked.Increment(ref _requests);
-            var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            HttpResponseMessage response;
+            try
+            {
+                response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            }
+            catch (HttpRequestException e) when (attempt < MaxAttempts && !cancellationToken.IsCancellationRequested)
+            {
+                // A dropped connection is retried like a 5xx; after the last attempt the failure reaches the caller.
+                var backoff = Backoff(attempt);
+                notice($"GitHub connection failed ({e.HttpRequestError}): retrying {request.RequestUri?.AbsolutePath} in {backoff.TotalSeconds:F0} s");
+                await Task.Delay(backoff, time, cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
             Observe(response);
             StreamArchives(response);
             var wait = await RetryDelayAsync(response, attempt, cancellationToken).ConfigureAwait(false);
@@ -87,6 +100,12 @@ public sealed class RateLimitHandler(TimeProvider time, TimeSpan maxWait, Action
     private async Task<TimeSpan?> RetryDelayAsync(HttpResponseMessage response, int attempt, CancellationToken cancellationToken)
     {
         var status = response.StatusCode;
+        if (status is HttpStatusCode.BadGateway or HttpStatusCode.ServiceUnavailable or HttpStatusCode.GatewayTimeout or HttpStatusCode.InternalServerError)
+        {
+            // GitHub's 5xx are usually passing; a short backoff, unless the server says how long.
+            return response.Headers.RetryAfter?.Delta ?? Backoff(attempt);
+        }
+
         if (status != HttpStatusCode.TooManyRequests && status != HttpStatusCode.Forbidden)
         {
             return null;
@@ -142,6 +161,9 @@ public sealed class RateLimitHandler(TimeProvider time, TimeSpan maxWait, Action
             response.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/octet-stream");
         }
     }
+
+    /// <summary>1, 2, 4, 8 s for the attempts after the first.</summary>
+    private static TimeSpan Backoff(int attempt) => TimeSpan.FromSeconds(Math.Pow(2, attempt - 1));
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 

@@ -322,4 +322,30 @@ public sealed class GitHubHarvestingTests : IAsyncLifetime, IDisposable
         Assert.Equal(new Uri("https://ghe.example.com/"), settings.WebUri);
         Assert.Null(settings.Token);
     }
+
+    [Fact]
+    public async Task Harvest_ServerError_IsRetried()
+    {
+        _server.AddRepo("octo", "calc", files: CalcFiles());
+        _server.EnqueueFault("/api/v3/repos/octo/calc/commits", FakeFault.ServerError(502));
+
+        var (seeds, _) = await HarvestAsync(new HarvestRequest(["octo/calc"], null));
+
+        Assert.Single(seeds);
+        Assert.Equal(0, _server.PendingFaultCount);
+        Assert.Equal(2, _server.CountRequests(r => r.Path.Contains("/commits/", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task Harvest_ConnectionDroppedDuringADownload_NeverEndsTheRun()
+    {
+        _server.AddRepo("a", "dropped", files: CalcFiles("A"));
+        _server.AddRepo("b", "fine", files: CalcFiles("B"));
+        _server.EnqueueFault("/api/v3/repos/a/dropped/tarball", FakeFault.ConnectionReset);
+
+        var (seeds, stats) = await HarvestAsync(new HarvestRequest(["a/dropped", "b/fine"], null));
+
+        Assert.Contains("b/fine", seeds.Select(s => s.Provenance.Repo));
+        Assert.True(seeds.Any(s => s.Provenance.Repo == "a/dropped") || stats.RepositorySkips.GetValueOrDefault("download-failed") == 1);
+    }
 }
