@@ -20,7 +20,9 @@ public sealed class SourceHarvester(LocalSeedSource local, HarvestConfig config,
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(stats);
-        var settings = GitHubSettings.FromEnvironment(config.Sources.GitHub, environment);
+        // Read only when GitHub is involved: a bad GITHUB_API_URL must not stop a run over local folders.
+        GitHubSettings? settings = null;
+        GitHubSettings Settings() => settings ??= GitHubSettings.FromEnvironment(config.Sources.GitHub, environment);
 
         // Local paths are checked before any work starts, so a typo fails at once; what is not a directory but reads
         // as owner/name is a GitHub repository.
@@ -28,7 +30,7 @@ public sealed class SourceHarvester(LocalSeedSource local, HarvestConfig config,
         var repos = new List<string>();
         foreach (var source in request.Sources)
         {
-            if (!Directory.Exists(source) && !File.Exists(source) && GitHubHarvester.ParseRepository(source, settings.WebUri) is { } repo)
+            if (!Directory.Exists(source) && !File.Exists(source) && GitHubHarvester.ParseRepository(source, Settings().WebUri) is { } repo)
             {
                 repos.Add(repo);
                 continue;
@@ -47,7 +49,7 @@ public sealed class SourceHarvester(LocalSeedSource local, HarvestConfig config,
 
         if (repos.Count > 0 || request.GitHubQuery is not null)
         {
-            if (settings.Token is null)
+            if (Settings().Token is null)
             {
                 stats.Notice("no GITHUB_TOKEN is set: GitHub's anonymous limits apply (60 requests an hour, 10 searches a minute)");
             }
@@ -55,7 +57,7 @@ public sealed class SourceHarvester(LocalSeedSource local, HarvestConfig config,
             var statePath = config.ResolvePath(config.State);
             using var state = StateStore.Open(statePath);
             var cache = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(statePath))!, "repos");
-            using var github = new GitHubHarvester(settings, state, cache, new ArchiveLimits(), time, stats);
+            using var github = new GitHubHarvester(Settings(), state, cache, new ArchiveLimits(), time, stats);
             try
             {
                 await foreach (var repo in github.FindAsync(repos, request.GitHubQuery, cancellationToken))
