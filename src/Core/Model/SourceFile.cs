@@ -20,5 +20,5 @@ public sealed record SourceRoot(string RootPath, string Repo, string Commit, str
         relativePath,
         Commit,
         License,
-        WebUrl.Length > 0 && Commit.Length > 0 ? $"{WebUrl}/blob/{Commit}/{relativePath}" : "");
+        WebUrl.Length > 0 && Commit.Length > 0 ? $"{WebUrl}/blob/{Commit}/{string.Join('/', relativePath.Split('/').Select(Uri.EscapeDataString))}" : "");
 }

@@ -113,13 +113,20 @@ public sealed partial class GitHubHarvester : IDisposable
         string sha;
         try
         {
-            var response = await Call(() => _client.Connection.Get<string>(
-                new Uri($"repos/{owner}/{name}/commits/{Uri.EscapeDataString(repo.DefaultBranch)}", UriKind.Relative), null, "application/vnd.github.sha"));
+            var response = await Call(
+                () => _client.Connection.Get<string>(
+                    new Uri($"repos/{owner}/{name}/commits/{Uri.EscapeDataString(repo.DefaultBranch)}", UriKind.Relative), null, "application/vnd.github.sha", cancellationToken),
+                cancellationToken);
             sha = (response.Body ?? "").Trim();
         }
         catch (NotFoundException)
         {
             Skip(repo.FullName, "not-found", "its default branch has no commit");
+            return null;
+        }
+        catch (ApiException e) when (e is not (AuthorizationException or RateLimitExceededException))
+        {
+            SkipFailed(repo.FullName, e);
             return null;
         }
 
@@ -138,8 +145,8 @@ public sealed partial class GitHubHarvester : IDisposable
                 return null;
             }
 
-            // Older commits of the same repository are not needed again.
-            foreach (var old in Directory.GetDirectories(repoDirectory).Where(d => !string.Equals(d, tree, StringComparison.Ordinal)))
+            // Older commits of the same repository are not needed again (only commit folders: never another run's work).
+            foreach (var old in Directory.GetDirectories(repoDirectory).Where(d => Sha().IsMatch(Path.GetFileName(d)) && !string.Equals(d, tree, StringComparison.Ordinal)))
             {
                 TryDelete(old);
             }
@@ -158,7 +165,7 @@ public sealed partial class GitHubHarvester : IDisposable
         try
         {
             // Streamed to disk through Octokit's own connection (redirect and token handling), never buffered whole.
-            var response = await Call(() => _client.Connection.GetRawStream(new Uri($"repos/{owner}/{name}/tarball/{sha}", UriKind.Relative), null));
+            var response = await Call(() => _client.Connection.GetRawStream(new Uri($"repos/{owner}/{name}/tarball/{sha}", UriKind.Relative), null), cancellationToken);
             if (response.Body is null)
             {
                 // Octokit hands over a stream only for archive media types; anything else is not a tarball.
@@ -201,6 +208,11 @@ public sealed partial class GitHubHarvester : IDisposable
             Skip(repo.FullName, "not-found", "its archive is not available");
             return false;
         }
+        catch (ApiException e) when (e is not (AuthorizationException or RateLimitExceededException))
+        {
+            SkipFailed(repo.FullName, e);
+            return false;
+        }
         catch (ArchiveException e)
         {
             Skip(repo.FullName, "corrupt-archive", e.Message);
@@ -223,12 +235,23 @@ public sealed partial class GitHubHarvester : IDisposable
         var (owner, name) = Split(fullName);
         try
         {
-            var response = await Call(() => _client.Connection.Get<GitHubRepo>(new Uri($"repos/{owner}/{name}", UriKind.Relative), null, null, cancellationToken));
-            return response.Body;
+            var response = await Call(() => _client.Connection.Get<GitHubRepo>(new Uri($"repos/{owner}/{name}", UriKind.Relative), null, null, cancellationToken), cancellationToken);
+            if (response.Body is not { FullName.Length: > 0 } repo)
+            {
+                Skip(fullName, "no-answer", $"GitHub answered {(int)response.HttpResponse.StatusCode} without the repository");
+                return null;
+            }
+
+            return repo;
         }
         catch (NotFoundException)
         {
             Skip(fullName, "not-found", "no such repository (or it is private and the token cannot see it)");
+            return null;
+        }
+        catch (ApiException e) when (e is not (AuthorizationException or RateLimitExceededException))
+        {
+            SkipFailed(fullName, e);
             return null;
         }
     }
@@ -254,8 +277,31 @@ public sealed partial class GitHubHarvester : IDisposable
                     ["per_page"] = perPage.ToString(System.Globalization.CultureInfo.InvariantCulture),
                     ["page"] = page.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 };
-                var response = await Call(() => _client.Connection.Get<GitHubSearchPage>(new Uri("search/repositories", UriKind.Relative), parameters, null, cancellationToken));
-                var items = response.Body.Items;
+                IApiResponse<GitHubSearchPage> response;
+                try
+                {
+                    response = await Call(() => _client.Connection.Get<GitHubSearchPage>(new Uri("search/repositories", UriKind.Relative), parameters, null, cancellationToken), cancellationToken);
+                }
+                catch (ApiValidationException e)
+                {
+                    var why = string.Join("; ", e.ApiError?.Errors?.Select(x => x.Message).Where(m => !string.IsNullOrEmpty(m)) ?? []);
+                    throw AutoRefinerException.Usage($"GitHub refused the search '{filter}' (422): {(why.Length > 0 ? why : e.Message)}; check sources.github.query");
+                }
+                catch (ApiException e) when (e is not (AuthorizationException or RateLimitExceededException))
+                {
+                    throw AutoRefinerException.RunFailed($"the GitHub search '{filter}' failed: {(int)e.StatusCode} {_settings.Redact(e.Message)}");
+                }
+
+                if (response.Body?.Items is not { } items)
+                {
+                    throw AutoRefinerException.RunFailed($"the GitHub search '{filter}' answered {(int)response.HttpResponse.StatusCode} without results");
+                }
+
+                if (response.Body.IncompleteResults)
+                {
+                    _stats.Notice($"GitHub's search for '{filter}' timed out and returned incomplete results; some repositories may be missing");
+                }
+
                 foreach (var item in items)
                 {
                     lowest = lowest is null ? item.StargazersCount : Math.Min(lowest.Value, item.StargazersCount);
@@ -269,13 +315,14 @@ public sealed partial class GitHubHarvester : IDisposable
                 }
             }
 
-            // The search stops at 1,000 results: go on below the lowest star count seen (its repositories may repeat).
-            if (lowest is null || lowest == maxStars)
+            // The search stops at 1,000 results: go on from the lowest star count seen (its repositories may repeat); when a
+            // single star count holds more than 1,000, go below it.
+            if (lowest is null || lowest == 0)
             {
                 yield break;
             }
 
-            maxStars = lowest;
+            maxStars = lowest == maxStars ? lowest - 1 : lowest;
         }
     }
 
@@ -316,33 +363,46 @@ public sealed partial class GitHubHarvester : IDisposable
         _stats.Notice($"skipped {repo}: {_settings.Redact(why)}");
     }
 
-    /// <summary>Turns Octokit's failures the user can act on into sentences (never with the token).</summary>
-    private async Task<T> Call<T>(Func<Task<T>> call)
+    /// <summary>
+    /// Runs one Octokit call: waits out long rate limits with the run's token and asks again, and turns the failures a
+    /// user can act on into sentences (never with the token). Other API errors reach the caller, which skips that
+    /// repository.
+    /// </summary>
+    private async Task<T> Call<T>(Func<Task<T>> call, CancellationToken cancellationToken)
     {
-        try
+        for (var attempt = 1; ; attempt++)
         {
-            return await call();
-        }
-        catch (AuthorizationException)
-        {
-            throw AutoRefinerException.Usage(_settings.Token is null
-                ? $"GitHub ({_settings.ApiUri}) refused an anonymous request (401): set GITHUB_TOKEN to a token that can read public repositories"
-                : $"GitHub ({_settings.ApiUri}) rejected GITHUB_TOKEN (401 Bad credentials): check that the token is valid and not expired");
-        }
-        catch (RateLimitExceededException e)
-        {
-            throw AutoRefinerException.RunFailed(
-                $"the GitHub API rate limit is spent until {e.Reset.UtcDateTime:yyyy-MM-dd HH:mm} UTC; nothing was written; run again after that{(_settings.Token is null ? " (or set GITHUB_TOKEN for a higher limit)" : "")}");
-        }
-        catch (ApiException e) when (e is not NotFoundException)
-        {
-            throw AutoRefinerException.RunFailed($"GitHub ({_settings.ApiUri}) answered {(int)e.StatusCode}: {_settings.Redact(e.Message)}");
-        }
-        catch (HttpRequestException e)
-        {
-            throw AutoRefinerException.RunFailed($"cannot reach GitHub at {_settings.ApiUri}: {_settings.Redact(e.Message)}");
+            try
+            {
+                return await call().WaitAsync(cancellationToken);
+            }
+            catch (GitHubWaitException wait) when (attempt < RateLimitHandler.MaxAttempts)
+            {
+                _handler.EnsureWithinMaxWait(wait.Wait, wait.Message);
+                _stats.Notice($"{wait.Message}: waiting {wait.Wait.TotalMinutes:F1} min before asking again");
+                await Task.Delay(wait.Wait, _time, cancellationToken);
+            }
+            catch (AuthorizationException)
+            {
+                throw AutoRefinerException.Usage(_settings.Token is null
+                    ? $"GitHub ({_settings.ApiUri}) refused an anonymous request (401): set GITHUB_TOKEN to a token that can read public repositories"
+                    : $"GitHub ({_settings.ApiUri}) rejected GITHUB_TOKEN (401 Bad credentials): check that the token is valid and not expired");
+            }
+            catch (RateLimitExceededException e)
+            {
+                throw AutoRefinerException.RunFailed(
+                    $"the GitHub API rate limit is spent until {e.Reset.UtcDateTime:yyyy-MM-dd HH:mm} UTC; nothing was written; run again after that{(_settings.Token is null ? " (or set GITHUB_TOKEN for a higher limit)" : "")}");
+            }
+            catch (HttpRequestException e)
+            {
+                throw AutoRefinerException.RunFailed($"cannot reach GitHub at {_settings.ApiUri}: {_settings.Redact(e.Message)}");
+            }
         }
     }
+
+    /// <summary>An API error that concerns one repository (451, blocked, empty, a 5xx that did not pass): it is skipped.</summary>
+    private void SkipFailed(string repo, ApiException e) =>
+        Skip(repo, $"http-{(int)e.StatusCode}", $"GitHub answered {(int)e.StatusCode}: {_settings.Redact(e.Message)}");
 
     /// <summary>owner/name of <c>owner/name</c> or a github URL.</summary>
     public static (string Owner, string Name) Split(string fullName)
@@ -392,8 +452,9 @@ public sealed partial class GitHubHarvester : IDisposable
                 File.Delete(path);
             }
         }
-        catch (IOException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
+            // Left for a later run; the cache only grows.
         }
     }
 

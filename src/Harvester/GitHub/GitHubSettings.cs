@@ -10,7 +10,10 @@ namespace AutoRefiner.Harvester.GitHub;
 /// <param name="Config">The <c>sources.github</c> section.</param>
 public sealed record GitHubSettings(Uri ApiUri, Uri WebUri, string? Token, GitHubSourceConfig Config)
 {
-    /// <summary>Reads the environment; a malformed <c>GITHUB_API_URL</c> is a usage error.</summary>
+    /// <summary>
+    /// Reads the environment (<c>GITHUB_API_URL</c>, <c>GITHUB_TOKEN</c>, and <c>GITHUB_SERVER_URL</c> for the web host of
+    /// permalinks); a malformed <c>GITHUB_API_URL</c> is a usage error.
+    /// </summary>
     public static GitHubSettings FromEnvironment(GitHubSourceConfig config, Func<string, string?> environment)
     {
         ArgumentNullException.ThrowIfNull(environment);
@@ -22,8 +25,12 @@ public sealed record GitHubSettings(Uri ApiUri, Uri WebUri, string? Token, GitHu
         }
         else if (!Uri.TryCreate(api.TrimEnd('/') + "/", UriKind.Absolute, out apiUri!) || apiUri.Scheme is not ("http" or "https"))
         {
-            throw AutoRefinerException.Usage($"GITHUB_API_URL '{api}' is not an http(s) URL");
+            // The value is not echoed: it might carry credentials.
+            throw AutoRefinerException.Usage("GITHUB_API_URL is not an http(s) URL");
         }
+
+        // Credentials belong in GITHUB_TOKEN; in the URL they would end up in permalinks, messages and cache keys.
+        apiUri = WithoutUserInfo(apiUri);
 
         // GitHub Enterprise Server: the API lives under /api/v3 of the web host (as Octokit's GitHubClient assumes too).
         if (apiUri.Host != "api.github.com" && !apiUri.AbsolutePath.EndsWith("/api/v3/", StringComparison.Ordinal))
@@ -31,12 +38,18 @@ public sealed record GitHubSettings(Uri ApiUri, Uri WebUri, string? Token, GitHu
             apiUri = new Uri(apiUri, "api/v3/");
         }
 
-        var webUri = apiUri.Host == "api.github.com"
-            ? new Uri("https://github.com/")
-            : new Uri(apiUri.GetLeftPart(UriPartial.Authority) + "/");
+        var server = environment("GITHUB_SERVER_URL");
+        var webUri = !string.IsNullOrWhiteSpace(server) && Uri.TryCreate(server.TrimEnd('/') + "/", UriKind.Absolute, out var serverUri) && serverUri.Scheme is "http" or "https"
+            ? WithoutUserInfo(serverUri)
+            : apiUri.Host == "api.github.com"
+                ? new Uri("https://github.com/")
+                : new Uri(apiUri.GetLeftPart(UriPartial.Authority) + "/");
         var token = environment("GITHUB_TOKEN");
         return new GitHubSettings(apiUri, webUri, string.IsNullOrWhiteSpace(token) ? null : token.Trim(), config);
     }
+
+    private static Uri WithoutUserInfo(Uri uri) =>
+        uri.UserInfo.Length == 0 ? uri : new UriBuilder(uri) { UserName = "", Password = "" }.Uri;
 
     /// <summary>The text without the token (for any message that could echo a URL or a header).</summary>
     public string Redact(string text) => Token is null ? text : text.Replace(Token, "***", StringComparison.Ordinal);

@@ -7,17 +7,25 @@ namespace AutoRefiner.Harvester.GitHub;
 /// <summary>
 /// Sits below Octokit and keeps the harvester within GitHub's rate limits: it waits for the reset before a request when the
 /// primary limit (<c>X-RateLimit-Remaining</c>) is spent, and on a secondary limit, a 403 with <c>Retry-After</c> or
-/// a 429 it waits as told (or backs off) and retries; a 5xx or a dropped connection is retried after 1, 2, 4, 8 s. A wait longer than <paramref name="maxWait"/> stops the run with a
-/// message saying when to resume.
+/// a 429 it waits as told (or backs off) and retries; a 5xx or a dropped connection is retried after 1, 2, 4, 8 s.
+/// Search and core budgets are tracked apart. A wait longer than <paramref name="maxWait"/> stops the run with a
+/// message saying when to resume; one longer than <see cref="InlineWaitLimit"/> is left to the caller.
 /// </summary>
 public sealed class RateLimitHandler(TimeProvider time, TimeSpan maxWait, Action<string> notice) : DelegatingHandler
 {
     /// <summary>Retries of one request before its answer is passed on.</summary>
     public const int MaxAttempts = 5;
 
+    /// <summary>
+    /// Longest wait done inside a request. Octokit cancels a request after 100 s, so longer waits leave it as a
+    /// <see cref="GitHubWaitException"/> and the caller waits with the run's own cancellation token, then asks again.
+    /// </summary>
+    public static readonly TimeSpan InlineWaitLimit = TimeSpan.FromSeconds(20);
+
     private readonly Lock _gate = new();
-    private int _remaining = int.MaxValue;
-    private DateTimeOffset _reset = DateTimeOffset.MinValue;
+
+    // GitHub counts the search API (30 a minute) apart from the rest (5,000 an hour): one budget each.
+    private readonly Dictionary<string, (int Remaining, DateTimeOffset Reset)> _budgets = new(StringComparer.Ordinal);
 
     /// <summary>Requests sent (including retries), for the run's figures.</summary>
     public int Requests => Volatile.Read(ref _requests);
@@ -46,7 +54,7 @@ public sealed class RateLimitHandler(TimeProvider time, TimeSpan maxWait, Action
                 continue;
             }
 
-            Observe(response);
+            Observe(request, response);
             StreamArchives(response);
             var wait = await RetryDelayAsync(response, attempt, cancellationToken).ConfigureAwait(false);
             if (wait is null || attempt >= MaxAttempts)
@@ -54,44 +62,64 @@ public sealed class RateLimitHandler(TimeProvider time, TimeSpan maxWait, Action
                 return response;
             }
 
-            EnsureWithinMaxWait(wait.Value, $"GitHub answered {(int)response.StatusCode} (rate limit) for {request.RequestUri?.AbsolutePath}");
-            notice($"GitHub rate limit: waiting {wait.Value.TotalSeconds:F0} s before retrying {request.RequestUri?.AbsolutePath}");
+            var why = $"GitHub answered {(int)response.StatusCode} (rate limit) for {request.RequestUri?.AbsolutePath}";
+            EnsureWithinMaxWait(wait.Value, why);
             response.Dispose();
+            if (wait.Value > InlineWaitLimit)
+            {
+                throw new GitHubWaitException(wait.Value, why);
+            }
+
+            notice($"GitHub rate limit: waiting {wait.Value.TotalSeconds:F0} s before retrying {request.RequestUri?.AbsolutePath}");
             await Task.Delay(wait.Value, time, cancellationToken).ConfigureAwait(false);
         }
     }
 
+    private static string ResourceOf(HttpRequestMessage request) =>
+        request.RequestUri?.AbsolutePath.Contains("/search/", StringComparison.Ordinal) == true ? "search" : "core";
+
     private async Task WaitForPrimaryLimitAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
+        var resource = ResourceOf(request);
         TimeSpan wait;
         lock (_gate)
         {
-            wait = _remaining <= 0 ? _reset - time.GetUtcNow() : TimeSpan.Zero;
+            wait = _budgets.TryGetValue(resource, out var budget) && budget.Remaining <= 0 ? budget.Reset - time.GetUtcNow() : TimeSpan.Zero;
         }
 
         if (wait > TimeSpan.Zero)
         {
-            EnsureWithinMaxWait(wait, "the GitHub API rate limit is spent");
+            var why = $"the GitHub API rate limit ({resource}) is spent";
+            EnsureWithinMaxWait(wait, why);
+            if (wait > InlineWaitLimit)
+            {
+                throw new GitHubWaitException(wait, why);
+            }
+
             notice($"GitHub rate limit spent: waiting {wait.TotalSeconds:F0} s until it resets before {request.RequestUri?.AbsolutePath}");
             await Task.Delay(wait, time, cancellationToken).ConfigureAwait(false);
-            lock (_gate)
+        }
+
+        lock (_gate)
+        {
+            if (_budgets.TryGetValue(resource, out var budget) && budget.Reset <= time.GetUtcNow())
             {
-                _remaining = int.MaxValue;
+                _budgets.Remove(resource);
             }
         }
     }
 
-    private void Observe(HttpResponseMessage response)
+    private void Observe(HttpRequestMessage request, HttpResponseMessage response)
     {
         if (Header(response, "X-RateLimit-Remaining") is { } remainingText
             && int.TryParse(remainingText, NumberStyles.Integer, CultureInfo.InvariantCulture, out var remaining)
             && Header(response, "X-RateLimit-Reset") is { } resetText
             && long.TryParse(resetText, NumberStyles.Integer, CultureInfo.InvariantCulture, out var reset))
         {
+            var resource = Header(response, "X-RateLimit-Resource") is { Length: > 0 } named ? named : ResourceOf(request);
             lock (_gate)
             {
-                _remaining = remaining;
-                _reset = DateTimeOffset.FromUnixTimeSeconds(reset);
+                _budgets[resource] = (remaining, DateTimeOffset.FromUnixTimeSeconds(reset));
             }
         }
     }
@@ -103,7 +131,7 @@ public sealed class RateLimitHandler(TimeProvider time, TimeSpan maxWait, Action
         if (status is HttpStatusCode.BadGateway or HttpStatusCode.ServiceUnavailable or HttpStatusCode.GatewayTimeout or HttpStatusCode.InternalServerError)
         {
             // GitHub's 5xx are usually passing; a short backoff, unless the server says how long.
-            return response.Headers.RetryAfter?.Delta ?? Backoff(attempt);
+            return RetryAfter(response) ?? Backoff(attempt);
         }
 
         if (status != HttpStatusCode.TooManyRequests && status != HttpStatusCode.Forbidden)
@@ -111,19 +139,17 @@ public sealed class RateLimitHandler(TimeProvider time, TimeSpan maxWait, Action
             return null;
         }
 
-        if (response.Headers.RetryAfter is { } retryAfter)
+        if (RetryAfter(response) is { } retryAfter)
         {
-            return retryAfter.Delta ?? (retryAfter.Date is { } date ? Max(date - time.GetUtcNow(), TimeSpan.FromSeconds(1)) : null);
+            return retryAfter;
         }
 
         if (status == HttpStatusCode.Forbidden)
         {
-            if (Header(response, "X-RateLimit-Remaining") == "0")
+            if (Header(response, "X-RateLimit-Remaining") == "0"
+                && long.TryParse(Header(response, "X-RateLimit-Reset"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var reset))
             {
-                lock (_gate)
-                {
-                    return Max(_reset - time.GetUtcNow(), TimeSpan.FromSeconds(1));
-                }
+                return Max(DateTimeOffset.FromUnixTimeSeconds(reset) - time.GetUtcNow(), TimeSpan.FromSeconds(1));
             }
 
             // A 403 is a rate limit only when GitHub says so; otherwise it is an answer for the caller.
@@ -138,7 +164,8 @@ public sealed class RateLimitHandler(TimeProvider time, TimeSpan maxWait, Action
         return TimeSpan.FromSeconds(60 * Math.Pow(2, attempt - 1));
     }
 
-    private void EnsureWithinMaxWait(TimeSpan wait, string why)
+    /// <summary>Stops the run when <paramref name="wait"/> is longer than the configured maximum.</summary>
+    public void EnsureWithinMaxWait(TimeSpan wait, string why)
     {
         if (wait > maxWait)
         {
@@ -161,6 +188,14 @@ public sealed class RateLimitHandler(TimeProvider time, TimeSpan maxWait, Action
             response.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/octet-stream");
         }
     }
+
+    /// <summary><c>Retry-After</c> in seconds or as an HTTP date, or null.</summary>
+    private TimeSpan? RetryAfter(HttpResponseMessage response) => response.Headers.RetryAfter switch
+    {
+        { Delta: { } delta } => delta,
+        { Date: { } date } => Max(date - time.GetUtcNow(), TimeSpan.FromSeconds(1)),
+        _ => null,
+    };
 
     /// <summary>1, 2, 4, 8 s for the attempts after the first.</summary>
     private static TimeSpan Backoff(int attempt) => TimeSpan.FromSeconds(Math.Pow(2, attempt - 1));

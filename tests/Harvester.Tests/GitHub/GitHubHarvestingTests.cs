@@ -348,4 +348,57 @@ public sealed class GitHubHarvestingTests : IAsyncLifetime, IDisposable
         Assert.Contains("b/fine", seeds.Select(s => s.Provenance.Repo));
         Assert.True(seeds.Any(s => s.Provenance.Repo == "a/dropped") || stats.RepositorySkips.GetValueOrDefault("download-failed") == 1);
     }
+
+    [Fact]
+    public void Settings_CredentialsInTheApiUrl_AreDroppedAndServerUrlGivesTheWebHost()
+    {
+        var settings = GitHubSettings.FromEnvironment(new GitHubSourceConfig(), n => n switch
+        {
+            "GITHUB_API_URL" => "https://user:secret@ghe.example.com/api/v3",
+            "GITHUB_SERVER_URL" => "https://code.example.com",
+            _ => null,
+        });
+
+        Assert.Equal(new Uri("https://ghe.example.com/api/v3/"), settings.ApiUri);
+        Assert.Equal(new Uri("https://code.example.com/"), settings.WebUri);
+        Assert.DoesNotContain("secret", settings.ApiUri.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Harvest_RepositoryAnsweringAnUnexpectedError_IsSkippedAndTheRunGoesOn()
+    {
+        _server.AddRepo("a", "blocked", files: CalcFiles("A"));
+        _server.AddRepo("b", "fine", files: CalcFiles("B"));
+        for (var i = 0; i < RateLimitHandler.MaxAttempts; i++)
+        {
+            _server.EnqueueFault("/api/v3/repos/a/blocked/commits", FakeFault.ServerError(500));
+        }
+
+        var (seeds, stats) = await HarvestAsync(new HarvestRequest(["a/blocked", "b/fine"], null));
+
+        Assert.Equal(["b/fine"], seeds.Select(s => s.Provenance.Repo));
+        Assert.Equal(1, stats.RepositorySkips["http-500"]);
+    }
+
+    [Fact]
+    public async Task Harvest_BadSearchQuery_IsAUsageErrorWithGitHubsReason()
+    {
+        var e = await Assert.ThrowsAsync<AutoRefinerException>(() => HarvestAsync(new HarvestRequest([], null) { GitHubQuery = "stars:>=lots" }));
+
+        Assert.Equal(FailureKind.Usage, e.Kind);
+        Assert.Contains("GitHub refused the search", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Harvest_PathsWithSpecialCharacters_GiveEscapedPermalinks()
+    {
+        var files = CalcFiles();
+        files["src/My Folder/C#.cs"] = files["src/Calc.cs"].Replace("Ops", "Ops2", StringComparison.Ordinal);
+        files.Remove("src/Calc.cs");
+        var repo = _server.AddRepo("octo", "calc", files: files);
+
+        var (seeds, _) = await HarvestAsync(new HarvestRequest(["octo/calc"], null));
+
+        Assert.Equal($"{_server.BaseUri}octo/calc/blob/{repo.Sha}/src/My%20Folder/C%23.cs#L8-L8", Assert.Single(seeds).Provenance.Url);
+    }
 }

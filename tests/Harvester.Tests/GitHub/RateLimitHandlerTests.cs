@@ -91,4 +91,37 @@ public sealed class RateLimitHandlerTests
 
         Assert.Equal("application/octet-stream", response.Content.Headers.ContentType?.MediaType);
     }
+
+    [Fact]
+    public async Task Send_WaitLongerThanOctokitsRequestTimeoutAllows_IsLeftToTheCaller()
+    {
+        var script = new Script(() => Answer(HttpStatusCode.TooManyRequests, "{}", r => r.Headers.RetryAfter = new System.Net.Http.Headers.RetryConditionHeaderValue(TimeSpan.FromSeconds(90))));
+        var (client, _) = Client(script, maxWait: TimeSpan.FromMinutes(5));
+
+        var e = await Assert.ThrowsAsync<GitHubWaitException>(() => client.GetAsync(new Uri("http://127.0.0.1/api/v3/repos/o/r")));
+
+        Assert.Equal(TimeSpan.FromSeconds(90), e.Wait);
+        Assert.Equal(1, script.Calls);
+    }
+
+    [Fact]
+    public async Task Send_SearchBudgetSpent_DoesNotHoldBackOtherRequests()
+    {
+        var reset = DateTimeOffset.UtcNow.AddMinutes(10).ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var script = new Script(
+            () => Answer(HttpStatusCode.OK, "{}", r =>
+            {
+                r.Headers.Add("X-RateLimit-Remaining", "0");
+                r.Headers.Add("X-RateLimit-Reset", reset);
+                r.Headers.Add("X-RateLimit-Resource", "search");
+            }),
+            () => Answer(HttpStatusCode.OK));
+        var (client, _) = Client(script, maxWait: TimeSpan.FromMinutes(30));
+
+        await client.GetAsync(new Uri("http://127.0.0.1/api/v3/search/repositories?q=x"));
+        var core = await client.GetAsync(new Uri("http://127.0.0.1/api/v3/repos/o/r"));
+
+        Assert.Equal(HttpStatusCode.OK, core.StatusCode);
+        await Assert.ThrowsAsync<GitHubWaitException>(() => client.GetAsync(new Uri("http://127.0.0.1/api/v3/search/repositories?q=y")));
+    }
 }
