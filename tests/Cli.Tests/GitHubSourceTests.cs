@@ -54,7 +54,7 @@ public sealed class GitHubSourceTests : IAsyncLifetime, IDisposable
         var again = await CliRunner.RunAsync(args);
 
         Assert.Equal(0, again.ExitCode);
-        Assert.Equal(1, _server.CountRequests(r => r.Path.Contains("/tarball/", StringComparison.Ordinal)));
+        Assert.Equal(1, _server.CountRequests(r => r.Path.Contains("/tarball", StringComparison.Ordinal)));
         foreach (var text in Directory.GetFiles(outDir, "*", SearchOption.AllDirectories).Select(File.ReadAllText).Append(result.Output + result.Errors + again.Output))
         {
             Assert.DoesNotContain(Token, text, StringComparison.Ordinal);

@@ -45,7 +45,14 @@ public sealed record ArchiveLimits
 /// extension are counted as <c>not-wanted</c>. Directories and pax global headers are not counted, except that any
 /// entry whose name is refused (absolute, <c>..</c>, bad characters) is counted under that reason, whatever its type.
 /// </param>
-public sealed record ExtractionResult(int FilesWritten, long BytesWritten, IReadOnlyDictionary<string, int> Skipped);
+public sealed record ExtractionResult(int FilesWritten, long BytesWritten, IReadOnlyDictionary<string, int> Skipped)
+{
+    /// <summary>
+    /// The <c>comment</c> of the archive's pax global header: for an archive made by <c>git archive</c> (GitHub's
+    /// tarballs), the full SHA of the commit it holds; empty when there is none.
+    /// </summary>
+    public string Comment { get; init; } = "";
+}
 
 /// <summary>
 /// Extracts a GitHub repository tarball (<c>.tar.gz</c>, as served by <c>/repos/{owner}/{repo}/tarball/{ref}</c>)
@@ -305,13 +312,20 @@ public static class ArchiveExtractor
             return root;
         }
 
-        public ExtractionResult Result() => new(_files, _bytes, _skipped.AsReadOnly());
+        private string _comment = "";
+
+        public ExtractionResult Result() => new(_files, _bytes, _skipped.AsReadOnly()) { Comment = _comment };
 
         private async Task ExtractEntryAsync(TarEntry entry, CancellationToken cancellationToken)
         {
             // Archive-wide metadata (GitHub records the commit here), not a file.
             if (entry.EntryType == TarEntryType.GlobalExtendedAttributes)
             {
+                if (entry is PaxGlobalExtendedAttributesTarEntry global && global.GlobalExtendedAttributes.TryGetValue("comment", out var comment))
+                {
+                    _comment = comment.Trim();
+                }
+
                 return;
             }
 

@@ -104,20 +104,77 @@ public sealed partial class GitHubHarvester : IDisposable
 
     /// <summary>
     /// Fetches a repository at its default branch's head into the cache and describes it as a source root, or returns
-    /// null (counted) when it cannot be had: gone, or a corrupt or oversized archive.
+    /// null (counted) when it cannot be had: gone, blocked, or a corrupt or oversized archive.
     /// </summary>
+    /// <remarks>
+    /// The first time, one request: the default branch's tarball, whose pax global header names its commit (as
+    /// <c>git archive</c> writes it). Later, the commit SHA is asked with a conditional request (a <c>304</c> when nothing
+    /// changed) and the tarball is downloaded only for a commit not in the cache.
+    /// </remarks>
     public async Task<(string Path, SourceRoot Root)?> FetchAsync(GitHubRepo repo, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(repo);
         var (owner, name) = Split(repo.FullName);
-        string sha;
+        var repoDirectory = Path.Combine(_cacheDirectory, owner, name);
+        var cached = Directory.Exists(repoDirectory) && Directory.GetDirectories(repoDirectory).Any(d => Sha().IsMatch(Path.GetFileName(d)));
+
+        string? sha = null;
+        string tree;
+        if (cached)
+        {
+            sha = await HeadShaAsync(repo, owner, name, cancellationToken);
+            if (sha is null)
+            {
+                return null;
+            }
+
+            tree = Path.Combine(repoDirectory, sha);
+            if (!Directory.Exists(tree) && await DownloadAsync(repo, owner, name, sha, repoDirectory, cancellationToken) is null)
+            {
+                return null;
+            }
+        }
+        else
+        {
+            var downloaded = await DownloadAsync(repo, owner, name, null, repoDirectory, cancellationToken);
+            if (downloaded is null)
+            {
+                return null;
+            }
+
+            sha = downloaded;
+            tree = Path.Combine(repoDirectory, sha);
+        }
+
+        // Older commits of the same repository are not needed again (only commit folders: never another run's work).
+        foreach (var old in Directory.GetDirectories(repoDirectory).Where(d => Sha().IsMatch(Path.GetFileName(d)) && !string.Equals(d, tree, StringComparison.Ordinal)))
+        {
+            TryDelete(old);
+        }
+
+        _stats.CountRepository();
+        var license = repo.License?.SpdxId?.ToLowerInvariant() ?? "";
+        var web = new Uri(_settings.WebUri, repo.FullName).ToString().TrimEnd('/');
+        return (tree, new SourceRoot(tree, repo.FullName, sha, license, web));
+    }
+
+    /// <summary>The default branch's head commit, asked as a bare SHA (conditional: the ETag is in the state store).</summary>
+    private async Task<string?> HeadShaAsync(GitHubRepo repo, string owner, string name, CancellationToken cancellationToken)
+    {
         try
         {
             var response = await Call(
                 () => _client.Connection.Get<string>(
                     new Uri($"repos/{owner}/{name}/commits/{Uri.EscapeDataString(repo.DefaultBranch)}", UriKind.Relative), null, "application/vnd.github.sha", cancellationToken),
                 cancellationToken);
-            sha = (response.Body ?? "").Trim();
+            var sha = (response.Body ?? "").Trim();
+            if (Sha().IsMatch(sha))
+            {
+                return sha;
+            }
+
+            Skip(repo.FullName, "no-commit", "GitHub did not give a commit SHA");
+            return null;
         }
         catch (NotFoundException)
         {
@@ -129,48 +186,27 @@ public sealed partial class GitHubHarvester : IDisposable
             SkipFailed(repo.FullName, e);
             return null;
         }
-
-        if (!Sha().IsMatch(sha))
-        {
-            Skip(repo.FullName, "no-commit", "GitHub did not give a commit SHA");
-            return null;
-        }
-
-        var repoDirectory = Path.Combine(_cacheDirectory, owner, name);
-        var tree = Path.Combine(repoDirectory, sha);
-        if (!Directory.Exists(tree))
-        {
-            if (!await DownloadAsync(repo, owner, name, sha, tree, cancellationToken))
-            {
-                return null;
-            }
-
-            // Older commits of the same repository are not needed again (only commit folders: never another run's work).
-            foreach (var old in Directory.GetDirectories(repoDirectory).Where(d => Sha().IsMatch(Path.GetFileName(d)) && !string.Equals(d, tree, StringComparison.Ordinal)))
-            {
-                TryDelete(old);
-            }
-        }
-
-        _stats.CountRepository();
-        var license = repo.License?.SpdxId?.ToLowerInvariant() ?? "";
-        var web = new Uri(_settings.WebUri, repo.FullName).ToString().TrimEnd('/');
-        return (tree, new SourceRoot(tree, repo.FullName, sha, license, web));
     }
 
-    private async Task<bool> DownloadAsync(GitHubRepo repo, string owner, string name, string sha, string tree, CancellationToken cancellationToken)
+    /// <summary>
+    /// Streams the tarball of <paramref name="sha"/> (or of the default branch when null) to disk, extracts it safely and
+    /// moves it to <c>&lt;repoDirectory&gt;/&lt;sha&gt;</c>; returns the commit, or null (counted) when it failed.
+    /// </summary>
+    private async Task<string?> DownloadAsync(GitHubRepo repo, string owner, string name, string? sha, string repoDirectory, CancellationToken cancellationToken)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(tree)!);
-        var archive = tree + ".tar.gz.partial";
+        Directory.CreateDirectory(repoDirectory);
+        var incoming = Path.Combine(repoDirectory, $"incoming-{Guid.NewGuid():N}");
+        var archive = incoming + ".tar.gz.partial";
         try
         {
             // Streamed to disk through Octokit's own connection (redirect and token handling), never buffered whole.
-            var response = await Call(() => _client.Connection.GetRawStream(new Uri($"repos/{owner}/{name}/tarball/{sha}", UriKind.Relative), null), cancellationToken);
+            var endpoint = sha is null ? $"repos/{owner}/{name}/tarball" : $"repos/{owner}/{name}/tarball/{sha}";
+            var response = await Call(() => _client.Connection.GetRawStream(new Uri(endpoint, UriKind.Relative), null), cancellationToken);
             if (response.Body is null)
             {
                 // Octokit hands over a stream only for archive media types; anything else is not a tarball.
                 Skip(repo.FullName, "download-failed", $"the archive came back as {response.HttpResponse.ContentType ?? "no content"}, not a tarball");
-                return false;
+                return null;
             }
 
             await using (var body = response.Body)
@@ -185,14 +221,14 @@ public sealed partial class GitHubHarvester : IDisposable
                     if (total > _limits.MaxArchiveBytes)
                     {
                         Skip(repo.FullName, "archive-too-large", $"its archive is larger than {_limits.MaxArchiveBytes / (1024 * 1024)} MiB");
-                        return false;
+                        return null;
                     }
 
                     await file.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
                 }
             }
 
-            var result = await ArchiveExtractor.ExtractAsync(archive, tree, _limits, cancellationToken);
+            var result = await ArchiveExtractor.ExtractAsync(archive, incoming, _limits, cancellationToken);
             foreach (var (reason, count) in result.Skipped.Where(kv => kv.Key != ArchiveExtractor.Reasons.NotWanted))
             {
                 for (var i = 0; i < count; i++)
@@ -201,32 +237,47 @@ public sealed partial class GitHubHarvester : IDisposable
                 }
             }
 
-            return true;
+            // A tarball of the branch names its commit in the pax header; an archive without one costs one more request.
+            var commit = sha ?? (Sha().IsMatch(result.Comment) ? result.Comment : await HeadShaAsync(repo, owner, name, cancellationToken));
+            if (commit is null)
+            {
+                return null;
+            }
+
+            var tree = Path.Combine(repoDirectory, commit);
+            if (Directory.Exists(tree))
+            {
+                TryDelete(tree);
+            }
+
+            Directory.Move(incoming, tree);
+            return commit;
         }
         catch (NotFoundException)
         {
             Skip(repo.FullName, "not-found", "its archive is not available");
-            return false;
+            return null;
         }
         catch (ApiException e) when (e is not (AuthorizationException or RateLimitExceededException))
         {
             SkipFailed(repo.FullName, e);
-            return false;
+            return null;
         }
         catch (ArchiveException e)
         {
             Skip(repo.FullName, "corrupt-archive", e.Message);
-            return false;
+            return null;
         }
         catch (Exception e) when (e is HttpRequestException or IOException && !cancellationToken.IsCancellationRequested)
         {
             // The connection broke mid-download (after the handler's retries): this repository is skipped, the run goes on.
             Skip(repo.FullName, "download-failed", e.Message);
-            return false;
+            return null;
         }
         finally
         {
             TryDelete(archive);
+            TryDelete(incoming);
         }
     }
 

@@ -121,23 +121,48 @@ public sealed class GitHubHarvestingTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
-    public async Task Harvest_FirstRun_CostsTwoApiRequestsPerSearchedRepository_AndARepeatDownloadsNothing()
+    public async Task Harvest_FirstRun_CostsOneApiRequestPerSearchedRepository_AndRepeatsDownloadNothing()
     {
         _server.AddRepo("a", "one", stars: 20, files: CalcFiles("One"));
         _server.AddRepo("b", "two", stars: 10, files: CalcFiles("Two"));
         var request = new HarvestRequest([], null) { GitHubQuery = "stars:>=1" };
+        bool IsDownload(RecordedRequest r) => r.Path.Contains("/tarball", StringComparison.Ordinal) || r.Path.StartsWith("/codeload/", StringComparison.Ordinal);
 
+        // First run: the default branch's tarball only; its pax header names the commit.
         var (first, _) = await HarvestAsync(request);
         var firstRun = new[] { ApiRequests("a/one"), ApiRequests("b/two") };
+        var firstDownloads = _server.CountRequests(IsDownload);
         _server.ClearLog();
+
+        // Second run: one SHA request per repository, the commit is cached, nothing is downloaded.
         var (second, stats) = await HarvestAsync(request);
+        var secondRun = new[] { ApiRequests("a/one"), ApiRequests("b/two") };
+        var secondDownloads = _server.CountRequests(IsDownload);
+        _server.ClearLog();
+
+        // Third run: the SHA requests carry the stored ETag and are answered 304 Not Modified.
+        await HarvestAsync(request);
 
         Assert.Equal(2, first.Count);
-        Assert.True(firstRun.SequenceEqual([2, 2]), string.Join("\n", _server.Requests.Select(r => r.ToString())));
+        Assert.True(firstRun.SequenceEqual([1, 1]), string.Join(", ", firstRun));
+        Assert.Equal(4, firstDownloads);
+        Assert.True(secondRun.SequenceEqual([1, 1]), string.Join(", ", secondRun));
+        Assert.Equal(0, secondDownloads);
         Assert.Equal(first.Select(s => s.Id), second.Select(s => s.Id));
-        Assert.Equal(0, _server.CountRequests(r => r.Path.Contains("/tarball/", StringComparison.Ordinal) || r.Path.StartsWith("/codeload/", StringComparison.Ordinal)));
-        Assert.Equal(2, _server.CountRequests(r => r.StatusCode == 304));
+        Assert.Equal(first.Select(s => s.Provenance.Commit), second.Select(s => s.Provenance.Commit));
         Assert.Equal(2, stats.Repositories);
+        Assert.Equal(2, _server.CountRequests(r => r.StatusCode == 304));
+        Assert.Equal(0, _server.CountRequests(IsDownload));
+    }
+
+    [Fact]
+    public async Task Harvest_ExplicitRepository_CostsTwoApiRequestsOnAFirstRun()
+    {
+        _server.AddRepo("octo", "calc", files: CalcFiles());
+
+        await HarvestAsync(new HarvestRequest(["octo/calc"], null));
+
+        Assert.Equal(2, ApiRequests("octo/calc"));
     }
 
     [Fact]
@@ -200,7 +225,7 @@ public sealed class GitHubHarvestingTests : IAsyncLifetime, IDisposable
     public async Task Harvest_SecondaryRateLimitAnd429_WaitRetryAfterAndRetry()
     {
         _server.AddRepo("octo", "calc", files: CalcFiles());
-        _server.EnqueueFault("/api/v3/repos/octo/calc/commits", FakeFault.SecondaryRateLimit(1));
+        _server.EnqueueFault("/api/v3/repos/octo/calc", FakeFault.SecondaryRateLimit(1));
         _server.EnqueueFault("/api/v3/repos/octo/calc/tarball", FakeFault.TooManyRequests(1));
         var started = DateTime.UtcNow;
 
@@ -272,7 +297,7 @@ public sealed class GitHubHarvestingTests : IAsyncLifetime, IDisposable
     {
         _server.AddRepo("octo", "calc", files: CalcFiles()).TarballCorrupt = true;
         _server.AddRepo("octo", "ok", files: CalcFiles("Ok"));
-        _server.EnqueueFault("/api/v3/repos/octo/ok/commits", FakeFault.TooManyRequests(1));
+        _server.EnqueueFault("/api/v3/repos/octo/ok/tarball", FakeFault.TooManyRequests(1));
 
         var (seeds, stats) = await HarvestAsync(new HarvestRequest(["octo/calc", "octo/ok", "octo/missing"], null));
 
@@ -327,13 +352,13 @@ public sealed class GitHubHarvestingTests : IAsyncLifetime, IDisposable
     public async Task Harvest_ServerError_IsRetried()
     {
         _server.AddRepo("octo", "calc", files: CalcFiles());
-        _server.EnqueueFault("/api/v3/repos/octo/calc/commits", FakeFault.ServerError(502));
+        _server.EnqueueFault("/api/v3/repos/octo/calc/tarball", FakeFault.ServerError(502));
 
         var (seeds, _) = await HarvestAsync(new HarvestRequest(["octo/calc"], null));
 
         Assert.Single(seeds);
         Assert.Equal(0, _server.PendingFaultCount);
-        Assert.Equal(2, _server.CountRequests(r => r.Path.Contains("/commits/", StringComparison.Ordinal)));
+        Assert.Equal(2, _server.CountRequests(r => r.Path.StartsWith("/api/v3/repos/octo/calc/tarball", StringComparison.Ordinal)));
     }
 
     [Fact]
@@ -371,7 +396,7 @@ public sealed class GitHubHarvestingTests : IAsyncLifetime, IDisposable
         _server.AddRepo("b", "fine", files: CalcFiles("B"));
         for (var i = 0; i < RateLimitHandler.MaxAttempts; i++)
         {
-            _server.EnqueueFault("/api/v3/repos/a/blocked/commits", FakeFault.ServerError(500));
+            _server.EnqueueFault("/api/v3/repos/a/blocked/tarball", FakeFault.ServerError(500));
         }
 
         var (seeds, stats) = await HarvestAsync(new HarvestRequest(["a/blocked", "b/fine"], null));
