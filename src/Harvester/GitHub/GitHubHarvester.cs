@@ -116,6 +116,7 @@ public sealed partial class GitHubHarvester : IDisposable
         ArgumentNullException.ThrowIfNull(repo);
         var (owner, name) = Split(repo.FullName);
         var repoDirectory = Path.Combine(_cacheDirectory, owner, name);
+        RemoveAbandoned(repoDirectory);
         var cached = Directory.Exists(repoDirectory) && Directory.GetDirectories(repoDirectory).Any(d => Sha().IsMatch(Path.GetFileName(d)));
 
         string? sha = null;
@@ -156,6 +157,24 @@ public sealed partial class GitHubHarvester : IDisposable
         var license = repo.License?.SpdxId?.ToLowerInvariant() ?? "";
         var web = new Uri(_settings.WebUri, repo.FullName).ToString().TrimEnd('/');
         return (tree, new SourceRoot(tree, repo.FullName, sha, license, web));
+    }
+
+    /// <summary>Removes downloads and extractions that a killed run left behind (an hour old: no live run is that slow on one repository).</summary>
+    private void RemoveAbandoned(string repoDirectory)
+    {
+        if (!Directory.Exists(repoDirectory))
+        {
+            return;
+        }
+
+        var cutoff = _time.GetUtcNow().UtcDateTime - TimeSpan.FromHours(1);
+        foreach (var entry in Directory.GetFileSystemEntries(repoDirectory, "incoming-*"))
+        {
+            if (File.GetLastWriteTimeUtc(entry) < cutoff)
+            {
+                TryDelete(entry);
+            }
+        }
     }
 
     /// <summary>The default branch's head commit, asked as a bare SHA (conditional: the ETag is in the state store).</summary>

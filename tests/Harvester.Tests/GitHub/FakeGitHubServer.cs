@@ -828,7 +828,11 @@ internal sealed class FakeGitHubServer : IAsyncDisposable
         using (var gzip = new GZipStream(buffer, CompressionLevel.Fastest, leaveOpen: true))
         using (var tar = new TarWriter(gzip, TarEntryFormat.Pax, leaveOpen: true))
         {
-            WriteGitGlobalHeader(gzip, repo.Sha, mtime);
+            if (!repo.TarballWithoutCommitHeader)
+            {
+                WriteGitGlobalHeader(gzip, repo.Sha, mtime);
+            }
+
             tar.WriteEntry(Entry(TarEntryType.Directory, top + "/", mtime));
             foreach (var directory in directories)
             {
@@ -1591,6 +1595,9 @@ internal sealed class FakeRepo
 
     /// <summary>The tarball also holds <see cref="HostileTraversalEntryName"/>, <see cref="HostileNestedTraversalEntryName"/> and a symlink <see cref="HostileSymlinkEntryName"/>.</summary>
     public bool TarballHostile { get; set; }
+
+    /// <summary>The tarball has no pax global header naming its commit (an archive not made by <c>git archive</c>).</summary>
+    public bool TarballWithoutCommitHeader { get; set; }
 
     /// <summary>Every endpoint for this repository answers 404 (search still lists it, like a stale index).</summary>
     public bool NotFound { get; set; }

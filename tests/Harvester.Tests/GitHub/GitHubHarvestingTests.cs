@@ -426,4 +426,16 @@ public sealed class GitHubHarvestingTests : IAsyncLifetime, IDisposable
 
         Assert.Equal($"{_server.BaseUri}octo/calc/blob/{repo.Sha}/src/My%20Folder/C%23.cs#L8-L8", Assert.Single(seeds).Provenance.Url);
     }
+
+    [Fact]
+    public async Task Harvest_TarballWithoutItsCommitInTheHeader_AsksTheShaInstead()
+    {
+        var repo = _server.AddRepo("octo", "calc", files: CalcFiles());
+        repo.TarballWithoutCommitHeader = true;
+
+        var (seeds, _) = await HarvestAsync(new HarvestRequest(["octo/calc"], null));
+
+        Assert.Equal(repo.Sha, Assert.Single(seeds).Provenance.Commit);
+        Assert.Equal(1, _server.CountRequests(r => r.Path.Contains("/commits/", StringComparison.Ordinal)));
+    }
 }
