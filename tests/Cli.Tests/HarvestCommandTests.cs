@@ -199,6 +199,7 @@ public sealed class HarvestCommandTests : IDisposable
 
         Assert.Equal(2, result.ExitCode);
         Assert.StartsWith("error:", result.Errors.TrimStart(), StringComparison.Ordinal);
+        Assert.DoesNotContain("Nullable`1", result.Errors, StringComparison.Ordinal);
     }
 
     [Fact]

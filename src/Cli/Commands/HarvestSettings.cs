@@ -32,12 +32,17 @@ public sealed class HarvestSettings : CommandSettings
     [Description("State store (SQLite). Default: the config's 'state' (.autorefiner/state.db).")]
     public string? State { get; init; }
 
-    /// <summary><c>--limit</c>.</summary>
+    /// <summary><c>--limit</c> as typed; read through <see cref="Limit"/>.</summary>
     [CommandOption("--limit <N>")]
     [Description("Stop after N seeds.")]
-    public int? Limit { get; init; }
+    public string? LimitText { get; init; }
+
+    /// <summary>The seed limit, once <see cref="Validate"/> has accepted it.</summary>
+    public int? Limit => LimitText is null ? null : int.Parse(LimitText, System.Globalization.CultureInfo.InvariantCulture);
 
     /// <inheritdoc />
     public override ValidationResult Validate() =>
-        Limit is < 1 ? ValidationResult.Error("--limit must be at least 1") : ValidationResult.Success();
+        LimitText is null || (int.TryParse(LimitText, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) && n >= 1)
+            ? ValidationResult.Success()
+            : ValidationResult.Error($"--limit takes a whole number of seeds, at least 1, not '{LimitText}'");
 }

@@ -48,6 +48,12 @@ public static class ConfigLoader
             throw AutoRefinerException.ConfigFile(fileName, $"not valid YAML (an unclosed [ or {{ ?): {e.Message}", e);
         }
 
+        if (stream.Documents.Count > 1)
+        {
+            throw AutoRefinerException.ConfigFile(
+                fileName, $"line {stream.Documents[1].RootNode.Start.Line}: a second YAML document ('---'); the configuration is one document");
+        }
+
         var defaults = new HarvestConfig { BaseDirectory = baseDirectory };
         if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is YamlScalarNode { Value: null or "" })
         {

@@ -183,4 +183,12 @@ public sealed class ConfigLoaderTests
         Assert.NotEqual(ConfigHash.Of(a), ConfigHash.Of(c));
         Assert.Matches("^[0-9a-f]{64}$", ConfigHash.Of(a));
     }
+
+    [Fact]
+    public void Parse_SecondDocument_IsAnErrorNotSilentlyIgnored()
+    {
+        var e = Fails("lang: csharp\n---\nexport:\n  out: elsewhere\n");
+
+        Assert.StartsWith("harvest.yml: line 3: a second YAML document", e.Message);
+    }
 }
