@@ -15,6 +15,9 @@ namespace AutoRefiner.Harvester;
 /// </summary>
 public sealed class SourceHarvester(LocalSeedSource local, HarvestConfig config, TimeProvider time, Func<string, string?> environment) : ISeedSource
 {
+    /// <summary>Repositories downloaded at once, ahead of the one being analysed.</summary>
+    public const int FetchesInFlight = 2;
+
     /// <inheritdoc />
     public async IAsyncEnumerable<Seed> HarvestAsync(HarvestRequest request, RunStats stats, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
@@ -60,9 +63,12 @@ public sealed class SourceHarvester(LocalSeedSource local, HarvestConfig config,
             using var github = new GitHubHarvester(Settings(), state, cache, new ArchiveLimits(), time, stats);
             try
             {
-                await foreach (var repo in github.FindAsync(repos, request.GitHubQuery, cancellationToken))
+                // The next repository downloads while this one is analysed: network and CPU overlap, order is kept.
+                var fetches = github.FindAsync(repos, request.GitHubQuery, cancellationToken)
+                    .SelectAsync(FetchesInFlight, (repo, ct) => new ValueTask<(string Path, SourceRoot Root)?>(github.FetchAsync(repo, ct)), cancellationToken);
+                await foreach (var next in fetches)
                 {
-                    if (await github.FetchAsync(repo, cancellationToken) is not { } fetched)
+                    if (next is not { } fetched)
                     {
                         continue;
                     }
