@@ -63,54 +63,39 @@ public static partial class SourceRootReader
     public static string Classify(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        bool Has(string s) => text.Contains(s, StringComparison.OrdinalIgnoreCase);
-        if (Has("Permission is hereby granted, free of charge"))
+
+        // A licence file often ends with third-party notices under other licences: the licence named first is the
+        // project's own.
+        var best = "";
+        var bestAt = int.MaxValue;
+        foreach (var (marker, id) in LicenseMarkers)
         {
-            return "mit";
+            var at = text.IndexOf(marker, StringComparison.OrdinalIgnoreCase);
+            if (at >= 0 && at < bestAt)
+            {
+                (best, bestAt) = (id(text), at);
+            }
         }
 
-        if (Has("Apache License") && Has("Version 2.0"))
-        {
-            return "apache-2.0";
-        }
-
-        if (Has("Redistribution and use in source and binary forms"))
-        {
-            return Has("Neither the name") || Has("names of its contributors") ? "bsd-3-clause" : "bsd-2-clause";
-        }
-
-        if (Has("GNU LESSER GENERAL PUBLIC LICENSE"))
-        {
-            return Has("Version 3") ? "lgpl-3.0" : "lgpl-2.1";
-        }
-
-        if (Has("GNU AFFERO GENERAL PUBLIC LICENSE"))
-        {
-            return "agpl-3.0";
-        }
-
-        if (Has("GNU GENERAL PUBLIC LICENSE"))
-        {
-            return Has("Version 3") ? "gpl-3.0" : "gpl-2.0";
-        }
-
-        if (Has("Mozilla Public License") && Has("2.0"))
-        {
-            return "mpl-2.0";
-        }
-
-        if (Has("This is free and unencumbered software released into the public domain"))
-        {
-            return "unlicense";
-        }
-
-        if (Has("Microsoft Public License"))
-        {
-            return "ms-pl";
-        }
-
-        return "";
+        return best;
     }
+
+    private static readonly (string Marker, Func<string, string> Id)[] LicenseMarkers =
+    [
+        ("Permission is hereby granted, free of charge", _ => "mit"),
+        ("Apache License", t => Has(t, "2.0") ? "apache-2.0" : ""),
+        ("Apache 2.0", _ => "apache-2.0"),
+        ("Apache-2.0", _ => "apache-2.0"),
+        ("Redistribution and use in source and binary forms", t => Has(t, "Neither the name") || Has(t, "names of its contributors") ? "bsd-3-clause" : "bsd-2-clause"),
+        ("GNU LESSER GENERAL PUBLIC LICENSE", t => Has(t, "Version 3") ? "lgpl-3.0" : "lgpl-2.1"),
+        ("GNU AFFERO GENERAL PUBLIC LICENSE", _ => "agpl-3.0"),
+        ("GNU GENERAL PUBLIC LICENSE", t => Has(t, "Version 3") ? "gpl-3.0" : "gpl-2.0"),
+        ("Mozilla Public License", t => Has(t, "2.0") ? "mpl-2.0" : ""),
+        ("This is free and unencumbered software released into the public domain", _ => "unlicense"),
+        ("Microsoft Public License", _ => "ms-pl"),
+    ];
+
+    private static bool Has(string text, string part) => text.Contains(part, StringComparison.OrdinalIgnoreCase);
 
     private static string? FindGitTop(string directory)
     {

@@ -91,6 +91,8 @@ public sealed class SourceRootReaderTests : IDisposable
     [InlineData("Redistribution and use in source and binary forms, with or without modification", "bsd-2-clause")]
     [InlineData("GNU GENERAL PUBLIC LICENSE\nVersion 3, 29 June 2007", "gpl-3.0")]
     [InlineData("All rights reserved. Do not copy.", "")]
+    [InlineData("The Dapper library and tools are licenced under Apache 2.0: http://www.apache.org/licenses/LICENSE-2.0", "apache-2.0")]
+    [InlineData("Apache License\nVersion 2.0\n...\nThird-party notices:\nPermission is hereby granted, free of charge, to any person", "apache-2.0")]
     public void Classify_KnownTexts_GiveTheirSpdxId(string text, string expected)
     {
         Assert.Equal(expected, SourceRootReader.Classify(text));
