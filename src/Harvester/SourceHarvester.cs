@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using AutoRefiner.Core;
 using AutoRefiner.Core.Config;
 using AutoRefiner.Core.Model;
 using AutoRefiner.Core.Pipeline;
@@ -82,6 +83,14 @@ public sealed class SourceHarvester(LocalSeedSource local, HarvestConfig config,
             finally
             {
                 stats.GitHubRequests = github.Requests;
+            }
+
+            // Repositories the user named, all unavailable: an empty dataset would only replace the previous one.
+            if (stats.Repositories == 0 && localRoots.Count == 0 && request.GitHubQuery is null)
+            {
+                var why = string.Join("; ", stats.Notices.Where(n => n.StartsWith("skipped ", StringComparison.Ordinal)).Take(5));
+                throw AutoRefinerException.RunFailed(
+                    $"none of the GitHub repositories could be harvested ({(why.Length > 0 ? why : string.Join(", ", stats.RepositorySkips.Keys))}); nothing was written");
             }
         }
 

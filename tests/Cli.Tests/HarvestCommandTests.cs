@@ -309,4 +309,39 @@ public sealed class HarvestCommandTests : IDisposable
         Assert.Equal(["src"], a.RootElement.GetProperty("sources").EnumerateArray().Select(e => e.GetString()));
         Assert.Contains("- Sources: `src`\n", File.ReadAllText(_dir.Combine("a/README.md")), StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("--out", "--out needs a value")]
+    [InlineData("--source", "--source needs a value")]
+    [InlineData("--state", "--state needs a value")]
+    public async Task Harvest_OptionWithoutItsValue_IsExitTwo(string option, string expected)
+    {
+        WriteSampleTree();
+
+        var result = await CliRunner.RunAsync(["harvest", "--source", _dir.Combine("src"), option]);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains(expected, result.Errors, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(Directory.GetCurrentDirectory(), "__default_command")));
+    }
+
+    [Fact]
+    public async Task Harvest_EmptySource_IsExitTwo()
+    {
+        var result = await CliRunner.RunAsync(["harvest", "--source", "", "--out", Out]);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("--source is empty", result.Errors, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Harvest_CredentialsInASourceUrl_AreNeverPrinted()
+    {
+        const string secret = "ghp_URL0SECRET0in0a0source";
+
+        var result = await CliRunner.RunAsync(["harvest", "--source", $"https://x:{secret}@example.com/a/b/c", "--out", Out]);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.DoesNotContain(secret, result.Output + result.Errors, StringComparison.Ordinal);
+    }
 }

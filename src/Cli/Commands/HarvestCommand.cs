@@ -3,6 +3,7 @@ using AutoRefiner.Core;
 using AutoRefiner.Core.Config;
 using AutoRefiner.Core.Curation;
 using AutoRefiner.Core.Pipeline;
+using AutoRefiner.Core.Text;
 using AutoRefiner.Exporter;
 using AutoRefiner.Generator;
 using AutoRefiner.Generator.DocComments;
@@ -49,9 +50,9 @@ public sealed class HarvestCommand(CommandEnvironment environment) : AsyncComman
         }
 
         // The manifest and the card name the sources as the user gave them, not as absolute paths of this machine.
-        var shownSources = settings.Sources.Length > 0
+        var shownSources = (settings.Sources.Length > 0
             ? [.. settings.Sources]
-            : config.Sources.Local.Concat(config.Sources.GitHub.Repos).ToList();
+            : config.Sources.Local.Concat(config.Sources.GitHub.Repos)).Select(Redact.UserInfo).ToList();
         if (query is not null)
         {
             shownSources.Add($"GitHub search: {query}");
@@ -92,13 +93,13 @@ public sealed class HarvestCommand(CommandEnvironment environment) : AsyncComman
             ConfigHash.Of(config),
             shownSources,
             model,
-            "autorefiner " + string.Join(' ', environment.Args.Select(a => ShownPath(a, cwd)))));
+            "autorefiner " + string.Join(' ', environment.Args.Select(a => Redact.UserInfo(ShownPath(a, cwd))))));
         services.AddSingleton<HarvestPipeline>();
         await using var provider = services.BuildServiceProvider();
 
         var pipeline = provider.GetRequiredService<HarvestPipeline>();
         var request = new HarvestRequest(sources, settings.Limit) { GitHubQuery = query };
-        var from = string.Join(", ", query is null ? sources : sources.Append($"GitHub search '{query}'"));
+        var from = Redact.UserInfo(string.Join(", ", query is null ? sources : sources.Append($"GitHub search '{query}'")));
         var progress = new ProgressView(environment.Output, stats, $"harvest ({lang}): {from} -> {config.Export.Out}");
         await progress.RunAsync(() => pipeline.RunAsync(request, stats, parallelism, cancellationToken), cancellationToken);
         progress.WriteSummary(config.Export.Out);
@@ -127,6 +128,11 @@ public sealed class HarvestCommand(CommandEnvironment environment) : AsyncComman
     {
         if (settings.Config is { } path)
         {
+            if (Directory.Exists(path))
+            {
+                throw AutoRefinerException.Usage($"--config '{path}' is a folder; give the configuration file (harvest.yml)");
+            }
+
             if (!File.Exists(path))
             {
                 throw AutoRefinerException.Usage($"--config '{path}' does not exist");

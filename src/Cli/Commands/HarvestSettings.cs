@@ -41,8 +41,26 @@ public sealed class HarvestSettings : CommandSettings
     public int? Limit => LimitText is null ? null : int.Parse(LimitText, System.Globalization.CultureInfo.InvariantCulture);
 
     /// <inheritdoc />
-    public override ValidationResult Validate() =>
-        LimitText is null || (int.TryParse(LimitText, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) && n >= 1)
+    public override ValidationResult Validate()
+    {
+        // Spectre.Console.Cli gives an option written last without its value a placeholder instead of failing.
+        const string Missing = "__default_command";
+        foreach (var (option, value) in new[] { ("--lang", Lang), ("--config", Config), ("--out", Out), ("--state", State), ("--limit", LimitText) }
+                     .Concat(Sources.Select(s => ("--source", (string?)s))))
+        {
+            if (value == Missing)
+            {
+                return ValidationResult.Error($"{option} needs a value");
+            }
+
+            if (value is not null && string.IsNullOrWhiteSpace(value))
+            {
+                return ValidationResult.Error($"{option} is empty");
+            }
+        }
+
+        return LimitText is null || (int.TryParse(LimitText, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) && n >= 1)
             ? ValidationResult.Success()
-            : ValidationResult.Error($"--limit takes a whole number of seeds, at least 1, not '{LimitText}'");
+            : ValidationResult.Error($"--limit takes a whole number of seeds from 1 to {int.MaxValue}, not '{LimitText}'");
+    }
 }

@@ -490,7 +490,7 @@ public sealed partial class GitHubHarvester : IDisposable
     {
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(webUri);
-        var text = source.Trim();
+        var text = AutoRefiner.Core.Text.Redact.UserInfo(source.Trim());
         if (text.StartsWith(webUri.ToString(), StringComparison.OrdinalIgnoreCase))
         {
             text = text[webUri.ToString().Length..];

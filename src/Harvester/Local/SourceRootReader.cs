@@ -13,15 +13,23 @@ public static partial class SourceRootReader
     /// <summary>Reads what is known of <paramref name="path"/>; a missing path or a file is a usage error.</summary>
     public static SourceRoot Read(string path)
     {
+        if (string.IsNullOrWhiteSpace(path))
+        {
+            throw AutoRefinerException.Usage("a source is empty; give a directory, a local git checkout or owner/name");
+        }
+
         var full = Path.GetFullPath(path);
+        var shown = Core.Text.Redact.UserInfo(path);
         if (File.Exists(full))
         {
-            throw AutoRefinerException.Usage($"source '{path}' is a file; give a directory or a local git checkout");
+            throw AutoRefinerException.Usage($"source '{shown}' is a file; give a directory or a local git checkout");
         }
 
         if (!Directory.Exists(full))
         {
-            throw AutoRefinerException.Usage($"source '{path}' does not exist (looked for {full})");
+            throw AutoRefinerException.Usage(path.Contains("://", StringComparison.Ordinal)
+                ? $"source '{shown}' is neither a local directory nor a GitHub repository URL (https://github.com/owner/name)"
+                : $"source '{shown}' does not exist (looked for {full})");
         }
 
         var gitTop = FindGitTop(full);

@@ -252,7 +252,10 @@ internal sealed class UnitEmitter
             .Where(s => text.Lines.GetLineFromPosition(s.Start).LineNumber != text.Lines.GetLineFromPosition(s.End).LineNumber)
             .ToList();
 
-        var baseIndent = LeadingWhitespace(text.Lines.GetLineFromPosition(node.SpanStart).ToString());
+        var firstLine = text.Lines.GetLineFromPosition(node.SpanStart);
+        var baseIndent = firstLine.Start == Math.Max(firstLine.Start, (withTrivia ? node.FullSpan : node.Span).Start)
+            ? LeadingWhitespace(ExpandLeadingTabs(firstLine.ToString()))
+            : 0;
         var pad = string.Concat(Enumerable.Repeat(Indent, level));
 
         // Verbatim lines are part of a multi-line literal's value: never re-indented, trimmed, dropped or collapsed, and
@@ -281,9 +284,13 @@ internal sealed class UnitEmitter
                 continue;
             }
 
-            var strip = Math.Min(baseIndent, LeadingWhitespace(kept));
-            var body = endsInside ? kept[strip..] : kept[strip..].TrimEnd();
-            lines.Add((body.Length == 0 ? "" : start == line.Start || i > first ? pad + body : body, false, "\n"));
+            // Leading tabs count as four spaces, so tab-indented code is re-indented like space-indented code.
+            var expanded = ExpandLeadingTabs(kept);
+            var strip = Math.Min(baseIndent, LeadingWhitespace(expanded));
+            var body = endsInside ? expanded[strip..] : expanded[strip..].TrimEnd();
+
+            // Every line, the first too (a member that shared its line with the brace before it), takes the level's indentation.
+            lines.Add((body.Length == 0 ? "" : pad + body, false, "\n"));
         }
 
         // Trim blank lines at both ends and collapse runs of blank lines (outside literals).
@@ -381,6 +388,17 @@ internal sealed class UnitEmitter
         }
 
         return sb.ToString();
+    }
+
+    private static string ExpandLeadingTabs(string line)
+    {
+        var n = 0;
+        while (n < line.Length && (line[n] == ' ' || line[n] == '\t'))
+        {
+            n++;
+        }
+
+        return line.AsSpan(0, n).Contains('\t') ? line[..n].Replace("\t", Indent, StringComparison.Ordinal) + line[n..] : line;
     }
 
     private static int LeadingWhitespace(string line)

@@ -438,4 +438,13 @@ public sealed class GitHubHarvestingTests : IAsyncLifetime, IDisposable
         Assert.Equal(repo.Sha, Assert.Single(seeds).Provenance.Commit);
         Assert.Equal(1, _server.CountRequests(r => r.Path.Contains("/commits/", StringComparison.Ordinal)));
     }
+
+    [Fact]
+    public async Task Harvest_EveryNamedRepositoryUnavailable_FailsTheRunInsteadOfWritingAnEmptyDataset()
+    {
+        var e = await Assert.ThrowsAsync<AutoRefinerException>(() => HarvestAsync(new HarvestRequest(["octo/gone"], null)));
+
+        Assert.Equal(FailureKind.Run, e.Kind);
+        Assert.Contains("skipped octo/gone: no such repository", e.Message, StringComparison.Ordinal);
+    }
 }

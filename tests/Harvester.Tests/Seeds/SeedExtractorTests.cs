@@ -711,4 +711,16 @@ public sealed class SeedExtractorTests : IDisposable
 
         Assert.Contains("namespace One\n{\n    [Serializable]\n    public sealed class Box\n", seed.Code, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Extract_OneLineTypesAndTabs_AreReindentedWithSpaces()
+    {
+        _tree.Write("A.cs", "namespace N;\npublic sealed class Sq { private int _a = 1; public int Area() => _a * _a; public int Other() => 2; }\npublic static class U\n{\n\t/// <summary>Area.</summary>\n\tpublic static int Of()\n\t{\n\t\treturn new Sq().Area();\n\t}\n}\n");
+
+        var seed = await SingleSeedAsync("Of");
+
+        Assert.Contains("public sealed class Sq\n{\n    private int _a = 1;\n    public int Area() => _a * _a;\n}", seed.Code, StringComparison.Ordinal);
+        Assert.Contains("    {\n        return new Sq().Area();\n    }", seed.Code, StringComparison.Ordinal);
+        Assert.DoesNotContain("\t", seed.Code, StringComparison.Ordinal);
+    }
 }
