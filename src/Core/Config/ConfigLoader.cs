@@ -60,7 +60,7 @@ public static class ConfigLoader
             return defaults;
         }
 
-        var root = new Node(stream.Documents[0].RootNode, "", fileName);
+        var root = new Node(stream.Documents[0].RootNode, "(root)", fileName);
         var map = root.Mapping("lang", "sources", "extraction", "llm", "generation", "validation", "export", "hub", "state");
         var config = defaults with
         {
@@ -252,7 +252,7 @@ public static class ConfigLoader
             foreach (var (k, v) in map.Children)
             {
                 var name = (k as YamlScalarNode)?.Value ?? "";
-                var childKey = key.Length == 0 ? name : $"{key}.{name}";
+                var childKey = key is "(root)" ? name : $"{key}.{name}";
                 if (!allowed.Contains(name))
                 {
                     var hint = Closest(name, allowed);
@@ -315,7 +315,9 @@ public static class ConfigLoader
             var text = Scalar("a whole number");
             if (!int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value))
             {
-                Fail($"must be a whole number, not '{text}'");
+                Fail(long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _) || text.TrimStart('-', '+').All(char.IsAsciiDigit) && text.Length > 1
+                    ? $"must be between {min} and {max}, not {text}"
+                    : $"must be a whole number, not '{text}'");
             }
 
             if (value < min || value > max)

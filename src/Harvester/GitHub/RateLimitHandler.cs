@@ -62,7 +62,8 @@ public sealed class RateLimitHandler(TimeProvider time, TimeSpan maxWait, Action
                 return response;
             }
 
-            var why = $"GitHub answered {(int)response.StatusCode} (rate limit) for {request.RequestUri?.AbsolutePath}";
+            var status = (int)response.StatusCode;
+            var why = $"GitHub answered {status}{(status >= 500 ? "" : " (rate limit)")} for {request.RequestUri?.AbsolutePath}";
             EnsureWithinMaxWait(wait.Value, why);
             response.Dispose();
             if (wait.Value > InlineWaitLimit)
@@ -70,7 +71,9 @@ public sealed class RateLimitHandler(TimeProvider time, TimeSpan maxWait, Action
                 throw new GitHubWaitException(wait.Value, why);
             }
 
-            notice($"GitHub rate limit: waiting {wait.Value.TotalSeconds:F0} s before retrying {request.RequestUri?.AbsolutePath}");
+            notice(status >= 500
+                ? $"GitHub answered {(int)response.StatusCode}: retrying {request.RequestUri?.AbsolutePath} in {wait.Value.TotalSeconds:F0} s"
+                : $"GitHub rate limit: waiting {wait.Value.TotalSeconds:F0} s before retrying {request.RequestUri?.AbsolutePath}");
             await Task.Delay(wait.Value, time, cancellationToken).ConfigureAwait(false);
         }
     }

@@ -27,7 +27,7 @@ public sealed class FileWalker(ExtractionConfig config)
         /// <summary>Empty, or not a regular file (pipes, devices).</summary>
         public const string Empty = "empty";
 
-        /// <summary>Not valid UTF-8.</summary>
+        /// <summary>Not valid UTF-8 (nor UTF-16 with a byte order mark).</summary>
         public const string NotUtf8 = "not-utf8";
 
         /// <summary>Holds NUL bytes.</summary>
@@ -46,6 +46,8 @@ public sealed class FileWalker(ExtractionConfig config)
     private static readonly string[] AlwaysExcluded = ["bin", "obj", ".git"];
     private static readonly string[] GeneratedSuffixes = [".g.cs", ".g.i.cs", ".designer.cs", ".generated.cs", ".assemblyinfo.cs"];
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+    private static readonly UnicodeEncoding StrictUtf16LittleEndian = new(bigEndian: false, byteOrderMark: false, throwOnInvalidBytes: true);
+    private static readonly UnicodeEncoding StrictUtf16BigEndian = new(bigEndian: true, byteOrderMark: false, throwOnInvalidBytes: true);
 
     /// <summary>Paths of the candidate <c>.cs</c> files under <paramref name="root"/>, in a stable order.</summary>
     public IEnumerable<string> FindFiles(string root, RunStats stats, CancellationToken cancellationToken = default)
@@ -139,7 +141,9 @@ public sealed class FileWalker(ExtractionConfig config)
             return (null, Reasons.Unreadable);
         }
 
-        if (bytes.AsSpan().Contains((byte)0))
+        // UTF-16 with a byte order mark is valid C# source (the compiler reads it); it is full of NUL bytes.
+        Encoding? utf16 = bytes is [0xFF, 0xFE, ..] ? StrictUtf16LittleEndian : bytes is [0xFE, 0xFF, ..] ? StrictUtf16BigEndian : null;
+        if (utf16 is null && bytes.AsSpan().Contains((byte)0))
         {
             return (null, Reasons.Binary);
         }
@@ -147,12 +151,17 @@ public sealed class FileWalker(ExtractionConfig config)
         string text;
         try
         {
-            var start = bytes.AsSpan().StartsWith(Encoding.UTF8.Preamble) ? 3 : 0;
-            text = StrictUtf8.GetString(bytes, start, bytes.Length - start);
+            var start = utf16 is not null ? 2 : bytes.AsSpan().StartsWith(Encoding.UTF8.Preamble) ? 3 : 0;
+            text = (utf16 ?? StrictUtf8).GetString(bytes, start, bytes.Length - start);
         }
         catch (DecoderFallbackException)
         {
             return (null, Reasons.NotUtf8);
+        }
+
+        if (utf16 is not null && text.Contains('\0', StringComparison.Ordinal))
+        {
+            return (null, Reasons.Binary);
         }
 
         return IsGeneratedHeader(text) ? (null, Reasons.Generated) : (text, null);

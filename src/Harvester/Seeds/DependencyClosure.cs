@@ -222,6 +222,15 @@ internal sealed class DependencyClosure
                 continue;
             }
 
+            // A user-defined implicit conversion is a call that no name in the code points to.
+            if (n is ExpressionSyntax expression && expression.Parent is ArgumentSyntax or EqualsValueClauseSyntax or ReturnStatementSyntax
+                    or ArrowExpressionClauseSyntax or AssignmentExpressionSyntax or YieldStatementSyntax or ConditionalExpressionSyntax
+                    or BinaryExpressionSyntax or InitializerExpressionSyntax or ExpressionElementSyntax
+                && model.GetConversion(expression) is { IsUserDefined: true, MethodSymbol: { } conversion })
+            {
+                Use(conversion, n);
+            }
+
             switch (n)
             {
                 case AttributeSyntax attribute:

@@ -96,6 +96,7 @@ public sealed class ConfigLoaderTests
     [Theory]
     [InlineData("export:\n  test-split: 1.5\n", "harvest.yml:2: export.test-split: must be at least 0 and below 1")]
     [InlineData("llm:\n  concurrency: 0\n", "harvest.yml:2: llm.concurrency: must be between 1 and 1024, not 0")]
+    [InlineData("sources:\n  github:\n    max-repos: 99999999999999999999999\n", "harvest.yml:3: sources.github.max-repos: must be between 0 and 100000, not 99999999999999999999999")]
     [InlineData("validation:\n  timeout-seconds: -1\n", "harvest.yml:2: validation.timeout-seconds: must be between 1 and 3600, not -1")]
     [InlineData("lang: cobol\n", "harvest.yml:1: lang: 'cobol' is not a supported language; supported: csharp")]
     [InlineData("generation:\n  tasks: [instruct, poetry]\n", "harvest.yml:2: generation.tasks[1]: 'poetry' is not one of instruct, doc-comments")]
@@ -150,7 +151,7 @@ public sealed class ConfigLoaderTests
     {
         var e = Fails("- a\n- b\n");
 
-        Assert.StartsWith("harvest.yml:1: : must be a mapping", e.Message);
+        Assert.StartsWith("harvest.yml:1: (root): must be a mapping", e.Message);
     }
 
     [Fact]

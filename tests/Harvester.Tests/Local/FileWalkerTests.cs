@@ -148,4 +148,15 @@ public sealed class FileWalkerTests : IDisposable
 
         Assert.Equal(FileWalker.Reasons.Unreadable, _walker.Read(path).SkipReason);
     }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Read_Utf16WithByteOrderMark_IsDecoded(bool bigEndian)
+    {
+        var encoding = new System.Text.UnicodeEncoding(bigEndian, byteOrderMark: true);
+        var path = _tree.WriteBytes("Wide.cs", [.. encoding.GetPreamble(), .. encoding.GetBytes("class Ä { }")]);
+
+        Assert.Equal("class Ä { }", _walker.Read(path).Text);
+    }
 }

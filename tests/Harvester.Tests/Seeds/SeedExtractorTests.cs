@@ -723,4 +723,32 @@ public sealed class SeedExtractorTests : IDisposable
         Assert.Contains("    {\n        return new Sq().Area();\n    }", seed.Code, StringComparison.Ordinal);
         Assert.DoesNotContain("\t", seed.Code, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Extract_UserDefinedImplicitConversion_BringsTheOperator()
+    {
+        _tree.Write("Meters.cs", """
+            public readonly record struct Meters(double Value)
+            {
+                public static implicit operator double(Meters m) => m.Value;
+
+                public static Meters operator +(Meters a, Meters b) => new(a.Value + b.Value);
+            }
+
+            public static class Geo
+            {
+                /// <summary>Total length in plain numbers.</summary>
+                public static double Total(Meters a, Meters b)
+                {
+                    double total = a + b;
+                    return Math.Round(total, 2);
+                }
+            }
+            """);
+
+        var seed = await SingleSeedAsync("Total");
+
+        Assert.Contains("public static implicit operator double(Meters m)", seed.Code, StringComparison.Ordinal);
+        Assert.Contains("public static Meters operator +(Meters a, Meters b)", seed.Code, StringComparison.Ordinal);
+    }
 }
