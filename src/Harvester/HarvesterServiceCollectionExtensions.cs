@@ -20,7 +20,7 @@ public static class HarvesterServiceCollectionExtensions
         services.AddSingleton(sp =>
         {
             var config = sp.GetRequiredService<HarvestConfig>();
-            var parallelism = config.Validation.Parallelism > 0 ? config.Validation.Parallelism : Environment.ProcessorCount;
+            var parallelism = config.Validation.EffectiveParallelism;
             return new LocalSeedSource(sp.GetRequiredService<FileWalker>(), sp.GetRequiredService<SeedExtractor>(), config.Extraction, parallelism);
         });
         services.AddSingleton<ISeedSource>(sp => new SourceHarvester(

@@ -65,7 +65,7 @@ public sealed class HarvestCommand(CommandEnvironment environment) : AsyncComman
             Export = config.Export with { Out = outDir },
         };
 
-        var parallelism = config.Validation.Parallelism > 0 ? config.Validation.Parallelism : Environment.ProcessorCount;
+        var parallelism = config.Validation.EffectiveParallelism;
         var services = new ServiceCollection();
         services.AddSingleton(config);
         services.AddSingleton(environment.Time);

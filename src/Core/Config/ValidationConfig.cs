@@ -11,4 +11,8 @@ public sealed record ValidationConfig
 
     /// <summary>Compilations in parallel; 0 = one per core.</summary>
     public int Parallelism { get; init; }
+
+    /// <summary><see cref="Parallelism"/>, with 0 resolved to the number of cores.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public int EffectiveParallelism => Parallelism > 0 ? Parallelism : Environment.ProcessorCount;
 }

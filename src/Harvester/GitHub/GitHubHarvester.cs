@@ -200,7 +200,7 @@ public sealed partial class GitHubHarvester : IDisposable
             Skip(repo.FullName, "not-found", "its default branch has no commit");
             return null;
         }
-        catch (ApiException e) when (e is not (AuthorizationException or RateLimitExceededException))
+        catch (ApiException e)
         {
             SkipFailed(repo.FullName, e);
             return null;
@@ -277,7 +277,7 @@ public sealed partial class GitHubHarvester : IDisposable
             Skip(repo.FullName, "not-found", "its archive is not available");
             return null;
         }
-        catch (ApiException e) when (e is not (AuthorizationException or RateLimitExceededException))
+        catch (ApiException e)
         {
             SkipFailed(repo.FullName, e);
             return null;
@@ -319,7 +319,7 @@ public sealed partial class GitHubHarvester : IDisposable
             Skip(fullName, "not-found", "no such repository (or it is private and the token cannot see it)");
             return null;
         }
-        catch (ApiException e) when (e is not (AuthorizationException or RateLimitExceededException))
+        catch (ApiException e)
         {
             SkipFailed(fullName, e);
             return null;
@@ -357,7 +357,7 @@ public sealed partial class GitHubHarvester : IDisposable
                     var why = string.Join("; ", e.ApiError?.Errors?.Select(x => x.Message).Where(m => !string.IsNullOrEmpty(m)) ?? []);
                     throw AutoRefinerException.Usage($"GitHub refused the search '{filter}' (422): {(why.Length > 0 ? why : e.Message)}; check sources.github.query");
                 }
-                catch (ApiException e) when (e is not (AuthorizationException or RateLimitExceededException))
+                catch (ApiException e)
                 {
                     throw AutoRefinerException.RunFailed($"the GitHub search '{filter}' failed: {(int)e.StatusCode} {_settings.Redact(e.Message)}");
                 }

@@ -8,35 +8,13 @@ using AutoRefiner.Harvester.Seeds;
 namespace AutoRefiner.Harvester.Local;
 
 /// <summary>
-/// Seeds from local directories and git checkouts. Files are grouped by the project (<c>.csproj</c>) they belong to
+/// Seeds from one local tree at a time (a directory, a git checkout, or a fetched GitHub repository); the stage that
+/// resolves the sources is <see cref="SourceHarvester"/>. Files are grouped by the project (<c>.csproj</c>) they belong to
 /// and analysed one group at a time, together with the files of the projects it references, so memory is bounded by
 /// the largest project and its references, not by the tree.
 /// </summary>
-public sealed class LocalSeedSource(FileWalker walker, SeedExtractor extractor, ExtractionConfig config, int parallelism) : ISeedSource
+public sealed class LocalSeedSource(FileWalker walker, SeedExtractor extractor, ExtractionConfig config, int parallelism)
 {
-    /// <inheritdoc />
-    public async IAsyncEnumerable<Seed> HarvestAsync(HarvestRequest request, RunStats stats, [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(request);
-        ArgumentNullException.ThrowIfNull(stats);
-
-        // Every source is checked before any work starts, so a typo fails at once.
-        var roots = request.Sources.Select(s => (Path: Path.GetFullPath(s), Root: SourceRootReader.Read(s))).ToList();
-        foreach (var (path, root) in roots)
-        {
-            await foreach (var seed in HarvestRootAsync(path, root, stats, cancellationToken))
-            {
-                yield return seed;
-            }
-        }
-
-        stats.Files.Finish();
-        if (stats.Files.Total is null or 0)
-        {
-            stats.Notice($"no C# files found in {string.Join(", ", request.Sources)}");
-        }
-    }
-
     /// <summary>
     /// Seeds of one tree (<paramref name="path"/>, inside <paramref name="root"/>), project by project; adds its files
     /// to the run's expected total.

@@ -17,7 +17,8 @@ public sealed class SeedExtractorTests : IDisposable
     private async Task<(List<Seed> Seeds, RunStats Stats)> HarvestAsync(ExtractionConfig? config = null)
     {
         config ??= new ExtractionConfig();
-        var source = new LocalSeedSource(new FileWalker(config), new SeedExtractor(_compiler, config), config, parallelism: 2);
+        var local = new LocalSeedSource(new FileWalker(config), new SeedExtractor(_compiler, config), config, parallelism: 2);
+        var source = new SourceHarvester(local, new HarvestConfig { Extraction = config, BaseDirectory = _tree.Root }, TimeProvider.System, _ => null);
         var stats = new RunStats(TimeProvider.System);
         var seeds = await source.HarvestAsync(new HarvestRequest([_tree.Root], null), stats, default).ToListAsync();
 
