@@ -270,6 +270,17 @@ internal sealed class DatasetWriter : IDatasetSink
             },
             TimingsSeconds = stats.Stages.ToDictionary(s => s.Name, s => Math.Round(s.Elapsed.TotalSeconds, 3), StringComparer.Ordinal),
             TokenUsage = new Dictionary<string, long>(StringComparer.Ordinal) { ["prompt_tokens"] = _promptTokens, ["completion_tokens"] = _completionTokens },
+            Llm = _run.Model is not { } model ? null : new ManifestLlm
+            {
+                Answered = stats.Llm.Answered,
+                Cached = stats.Llm.Cached,
+                Attempts = stats.Llm.Attempts,
+                Retries = stats.Llm.Retries,
+                Failures = new SortedDictionary<string, long>(stats.Llm.Failures.ToDictionary(), StringComparer.Ordinal),
+                PromptTokensBilled = stats.Llm.PromptTokens,
+                CompletionTokensBilled = stats.Llm.CompletionTokens,
+                EstimatedCost = Pricing.Estimate(_config.Llm, model, stats.Llm.PromptTokens, stats.Llm.CompletionTokens) is { } cost ? Math.Round(cost, 6) : null,
+            },
             PeakWorkingSetBytes = process.PeakWorkingSet64,
         };
     }

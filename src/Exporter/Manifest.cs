@@ -42,6 +42,9 @@ public sealed class Manifest
     /// <summary>Tokens spent.</summary>
     public Dictionary<string, long> TokenUsage { get; set; } = [];
 
+    /// <summary>What this run asked of the LLM, or null when none was used.</summary>
+    public ManifestLlm? Llm { get; set; }
+
     /// <summary>Peak resident memory of the process.</summary>
     public long PeakWorkingSetBytes { get; set; }
 
@@ -109,4 +112,32 @@ public sealed class ManifestFile
 
     /// <summary>SHA-256 of the content.</summary>
     public string Sha256 { get; set; } = "";
+}
+
+/// <summary>The LLM part of <see cref="Manifest"/>: what this run sent and what it cost.</summary>
+public sealed class ManifestLlm
+{
+    /// <summary>Answers received from the endpoint in this run.</summary>
+    public long Answered { get; set; }
+
+    /// <summary>Requests answered from the state store (no call made).</summary>
+    public long Cached { get; set; }
+
+    /// <summary>HTTP requests sent, retries included.</summary>
+    public long Attempts { get; set; }
+
+    /// <summary>Retries after a 408, 429, 5xx, timeout or dropped connection.</summary>
+    public long Retries { get; set; }
+
+    /// <summary>Requests that got no usable answer, by reason.</summary>
+    public SortedDictionary<string, long> Failures { get; set; } = [];
+
+    /// <summary>Prompt tokens billed in this run (cached answers cost none).</summary>
+    public long PromptTokensBilled { get; set; }
+
+    /// <summary>Completion tokens billed in this run.</summary>
+    public long CompletionTokensBilled { get; set; }
+
+    /// <summary>Cost of the billed tokens at the prices in <c>llm.prices</c>, or null when the model is not listed.</summary>
+    public double? EstimatedCost { get; set; }
 }

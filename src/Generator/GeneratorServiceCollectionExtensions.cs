@@ -1,5 +1,10 @@
+using AutoRefiner.Core.Config;
 using AutoRefiner.Core.Pipeline;
+using AutoRefiner.Core.State;
 using AutoRefiner.Generator.DocComments;
+using AutoRefiner.Generator.Instruct;
+using AutoRefiner.Generator.Llm;
+using AutoRefiner.Generator.Prompts;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace AutoRefiner.Generator;
@@ -7,8 +12,12 @@ namespace AutoRefiner.Generator;
 /// <summary>Registers the generation stage.</summary>
 public static class GeneratorServiceCollectionExtensions
 {
-    /// <summary>Adds the generators for <paramref name="tasks"/> that this build has; returns the tasks it could not add.</summary>
-    public static IReadOnlyList<string> AddGenerators(this IServiceCollection services, IReadOnlyList<string> tasks)
+    /// <summary>
+    /// Adds the generators for <paramref name="tasks"/>; returns the tasks it could not add (<c>instruct</c> without an
+    /// <paramref name="llm"/>). The instruct generator needs the configuration, the run's <see cref="RunStats"/> and a
+    /// <see cref="TimeProvider"/>; its answers are cached in the state store the configuration names.
+    /// </summary>
+    public static IReadOnlyList<string> AddGenerators(this IServiceCollection services, IReadOnlyList<string> tasks, LlmEndpoint? llm = null)
     {
         ArgumentNullException.ThrowIfNull(tasks);
         var missing = new List<string>();
@@ -16,6 +25,24 @@ public static class GeneratorServiceCollectionExtensions
         {
             switch (task)
             {
+                case InstructGenerator.TaskName when llm is not null:
+                    services.AddSingleton(llm);
+                    services.AddSingleton(sp => new LlmClient(llm, sp.GetRequiredService<RunStats>().Llm));
+                    services.AddSingleton(sp =>
+                    {
+                        var config = sp.GetRequiredService<HarvestConfig>();
+                        return StateStore.Open(config.ResolvePath(config.State));
+                    });
+                    services.AddSingleton(sp => new ResponseCache(
+                        sp.GetRequiredService<LlmClient>(),
+                        sp.GetRequiredService<StateStore>(),
+                        sp.GetRequiredService<RunStats>().Llm,
+                        sp.GetRequiredService<TimeProvider>()));
+                    services.AddSingleton<ISampleGenerator>(sp => new InstructGenerator(
+                        sp.GetRequiredService<ResponseCache>(),
+                        sp.GetRequiredService<RunStats>(),
+                        PromptTemplate.Load(InstructGenerator.PromptFile)));
+                    break;
                 case DocCommentGenerator.TaskName:
                     services.AddSingleton<ISampleGenerator, DocCommentGenerator>();
                     break;

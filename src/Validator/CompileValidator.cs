@@ -5,8 +5,8 @@ using AutoRefiner.Core.Text;
 namespace AutoRefiner.Validator;
 
 /// <summary>
-/// Judges a candidate by compiling the first C# block of its response on its own: <c>unparseable</c> when there is
-/// none, <c>compile-error</c> with the compiler's first errors when it fails, else <c>passed</c>.
+/// Judges a candidate by compiling the first C# block of its response on its own: <c>unparseable</c> when the
+/// generator could not read the model's answer or there is no block, <c>compile-error</c> with the compiler's first errors when it fails, else <c>passed</c>.
 /// </summary>
 public sealed class CompileValidator(ICodeCompiler compiler) : ICandidateValidator
 {
@@ -14,6 +14,11 @@ public sealed class CompileValidator(ICodeCompiler compiler) : ICandidateValidat
     public ValueTask<Judged> ValidateAsync(Candidate candidate, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(candidate);
+        if (candidate.ParseError is { } parseError)
+        {
+            return ValueTask.FromResult(new Judged(candidate, Verdict.Unparseable, parseError));
+        }
+
         var code = CodeBlocks.FirstCSharp(candidate.Response);
         if (string.IsNullOrWhiteSpace(code))
         {

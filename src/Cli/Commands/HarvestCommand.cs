@@ -7,6 +7,8 @@ using AutoRefiner.Core.Text;
 using AutoRefiner.Exporter;
 using AutoRefiner.Generator;
 using AutoRefiner.Generator.DocComments;
+using AutoRefiner.Generator.Instruct;
+using AutoRefiner.Generator.Llm;
 using AutoRefiner.Harvester;
 using AutoRefiner.Validator;
 using Microsoft.Extensions.DependencyInjection;
@@ -66,20 +68,22 @@ public sealed class HarvestCommand(CommandEnvironment environment) : AsyncComman
         };
 
         var parallelism = config.Validation.EffectiveParallelism;
+        var llm = LlmEndpoint.Resolve(config.Llm, Environment.GetEnvironmentVariable);
         var services = new ServiceCollection();
         services.AddSingleton(config);
         services.AddSingleton(environment.Time);
+        services.AddSingleton(stats);
         services.AddValidator();
         services.AddHarvester();
-        var missing = services.AddGenerators(config.Generation.Tasks);
-        var model = config.Llm.Model;
+        var missing = services.AddGenerators(config.Generation.Tasks, llm);
+        var model = llm is not null && !missing.Contains(InstructGenerator.TaskName) && config.Generation.Tasks.Contains(InstructGenerator.TaskName)
+            ? llm.Model
+            : null;
         if (missing.Count > 0)
         {
-            var endpoint = config.Llm.Endpoint ?? Environment.GetEnvironmentVariable("OPENAI_BASE_URL");
-            stats.Notice(endpoint is null
-                ? $"no LLM is configured (llm.endpoint or OPENAI_BASE_URL), so {string.Join(", ", missing)} is skipped: writing doc-comment pairs only"
-                : $"{string.Join(", ", missing)} is not part of this build yet: writing doc-comment pairs only");
-            model = null;
+            stats.Notice(Environment.GetEnvironmentVariable(LlmEndpoint.BaseUrlVariable) is { Length: > 0 } && config.Llm.Model is null
+                ? $"{LlmEndpoint.BaseUrlVariable} is set but llm.model is not, so {string.Join(", ", missing)} is skipped: set llm.model to use it; writing doc-comment pairs only"
+                : $"no LLM is configured (llm.endpoint or {LlmEndpoint.BaseUrlVariable}, and llm.model), so {string.Join(", ", missing)} is skipped: writing doc-comment pairs only");
             if (!config.Generation.Tasks.Contains(DocCommentGenerator.TaskName))
             {
                 services.AddGenerators([DocCommentGenerator.TaskName]);
@@ -100,8 +104,26 @@ public sealed class HarvestCommand(CommandEnvironment environment) : AsyncComman
         var pipeline = provider.GetRequiredService<HarvestPipeline>();
         var request = new HarvestRequest(sources, settings.Limit) { GitHubQuery = query };
         var from = Redact.UserInfo(string.Join(", ", query is null ? sources : sources.Append($"GitHub search '{query}'")));
+        if (settings.DryRun)
+        {
+            var planView = new ProgressView(environment.Output, stats, $"harvest --dry-run ({lang}): {from}");
+            RunPlan? plan = null;
+            await planView.RunAsync(async () => plan = await pipeline.PlanAsync(request, stats, cancellationToken), cancellationToken);
+            planView.WritePlan(plan!, model is null ? null : config.Llm, model);
+            return ExitCodes.Success;
+        }
+
         var progress = new ProgressView(environment.Output, stats, $"harvest ({lang}): {from} -> {config.Export.Out}");
-        await progress.RunAsync(() => pipeline.RunAsync(request, stats, parallelism, cancellationToken), cancellationToken);
+        try
+        {
+            var options = new PipelineOptions(parallelism, model is null ? 1 : config.Llm.Concurrency);
+            await progress.RunAsync(() => pipeline.RunAsync(request, stats, options, cancellationToken), cancellationToken);
+        }
+        finally
+        {
+            stats.Llm.EstimatedCost = model is null ? null : Pricing.Estimate(config.Llm, model, stats.Llm.PromptTokens, stats.Llm.CompletionTokens);
+        }
+
         progress.WriteSummary(config.Export.Out);
         return ExitCodes.Success;
     }

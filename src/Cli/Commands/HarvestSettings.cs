@@ -32,6 +32,11 @@ public sealed class HarvestSettings : CommandSettings
     [Description("State store (SQLite). Default: the config's 'state' (.autorefiner/state.db).")]
     public string? State { get; init; }
 
+    /// <summary><c>--dry-run</c>.</summary>
+    [CommandOption("--dry-run")]
+    [Description("Harvest the seeds and say how many LLM requests the run would send (and what they would cost), without sending any or writing the dataset.")]
+    public bool DryRun { get; init; }
+
     /// <summary><c>--limit</c> as typed; read through <see cref="Limit"/>.</summary>
     [CommandOption("--limit <N>")]
     [Description("Stop after N seeds.")]

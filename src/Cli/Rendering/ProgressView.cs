@@ -115,6 +115,14 @@ internal sealed class ProgressView(IAnsiConsole console, RunStats stats, string 
             $"seeds: {stats.DocumentedMethods} documented methods, {stats.SelfContained} self-contained (seed yield {stats.SeedYield:P1}){(stats.SeedRejects.Count > 0 ? $"; not used: {Join(stats.SeedRejects)}" : "")}"));
         var verdicts = stats.Verdicts.Where(kv => kv.Value > 0).OrderBy(kv => kv.Key).Select(kv => $"{kv.Key.ToWire()} {kv.Value}");
         console.WriteLine(string.Create(inv, $"candidates: {stats.Candidates.Count} ({string.Join(", ", verdicts)})"));
+        var llm = stats.Llm;
+        if (llm.Answered + llm.Cached + llm.Failures.Count > 0)
+        {
+            var failures = llm.Failures;
+            console.WriteLine(string.Create(inv,
+                $"llm: {llm.Answered} answers received, {llm.Cached} from the cache, {llm.Retries} retries{(failures.Count > 0 ? $", failed: {Join(failures)}" : "")}; {llm.PromptTokens:N0} prompt + {llm.CompletionTokens:N0} completion tokens{(llm.EstimatedCost is { } cost ? $"; estimated cost {cost:0.####}" : "")}"));
+        }
+
         var rows = stats.Splits.OrderBy(kv => kv.Key == "train" ? 0 : 1).Select(kv => $"{kv.Key} {kv.Value}");
         console.WriteLine(string.Create(inv, $"wrote {stats.Splits.Values.Sum()} rows ({string.Join(", ", rows.DefaultIfEmpty("none"))}) to {outDir}"));
         foreach (var file in ListOutput(outDir))
@@ -122,6 +130,34 @@ internal sealed class ProgressView(IAnsiConsole console, RunStats stats, string 
             console.WriteLine("  " + file);
         }
 
+        foreach (var notice in stats.Notices)
+        {
+            console.MarkupLineInterpolated($"[yellow]note:[/] {notice}");
+        }
+    }
+
+    /// <summary>Writes what a <c>--dry-run</c> found: seeds, the requests a run would send, and their cost where priced.</summary>
+    public void WritePlan(RunPlan plan, Core.Config.LlmConfig? llm, string? model)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        var inv = CultureInfo.InvariantCulture;
+        console.WriteLine(string.Create(inv,
+            $"seeds: {plan.Seeds} ({stats.DocumentedMethods} documented methods, {stats.SelfContained} self-contained, seed yield {stats.SeedYield:P1})"));
+        if (llm is null || model is null)
+        {
+            console.WriteLine("llm: none configured; a run would write doc-comment pairs only and send no request");
+        }
+        else
+        {
+            console.WriteLine(string.Create(inv,
+                $"llm: a run would send {plan.ToSend} requests to {model} ({plan.Cached} of {plan.Requests} are answered in the state store already)"));
+            var maxCompletion = plan.ToSend * (long)llm.MaxTokens;
+            var cost = Core.Config.Pricing.Estimate(llm, model, plan.PromptTokens, maxCompletion);
+            console.WriteLine(string.Create(inv,
+                $"tokens: about {plan.PromptTokens:N0} prompt tokens, at most {maxCompletion:N0} completion tokens (llm.max-tokens {llm.MaxTokens} each){(cost is { } c ? $"; at most {c:0.####} at the prices in llm.prices" : "")}"));
+        }
+
+        console.WriteLine("nothing was sent and nothing was written (--dry-run)");
         foreach (var notice in stats.Notices)
         {
             console.MarkupLineInterpolated($"[yellow]note:[/] {notice}");

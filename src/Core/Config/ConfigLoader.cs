@@ -131,7 +131,7 @@ public static class ConfigLoader
             return d;
         }
 
-        var m = node.Mapping("endpoint", "model", "api-key-env", "concurrency");
+        var m = node.Mapping("endpoint", "model", "api-key-env", "concurrency", "temperature", "max-tokens", "seed", "timeout-seconds", "max-retries", "prices");
         var endpoint = m.Get("endpoint");
         var endpointValue = endpoint?.OptionalString();
         if (endpointValue is not null && (!Uri.TryCreate(endpointValue, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https")))
@@ -145,7 +145,37 @@ public static class ConfigLoader
             Model = m.Get("model")?.OptionalString() ?? d.Model,
             ApiKeyEnv = m.Get("api-key-env")?.NonEmptyString() ?? d.ApiKeyEnv,
             Concurrency = m.Get("concurrency")?.Int(1, 1024) ?? d.Concurrency,
+            Temperature = m.Get("temperature")?.Double(0, 2) ?? d.Temperature,
+            MaxTokens = m.Get("max-tokens")?.Int(16, 1_000_000) ?? d.MaxTokens,
+            Seed = m.Get("seed") is { IsNull: false } seed ? seed.Int(int.MinValue, int.MaxValue) : d.Seed,
+            TimeoutSeconds = m.Get("timeout-seconds")?.Int(1, 24 * 3600) ?? d.TimeoutSeconds,
+            MaxRetries = m.Get("max-retries")?.Int(0, 100) ?? d.MaxRetries,
+            Prices = ReadPrices(m.Get("prices")) ?? d.Prices,
         };
+    }
+
+    private static SortedDictionary<string, TokenPrice>? ReadPrices(Node? node)
+    {
+        if (node is null)
+        {
+            return null;
+        }
+
+        var prices = new SortedDictionary<string, TokenPrice>(StringComparer.Ordinal);
+        if (node.IsNull)
+        {
+            return prices;
+        }
+
+        foreach (var (model, entry) in node.Entries("a model id"))
+        {
+            var m = entry.Mapping("input", "output");
+            prices[model] = new TokenPrice(
+                m.Get("input")?.Double(0, 1_000_000) ?? entry.Missing<double>("input", "price per million prompt tokens"),
+                m.Get("output")?.Double(0, 1_000_000) ?? entry.Missing<double>("output", "price per million completion tokens"));
+        }
+
+        return prices;
     }
 
     private static GenerationConfig ReadGeneration(Node? node, GenerationConfig d)
@@ -188,8 +218,8 @@ public static class ConfigLoader
 
         var m = node.Mapping("out", "formats", "test-split", "compression", "row-group-rows", "shard-rows");
         var testSplit = m.Get("test-split");
-        var split = testSplit?.Double();
-        if (split is < 0 or >= 1)
+        var split = testSplit?.Double(0, 1);
+        if (split is >= 1)
         {
             testSplit!.Fail($"must be at least 0 and below 1 (a share of rows), not {split.Value.ToString(CultureInfo.InvariantCulture)}");
         }
@@ -328,7 +358,7 @@ public static class ConfigLoader
             return value;
         }
 
-        public double Double()
+        public double Double(double min, double max)
         {
             var text = Scalar("a number");
             if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || !double.IsFinite(value))
@@ -336,8 +366,45 @@ public static class ConfigLoader
                 Fail($"must be a number, not '{text}'");
             }
 
+            if (value < min || value > max)
+            {
+                Fail($"must be between {min.ToString(CultureInfo.InvariantCulture)} and {max.ToString(CultureInfo.InvariantCulture)}, not {text}");
+            }
+
             return value;
         }
+
+        /// <summary>The entries of a mapping whose keys are names the user chooses (model ids, …).</summary>
+        public IEnumerable<(string Name, Node Value)> Entries(string what)
+        {
+            if (yaml is not YamlMappingNode map)
+            {
+                Fail($"must be a mapping of {what} to its settings, not a {Describe()}");
+                yield break;
+            }
+
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var (k, v) in map.Children)
+            {
+                var name = (k as YamlScalarNode)?.Value ?? "";
+                var childKey = $"{key}.{name}";
+                if (string.IsNullOrWhiteSpace(name))
+                {
+                    throw AutoRefinerException.Config(file, (int)k.Start.Line, childKey, $"must be {what}");
+                }
+
+                if (!seen.Add(name))
+                {
+                    throw AutoRefinerException.Config(file, (int)k.Start.Line, childKey, "appears twice");
+                }
+
+                yield return (name, new Node(v, childKey, file));
+            }
+        }
+
+        [System.Diagnostics.CodeAnalysis.DoesNotReturn]
+        public T Missing<T>(string name, string what) =>
+            throw AutoRefinerException.Config(file, Line, key, $"needs '{name}' ({what})");
 
         public bool Bool()
         {

@@ -3,7 +3,7 @@ namespace AutoRefiner.Core.Config;
 /// <summary><c>llm</c>.</summary>
 public sealed record LlmConfig
 {
-    /// <summary>OpenAI-compatible base URL; null = <c>$OPENAI_BASE_URL</c>; neither = no LLM.</summary>
+    /// <summary>OpenAI-compatible base URL (ending in <c>/v1</c> for most servers); null = <c>$OPENAI_BASE_URL</c>; neither = no LLM.</summary>
     public string? Endpoint { get; init; }
 
     /// <summary>Model id.</summary>
@@ -14,4 +14,27 @@ public sealed record LlmConfig
 
     /// <summary>Requests in flight at once.</summary>
     public int Concurrency { get; init; } = 8;
+
+    /// <summary>Sampling temperature.</summary>
+    public double Temperature { get; init; } = 0.7;
+
+    /// <summary>Most tokens one answer may have (sent as both <c>max_completion_tokens</c> and <c>max_tokens</c>).</summary>
+    public int MaxTokens { get; init; } = 2048;
+
+    /// <summary>Sampling seed, for servers that honour it; null = none sent.</summary>
+    public int? Seed { get; init; }
+
+    /// <summary>Longest wait for one answer before the attempt is abandoned and retried (slow local models need minutes).</summary>
+    public int TimeoutSeconds { get; init; } = 300;
+
+    /// <summary>Retries of one request after a 408, 429, 5xx, a timeout or a dropped connection.</summary>
+    public int MaxRetries { get; init; } = 6;
+
+    /// <summary>Prices per million tokens by model id, for the estimated cost; empty = no estimate.</summary>
+    public IReadOnlyDictionary<string, TokenPrice> Prices { get; init; } = new Dictionary<string, TokenPrice>(StringComparer.Ordinal);
 }
+
+/// <summary>What a model charges, per million tokens, in the currency of the price table.</summary>
+/// <param name="Input">Per million prompt tokens.</param>
+/// <param name="Output">Per million completion tokens.</param>
+public sealed record TokenPrice(double Input, double Output);

@@ -33,6 +33,12 @@ public sealed record Candidate
     /// <summary>Tokens received from the model.</summary>
     public int CompletionTokens { get; init; }
 
+    /// <summary>
+    /// Why the generator's answer gave no usable sample (no sections, no code, the endpoint refused the request), or
+    /// null. The validator judges such a candidate <c>unparseable</c> with this as the detail.
+    /// </summary>
+    public string? ParseError { get; init; }
+
     /// <summary>Repair rounds spent on it.</summary>
     public int RepairRounds { get; init; }
 }

@@ -18,14 +18,15 @@ public sealed class HarvestPipeline(
     private readonly IReadOnlyList<ICurator> _curators = [.. curators];
 
     /// <summary>Runs the whole pipeline; the output appears only when it completes.</summary>
-    public async Task RunAsync(HarvestRequest request, RunStats stats, int parallelism, CancellationToken cancellationToken)
+    public async Task RunAsync(HarvestRequest request, RunStats stats, PipelineOptions options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(stats);
+        ArgumentNullException.ThrowIfNull(options);
 
         var seeds = UniqueSeeds(source.HarvestAsync(request, stats, cancellationToken), request.Limit, stats, cancellationToken);
-        var candidates = Generate(seeds, stats, cancellationToken);
-        var judged = candidates.SelectAsync(Math.Max(1, parallelism), validator.ValidateAsync, cancellationToken);
+        var candidates = Generate(seeds, stats, Math.Max(1, options.GenerationConcurrency), cancellationToken);
+        var judged = candidates.SelectAsync(Math.Max(1, options.Parallelism), validator.ValidateAsync, cancellationToken);
 
         await using var sink = sinks.Open(stats);
         await foreach (var item in judged.WithCancellation(cancellationToken))
@@ -72,18 +73,61 @@ public sealed class HarvestPipeline(
         stats.Seeds.Finish();
     }
 
-    private async IAsyncEnumerable<Candidate> Generate(
-        IAsyncEnumerable<Seed> seeds, RunStats stats, [EnumeratorCancellation] CancellationToken cancellationToken)
+    /// <summary>
+    /// Harvests the seeds a run would take and asks each generator that calls a paid service what they would cost,
+    /// without calling it, generating, validating or writing anything (<c>--dry-run</c>).
+    /// </summary>
+    public async Task<RunPlan> PlanAsync(HarvestRequest request, RunStats stats, CancellationToken cancellationToken)
     {
-        await foreach (var seed in seeds.WithCancellation(cancellationToken))
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(stats);
+        var planners = _generators.OfType<IRequestPlanner>().ToList();
+        long seeds = 0, requests = 0, cached = 0, tokens = 0;
+        await foreach (var seed in UniqueSeeds(source.HarvestAsync(request, stats, cancellationToken), request.Limit, stats, cancellationToken))
         {
-            foreach (var generator in _generators)
+            seeds++;
+            foreach (var planner in planners)
             {
-                await foreach (var candidate in generator.GenerateAsync(seed, cancellationToken))
+                var plan = planner.Plan(seed);
+                requests += plan.Requests;
+                cached += plan.Cached;
+                tokens += plan.PromptTokens;
+            }
+        }
+
+        return new RunPlan(seeds, requests, cached, tokens);
+    }
+
+    /// <summary>
+    /// Runs the generators over up to <paramref name="concurrency"/> seeds at once (an LLM endpoint is kept busy while
+    /// answers are slow) and yields their candidates in seed order, so the output does not depend on timing.
+    /// </summary>
+    private async IAsyncEnumerable<Candidate> Generate(
+        IAsyncEnumerable<Seed> seeds, RunStats stats, int concurrency, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var perSeed = seeds.SelectAsync(
+            concurrency,
+            async (seed, ct) =>
+            {
+                var list = new List<Candidate>(_generators.Count);
+                foreach (var generator in _generators)
                 {
-                    stats.Candidates.Add();
-                    yield return candidate;
+                    await foreach (var candidate in generator.GenerateAsync(seed, ct).ConfigureAwait(false))
+                    {
+                        list.Add(candidate);
+                    }
                 }
+
+                return list;
+            },
+            cancellationToken);
+
+        await foreach (var list in perSeed.WithCancellation(cancellationToken))
+        {
+            foreach (var candidate in list)
+            {
+                stats.Candidates.Add();
+                yield return candidate;
             }
         }
 

@@ -83,6 +83,9 @@ public sealed class RunStats
     /// <summary>Repositories passed over, by reason (fork, archived, license, not-found, corrupt-archive, …).</summary>
     public IReadOnlyDictionary<string, long> RepositorySkips => Snapshot(_repositorySkips);
 
+    /// <summary>Requests to the LLM, cache hits, tokens and cost.</summary>
+    public LlmUsage Llm { get; } = new();
+
     /// <summary>Requests sent to the GitHub API (including retries and redirects), when GitHub was used.</summary>
     public long GitHubRequests { get; set; }
 

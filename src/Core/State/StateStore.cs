@@ -4,7 +4,7 @@ namespace AutoRefiner.Core.State;
 
 /// <summary>
 /// The run's memory between runs, in one SQLite file (<c>state</c> in harvest.yml). It holds what later runs must not
-/// pay for again; for now the HTTP response cache (ETags) of the GitHub harvester. Thread-safe.
+/// pay for again: the HTTP response cache (ETags) of the GitHub harvester and the LLM's answers. Thread-safe.
 /// </summary>
 public sealed class StateStore : IDisposable
 {
@@ -32,10 +32,19 @@ public sealed class StateStore : IDisposable
             using var command = connection.CreateCommand();
             command.CommandText = """
                 PRAGMA journal_mode = WAL;
+                PRAGMA synchronous = NORMAL;
                 CREATE TABLE IF NOT EXISTS http_cache (
                     key TEXT PRIMARY KEY,
                     value TEXT NOT NULL,
                     updated_at TEXT NOT NULL);
+                CREATE TABLE IF NOT EXISTS llm_cache (
+                    key TEXT PRIMARY KEY,
+                    model TEXT NOT NULL,
+                    prompt_version TEXT NOT NULL,
+                    answer TEXT NOT NULL,
+                    prompt_tokens INTEGER NOT NULL,
+                    completion_tokens INTEGER NOT NULL,
+                    created_at TEXT NOT NULL);
                 """;
             command.ExecuteNonQuery();
             return new StateStore(connection);
@@ -69,6 +78,53 @@ public sealed class StateStore : IDisposable
             command.Parameters.AddWithValue("$value", value);
             command.Parameters.AddWithValue("$now", now.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
             command.ExecuteNonQuery();
+        }
+    }
+
+    /// <summary>The stored answer to an LLM request, or null.</summary>
+    public CachedAnswer? GetAnswer(string key)
+    {
+        lock (_gate)
+        {
+            using var command = _connection.CreateCommand();
+            command.CommandText = "SELECT answer, prompt_tokens, completion_tokens FROM llm_cache WHERE key = $key";
+            command.Parameters.AddWithValue("$key", key);
+            using var reader = command.ExecuteReader();
+            return reader.Read() ? new CachedAnswer(reader.GetString(0), reader.GetInt32(1), reader.GetInt32(2)) : null;
+        }
+    }
+
+    /// <summary>Stores an LLM answer as soon as it arrives, so that no later run pays for it again.</summary>
+    public void PutAnswer(string key, string model, string promptVersion, CachedAnswer answer, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(answer);
+        lock (_gate)
+        {
+            using var command = _connection.CreateCommand();
+            command.CommandText = """
+                INSERT INTO llm_cache (key, model, prompt_version, answer, prompt_tokens, completion_tokens, created_at)
+                VALUES ($key, $model, $version, $answer, $prompt, $completion, $now)
+                ON CONFLICT(key) DO NOTHING
+                """;
+            command.Parameters.AddWithValue("$key", key);
+            command.Parameters.AddWithValue("$model", model);
+            command.Parameters.AddWithValue("$version", promptVersion);
+            command.Parameters.AddWithValue("$answer", answer.Text);
+            command.Parameters.AddWithValue("$prompt", answer.PromptTokens);
+            command.Parameters.AddWithValue("$completion", answer.CompletionTokens);
+            command.Parameters.AddWithValue("$now", now.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
+            command.ExecuteNonQuery();
+        }
+    }
+
+    /// <summary>Answers stored.</summary>
+    public long AnswerCount()
+    {
+        lock (_gate)
+        {
+            using var command = _connection.CreateCommand();
+            command.CommandText = "SELECT COUNT(*) FROM llm_cache";
+            return (long)command.ExecuteScalar()!;
         }
     }
 

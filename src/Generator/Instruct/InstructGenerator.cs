@@ -1,0 +1,111 @@
+using System.Runtime.CompilerServices;
+using AutoRefiner.Core;
+using AutoRefiner.Core.Model;
+using AutoRefiner.Core.Pipeline;
+using AutoRefiner.Generator.Llm;
+using AutoRefiner.Generator.Prompts;
+
+namespace AutoRefiner.Generator.Instruct;
+
+/// <summary>
+/// The <c>instruct</c> generator (OSS-Instruct style): shows the model a seed as inspiration and asks for a new,
+/// self-contained problem, its solution and xunit tests (prompt <c>Prompts/instruct.v*.md</c>). Answers come from the
+/// state store when the same request was answered before. An answer that cannot be read becomes a candidate with a
+/// <see cref="Candidate.ParseError"/> (verdict <c>unparseable</c>); an endpoint that stays down stops the run.
+/// </summary>
+public sealed class InstructGenerator(ResponseCache cache, RunStats stats, PromptTemplate template) : ISampleGenerator, IRequestPlanner
+{
+    /// <summary>The task name.</summary>
+    public const string TaskName = "instruct";
+
+    /// <summary>The prompt file in use.</summary>
+    public const string PromptFile = "instruct.v1.md";
+
+    /// <inheritdoc />
+    public string Task => TaskName;
+
+    /// <inheritdoc />
+    public string PromptVersion => template.Version;
+
+    /// <summary>The chat messages for a seed.</summary>
+    public IReadOnlyList<ChatTurn> Messages(Seed seed)
+    {
+        ArgumentNullException.ThrowIfNull(seed);
+        return template.Render(new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["repo"] = seed.Provenance.Repo,
+            ["path"] = seed.Provenance.Path,
+            ["code"] = seed.Code.TrimEnd(),
+        });
+    }
+
+    /// <inheritdoc />
+    public async IAsyncEnumerable<Candidate> GenerateAsync(Seed seed, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(seed);
+        var messages = Messages(seed);
+        Core.State.CachedAnswer answer;
+        string? refused = null;
+        try
+        {
+            answer = await cache.GetOrAskAsync(PromptVersion, messages, cancellationToken).ConfigureAwait(false);
+        }
+        catch (LlmException e) when (!e.IsFatal)
+        {
+            // This request was refused (too long for the model's context, …); the others may still succeed.
+            stats.Llm.CountFailure(e.Reason);
+            answer = new Core.State.CachedAnswer("", 0, 0);
+            refused = e.Message;
+        }
+        catch (LlmException e)
+        {
+            stats.Llm.CountFailure(e.Reason);
+            throw AutoRefinerException.RunFailed(
+                $"{e.Message}. The {stats.Llm.Answered} answers received in this run are kept in the state store; run the same command again to go on from there.");
+        }
+
+        if (refused is not null)
+        {
+            yield return Unusable(seed, refused, answer);
+            yield break;
+        }
+
+        var (parsed, error) = AnswerParser.Parse(answer.Text);
+        yield return parsed is null
+            ? Unusable(seed, error!, answer) with { Response = answer.Text }
+            : new Candidate
+            {
+                Task = TaskName,
+                Instruction = parsed.Instruction,
+                Response = parsed.Response,
+                Tests = parsed.Tests,
+                Generator = cache.Model,
+                PromptVersion = PromptVersion,
+                Provenance = seed.Provenance,
+                SeedId = seed.Id,
+                PromptTokens = answer.PromptTokens,
+                CompletionTokens = answer.CompletionTokens,
+            };
+    }
+
+    /// <inheritdoc />
+    public RequestPlan Plan(Seed seed)
+    {
+        var messages = Messages(seed);
+        return cache.Contains(PromptVersion, messages) ? new RequestPlan(1, 1, 0) : new RequestPlan(1, 0, ResponseCache.EstimateTokens(messages));
+    }
+
+    private Candidate Unusable(Seed seed, string why, Core.State.CachedAnswer answer) => new()
+    {
+        Task = TaskName,
+        Instruction = "",
+        Response = "",
+        Generator = cache.Model,
+        PromptVersion = PromptVersion,
+        Provenance = seed.Provenance,
+        SeedId = seed.Id,
+        PromptTokens = answer.PromptTokens,
+        CompletionTokens = answer.CompletionTokens,
+        ParseError = why,
+    };
+}

@@ -1,0 +1,132 @@
+using System.Net;
+using AutoRefiner.Core.Pipeline;
+using AutoRefiner.Core.State;
+using Microsoft.SemanticKernel;
+using Microsoft.SemanticKernel.ChatCompletion;
+using Microsoft.SemanticKernel.Connectors.OpenAI;
+using ChatTokenUsage = OpenAI.Chat.ChatTokenUsage;
+using Polly.Timeout;
+
+namespace AutoRefiner.Generator.Llm;
+
+/// <summary>
+/// Chat completion through Semantic Kernel's OpenAI connector, against any OpenAI-compatible endpoint. Retries live in
+/// the HttpClient beneath it (<see cref="LlmHttp"/>); failures come out as <see cref="LlmException"/> with the key scrubbed.
+/// </summary>
+public sealed class LlmClient : IDisposable
+{
+    private readonly LlmEndpoint _endpoint;
+    private readonly LlmUsage _usage;
+    private readonly HttpClient _http;
+    private readonly OpenAIChatCompletionService _chat;
+    private readonly OpenAIPromptExecutionSettings _settings;
+
+    /// <summary>Creates a client that counts its requests in <paramref name="usage"/>.</summary>
+    public LlmClient(LlmEndpoint endpoint, LlmUsage usage)
+    {
+        ArgumentNullException.ThrowIfNull(endpoint);
+        _endpoint = endpoint;
+        _usage = usage;
+        _http = LlmHttp.Create(endpoint, usage);
+
+        // Local servers want no key, but the SDK wants one to send; theirs ignore it.
+        _chat = new OpenAIChatCompletionService(endpoint.Model, endpoint.BaseUrl, endpoint.ApiKey ?? "none", organization: null, httpClient: _http);
+        var config = endpoint.Config;
+        _settings = new OpenAIPromptExecutionSettings
+        {
+            Temperature = config.Temperature,
+            MaxTokens = config.MaxTokens,
+            Seed = config.Seed,
+
+            // The connector sends max_completion_tokens, which Ollama and other local servers ignore; they read max_tokens.
+            ExtraBody = new Dictionary<string, object?>(StringComparer.Ordinal) { ["max_tokens"] = config.MaxTokens },
+        };
+    }
+
+    /// <summary>The parameters that shape an answer, as they enter the cache key.</summary>
+    public string ParametersKey => string.Create(
+        System.Globalization.CultureInfo.InvariantCulture,
+        $"temperature={_endpoint.Config.Temperature};max_tokens={_endpoint.Config.MaxTokens};seed={_endpoint.Config.Seed}");
+
+    /// <summary>The model id.</summary>
+    public string Model => _endpoint.Model;
+
+    /// <summary>Sends one chat request and returns the assistant's text with its token usage.</summary>
+    public async Task<CachedAnswer> CompleteAsync(IReadOnlyList<ChatTurn> messages, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        var history = new ChatHistory();
+        foreach (var turn in messages)
+        {
+            history.AddMessage(turn.Role switch
+            {
+                "system" => AuthorRole.System,
+                "assistant" => AuthorRole.Assistant,
+                _ => AuthorRole.User,
+            }, turn.Content);
+        }
+
+        ChatMessageContent answer;
+        try
+        {
+            answer = await _chat.GetChatMessageContentAsync(history, _settings, kernel: null, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (Exception e) when (e is HttpOperationException or HttpRequestException or TimeoutRejectedException or OperationCanceledException or System.ClientModel.ClientResultException)
+        {
+            throw Translate(e);
+        }
+        catch (Exception e) when (e is System.Text.Json.JsonException or FormatException or InvalidOperationException or KeyNotFoundException)
+        {
+            // A 200 whose body is not a chat completion: this answer is lost, the next request may be fine.
+            throw new LlmException(_endpoint.Scrub($"the LLM endpoint sent an answer that is not a chat completion ({e.GetType().Name}: {Shorten(e.Message)})"), false, "invalid-answer");
+        }
+
+        var usage = answer.Metadata?.TryGetValue("Usage", out var u) == true ? u as ChatTokenUsage : null;
+        var result = new CachedAnswer(answer.Content ?? "", usage?.InputTokenCount ?? 0, usage?.OutputTokenCount ?? 0);
+        _usage.CountAnswer(result.PromptTokens, result.CompletionTokens);
+        return result;
+    }
+
+    private LlmException Translate(Exception e)
+    {
+        var attempts = _endpoint.Config.MaxRetries + 1;
+        var where = _endpoint.ToString();
+        var status = e switch
+        {
+            HttpOperationException h => h.StatusCode,
+            System.ClientModel.ClientResultException c when c.Status != 0 => (HttpStatusCode)c.Status,
+            _ => null,
+        };
+        var body = e is HttpOperationException { ResponseContent: { Length: > 0 } content } ? Shorten(content) : Shorten(Innermost(e).Message);
+        LlmException Fail(string message, bool fatal, string reason) => new(_endpoint.Scrub(message), fatal, reason, null);
+
+        return status switch
+        {
+            HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden => Fail(
+                $"the LLM endpoint ({where}) refused the API key ({(int)status} {status}): check ${_endpoint.Config.ApiKeyEnv}; {body}", true, "refused"),
+            HttpStatusCode.NotFound => Fail(
+                $"the LLM endpoint ({where}) answered 404: check llm.endpoint (most servers want the base URL ending in /v1) and that model '{_endpoint.Model}' exists; {body}", true, "not-found"),
+            HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests or >= HttpStatusCode.InternalServerError => Fail(
+                $"the LLM endpoint ({where}) still answered {(int)status.Value} after {attempts} attempts; {body}", true, "unavailable"),
+            { } other => Fail($"the LLM endpoint rejected a request ({(int)other} {other}): {body}", false, $"rejected-{(int)other}"),
+            null when Innermost(e) is TimeoutRejectedException or TimeoutException or OperationCanceledException => Fail(
+                $"the LLM endpoint ({where}) did not answer within llm.timeout-seconds ({_endpoint.Config.TimeoutSeconds} s) in {attempts} attempts", true, "timeout"),
+            null => Fail($"the LLM endpoint ({where}) cannot be reached after {attempts} attempts: {body}", true, "unreachable"),
+        };
+    }
+
+    private static Exception Innermost(Exception e) => e.InnerException is null ? e : Innermost(e.InnerException);
+
+    private static string Shorten(string text)
+    {
+        var oneLine = text.ReplaceLineEndings(" ").Trim();
+        return oneLine.Length <= 300 ? oneLine : oneLine[..300] + "…";
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => _http.Dispose();
+}

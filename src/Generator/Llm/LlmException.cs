@@ -1,0 +1,19 @@
+namespace AutoRefiner.Generator.Llm;
+
+/// <summary>A chat request that got no answer. <see cref="IsFatal"/> ones stop the run; the others lose one sample.</summary>
+public sealed class LlmException : Exception
+{
+    /// <summary>Creates the exception; the message must already be free of secrets.</summary>
+    public LlmException(string message, bool isFatal, string reason, Exception? inner = null)
+        : base(message, inner)
+    {
+        IsFatal = isFatal;
+        Reason = reason;
+    }
+
+    /// <summary>No later request can succeed either (dead endpoint after its retries, refused key, unknown model).</summary>
+    public bool IsFatal { get; }
+
+    /// <summary>Short reason for the counts (<c>rejected-400</c>, <c>unavailable</c>, …).</summary>
+    public string Reason { get; }
+}

@@ -1,0 +1,70 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using AutoRefiner.Core.Pipeline;
+using AutoRefiner.Core.State;
+
+namespace AutoRefiner.Generator.Llm;
+
+/// <summary>
+/// LLM answers kept in the state store, keyed by what determines an answer and nothing else: the model, the prompt
+/// version, the messages and the sampling parameters. The endpoint is not part of the key, so moving from one server to
+/// another (or adding a proxy) reuses every answer already paid for. Each answer is stored the moment it arrives.
+/// </summary>
+public sealed class ResponseCache(LlmClient client, StateStore store, LlmUsage usage, TimeProvider time)
+{
+    /// <summary>The model behind the cache.</summary>
+    public string Model => client.Model;
+
+    /// <summary>The cache key of a request.</summary>
+    public string KeyOf(string promptVersion, IReadOnlyList<ChatTurn> messages)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            json.WriteString("model", client.Model);
+            json.WriteString("prompt_version", promptVersion);
+            json.WriteString("parameters", client.ParametersKey);
+            json.WriteStartArray("messages");
+            foreach (var turn in messages)
+            {
+                json.WriteStartArray();
+                json.WriteStringValue(turn.Role);
+                json.WriteStringValue(turn.Content);
+                json.WriteEndArray();
+            }
+
+            json.WriteEndArray();
+            json.WriteEndObject();
+        }
+
+        return Convert.ToHexStringLower(SHA256.HashData(buffer.GetBuffer().AsSpan(0, (int)buffer.Length)));
+    }
+
+    /// <summary>Whether an answer to this request is stored.</summary>
+    public bool Contains(string promptVersion, IReadOnlyList<ChatTurn> messages) => store.GetAnswer(KeyOf(promptVersion, messages)) is not null;
+
+    /// <summary>The stored answer, or a fresh one from the endpoint (stored before it is returned).</summary>
+    public async Task<CachedAnswer> GetOrAskAsync(string promptVersion, IReadOnlyList<ChatTurn> messages, CancellationToken cancellationToken)
+    {
+        var key = KeyOf(promptVersion, messages);
+        if (store.GetAnswer(key) is { } cached)
+        {
+            usage.CountCached();
+            return cached;
+        }
+
+        var answer = await client.CompleteAsync(messages, cancellationToken).ConfigureAwait(false);
+        store.PutAnswer(key, client.Model, promptVersion, answer, time.GetUtcNow());
+        return answer;
+    }
+
+    /// <summary>Rough prompt size in tokens (about four characters each), for <c>--dry-run</c>.</summary>
+    public static long EstimateTokens(IReadOnlyList<ChatTurn> messages)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        return messages.Sum(m => (long)Encoding.UTF8.GetByteCount(m.Content)) / 4;
+    }
+}

@@ -1,0 +1,354 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace AutoRefiner.Generator.Tests.Llm;
+
+/// <summary>
+/// An in-process fake of an OpenAI-compatible chat endpoint (<c>POST /v1/chat/completions</c>, non-streaming), served
+/// over a real loopback socket with <see cref="HttpListener"/> so that the real Semantic Kernel connector can be pointed
+/// at <see cref="BaseUrl"/>. What it answers is decided per request by <see cref="Responder"/>, which sees the parsed
+/// request and how many times the same body was sent before (so "429 first, then an answer" is easy to script).
+/// </summary>
+internal sealed class FakeOpenAiServer : IAsyncDisposable
+{
+    private readonly HttpListener _listener;
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly Task _acceptLoop;
+    private readonly ConcurrentDictionary<long, Task> _inFlight = new();
+    private readonly ConcurrentDictionary<string, int> _attemptsByBody = new(StringComparer.Ordinal);
+    private readonly ConcurrentQueue<FakeChatRequest> _log = new();
+    private long _nextId;
+    private int _concurrent;
+    private int _maxConcurrent;
+
+    /// <summary>Binds a free loopback port and starts serving.</summary>
+    public FakeOpenAiServer()
+    {
+        (_listener, var root) = Bind();
+        BaseUrl = new Uri(root, "v1/");
+        _acceptLoop = Task.Run(AcceptLoopAsync);
+    }
+
+    /// <summary>The base URL to configure (<c>http://127.0.0.1:port/v1/</c>), as OPENAI_BASE_URL would be.</summary>
+    public Uri BaseUrl { get; }
+
+    /// <summary>When set, requests must carry <c>Authorization: Bearer &lt;key&gt;</c>, else 401.</summary>
+    public string? RequiredKey { get; set; }
+
+    /// <summary>Added before every answer (a model's latency).</summary>
+    public TimeSpan Latency { get; set; }
+
+    /// <summary>Decides each answer; by default a well-formed contract answer built from the prompt.</summary>
+    public Func<FakeChatRequest, FakeReply> Responder { get; set; } = request => FakeReply.Answer(ContractAnswer(request));
+
+    /// <summary>Requests received (every attempt, including refused ones), in arrival order.</summary>
+    public IReadOnlyList<FakeChatRequest> Requests => [.. _log];
+
+    /// <summary>Requests received.</summary>
+    public int RequestCount => _log.Count;
+
+    /// <summary>Most requests being handled at the same moment.</summary>
+    public int MaxConcurrent => Volatile.Read(ref _maxConcurrent);
+
+    /// <summary>A valid answer in the contract format: a class named after the seed's first method-like word, with a test.</summary>
+    public static string ContractAnswer(FakeChatRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var suffix = Math.Abs(request.UserText.GetHashCode(StringComparison.Ordinal)) % 100000;
+        return $$"""
+            [Instruction]
+            Write a static class `Adder{{suffix}}` with a method `int Add(int a, int b)` that returns the sum of its arguments.
+
+            [Response]
+            The method returns `a + b`.
+
+            ```csharp
+            namespace Exercises;
+
+            public static class Adder{{suffix}}
+            {
+                public static int Add(int a, int b) => a + b;
+            }
+            ```
+
+            [Tests]
+            ```csharp
+            using Xunit;
+
+            namespace Exercises.Tests;
+
+            public class Adder{{suffix}}Tests
+            {
+                [Fact]
+                public void AddsTwoNumbers() => Assert.Equal(5, Adder{{suffix}}.Add(2, 3));
+            }
+            ```
+            """;
+    }
+
+    private static (HttpListener, Uri) Bind()
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            var probe = new TcpListener(IPAddress.Loopback, 0);
+            probe.Start();
+            var port = ((IPEndPoint)probe.LocalEndpoint).Port;
+            probe.Stop();
+            var prefix = $"http://127.0.0.1:{port}/";
+            var listener = new HttpListener();
+            listener.Prefixes.Add(prefix);
+            try
+            {
+                listener.Start();
+                return (listener, new Uri(prefix));
+            }
+            catch (HttpListenerException) when (attempt < 20)
+            {
+                listener.Close();
+            }
+        }
+    }
+
+    private async Task AcceptLoopAsync()
+    {
+        while (!_stopping.IsCancellationRequested)
+        {
+            HttpListenerContext context;
+            try
+            {
+                context = await _listener.GetContextAsync().ConfigureAwait(false);
+            }
+            catch (Exception) when (_stopping.IsCancellationRequested || !_listener.IsListening)
+            {
+                return;
+            }
+
+            var id = Interlocked.Increment(ref _nextId);
+            _inFlight[id] = Task.Run(async () =>
+            {
+                try
+                {
+                    await HandleAsync(context).ConfigureAwait(false);
+                }
+                finally
+                {
+                    _inFlight.TryRemove(id, out _);
+                }
+            });
+        }
+    }
+
+    private async Task HandleAsync(HttpListenerContext context)
+    {
+        var now = Interlocked.Increment(ref _concurrent);
+        int seen;
+        while (now > (seen = Volatile.Read(ref _maxConcurrent)) && Interlocked.CompareExchange(ref _maxConcurrent, now, seen) != seen)
+        {
+        }
+
+        var response = context.Response;
+        try
+        {
+            string body;
+            using (var reader = new StreamReader(context.Request.InputStream, Encoding.UTF8))
+            {
+                body = await reader.ReadToEndAsync().ConfigureAwait(false);
+            }
+
+            var path = context.Request.Url!.AbsolutePath;
+            var attempt = _attemptsByBody.AddOrUpdate(body, 1, (_, n) => n + 1);
+            var request = FakeChatRequest.From(body, path, context.Request.Headers["Authorization"], attempt);
+            _log.Enqueue(request);
+
+            if (context.Request.HttpMethod != "POST" || path.TrimEnd('/') != "/v1/chat/completions")
+            {
+                await WriteAsync(response, 404, Error("not found: " + path, "invalid_request_error")).ConfigureAwait(false);
+                return;
+            }
+
+            if (RequiredKey is { } key && request.Authorization != $"Bearer {key}")
+            {
+                await WriteAsync(response, 401, Error("Incorrect API key provided.", "invalid_request_error")).ConfigureAwait(false);
+                return;
+            }
+
+            var reply = Responder(request);
+            var delay = Latency + reply.Delay;
+            if (delay > TimeSpan.Zero)
+            {
+                try
+                {
+                    await Task.Delay(delay, _stopping.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+
+            if (reply.DropConnection)
+            {
+                // Promise a body, send a little of it, and cut the connection.
+                response.StatusCode = 200;
+                response.ContentType = "application/json";
+                response.ContentLength64 = 4096;
+                await response.OutputStream.WriteAsync("{\"id\":\"chatcmpl"u8.ToArray()).ConfigureAwait(false);
+                await response.OutputStream.FlushAsync().ConfigureAwait(false);
+                response.Abort();
+                return;
+            }
+
+            if (reply.Status == 200 && reply.Content is null)
+            {
+                await WriteRawAsync(response, 200, reply.RawBody ?? "").ConfigureAwait(false);
+                return;
+            }
+
+            foreach (var (name, value) in reply.Headers)
+            {
+                response.Headers[name] = value;
+            }
+
+            if (reply.Status != 200)
+            {
+                await WriteAsync(response, reply.Status, Error(reply.Content ?? "error", reply.Status == 429 ? "rate_limit_exceeded" : "server_error")).ConfigureAwait(false);
+                return;
+            }
+
+            var completion = new JsonObject
+            {
+                ["id"] = $"chatcmpl-{Interlocked.Read(ref _nextId)}",
+                ["object"] = "chat.completion",
+                ["created"] = DateTimeOffset.UtcNow.ToUnixTimeSeconds(),
+                ["model"] = request.Model,
+                ["choices"] = new JsonArray(new JsonObject
+                {
+                    ["index"] = 0,
+                    ["message"] = new JsonObject { ["role"] = "assistant", ["content"] = reply.Content },
+                    ["finish_reason"] = "stop",
+                }),
+                ["usage"] = new JsonObject
+                {
+                    ["prompt_tokens"] = reply.PromptTokens ?? (request.UserText.Length / 4),
+                    ["completion_tokens"] = reply.CompletionTokens ?? ((reply.Content?.Length ?? 0) / 4),
+                    ["total_tokens"] = (reply.PromptTokens ?? (request.UserText.Length / 4)) + (reply.CompletionTokens ?? ((reply.Content?.Length ?? 0) / 4)),
+                },
+            };
+            await WriteAsync(response, 200, completion.ToJsonString()).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is HttpListenerException or IOException or ObjectDisposedException or InvalidOperationException)
+        {
+            // The client went away (a timeout on its side); nothing to answer.
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _concurrent);
+        }
+    }
+
+    private static string Error(string message, string type) =>
+        new JsonObject { ["error"] = new JsonObject { ["message"] = message, ["type"] = type, ["code"] = null } }.ToJsonString();
+
+    private static Task WriteRawAsync(HttpListenerResponse response, int status, string body) => WriteAsync(response, status, body);
+
+    private static async Task WriteAsync(HttpListenerResponse response, int status, string json)
+    {
+        var bytes = Encoding.UTF8.GetBytes(json);
+        response.StatusCode = status;
+        response.ContentType = "application/json";
+        response.ContentLength64 = bytes.Length;
+        await response.OutputStream.WriteAsync(bytes).ConfigureAwait(false);
+        response.Close();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        _listener.Stop();
+        _listener.Close();
+        try
+        {
+            await _acceptLoop.ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            // Stopping.
+        }
+
+        await Task.WhenAll(_inFlight.Values).WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+        _stopping.Dispose();
+    }
+}
+
+/// <summary>A chat request as the fake server received it.</summary>
+internal sealed record FakeChatRequest(string Path, string Body, string? Authorization, int Attempt)
+{
+    /// <summary>The parsed body (null when it was not JSON).</summary>
+    public JsonObject? Json { get; init; }
+
+    /// <summary><c>model</c>.</summary>
+    public string Model => Json?["model"]?.GetValue<string>() ?? "";
+
+    /// <summary>The last user message.</summary>
+    public string UserText => Json?["messages"]?.AsArray().LastOrDefault(m => m?["role"]?.GetValue<string>() == "user")?["content"] switch
+    {
+        JsonValue v => v.GetValue<string>(),
+        JsonArray parts => string.Concat(parts.Select(p => p?["text"]?.GetValue<string>())),
+        _ => "",
+    };
+
+    /// <summary>A top-level number in the body (<c>max_tokens</c>, <c>temperature</c>, …), or null.</summary>
+    public double? Number(string name) => Json?[name] is JsonValue v && v.TryGetValue<double>(out var d) ? d : null;
+
+    public static FakeChatRequest From(string body, string path, string? authorization, int attempt)
+    {
+        JsonObject? json = null;
+        try
+        {
+            json = JsonNode.Parse(body) as JsonObject;
+        }
+        catch (JsonException)
+        {
+        }
+
+        return new FakeChatRequest(path, body, authorization, attempt) { Json = json };
+    }
+}
+
+/// <summary>What the fake server does with one request.</summary>
+internal sealed record FakeReply
+{
+    public int Status { get; init; } = 200;
+
+    public string? Content { get; init; }
+
+    public TimeSpan Delay { get; init; }
+
+    public bool DropConnection { get; init; }
+
+    public int? PromptTokens { get; init; }
+
+    public int? CompletionTokens { get; init; }
+
+    public IReadOnlyList<(string Name, string Value)> Headers { get; init; } = [];
+
+    public static FakeReply Answer(string content, int? promptTokens = null, int? completionTokens = null) =>
+        new() { Content = content, PromptTokens = promptTokens, CompletionTokens = completionTokens };
+
+    public static FakeReply Fail(int status, string message = "error") => new() { Status = status, Content = message };
+
+    public static FakeReply RateLimited(int retryAfterSeconds) =>
+        new() { Status = 429, Content = "Rate limit reached", Headers = [("Retry-After", retryAfterSeconds.ToString(CultureInfo.InvariantCulture))] };
+
+    public string? RawBody { get; init; }
+
+    public static FakeReply Dropped() => new() { DropConnection = true };
+
+    /// <summary>A 200 whose body is exactly <paramref name="body"/> (empty, or not a chat completion).</summary>
+    public static FakeReply Raw(string body) => new() { RawBody = body };
+}

@@ -1,0 +1,204 @@
+using System.Diagnostics;
+using AutoRefiner.Core.Config;
+using AutoRefiner.Core.Pipeline;
+using AutoRefiner.Generator.Llm;
+
+namespace AutoRefiner.Generator.Tests.Llm;
+
+public sealed class LlmClientTests : IAsyncLifetime
+{
+    private const string Key = "sk-test-7f3a9c1e5b2d4f6a8c0e";
+    private readonly FakeOpenAiServer _server = new();
+    private readonly LlmUsage _usage = new();
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync() => await _server.DisposeAsync();
+
+    private LlmClient Client(LlmConfig? config = null, string? key = Key, Uri? url = null)
+    {
+        config ??= new LlmConfig { Model = "test-model", MaxTokens = 777, Temperature = 0.2, Seed = 42, MaxRetries = 3, TimeoutSeconds = 5 };
+        config = config with { Endpoint = (url ?? _server.BaseUrl).ToString(), ApiKeyEnv = "KEY_VAR" };
+        var endpoint = LlmEndpoint.Resolve(config, name => name == "KEY_VAR" ? key : null)!
+            .WithRetryDelays(TimeSpan.FromMilliseconds(20), TimeSpan.FromSeconds(5));
+        return new LlmClient(endpoint, _usage);
+    }
+
+    private static ChatTurn[] Messages(string text = "hello") => [new("system", "be brief"), new("user", text)];
+
+    [Fact]
+    public async Task Complete_ReturnsTheAnswerAndItsTokenUsage()
+    {
+        _server.Responder = _ => FakeReply.Answer("the answer", promptTokens: 11, completionTokens: 22);
+        using var client = Client();
+
+        var answer = await client.CompleteAsync(Messages(), CancellationToken.None);
+
+        Assert.Equal("the answer", answer.Text);
+        Assert.Equal(11, answer.PromptTokens);
+        Assert.Equal(22, answer.CompletionTokens);
+        Assert.Equal((1, 0, 1, 11, 22), (_usage.Answered, _usage.Retries, _usage.Attempts, _usage.PromptTokens, _usage.CompletionTokens));
+    }
+
+    [Fact]
+    public async Task Complete_SendsModelMessagesAndParameters_WithTheLimitUnderBothNames()
+    {
+        using var client = Client();
+        await client.CompleteAsync(Messages("the prompt"), CancellationToken.None);
+
+        var request = Assert.Single(_server.Requests);
+        Assert.Equal("/v1/chat/completions", request.Path);
+        Assert.Equal("test-model", request.Model);
+        Assert.Equal("the prompt", request.UserText);
+        Assert.Equal("system", request.Json!["messages"]![0]!["role"]!.GetValue<string>());
+        Assert.Equal(777, request.Number("max_completion_tokens"));
+        Assert.Equal(777, request.Number("max_tokens")); // what Ollama and llama.cpp read
+        Assert.Equal(0.2, request.Number("temperature")!.Value, 3);
+        Assert.Equal(42, request.Number("seed"));
+        Assert.Equal($"Bearer {Key}", request.Authorization);
+    }
+
+    [Fact]
+    public async Task Complete_RateLimited_WaitsWhatRetryAfterSaysThenSucceeds()
+    {
+        _server.Responder = r => r.Attempt == 1 ? FakeReply.RateLimited(1) : FakeReply.Answer("ok");
+        using var client = Client();
+        var clock = Stopwatch.StartNew();
+
+        var answer = await client.CompleteAsync(Messages(), CancellationToken.None);
+
+        Assert.Equal("ok", answer.Text);
+        Assert.True(clock.Elapsed >= TimeSpan.FromMilliseconds(900), $"retried after {clock.Elapsed.TotalMilliseconds} ms, not after Retry-After: 1");
+        Assert.Equal((2, 1), (_usage.Attempts, _usage.Retries));
+    }
+
+    [Theory]
+    [InlineData(500)]
+    [InlineData(502)]
+    [InlineData(503)]
+    [InlineData(408)]
+    public async Task Complete_TransientStatus_IsRetried(int status)
+    {
+        _server.Responder = r => r.Attempt <= 2 ? FakeReply.Fail(status) : FakeReply.Answer("ok");
+        using var client = Client();
+
+        Assert.Equal("ok", (await client.CompleteAsync(Messages(), CancellationToken.None)).Text);
+        Assert.Equal(3, _server.RequestCount);
+        Assert.Equal(2, _usage.Retries);
+    }
+
+    [Fact]
+    public async Task Complete_SlowAnswerPastTheTimeout_IsAbandonedAndRetried()
+    {
+        _server.Responder = r => r.Attempt == 1 ? FakeReply.Answer("late") with { Delay = TimeSpan.FromSeconds(4) } : FakeReply.Answer("on time");
+        using var client = Client(new LlmConfig { Model = "m", TimeoutSeconds = 1, MaxRetries = 2 });
+
+        Assert.Equal("on time", (await client.CompleteAsync(Messages(), CancellationToken.None)).Text);
+        Assert.Equal(1, _usage.Retries);
+    }
+
+    [Fact]
+    public async Task Complete_DroppedConnection_IsRetried()
+    {
+        _server.Responder = r => r.Attempt == 1 ? FakeReply.Dropped() : FakeReply.Answer("ok");
+        using var client = Client();
+
+        Assert.Equal("ok", (await client.CompleteAsync(Messages(), CancellationToken.None)).Text);
+        Assert.Equal(1, _usage.Retries);
+    }
+
+    [Fact]
+    public async Task Complete_EmptyOkAnswer_IsRetried()
+    {
+        _server.Responder = r => r.Attempt == 1 ? FakeReply.Raw("") : FakeReply.Answer("ok");
+        using var client = Client();
+
+        Assert.Equal("ok", (await client.CompleteAsync(Messages(), CancellationToken.None)).Text);
+        Assert.Equal(1, _usage.Retries);
+    }
+
+    [Fact]
+    public async Task Complete_OkAnswerThatIsNotAChatCompletion_FailsThatRequestOnly()
+    {
+        _server.Responder = _ => FakeReply.Raw("<html>gateway</html>");
+        using var client = Client();
+
+        var e = await Assert.ThrowsAsync<LlmException>(() => client.CompleteAsync(Messages(), CancellationToken.None));
+
+        Assert.False(e.IsFatal);
+        Assert.Equal("invalid-answer", e.Reason);
+    }
+
+    [Fact]
+    public async Task Complete_EndpointDownForGood_IsFatalAfterItsRetries()
+    {
+        _server.Responder = _ => FakeReply.Fail(503, "overloaded");
+        using var client = Client();
+
+        var e = await Assert.ThrowsAsync<LlmException>(() => client.CompleteAsync(Messages(), CancellationToken.None));
+
+        Assert.True(e.IsFatal);
+        Assert.Equal(4, _server.RequestCount); // 1 + llm.max-retries 3
+        Assert.Contains("503", e.Message, StringComparison.Ordinal);
+        Assert.Contains("4 attempts", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Complete_NothingListening_IsFatalWithAClearMessage()
+    {
+        var dead = new Uri($"http://127.0.0.1:{FreePort()}/v1/");
+        using var client = Client(url: dead);
+
+        var e = await Assert.ThrowsAsync<LlmException>(() => client.CompleteAsync(Messages(), CancellationToken.None));
+
+        Assert.True(e.IsFatal);
+        Assert.Contains("cannot be reached", e.Message, StringComparison.Ordinal);
+        Assert.Contains(dead.Authority, e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Complete_KeyRefused_IsFatal_AndTheKeyNeverAppearsEvenWhenTheServerEchoesIt()
+    {
+        _server.Responder = r => FakeReply.Fail(401, $"Incorrect API key provided: {r.Authorization}");
+        using var client = Client();
+
+        var e = await Assert.ThrowsAsync<LlmException>(() => client.CompleteAsync(Messages(), CancellationToken.None));
+
+        Assert.True(e.IsFatal);
+        Assert.Contains("KEY_VAR", e.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(Key, e.ToString(), StringComparison.Ordinal);
+        Assert.Equal(1, _server.RequestCount); // a refused key is not retried
+    }
+
+    [Fact]
+    public async Task Complete_RequestRejected_FailsThatRequestOnly()
+    {
+        _server.Responder = _ => FakeReply.Fail(400, "This model's maximum context length is 8192 tokens");
+        using var client = Client();
+
+        var e = await Assert.ThrowsAsync<LlmException>(() => client.CompleteAsync(Messages(), CancellationToken.None));
+
+        Assert.False(e.IsFatal);
+        Assert.Equal("rejected-400", e.Reason);
+        Assert.Contains("maximum context length", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Complete_WithoutAKey_StillReachesAServerThatNeedsNone()
+    {
+        using var client = Client(key: null);
+
+        await client.CompleteAsync(Messages(), CancellationToken.None);
+
+        Assert.Single(_server.Requests);
+    }
+
+    private static int FreePort()
+    {
+        var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        probe.Start();
+        var port = ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
+        probe.Stop();
+        return port;
+    }
+}
