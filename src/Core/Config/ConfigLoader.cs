@@ -218,8 +218,8 @@ public static class ConfigLoader
 
         var m = node.Mapping("out", "formats", "test-split", "compression", "row-group-rows", "shard-rows");
         var testSplit = m.Get("test-split");
-        var split = testSplit?.Double(0, 1);
-        if (split is >= 1)
+        var split = testSplit?.Double(double.NegativeInfinity, double.PositiveInfinity);
+        if (split is < 0 or >= 1)
         {
             testSplit!.Fail($"must be at least 0 and below 1 (a share of rows), not {split.Value.ToString(CultureInfo.InvariantCulture)}");
         }

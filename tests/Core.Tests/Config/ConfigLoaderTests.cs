@@ -110,12 +110,51 @@ public sealed class ConfigLoaderTests
     [InlineData("state: ''\n", "harvest.yml:1: state: must not be empty")]
     [InlineData("generation:\n  tasks: [doc-comments, doc-comments]\n", "harvest.yml:2: generation.tasks[1]: 'doc-comments' is listed twice")]
     [InlineData("sources:\n  github:\n    max-wait-minutes: -5\n", "harvest.yml:3: sources.github.max-wait-minutes: must be between 0 and 1440, not -5")]
+    [InlineData("llm:\n  temperature: -0.5\n", "harvest.yml:2: llm.temperature: must be between 0 and 2, not -0.5")]
+    [InlineData("llm:\n  prices:\n    gpt-x: {input: 1}\n", "harvest.yml:3: llm.prices.gpt-x: needs 'output' (price per million completion tokens)")]
+    [InlineData("llm:\n  prices:\n    gpt-x: {input: 1, output: 2, cached: 3}\n", "harvest.yml:3: llm.prices.gpt-x.cached: unknown key")]
+    [InlineData("llm:\n  prices:\n    gpt-x: {input: cheap, output: 2}\n", "harvest.yml:3: llm.prices.gpt-x.input: must be a number, not 'cheap'")]
+    [InlineData("llm:\n  prices: [gpt-x]\n", "harvest.yml:2: llm.prices: must be a mapping of a model id to its settings, not a list")]
     public void Parse_ImpossibleValue_NamesLineKeyAndProblem(string yaml, string expected)
     {
         var e = Fails(yaml);
 
         Assert.Equal(FailureKind.Usage, e.Kind);
         Assert.StartsWith(expected, e.Message);
+    }
+
+    [Fact]
+    public void Parse_LlmSettings_AreRead()
+    {
+        var config = Parse("""
+            llm:
+              endpoint: http://localhost:11434/v1
+              model: qwen2.5-coder:7b
+              temperature: 0.2
+              max-tokens: 4096
+              seed: 7
+              timeout-seconds: 600
+              max-retries: 2
+              prices:
+                qwen2.5-coder:7b: {input: 0, output: 0}
+                gpt-4o-mini: {input: 0.15, output: 0.6}
+            """);
+
+        Assert.Equal(("http://localhost:11434/v1", "qwen2.5-coder:7b"), (config.Llm.Endpoint, config.Llm.Model));
+        Assert.Equal((0.2, 4096, 7, 600, 2), (config.Llm.Temperature, config.Llm.MaxTokens, config.Llm.Seed, config.Llm.TimeoutSeconds, config.Llm.MaxRetries));
+        Assert.Equal(new TokenPrice(0.15, 0.6), config.Llm.Prices["gpt-4o-mini"]);
+        Assert.Equal(0.0, config.Llm.Prices["qwen2.5-coder:7b"].Output);
+        Assert.Equal(0.75, Pricing.Estimate(config.Llm, "gpt-4o-mini", 1_000_000, 1_000_000));
+        Assert.Null(Pricing.Estimate(config.Llm, "unknown", 1, 1));
+    }
+
+    [Fact]
+    public void Parse_NoLlmSettings_GivesTheDefaults()
+    {
+        var llm = Parse("").Llm;
+
+        Assert.Equal((0.7, 2048, (int?)null, 300, 6, 8), (llm.Temperature, llm.MaxTokens, llm.Seed, llm.TimeoutSeconds, llm.MaxRetries, llm.Concurrency));
+        Assert.Empty(llm.Prices);
     }
 
     [Fact]

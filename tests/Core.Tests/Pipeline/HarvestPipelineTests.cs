@@ -1,0 +1,128 @@
+using System.Runtime.CompilerServices;
+using AutoRefiner.Core.Model;
+using AutoRefiner.Core.Pipeline;
+
+namespace AutoRefiner.Core.Tests.Pipeline;
+
+public sealed class HarvestPipelineTests
+{
+    private static Seed Seed(int i) => new()
+    {
+        Id = $"seed-{i:D4}",
+        Name = $"M{i}",
+        Signature = $"void M{i}()",
+        ContainingType = "class C",
+        Doc = new DocComment { Summary = "s" },
+        Code = $"class C{i} {{ }}",
+        Provenance = new Provenance("o/r", "a.cs", "", "mit", ""),
+    };
+
+    private sealed class Seeds(int count) : ISeedSource
+    {
+        public async IAsyncEnumerable<Seed> HarvestAsync(HarvestRequest request, RunStats stats, [EnumeratorCancellation] CancellationToken cancellationToken)
+        {
+            for (var i = 0; i < count; i++)
+            {
+                await Task.Yield();
+                yield return Seed(i);
+            }
+        }
+    }
+
+    /// <summary>A generator that answers slowly, at a random pace, and records how many seeds it serves at once.</summary>
+    private sealed class SlowGenerator : ISampleGenerator, IRequestPlanner
+    {
+        private int _inFlight;
+
+        public int MaxInFlight;
+
+        public string Task => "slow";
+
+        public string PromptVersion => "slow/1";
+
+        public async IAsyncEnumerable<Candidate> GenerateAsync(Seed seed, [EnumeratorCancellation] CancellationToken cancellationToken)
+        {
+            var now = Interlocked.Increment(ref _inFlight);
+            InterlockedMax(ref MaxInFlight, now);
+#pragma warning disable CA5394
+            await System.Threading.Tasks.Task.Delay(Random.Shared.Next(5, 40), cancellationToken);
+#pragma warning restore CA5394
+            Interlocked.Decrement(ref _inFlight);
+            yield return new Candidate
+            {
+                Task = Task, Instruction = seed.Id, Response = "r", Generator = "g", PromptVersion = PromptVersion, Provenance = seed.Provenance, SeedId = seed.Id,
+            };
+        }
+
+        public RequestPlan Plan(Seed seed) => new(1, seed.Id.EndsWith('0') ? 1 : 0, 10);
+
+        private static void InterlockedMax(ref int target, int value)
+        {
+            int seen;
+            while (value > (seen = Volatile.Read(ref target)) && Interlocked.CompareExchange(ref target, value, seen) != seen)
+            {
+            }
+        }
+    }
+
+    private sealed class PassAll : ICandidateValidator
+    {
+        public ValueTask<Judged> ValidateAsync(Candidate candidate, CancellationToken cancellationToken) => ValueTask.FromResult(new Judged(candidate, Verdict.Passed, ""));
+    }
+
+    private sealed class ListSink : IDatasetSinkFactory, IDatasetSink
+    {
+        public List<Judged> Items { get; } = [];
+
+        public IDatasetSink Open(RunStats stats) => this;
+
+        public ValueTask AddAsync(Judged judged, CancellationToken cancellationToken)
+        {
+            Items.Add(judged);
+            return ValueTask.CompletedTask;
+        }
+
+        public ValueTask CompleteAsync(RunStats stats, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
+
+    [Fact]
+    public async Task Run_GeneratesSeveralSeedsAtOnce_AndKeepsSeedOrder()
+    {
+        var generator = new SlowGenerator();
+        var sink = new ListSink();
+        var pipeline = new HarvestPipeline(new Seeds(60), [generator], new PassAll(), [], sink);
+
+        await pipeline.RunAsync(new HarvestRequest([], null), new RunStats(TimeProvider.System), new PipelineOptions(2, GenerationConcurrency: 8), CancellationToken.None);
+
+        Assert.Equal(Enumerable.Range(0, 60).Select(i => $"seed-{i:D4}"), sink.Items.Select(j => j.Candidate.Instruction));
+        Assert.InRange(generator.MaxInFlight, 2, 8);
+    }
+
+    [Fact]
+    public async Task Run_ConcurrencyOne_GeneratesOneSeedAtATime()
+    {
+        var generator = new SlowGenerator();
+        var pipeline = new HarvestPipeline(new Seeds(10), [generator], new PassAll(), [], new ListSink());
+
+        await pipeline.RunAsync(new HarvestRequest([], null), new RunStats(TimeProvider.System), new PipelineOptions(2, GenerationConcurrency: 1), CancellationToken.None);
+
+        Assert.Equal(1, generator.MaxInFlight);
+    }
+
+    [Fact]
+    public async Task Plan_SumsWhatThePlannersSay_WithoutGeneratingOrWriting()
+    {
+        var generator = new SlowGenerator();
+        var sink = new ListSink();
+        var pipeline = new HarvestPipeline(new Seeds(25), [generator], new PassAll(), [], sink);
+
+        var plan = await pipeline.PlanAsync(new HarvestRequest([], 20), new RunStats(TimeProvider.System), CancellationToken.None);
+
+        Assert.Equal(new RunPlan(20, 20, 2, 200), plan);
+        Assert.Equal(18, plan.ToSend);
+        Assert.Equal(0, generator.MaxInFlight);
+        Assert.Empty(sink.Items);
+    }
+}
