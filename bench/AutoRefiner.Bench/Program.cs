@@ -9,6 +9,8 @@ var usage = """
       compile [n] [k]   compile-validation throughput of n self-contained units (default 400) vs `dotnet build` of k (default 5)
       export [rows]     Parquet + JSONL export of rows (default 100000) per codec, plus Zstd SmallestSize vs Optimal
       memory [methods]  peak RSS of the CLI on a synthetic tree of 2000, 5000 and <methods> (default 20000) documented methods
+      llm [rounds] [latency-ms]  instruct generation at concurrency 8 and 32 against a fake endpoint with a fixed
+                        latency (default 200 ms), rounds × C requests each (default 50), vs a bare HttpClient
       tree <dir> [methods]  only writes the memory benchmark's synthetic tree (default 20000 methods) into <dir>, for profiling
 
     environment: AUTOREFINER_CLI=<path to AutoRefiner.Cli.dll> overrides the CLI built beside this bench;
@@ -31,6 +33,8 @@ try
         "compile" => await CompileBench.RunAsync(rest),
         "export" => await ExportBench.RunAsync(rest),
         "memory" => await MemoryBench.RunAsync(rest),
+        "llm" => await LlmBench.RunAsync(rest),
+        "fake-openai" => await LlmBench.ServeAsync(rest),
         "tree" => WriteTree(rest),
         _ => Usage(),
     };

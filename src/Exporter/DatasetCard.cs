@@ -89,6 +89,14 @@ internal static class DatasetCard
         sb.Append("- Sources: ").Append(string.Join(", ", manifest.Sources.Select(s => $"`{s}`"))).Append('\n');
         sb.Append("- Generators: ").Append(string.Join(", ", manifest.PromptVersions.Select(kv => $"`{kv.Key}` ({kv.Value})"))).Append('\n');
         sb.Append("- Model: ").Append(manifest.Model ?? "none (doc-comment pairs are written from the code's own XML documentation)").Append('\n');
+        if (manifest.Model is not null && manifest.PromptVersions.TryGetValue("instruct", out var instructPrompt))
+        {
+            sb.Append("- Instruct samples: the model was shown each seed as inspiration and wrote a new, self-contained problem, ")
+              .Append("its solution and xunit tests (prompt `").Append(instructPrompt).Append("`); the solution is what was compiled. ")
+              .Append("The tests are in `tests` but were not run by this build (`tests_run` is 0).\n");
+            sb.Append(inv, $"- Tokens: {manifest.TokenUsage.GetValueOrDefault("prompt_tokens"):N0} prompt, {manifest.TokenUsage.GetValueOrDefault("completion_tokens"):N0} completion\n");
+        }
+
         var c = manifest.Counts;
         sb.Append(inv, $"- Files read: {c.Files:N0}; documented methods: {c.DocumentedMethods:N0}; self-contained seeds: {c.SelfContained:N0} (yield {c.SeedYield:P1})\n");
         sb.Append(inv, $"- Candidates: {c.Candidates:N0}; kept: {total:N0}\n");

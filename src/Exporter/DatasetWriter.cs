@@ -260,6 +260,7 @@ internal sealed class DatasetWriter : IDatasetSink
                 DocumentedMethods = stats.DocumentedMethods,
                 SelfContained = stats.SelfContained,
                 SeedYield = Math.Round(stats.SeedYield, 4),
+                InspirationSeeds = stats.InspirationSeeds,
                 SeedsRejected = new SortedDictionary<string, long>(stats.SeedRejects.ToDictionary(), StringComparer.Ordinal),
                 SeedRejectExamples = new SortedDictionary<string, List<string>>(
                     stats.SeedRejectExamples.ToDictionary(kv => kv.Key, kv => kv.Value.ToList()), StringComparer.Ordinal),

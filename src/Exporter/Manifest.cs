@@ -79,6 +79,9 @@ public sealed class ManifestCounts
     /// <summary><see cref="SelfContained"/> / <see cref="DocumentedMethods"/>.</summary>
     public double SeedYield { get; set; }
 
+    /// <summary>Inspiration seeds: methods not self-contained or not documented, used by the instruct generator only.</summary>
+    public long InspirationSeeds { get; set; }
+
     /// <summary>Documented methods that did not become seeds, by reason.</summary>
     public SortedDictionary<string, long> SeedsRejected { get; set; } = [];
 

@@ -146,6 +146,10 @@ public sealed class LlmHarvestTests : IAsyncLifetime
         Assert.Equal("fake-coder", manifest.RootElement.GetProperty("model").GetString());
         Assert.Contains("estimated cost 0.0297", result.Output, StringComparison.Ordinal);
         Assert.True(_server.MaxConcurrent > 1, "requests were sent one at a time");
+        var card = File.ReadAllText(Path.Combine(Out, "README.md"));
+        Assert.Contains("- Model: fake-coder", card, StringComparison.Ordinal);
+        Assert.Contains("(prompt `instruct/1`)", card, StringComparison.Ordinal);
+        Assert.Contains("- Tokens: 7,000 prompt, 1,220 completion", card, StringComparison.Ordinal);
 
         AssertKeyNowhere(result);
     }
@@ -231,6 +235,39 @@ public sealed class LlmHarvestTests : IAsyncLifetime
         Assert.Equal(7, tasks["instruct"]);
         Assert.Equal(7, tasks["doc-comments"]);
         Assert.DoesNotContain("no LLM is configured", result.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Harvest_UndocumentedMethods_AreInspirationForInstructOnly()
+    {
+        _dir.Write("src/Digits.cs", """
+            public static class Digits
+            {
+                /// <summary>Doubles.</summary>
+                public static int Twice(int x) => 2 * x;
+
+                public static int Sum(int n)
+                {
+                    var total = 0;
+                    for (; n > 0; n /= 10)
+                    {
+                        total += n % 10;
+                    }
+
+                    return total;
+                }
+            }
+            """);
+
+        var result = await CliRunner.RunAsync(["harvest", "--config", Config(tasks: "[instruct, doc-comments]"), "--out", Out]);
+
+        Assert.Equal(0, result.ExitCode);
+        var rows = CliRunner.ReadAllJsonlRows(Out);
+        Assert.Equal(2, rows.Count(r => r.GetProperty("task").GetString() == "instruct"));
+        var docPair = Assert.Single(rows, r => r.GetProperty("task").GetString() == "doc-comments");
+        Assert.Contains("Twice", docPair.GetProperty("instruction").GetString(), StringComparison.Ordinal);
+        Assert.Contains(_server.Requests, r => r.UserText.Contains("total += n % 10;", StringComparison.Ordinal));
+        Assert.Contains("1 more methods as inspiration for instruct", result.Output, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -69,6 +69,12 @@ public sealed class HarvestCommand(CommandEnvironment environment) : AsyncComman
 
         var parallelism = config.Validation.EffectiveParallelism;
         var llm = LlmEndpoint.Resolve(config.Llm, Environment.GetEnvironmentVariable);
+        if (llm is not null && config.Generation.Tasks.Contains(InstructGenerator.TaskName))
+        {
+            // The instruct generator needs only an idea: methods that are not self-contained or documented serve too.
+            config = config with { Extraction = config.Extraction with { InspirationSeeds = true } };
+        }
+
         var services = new ServiceCollection();
         services.AddSingleton(config);
         services.AddSingleton(environment.Time);

@@ -112,7 +112,7 @@ internal sealed class ProgressView(IAnsiConsole console, RunStats stats, string 
         }
 
         console.WriteLine(string.Create(inv,
-            $"seeds: {stats.DocumentedMethods} documented methods, {stats.SelfContained} self-contained (seed yield {stats.SeedYield:P1}){(stats.SeedRejects.Count > 0 ? $"; not used: {Join(stats.SeedRejects)}" : "")}"));
+            $"seeds: {stats.DocumentedMethods} documented methods, {stats.SelfContained} self-contained (seed yield {stats.SeedYield:P1}){(stats.SeedRejects.Count > 0 ? $"; not used: {Join(stats.SeedRejects)}" : "")}{(stats.InspirationSeeds > 0 ? $"; {stats.InspirationSeeds} more methods as inspiration for instruct" : "")}"));
         var verdicts = stats.Verdicts.Where(kv => kv.Value > 0).OrderBy(kv => kv.Key).Select(kv => $"{kv.Key.ToWire()} {kv.Value}");
         console.WriteLine(string.Create(inv, $"candidates: {stats.Candidates.Count} ({string.Join(", ", verdicts)})"));
         var llm = stats.Llm;
@@ -142,7 +142,7 @@ internal sealed class ProgressView(IAnsiConsole console, RunStats stats, string 
         ArgumentNullException.ThrowIfNull(plan);
         var inv = CultureInfo.InvariantCulture;
         console.WriteLine(string.Create(inv,
-            $"seeds: {plan.Seeds} ({stats.DocumentedMethods} documented methods, {stats.SelfContained} self-contained, seed yield {stats.SeedYield:P1})"));
+            $"seeds: {plan.Seeds} ({stats.DocumentedMethods} documented methods, {stats.SelfContained} self-contained, seed yield {stats.SeedYield:P1}{(stats.InspirationSeeds > 0 ? $"; {stats.InspirationSeeds} more methods as inspiration for instruct" : "")})"));
         if (llm is null || model is null)
         {
             console.WriteLine("llm: none configured; a run would write doc-comment pairs only and send no request");

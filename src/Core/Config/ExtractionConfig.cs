@@ -14,4 +14,11 @@ public sealed record ExtractionConfig
 
     /// <summary>Directory names never entered, in addition to bin, obj and .git.</summary>
     public IReadOnlyList<string> ExcludeDirs { get; init; } = ["node_modules", "packages", ".vs"];
+
+    /// <summary>
+    /// Also yield inspiration seeds: methods that are not self-contained or not documented, as written, for generators
+    /// that need only an idea (instruct). Set by the command line when such a generator runs; not a file key.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool InspirationSeeds { get; init; }
 }

@@ -21,8 +21,17 @@ public sealed record Seed
     /// <summary>The method's XML documentation.</summary>
     public required DocComment Doc { get; init; }
 
-    /// <summary>A compilation unit that compiles on its own against the base class library (with the SDK's implicit usings).</summary>
+    /// <summary>
+    /// A compilation unit that compiles on its own against the base class library (with the SDK's implicit usings); for
+    /// an inspiration seed (<see cref="SelfContained"/> false), the method as written inside its type's declaration.
+    /// </summary>
     public required string Code { get; init; }
+
+    /// <summary>
+    /// True when <see cref="Code"/> compiles on its own (what doc-comment pairs need); false for an inspiration seed: a
+    /// meaningful method that needs its project or has no documentation, good only as an idea for the instruct generator.
+    /// </summary>
+    public bool SelfContained { get; init; } = true;
 
     /// <summary>Members and types pulled in beside the method.</summary>
     public int Dependencies { get; init; }

@@ -15,6 +15,7 @@ public sealed class RunStats
     private long _documentedMethods;
     private long _repositories;
     private long _selfContained;
+    private long _inspiration;
 
     /// <summary>Creates the counters of a run that starts now.</summary>
     public RunStats(TimeProvider time)
@@ -103,6 +104,12 @@ public sealed class RunStats
 
     /// <summary>Counts a documented method that compiled on its own.</summary>
     public void CountSelfContained() => Interlocked.Increment(ref _selfContained);
+
+    /// <summary>Inspiration seeds found (methods not self-contained or not documented, for the instruct generator).</summary>
+    public long InspirationSeeds => Interlocked.Read(ref _inspiration);
+
+    /// <summary>Counts an inspiration seed.</summary>
+    public void CountInspiration() => Interlocked.Increment(ref _inspiration);
 
     /// <summary>Up to <see cref="MaxExamples"/> examples (method and why) per seed rejection reason.</summary>
     public IReadOnlyDictionary<string, IReadOnlyList<string>> SeedRejectExamples =>

@@ -25,6 +25,12 @@ public sealed class DocCommentGenerator : ISampleGenerator
     public IAsyncEnumerable<Candidate> GenerateAsync(Seed seed, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(seed);
+        if (!seed.SelfContained)
+        {
+            // An inspiration seed does not compile on its own: its code cannot be a response.
+            return AsyncEnumerable.Empty<Candidate>();
+        }
+
         Candidate[] one =
         [
             new Candidate

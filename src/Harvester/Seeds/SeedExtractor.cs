@@ -133,21 +133,97 @@ public sealed partial class SeedExtractor(ICodeCompiler compiler, ExtractionConf
             SemanticModel Model(SyntaxTree tree) => models.GetOrAdd(tree, t => compilation.GetSemanticModel(t));
             var results = batch.ToAsyncEnumerable().SelectAsync(
                 parallelism,
-                (m, ct) => ValueTask.FromResult(SafeExtract(m.Method, m.File, Model, globalUsings, ct)),
+                (m, ct) => ValueTask.FromResult((m.Method, m.File, Result: SafeExtract(m.Method, m.File, Model, globalUsings, ct))),
                 cancellationToken);
-            await foreach (var (seed, reason, detail) in results.WithCancellation(cancellationToken))
+            await foreach (var (method, file, (seed, reason, detail)) in results.WithCancellation(cancellationToken))
             {
                 if (seed is not null)
                 {
                     stats.CountSelfContained();
                     yield return seed;
+                    continue;
                 }
-                else
+
+                stats.RejectSeed(reason!, detail);
+                if (config.InspirationSeeds && reason is Reasons.Unresolved or Reasons.TooLarge or Reasons.NotSelfContained
+                    && Inspiration(method, file, DocCommentReader.Read(method)) is { } idea)
                 {
-                    stats.RejectSeed(reason!, detail);
+                    stats.CountInspiration();
+                    yield return idea;
                 }
             }
         }
+
+        if (config.InspirationSeeds)
+        {
+            // Undocumented methods cannot make doc-comment pairs, but a meaningful one is as good an idea as any.
+            foreach (var tree in trees.Where(fileOf.ContainsKey))
+            {
+                foreach (var method in UndocumentedMethods(tree.GetRoot(cancellationToken)))
+                {
+                    if (Inspiration(method, fileOf[tree], null) is { } idea)
+                    {
+                        stats.CountInspiration();
+                        yield return idea;
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>Methods with a body and no XML doc summary, in source order.</summary>
+    public static IEnumerable<MethodDeclarationSyntax> UndocumentedMethods(SyntaxNode root) =>
+        root.DescendantNodes(n => n is CompilationUnitSyntax or BaseNamespaceDeclarationSyntax or TypeDeclarationSyntax)
+            .OfType<MethodDeclarationSyntax>()
+            .Where(m => (m.Body is not null || m.ExpressionBody is not null) && m.Parent is TypeDeclarationSyntax && !DocCommentReader.HasSummary(m));
+
+    /// <summary>
+    /// An inspiration seed: the method as written, inside its type's declaration line, when it is meaningful (a few
+    /// statements of real work, not a test, an entry point or a boilerplate override) and not longer than
+    /// <c>extraction.max-seed-lines</c>; else null.
+    /// </summary>
+    internal Seed? Inspiration(MethodDeclarationSyntax method, SourceFile file, DocComment? doc)
+    {
+        var name = method.Identifier.Text;
+        if (name is "Main" or "ToString" or "GetHashCode" or "Equals" or "Dispose" or "DisposeAsync" or "InitializeComponent"
+            || method.AttributeLists.SelectMany(l => l.Attributes).Any(a => TestAttribute().IsMatch(a.Name.ToString())))
+        {
+            return null;
+        }
+
+        var statements = method.Body is { } body
+            ? body.DescendantNodes().OfType<StatementSyntax>().Count(s => s is not BlockSyntax)
+            : method.ExpressionBody!.Expression.Span.Length >= 60 ? 2 : 0;
+        var lines = method.SyntaxTree.GetLineSpan(method.Span);
+        var lineCount = lines.EndLinePosition.Line - lines.StartLinePosition.Line + 1;
+        if (statements < 2 || lineCount < 3 || lineCount + 4 > config.MaxSeedLines)
+        {
+            return null;
+        }
+
+        var type = (TypeDeclarationSyntax)method.Parent!;
+        var header = Flatten(string.Join(' ', type.Modifiers.Select(m => m.Text)) + $" {type.Keyword.Text} {type.Identifier.Text}{type.TypeParameterList}");
+        var text = Dedent(method.ToFullString());
+        var code = $"{header}\n{{\n{string.Join('\n', text.Split('\n').Select(l => l.Length == 0 ? l : "    " + l))}\n}}\n";
+        return new Seed
+        {
+            Id = ContentHash.Of(code),
+            Name = name,
+            Signature = Signature(method),
+            ContainingType = header,
+            Doc = doc ?? new DocComment { Summary = "" },
+            Code = code,
+            SelfContained = false,
+            Provenance = Permalink(file.Source.ProvenanceOf(file.RelativePath), method),
+        };
+    }
+
+    /// <summary>The method with its comments, without the blank lines before it and the indentation it had in its file.</summary>
+    private static string Dedent(string text)
+    {
+        var lines = text.ReplaceLineEndings("\n").Split('\n').SkipWhile(string.IsNullOrWhiteSpace).ToList();
+        var indent = lines.Count == 0 ? "" : lines[0][..(lines[0].Length - lines[0].TrimStart().Length)];
+        return string.Join('\n', lines.Select(l => indent.Length > 0 && l.StartsWith(indent, StringComparison.Ordinal) ? l[indent.Length..] : l.TrimStart())).TrimEnd();
     }
 
     private static SyntaxTree GlobalUsings(IEnumerable<string> bodies, string path, CancellationToken cancellationToken) =>
@@ -301,6 +377,9 @@ public sealed partial class SeedExtractor(ICodeCompiler compiler, ExtractionConf
     /// <summary>One line: runs of white space become one space, none just inside brackets or before a comma.</summary>
     private static string Flatten(string text) =>
         InsideBrackets().Replace(Whitespace().Replace(text, " "), "$1").Trim();
+
+    [GeneratedRegex(@"^(Xunit\.)?(Fact|Theory|Test|TestMethod|TestCase|DataTestMethod)(Attribute)?$")]
+    private static partial Regex TestAttribute();
 
     [GeneratedRegex(@"\s+")]
     private static partial Regex Whitespace();

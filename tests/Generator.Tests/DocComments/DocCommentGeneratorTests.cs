@@ -25,6 +25,14 @@ public sealed class DocCommentGeneratorTests
     };
 
     [Fact]
+    public async Task Generate_AnInspirationSeed_GivesNothing()
+    {
+        var candidates = await new DocCommentGenerator().GenerateAsync(Seed() with { SelfContained = false }, CancellationToken.None).ToListAsync();
+
+        Assert.Empty(candidates);
+    }
+
+    [Fact]
     public async Task Generate_OneSeed_GivesOneCandidateWithProvenanceAndVersions()
     {
         var generator = new DocCommentGenerator();

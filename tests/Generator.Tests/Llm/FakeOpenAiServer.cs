@@ -55,6 +55,9 @@ internal sealed class FakeOpenAiServer : IAsyncDisposable
     /// <summary>Most requests being handled at the same moment.</summary>
     public int MaxConcurrent => Volatile.Read(ref _maxConcurrent);
 
+    /// <summary>Starts counting <see cref="MaxConcurrent"/> afresh.</summary>
+    public void ResetMaxConcurrent() => Volatile.Write(ref _maxConcurrent, 0);
+
     /// <summary>A valid answer in the contract format: a class named after the seed's first method-like word, with a test.</summary>
     public static string ContractAnswer(FakeChatRequest request)
     {

@@ -22,8 +22,8 @@ public sealed class SeedExtractorTests : IDisposable
         var stats = new RunStats(TimeProvider.System);
         var seeds = await source.HarvestAsync(new HarvestRequest([_tree.Root], null), stats, default).ToListAsync();
 
-        // Whatever a test is about, every seed must compile on its own.
-        foreach (var seed in seeds)
+        // Whatever a test is about, every self-contained seed must compile on its own.
+        foreach (var seed in seeds.Where(s => s.SelfContained))
         {
             var result = _compiler.Compile(seed.Code, default);
             Assert.True(result.Success, $"{seed.Name} does not compile:\n{string.Join('\n', result.Errors)}\n{seed.Code}");
@@ -36,6 +36,77 @@ public sealed class SeedExtractorTests : IDisposable
     {
         var (seeds, _) = await HarvestAsync();
         return Assert.Single(seeds, s => s.Name == name);
+    }
+
+    [Fact]
+    public async Task Extract_InspirationSeeds_AddsMeaningfulMethodsThatAreNotSelfContainedOrNotDocumented()
+    {
+        _tree.Write("Lib/Parser.cs", """
+            using Newtonsoft.Json;
+
+            namespace Demo;
+
+            public sealed class Parser
+            {
+                /// <summary>Reads a value written by the serializer.</summary>
+                public static T Read<T>(string json)
+                {
+                    var settings = new JsonSerializerSettings();
+                    return JsonConvert.DeserializeObject<T>(json, settings)!;
+                }
+
+                public static int SumOfDigits(int n)
+                {
+                    var total = 0;
+                    while (n > 0)
+                    {
+                        total += n % 10;
+                        n /= 10;
+                    }
+
+                    return total;
+                }
+
+                public int Trivial() => 1;
+
+                [Fact]
+                public void Checks()
+                {
+                    var x = SumOfDigits(12);
+                    System.Console.WriteLine(x);
+                }
+
+                public override string ToString()
+                {
+                    var name = nameof(Parser);
+                    return name;
+                }
+
+                /// <summary>Doubles.</summary>
+                public static int Twice(int x) => 2 * x;
+            }
+            """);
+
+        var (plain, _) = await HarvestAsync();
+        var (seeds, stats) = await HarvestAsync(new ExtractionConfig { InspirationSeeds = true });
+
+        Assert.Equal(["Twice"], plain.Select(s => s.Name));
+        Assert.Equal(["Read", "Twice", "SumOfDigits"], seeds.Select(s => s.Name)); // documented methods in source order, then the undocumented
+        Assert.Equal(2, stats.InspirationSeeds);
+        Assert.Equal(1, stats.SelfContained); // yield still counts documented, self-contained methods only
+
+        var read = seeds[0];
+        Assert.False(read.SelfContained);
+        Assert.Equal("Reads a value written by the serializer.", read.Doc.Summary);
+        Assert.StartsWith("public sealed class Parser\n{\n    /// <summary>", read.Code, StringComparison.Ordinal);
+        Assert.Contains("    public static T Read<T>(string json)\n    {\n        var settings", read.Code, StringComparison.Ordinal);
+
+        var sum = seeds[2];
+        Assert.False(sum.SelfContained);
+        Assert.Equal("", sum.Doc.Summary);
+        Assert.Contains("total += n % 10;", sum.Code, StringComparison.Ordinal);
+        Assert.Equal("public static int SumOfDigits(int n)", sum.Signature);
+        Assert.Equal("Lib/Parser.cs", sum.Provenance.Path);
     }
 
     [Fact]
