@@ -74,24 +74,45 @@ internal sealed class ProgressView(IAnsiConsole console, RunStats stats, string 
                 stage.Rate > 0 ? stage.Rate.ToString("N1", CultureInfo.InvariantCulture) + "/s" : "",
                 stage.IsFinished ? "[green]done[/]" : stage.Eta is { } eta ? Format(eta) : "");
         }
+
+        var llm = stats.Llm;
+        if (llm.Attempts + llm.Cached > 0)
+        {
+            table.AddRow(
+                "llm answers",
+                (llm.Answered + llm.Cached).ToString("N0", CultureInfo.InvariantCulture),
+                "",
+                llm.Cached > 0 ? $"{llm.Cached.ToString("N0", CultureInfo.InvariantCulture)} cached" : "",
+                llm.Retries > 0 ? $"[yellow]{llm.Retries.ToString("N0", CultureInfo.InvariantCulture)} retries[/]" : "");
+        }
     }
 
     private string PlainLine() =>
-        string.Join("  ", stats.Stages.Select(s =>
+        string.Join("  ", stats.Stages.Select(StageText).Append(LlmText()).Where(t => t.Length > 0));
+
+    private string LlmText()
+    {
+        var llm = stats.Llm;
+        return llm.Attempts + llm.Cached == 0
+            ? ""
+            : string.Create(CultureInfo.InvariantCulture, $"llm {llm.Answered + llm.Cached} answers ({llm.Cached} cached, {llm.Retries} retries)");
+    }
+
+    private static string StageText(StageCounter s)
+    {
+        var text = string.Create(CultureInfo.InvariantCulture, $"{s.Name} {s.Count}");
+        if (s.Total is { } total)
         {
-            var text = string.Create(CultureInfo.InvariantCulture, $"{s.Name} {s.Count}");
-            if (s.Total is { } total)
-            {
-                text += string.Create(CultureInfo.InvariantCulture, $"/{total}");
-            }
+            text += string.Create(CultureInfo.InvariantCulture, $"/{total}");
+        }
 
-            if (s.Rate > 0)
-            {
-                text += string.Create(CultureInfo.InvariantCulture, $" ({s.Rate:F1}/s{(s.Eta is { } eta ? ", eta " + Format(eta) : "")})");
-            }
+        if (s.Rate > 0)
+        {
+            text += string.Create(CultureInfo.InvariantCulture, $" ({s.Rate:F1}/s{(s.Eta is { } eta ? ", eta " + Format(eta) : "")})");
+        }
 
-            return text;
-        }));
+        return text;
+    }
 
     private static string Format(TimeSpan t) =>
         t.TotalHours >= 1 ? t.ToString(@"h\:mm\:ss", CultureInfo.InvariantCulture) : t.ToString(@"m\:ss", CultureInfo.InvariantCulture);
