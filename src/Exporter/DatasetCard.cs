@@ -92,8 +92,10 @@ internal static class DatasetCard
         if (manifest.Model is not null && manifest.PromptVersions.TryGetValue("instruct", out var instructPrompt))
         {
             sb.Append("- Instruct samples: the model was shown each seed as inspiration and wrote a new, self-contained problem, ")
-              .Append("its solution and xunit tests (prompt `").Append(instructPrompt).Append("`); the solution is what was compiled. ")
-              .Append("The tests are in `tests` but were not run by this build (`tests_run` is 0).\n");
+              .Append("its solution and xunit tests (prompt `").Append(instructPrompt).Append("`). ")
+              .Append(manifest.Sandbox is { } sandbox
+                  ? $"The solution and its tests were compiled together and the tests run in a sandbox ({sandbox.Isolation}); only samples whose tests all passed were kept (`tests_run`, `tests_passed`).\n"
+                  : "The solution was compiled; its tests are in `tests` but were not run (`validation.tests` was off, `tests_run` is 0).\n");
             sb.Append(inv, $"- Tokens: {manifest.TokenUsage.GetValueOrDefault("prompt_tokens"):N0} prompt, {manifest.TokenUsage.GetValueOrDefault("completion_tokens"):N0} completion\n");
         }
 

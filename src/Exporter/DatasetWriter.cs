@@ -271,6 +271,12 @@ internal sealed class DatasetWriter : IDatasetSink
             },
             TimingsSeconds = stats.Stages.ToDictionary(s => s.Name, s => Math.Round(s.Elapsed.TotalSeconds, 3), StringComparer.Ordinal),
             TokenUsage = new Dictionary<string, long>(StringComparer.Ordinal) { ["prompt_tokens"] = _promptTokens, ["completion_tokens"] = _completionTokens },
+            Sandbox = stats.Sandbox.Isolation is not { } isolation ? null : new ManifestSandbox
+            {
+                Isolation = isolation,
+                WorkersStarted = stats.Sandbox.WorkersStarted,
+                WorkersReplaced = stats.Sandbox.WorkersReplaced,
+            },
             Llm = _run.Model is not { } model ? null : new ManifestLlm
             {
                 Answered = stats.Llm.Answered,

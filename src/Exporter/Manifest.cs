@@ -42,6 +42,9 @@ public sealed class Manifest
     /// <summary>Tokens spent.</summary>
     public Dictionary<string, long> TokenUsage { get; set; } = [];
 
+    /// <summary>How generated tests were run, or null when none was.</summary>
+    public ManifestSandbox? Sandbox { get; set; }
+
     /// <summary>What this run asked of the LLM, or null when none was used.</summary>
     public ManifestLlm? Llm { get; set; }
 
@@ -143,4 +146,17 @@ public sealed class ManifestLlm
 
     /// <summary>Cost of the billed tokens at the prices in <c>llm.prices</c>, or null when the model is not listed.</summary>
     public double? EstimatedCost { get; set; }
+}
+
+/// <summary>The sandbox part of <see cref="Manifest"/>.</summary>
+public sealed class ManifestSandbox
+{
+    /// <summary>The isolation layers in force (docs/sandbox.md).</summary>
+    public string Isolation { get; set; } = "";
+
+    /// <summary>Worker processes started.</summary>
+    public long WorkersStarted { get; set; }
+
+    /// <summary>Workers replaced after a timeout, a crash or code left running.</summary>
+    public long WorkersReplaced { get; set; }
 }

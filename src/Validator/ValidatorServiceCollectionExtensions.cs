@@ -1,4 +1,6 @@
+using AutoRefiner.Core.Config;
 using AutoRefiner.Core.Pipeline;
+using AutoRefiner.Validator.Sandbox;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace AutoRefiner.Validator;
@@ -6,11 +8,28 @@ namespace AutoRefiner.Validator;
 /// <summary>Registers the validation stage.</summary>
 public static class ValidatorServiceCollectionExtensions
 {
-    /// <summary>Adds the Roslyn compiler (also used by the harvester to check seeds) and the compile validator.</summary>
+    /// <summary>
+    /// Adds the Roslyn compiler (also used by the harvester to check seeds) and the validator: compile-only for samples
+    /// without tests, compile + deny-list + sandboxed test run for samples with tests. Needs the configuration.
+    /// </summary>
     public static IServiceCollection AddValidator(this IServiceCollection services)
     {
         services.AddSingleton<ICodeCompiler, RoslynCompiler>();
-        services.AddSingleton<ICandidateValidator, CompileValidator>();
+        services.AddSingleton(sp => new CompileValidator(sp.GetRequiredService<ICodeCompiler>()));
+        services.AddSingleton(sp =>
+        {
+            var validation = sp.GetRequiredService<HarvestConfig>().Validation;
+            return new SandboxPool(new SandboxOptions
+            {
+                Workers = validation.EffectiveParallelism,
+                SampleTimeout = TimeSpan.FromSeconds(validation.TimeoutSeconds),
+                TestTimeout = TimeSpan.FromSeconds(validation.TimeoutSeconds),
+            }, sp.GetService<RunStats>()?.Sandbox);
+        });
+        services.AddSingleton<ICandidateValidator>(sp => new TestValidator(
+            sp.GetRequiredService<CompileValidator>(),
+            sp.GetRequiredService<SandboxPool>(),
+            sp.GetRequiredService<HarvestConfig>().Validation.Tests));
         return services;
     }
 }

@@ -124,6 +124,8 @@ public sealed class LlmHarvestTests : IAsyncLifetime
             Assert.Equal("fake-coder", r.GetProperty("generator").GetString());
             Assert.Equal("instruct/1", r.GetProperty("prompt_version").GetString());
             Assert.Contains("[Fact]", r.GetProperty("tests").GetString(), StringComparison.Ordinal);
+            Assert.Equal(1, r.GetProperty("tests_run").GetInt32());
+            Assert.Equal(1, r.GetProperty("tests_passed").GetInt32());
             Assert.Equal(1000, r.GetProperty("prompt_tokens").GetInt32());
             Assert.Equal(200, r.GetProperty("completion_tokens").GetInt32());
             Assert.StartsWith("Ops.cs", r.GetProperty("source_path").GetString(), StringComparison.Ordinal);
@@ -150,6 +152,8 @@ public sealed class LlmHarvestTests : IAsyncLifetime
         Assert.Contains("- Model: fake-coder", card, StringComparison.Ordinal);
         Assert.Contains("(prompt `instruct/1`)", card, StringComparison.Ordinal);
         Assert.Contains("- Tokens: 7,000 prompt, 1,220 completion", card, StringComparison.Ordinal);
+        Assert.Contains("tests run in a sandbox (network namespace", card, StringComparison.Ordinal);
+        Assert.Contains("network namespace", manifest.RootElement.GetProperty("sandbox").GetProperty("isolation").GetString(), StringComparison.Ordinal);
 
         AssertKeyNowhere(result);
     }

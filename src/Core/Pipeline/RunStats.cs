@@ -84,6 +84,9 @@ public sealed class RunStats
     /// <summary>Repositories passed over, by reason (fork, archived, license, not-found, corrupt-archive, …).</summary>
     public IReadOnlyDictionary<string, long> RepositorySkips => Snapshot(_repositorySkips);
 
+    /// <summary>The test sandbox's isolation and worker replacements.</summary>
+    public SandboxUsage Sandbox { get; } = new();
+
     /// <summary>Requests to the LLM, cache hits, tokens and cost.</summary>
     public LlmUsage Llm { get; } = new();
 

@@ -1,0 +1,64 @@
+using AutoRefiner.Core.Model;
+using AutoRefiner.Core.Pipeline;
+using AutoRefiner.Core.Text;
+using AutoRefiner.Validator.Sandbox;
+
+namespace AutoRefiner.Validator;
+
+/// <summary>
+/// Judges a candidate that has tests: the solution and the tests are compiled together (<c>compile-error</c>), checked
+/// against the deny-list (<c>banned-api</c>), and the tests run in a sandbox worker (<c>test-failed</c>,
+/// <c>timeout</c>, <c>crashed</c>, or <c>passed</c> with the counts). A candidate without tests (doc-comment pairs) is
+/// judged by compiling its code alone, as before.
+/// </summary>
+public sealed class TestValidator(CompileValidator compileOnly, SandboxPool sandbox, bool runTests) : ICandidateValidator
+{
+    /// <inheritdoc />
+    public async ValueTask<Judged> ValidateAsync(Candidate candidate, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(candidate);
+        if (candidate.ParseError is not null || string.IsNullOrWhiteSpace(candidate.Tests))
+        {
+            return await compileOnly.ValidateAsync(candidate, cancellationToken).ConfigureAwait(false);
+        }
+
+        var solution = CodeBlocks.FirstCSharp(candidate.Response);
+        if (string.IsNullOrWhiteSpace(solution))
+        {
+            return new Judged(candidate, Verdict.Unparseable, "the response has no ```csharp code block");
+        }
+
+        var built = TestAssemblyBuilder.Build(solution, candidate.Tests, cancellationToken);
+        if (built.BannedUse is { } banned)
+        {
+            return new Judged(candidate, Verdict.BannedApi, $"uses {banned}");
+        }
+
+        if (built.Image is not { } image)
+        {
+            return new Judged(candidate, Verdict.CompileError, string.Join('\n', built.Errors));
+        }
+
+        if (!runTests)
+        {
+            return new Judged(candidate, Verdict.Passed, "");
+        }
+
+        var outcome = await sandbox.RunAsync(image, cancellationToken).ConfigureAwait(false);
+        var tests = outcome.Response?.Tests ?? [];
+        var run = tests.Count(t => t.Outcome != "skipped");
+        var passed = tests.Count(t => t.Outcome == "passed");
+        return outcome.End switch
+        {
+            SandboxEnd.Timeout => new Judged(candidate, Verdict.Timeout, outcome.Detail, run, passed),
+            SandboxEnd.Crashed => new Judged(candidate, Verdict.Crashed, outcome.Detail, run, passed),
+            _ when outcome.Response?.Error is { } error => new Judged(candidate, Verdict.TestFailed, error, run, passed),
+            _ when tests.FirstOrDefault(t => t.Outcome == "failed") is { } failed => new Judged(
+                candidate, Verdict.TestFailed, $"{run - passed} of {run} tests failed; {failed.Name}: {failed.Message}", run, passed),
+            _ when run == 0 => new Judged(candidate, Verdict.TestFailed, "every test is skipped: nothing was checked", 0, 0),
+            _ when outcome.Response?.LeftRunning == true => new Judged(
+                candidate, Verdict.BannedApi, "left a thread or task running after its tests ended (threads left running are denied)", run, passed),
+            _ => new Judged(candidate, Verdict.Passed, "", run, passed),
+        };
+    }
+}

@@ -1,0 +1,215 @@
+using System.Net;
+using System.Net.Sockets;
+using AutoRefiner.Core.Model;
+using AutoRefiner.Validator.Sandbox;
+
+namespace AutoRefiner.Validator.Tests.Sandbox;
+
+/// <summary>
+/// Generated code that tries to harm the machine: each case is contained, gets the right verdict, and the next sample
+/// still runs. The deny-list catches most of it before anything runs; the OS layers are tested on their own below by
+/// sending assemblies that skip the deny-list.
+/// </summary>
+public sealed class HostileCodeTests(SandboxFixture sandbox) : IClassFixture<SandboxFixture>
+{
+    private const string Empty = "public static class Nothing { }";
+
+    private async Task<Judged> JudgeTestAsync(string body, string usings = "")
+    {
+        var judged = await sandbox.JudgeAsync(Empty, $$"""
+            {{usings}}
+            public class HostileTests
+            {
+                [Fact]
+                public {{(body.Contains("await ", StringComparison.Ordinal) ? "async Task" : "void")}} Hostile()
+                {
+                    {{body}}
+                }
+            }
+            """);
+
+        // Whatever happened, the sandbox still works for the next sample.
+        var next = await sandbox.JudgeAsync("public static class Ok { public static int One() => 1; }", "public class OkTests { [Fact] public void One() => Assert.Equal(1, Ok.One()); }");
+        Assert.Equal(Verdict.Passed, next.Verdict);
+        return judged;
+    }
+
+    [Fact]
+    public async Task InfiniteLoop_IsATimeout()
+    {
+        var judged = await JudgeTestAsync("var i = 0; while (true) { i++; }");
+
+        Assert.Equal(Verdict.Timeout, judged.Verdict);
+        Assert.Contains("HostileTests.Hostile", judged.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task HangingOnTaskDelayForever_IsATimeout()
+    {
+        var judged = await JudgeTestAsync("await Task.Delay(-1);");
+
+        Assert.Equal(Verdict.Timeout, judged.Verdict);
+    }
+
+    [Fact]
+    public async Task DeepRecursion_IsACrashFromStackOverflow()
+    {
+        var judged = await sandbox.JudgeAsync(
+            "public static class Deep { public static int Down(int n) => Down(n + 1) + 1; }",
+            "public class DeepTests { [Fact] public void Recurse() => Assert.Equal(0, Deep.Down(0)); }");
+
+        Assert.Equal(Verdict.Crashed, judged.Verdict);
+        Assert.Contains("stack overflow", judged.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AllocatingUntilOutOfMemory_IsACrash()
+    {
+        var judged = await JudgeTestAsync("var hoard = new List<byte[]>(); while (true) { hoard.Add(new byte[8 * 1024 * 1024]); hoard[^1][0] = 1; }");
+
+        Assert.Equal(Verdict.Crashed, judged.Verdict);
+        Assert.Contains("OutOfMemory", judged.Detail, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Theory]
+    [InlineData("Environment.Exit(3);", "System.Environment.Exit(int)", "ending the process")]
+    [InlineData("Environment.FailFast(\"bye\");", "System.Environment.FailFast(string?)", "ending the process")]
+    [InlineData("System.IO.File.WriteAllText(\"/etc/autorefiner-was-here\", \"x\");", "System.IO.File", "file system access")]
+    [InlineData("System.IO.File.Delete(\"/etc/hostname\");", "System.IO.File", "file system access")]
+    [InlineData("new System.IO.DirectoryInfo(\"/\").Delete(true);", "System.IO.DirectoryInfo", "file system access")]
+    [InlineData("using var w = new System.IO.StreamWriter(\"/tmp/x\");", "System.IO.StreamWriter.StreamWriter(string)", "file system access")]
+    [InlineData("using var s = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);", "System.Net.Sockets.Socket", "networking")]
+    [InlineData("using var c = new System.Net.Http.HttpClient();", "System.Net.Http.HttpClient", "networking")]
+    [InlineData("System.Diagnostics.Process.Start(\"sh\", \"-c 'echo pwned'\");", "System.Diagnostics.Process", "starting processes")]
+    [InlineData("new Thread(() => { while (true) { } }).Start();", "System.Threading.Thread", "threads that can outlive the test")]
+    [InlineData("ThreadPool.QueueUserWorkItem(_ => { while (true) { } });", "System.Threading.ThreadPool", "work that can outlive the test")]
+    [InlineData("Environment.SetEnvironmentVariable(\"PATH\", \"\");", "System.Environment.SetEnvironmentVariable(string, string?)", "changing the environment")]
+    [InlineData("var t = Type.GetType(\"System.IO.File\");", "System.Type.GetType(string)", "reaching types by name")]
+    [InlineData("System.Reflection.Assembly.LoadFrom(\"/tmp/evil.dll\");", "System.Reflection.Assembly.LoadFrom(string)", "assembly loading")]
+    [InlineData("var m = typeof(string).GetMethod(\"Copy\"); m!.Invoke(null, [\"a\"]);", "System.Reflection.MethodBase.Invoke(object?, object?[]?)", "reflection invocation")]
+    [InlineData("var b = new System.Reflection.Emit.DynamicMethod(\"x\", null, null);", "System.Reflection.Emit.DynamicMethod", "reflection emit")]
+    [InlineData("System.Runtime.InteropServices.Marshal.AllocHGlobal(16);", "System.Runtime.InteropServices.Marshal", "native memory")]
+    [InlineData("Console.OpenStandardOutput().WriteByte(1);", "System.Console.OpenStandardOutput()", "the worker's own streams")]
+    public async Task DeniedApis_AreBannedApiNamingTheSymbol_BeforeAnythingRuns(string body, string symbol, string why)
+    {
+        var judged = await JudgeTestAsync(body);
+
+        Assert.Equal(Verdict.BannedApi, judged.Verdict);
+        Assert.Contains(symbol, judged.Detail, StringComparison.Ordinal);
+        Assert.Contains($"({why})", judged.Detail, StringComparison.Ordinal);
+        Assert.Contains("Tests.cs(", judged.Detail, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("public static class P { [System.Runtime.InteropServices.DllImport(\"libc\")] public static extern int getpid(); }", "P/Invoke")]
+    [InlineData("public static class U { public static unsafe int Read(int* p) => *p; }", "unsafe code")]
+    [InlineData("public static class U { public static int Read() { unsafe { int x = 1; int* p = &x; return *p; } } }", "unsafe code")]
+    public async Task NativeCallsAndUnsafeCode_AreBannedApi(string solution, string why)
+    {
+        var judged = await sandbox.JudgeAsync(solution, "public class T { [Fact] public void A() => Assert.True(true); }");
+
+        Assert.Equal(Verdict.BannedApi, judged.Verdict);
+        Assert.Contains(why, judged.Detail, StringComparison.Ordinal);
+        Assert.Contains("Solution.cs(", judged.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task LookingForTokensInTheEnvironment_FindsNone()
+    {
+        Assert.NotNull(Environment.GetEnvironmentVariable(SandboxFixture.PlantedVariable)); // it is there, in our process
+
+        var judged = await JudgeTestAsync($$"""
+            Assert.Null(Environment.GetEnvironmentVariable("{{SandboxFixture.PlantedVariable}}"));
+            foreach (System.Collections.DictionaryEntry e in Environment.GetEnvironmentVariables())
+            {
+                var name = (string)e.Key;
+                Assert.False(name.EndsWith("_TOKEN") || name.EndsWith("_KEY") || name.Contains("SECRET") || name.Contains("PASSWORD"), name);
+                Assert.DoesNotContain("ghp_", (string?)e.Value ?? "");
+            }
+            """);
+
+        Assert.Equal(Verdict.Passed, judged.Verdict);
+    }
+
+    [Fact]
+    public async Task ATaskLeftRunning_IsBannedApi_AndItsWorkerIsReplaced()
+    {
+        var replaced = sandbox.Pool.Replaced;
+
+        // Task.Run is allowed (tests await it); a loop left behind keeps the assembly loaded after the tests end.
+        var judged = await JudgeTestAsync("_ = Task.Run(() => { var i = 0L; while (true) { i++; } });");
+
+        Assert.Equal(Verdict.BannedApi, judged.Verdict);
+        Assert.Contains("left a thread or task running", judged.Detail, StringComparison.Ordinal);
+        Assert.Equal(replaced + 1, sandbox.Pool.Replaced);
+    }
+
+    // The OS layers on their own: assemblies built without the deny-list, as if it had missed something.
+
+    private async Task<SandboxOutcome> RunUncheckedAsync(string testBody)
+    {
+        var built = TestAssemblyBuilder.Build(Empty, $$"""
+            public class Unchecked
+            {
+                [Fact]
+                public void Run()
+                {
+                    {{testBody}}
+                }
+            }
+            """, checkDenyList: false, CancellationToken.None);
+        Assert.True(built.Image is not null, string.Join('\n', built.Errors));
+        return await sandbox.Pool.RunAsync(built.Image!, CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task WithoutTheDenyList_TheNetworkNamespace_StopsAConnectionToThisMachine()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+
+        var outcome = await RunUncheckedAsync($"using var client = new System.Net.Sockets.TcpClient(); client.Connect(\"127.0.0.1\", {port});");
+
+        Assert.Contains("network namespace", sandbox.Pool.Isolation, StringComparison.Ordinal);
+        Assert.Equal(SandboxEnd.Completed, outcome.End);
+        Assert.Equal("failed", Assert.Single(outcome.Response!.Tests).Outcome);
+        Assert.Contains("SocketException", outcome.Response.Tests[0].Message, StringComparison.Ordinal);
+        Assert.False(listener.Pending());
+    }
+
+    [Fact]
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+    public async Task WithoutTheDenyList_TheUnprivilegedUser_CannotWriteOutsideTheScratchDirectory()
+    {
+        var target = Path.Combine(Path.GetTempPath(), "autorefiner-protected-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(target);
+        File.SetUnixFileMode(target, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
+        var file = Path.Combine(target, "pwned.txt");
+        try
+        {
+            var outcome = await RunUncheckedAsync($"System.IO.File.WriteAllText(\"{file}\", \"x\");");
+
+            Assert.Contains("unprivileged user", sandbox.Pool.Isolation, StringComparison.Ordinal);
+            Assert.Equal("failed", Assert.Single(outcome.Response!.Tests).Outcome);
+            Assert.Contains("UnauthorizedAccessException", outcome.Response.Tests[0].Message, StringComparison.Ordinal);
+            Assert.False(File.Exists(file));
+        }
+        finally
+        {
+            Directory.Delete(target, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task WithoutTheDenyList_AnExitCall_IsACrashAndTheWorkerIsReplaced()
+    {
+        var replaced = sandbox.Pool.Replaced;
+
+        var outcome = await RunUncheckedAsync("Environment.Exit(42);");
+
+        Assert.Equal(SandboxEnd.Crashed, outcome.End);
+        Assert.Contains("exit code 42", outcome.Detail, StringComparison.Ordinal);
+        Assert.Equal(replaced + 1, sandbox.Pool.Replaced);
+    }
+}
