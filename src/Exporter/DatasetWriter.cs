@@ -267,6 +267,8 @@ internal sealed class DatasetWriter : IDatasetSink
                 Seeds = stats.Seeds.Count,
                 Candidates = stats.Candidates.Count,
                 Verdicts = VerdictNames.All.ToDictionary(v => v.ToWire(), v => verdicts.GetValueOrDefault(v), StringComparer.Ordinal),
+                Repairs = new SortedDictionary<string, long>(stats.Repairs.ToDictionary(), StringComparer.Ordinal),
+                Repaired = stats.Repaired,
                 Rows = rows,
             },
             TimingsSeconds = stats.Stages.ToDictionary(s => s.Name, s => Math.Round(s.Elapsed.TotalSeconds, 3), StringComparer.Ordinal),

@@ -100,6 +100,12 @@ public sealed class ManifestCounts
     /// <summary>Candidates per verdict (every verdict listed).</summary>
     public Dictionary<string, long> Verdicts { get; set; } = [];
 
+    /// <summary>Repair rounds started, by the verdict that prompted them.</summary>
+    public SortedDictionary<string, long> Repairs { get; set; } = [];
+
+    /// <summary>Candidates that passed after a repair round.</summary>
+    public long Repaired { get; set; }
+
     /// <summary>Rows per split.</summary>
     public SortedDictionary<string, long> Rows { get; set; } = [];
 }

@@ -38,10 +38,13 @@ public static class GeneratorServiceCollectionExtensions
                         sp.GetRequiredService<StateStore>(),
                         sp.GetRequiredService<RunStats>().Llm,
                         sp.GetRequiredService<TimeProvider>()));
-                    services.AddSingleton<ISampleGenerator>(sp => new InstructGenerator(
+                    services.AddSingleton(sp => new InstructGenerator(
                         sp.GetRequiredService<ResponseCache>(),
                         sp.GetRequiredService<RunStats>(),
-                        PromptTemplate.Load(InstructGenerator.PromptFile)));
+                        PromptTemplate.Load(InstructGenerator.PromptFile),
+                        PromptTemplate.Load(InstructGenerator.RepairPromptFile)));
+                    services.AddSingleton<ISampleGenerator>(sp => sp.GetRequiredService<InstructGenerator>());
+                    services.AddSingleton<IRepairer>(sp => sp.GetRequiredService<InstructGenerator>());
                     break;
                 case DocCommentGenerator.TaskName:
                     services.AddSingleton<ISampleGenerator, DocCommentGenerator>();

@@ -275,6 +275,50 @@ public sealed class LlmHarvestTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Harvest_FailingTests_GoBackOnceWithTheFailure_RepairedOnesAreKept_OthersDropped()
+    {
+        _dir.Write("src/Rooms.cs", """
+            public static class Rooms
+            {
+                /// <summary>Hotel rooms.</summary>
+                public static int Hotel(int x) => x + 1;
+
+                /// <summary>India rooms.</summary>
+                public static int India(int x) => x + 2;
+            }
+            """);
+        static string Wrong(FakeChatRequest r, string marker) => FakeOpenAiServer.ContractAnswer(r)
+            .Replace("Assert.Equal(5,", "Assert.Equal(6,", StringComparison.Ordinal)
+            .Replace("namespace Exercises;", $"namespace Exercises; // {marker}", StringComparison.Ordinal);
+        _server.Responder = r => r.UserText switch
+        {
+            var t when t.Contains("They were checked", StringComparison.Ordinal) && t.Contains("// india", StringComparison.Ordinal) => FakeReply.Answer(Wrong(r, "india again")),
+            var t when t.Contains("They were checked", StringComparison.Ordinal) => FakeReply.Answer(FakeOpenAiServer.ContractAnswer(r)),
+            var t when t.Contains("Hotel", StringComparison.Ordinal) => FakeReply.Answer(Wrong(r, "hotel")),
+            _ => FakeReply.Answer(Wrong(r, "india")),
+        };
+
+        var result = await CliRunner.RunAsync(["harvest", "--config", Config(), "--out", Out]);
+
+        Assert.Equal(0, result.ExitCode);
+        var row = Assert.Single(CliRunner.ReadAllJsonlRows(Out));
+        Assert.Equal(1, row.GetProperty("repair_rounds").GetInt32());
+        Assert.Equal("instruct/1+repair/1", row.GetProperty("prompt_version").GetString());
+        Assert.Equal((1, 1), (row.GetProperty("tests_run").GetInt32(), row.GetProperty("tests_passed").GetInt32()));
+        var dropped = Assert.Single(CliRunner.ReadJsonl(Path.Combine(Out, "rejected.jsonl")));
+        Assert.Equal("test-failed", dropped.GetProperty("verdict").GetString());
+        Assert.Equal(1, dropped.GetProperty("repair_rounds").GetInt32());
+        Assert.Contains("Assert.Equal() Failure", dropped.GetProperty("detail").GetString(), StringComparison.Ordinal);
+
+        // The model was told what failed, in the test runner's own words.
+        var repairs = _server.Requests.Where(r => r.UserText.Contains("They were checked", StringComparison.Ordinal)).ToList();
+        Assert.Equal(2, repairs.Count);
+        Assert.All(repairs, r => Assert.Contains("Assert.Equal() Failure: Values differ", r.UserText, StringComparison.Ordinal));
+        Assert.All(repairs, r => Assert.Contains("Expected: 6", r.UserText, StringComparison.Ordinal));
+        Assert.Contains("2 sent back for repair (test-failed 2), 1 passed after it", result.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Harvest_KeyRefused_StopsAtOnceWithoutShowingTheKey()
     {
         WriteSources();

@@ -104,7 +104,13 @@ public sealed class HarvestCommand(CommandEnvironment environment) : AsyncComman
             shownSources,
             model,
             "autorefiner " + string.Join(' ', environment.Args.Select(a => Redact.UserInfo(ShownPath(a, cwd))))));
-        services.AddSingleton<HarvestPipeline>();
+        services.AddSingleton(sp => new HarvestPipeline(
+            sp.GetRequiredService<ISeedSource>(),
+            sp.GetServices<ISampleGenerator>(),
+            sp.GetRequiredService<ICandidateValidator>(),
+            sp.GetServices<ICurator>(),
+            sp.GetRequiredService<IDatasetSinkFactory>(),
+            sp.GetServices<IRepairer>()));
         await using var provider = services.BuildServiceProvider();
 
         var pipeline = provider.GetRequiredService<HarvestPipeline>();
@@ -122,7 +128,7 @@ public sealed class HarvestCommand(CommandEnvironment environment) : AsyncComman
         var progress = new ProgressView(environment.Output, stats, $"harvest ({lang}): {from} -> {config.Export.Out}");
         try
         {
-            var options = new PipelineOptions(parallelism, model is null ? 1 : config.Llm.Concurrency);
+            var options = new PipelineOptions(parallelism, model is null ? 1 : config.Llm.Concurrency, config.Generation.RepairRounds);
             await progress.RunAsync(() => pipeline.RunAsync(request, stats, options, cancellationToken), cancellationToken);
         }
         finally

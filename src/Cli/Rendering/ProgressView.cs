@@ -135,7 +135,9 @@ internal sealed class ProgressView(IAnsiConsole console, RunStats stats, string 
         console.WriteLine(string.Create(inv,
             $"seeds: {stats.DocumentedMethods} documented methods, {stats.SelfContained} self-contained (seed yield {stats.SeedYield:P1}){(stats.SeedRejects.Count > 0 ? $"; not used: {Join(stats.SeedRejects)}" : "")}{(stats.InspirationSeeds > 0 ? $"; {stats.InspirationSeeds} more methods as inspiration for instruct" : "")}"));
         var verdicts = stats.Verdicts.Where(kv => kv.Value > 0).OrderBy(kv => kv.Key).Select(kv => $"{kv.Key.ToWire()} {kv.Value}");
-        console.WriteLine(string.Create(inv, $"candidates: {stats.Candidates.Count} ({string.Join(", ", verdicts)})"));
+        var repairs = stats.Repairs;
+        console.WriteLine(string.Create(inv,
+            $"candidates: {stats.Candidates.Count} ({string.Join(", ", verdicts)}){(repairs.Count > 0 ? $"; {repairs.Values.Sum()} sent back for repair ({Join(repairs)}), {stats.Repaired} passed after it" : "")}"));
         var llm = stats.Llm;
         if (llm.Answered + llm.Cached + llm.Failures.Count > 0)
         {

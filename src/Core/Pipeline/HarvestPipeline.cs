@@ -12,10 +12,15 @@ public sealed class HarvestPipeline(
     IEnumerable<ISampleGenerator> generators,
     ICandidateValidator validator,
     IEnumerable<ICurator> curators,
-    IDatasetSinkFactory sinks)
+    IDatasetSinkFactory sinks,
+    IEnumerable<IRepairer>? repairers = null)
 {
     private readonly IReadOnlyList<ISampleGenerator> _generators = [.. generators];
     private readonly IReadOnlyList<ICurator> _curators = [.. curators];
+    private readonly Dictionary<string, IRepairer> _repairers = (repairers ?? []).ToDictionary(r => r.Task, StringComparer.Ordinal);
+
+    /// <summary>Verdicts worth a repair round: the model can fix code, not an answer it did not write in the format.</summary>
+    private static readonly Verdict[] Repairable = [Verdict.CompileError, Verdict.TestFailed, Verdict.Timeout, Verdict.Crashed, Verdict.BannedApi];
 
     /// <summary>Runs the whole pipeline; the output appears only when it completes.</summary>
     public async Task RunAsync(HarvestRequest request, RunStats stats, PipelineOptions options, CancellationToken cancellationToken)
@@ -26,7 +31,9 @@ public sealed class HarvestPipeline(
 
         var seeds = UniqueSeeds(source.HarvestAsync(request, stats, cancellationToken), request.Limit, stats, cancellationToken);
         var candidates = Generate(seeds, stats, Math.Max(1, options.GenerationConcurrency), cancellationToken);
-        var judged = candidates.SelectAsync(Math.Max(1, options.Parallelism), validator.ValidateAsync, cancellationToken);
+        // Repairs wait on the model: while they do, other candidates keep the cores busy.
+        var degree = Math.Max(1, options.Parallelism) + (options.RepairRounds > 0 && _repairers.Count > 0 ? Math.Max(1, options.GenerationConcurrency) : 0);
+        var judged = candidates.SelectAsync(degree, (c, ct) => JudgeAsync(c, stats, options.RepairRounds, ct), cancellationToken);
 
         await using var sink = sinks.Open(stats);
         await foreach (var item in judged.WithCancellation(cancellationToken))
@@ -71,6 +78,29 @@ public sealed class HarvestPipeline(
         }
 
         stats.Seeds.Finish();
+    }
+
+    /// <summary>
+    /// Validates a candidate; one that fails in a way the model can fix goes back to its generator with the verdict's
+    /// detail (the compiler's or test runner's own words), up to <paramref name="rounds"/> times. The last verdict counts.
+    /// </summary>
+    private async ValueTask<Judged> JudgeAsync(Candidate candidate, RunStats stats, int rounds, CancellationToken cancellationToken)
+    {
+        var judged = await validator.ValidateAsync(candidate, cancellationToken).ConfigureAwait(false);
+        while (judged.Candidate.RepairRounds < rounds
+               && Array.IndexOf(Repairable, judged.Verdict) >= 0
+               && _repairers.TryGetValue(judged.Candidate.Task, out var repairer))
+        {
+            stats.CountRepair(judged.Verdict);
+            var repaired = await repairer.RepairAsync(judged, cancellationToken).ConfigureAwait(false);
+            judged = await validator.ValidateAsync(repaired, cancellationToken).ConfigureAwait(false);
+            if (judged.Verdict == Verdict.Passed)
+            {
+                stats.CountRepaired();
+            }
+        }
+
+        return judged;
     }
 
     /// <summary>

@@ -16,6 +16,8 @@ public sealed class RunStats
     private long _repositories;
     private long _selfContained;
     private long _inspiration;
+    private long _repaired;
+    private readonly ConcurrentDictionary<string, long> _repairs = new(StringComparer.Ordinal);
 
     /// <summary>Creates the counters of a run that starts now.</summary>
     public RunStats(TimeProvider time)
@@ -134,6 +136,18 @@ public sealed class RunStats
             }
         }
     }
+
+    /// <summary>Repair rounds started, by the verdict that prompted them.</summary>
+    public IReadOnlyDictionary<string, long> Repairs => Snapshot(_repairs);
+
+    /// <summary>Candidates that passed after a repair.</summary>
+    public long Repaired => Interlocked.Read(ref _repaired);
+
+    /// <summary>Counts a repair round started after <paramref name="verdict"/>.</summary>
+    public void CountRepair(Verdict verdict) => _repairs.AddOrUpdate(verdict.ToWire(), 1, (_, n) => n + 1);
+
+    /// <summary>Counts a candidate that passed after a repair.</summary>
+    public void CountRepaired() => Interlocked.Increment(ref _repaired);
 
     /// <summary>Counts a verdict.</summary>
     public void CountVerdict(Verdict verdict) => _verdicts.AddOrUpdate(verdict, 1, (_, n) => n + 1);

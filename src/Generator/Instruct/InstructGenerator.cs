@@ -13,8 +13,15 @@ namespace AutoRefiner.Generator.Instruct;
 /// state store when the same request was answered before. An answer that cannot be read becomes a candidate with a
 /// <see cref="Candidate.ParseError"/> (verdict <c>unparseable</c>); an endpoint that stays down stops the run.
 /// </summary>
-public sealed class InstructGenerator(ResponseCache cache, RunStats stats, PromptTemplate template) : ISampleGenerator, IRequestPlanner
+public sealed class InstructGenerator(ResponseCache cache, RunStats stats, PromptTemplate template, PromptTemplate? repairTemplate = null)
+    : ISampleGenerator, IRequestPlanner, IRepairer
 {
+    /// <summary>The repair prompt file in use.</summary>
+    public const string RepairPromptFile = "repair.v1.md";
+
+    /// <summary>Longest diagnostic text sent back to the model.</summary>
+    private const int MaxFeedbackChars = 4000;
+
     /// <summary>The task name.</summary>
     public const string TaskName = "instruct";
 
@@ -87,6 +94,67 @@ public sealed class InstructGenerator(ResponseCache cache, RunStats stats, Promp
                 CompletionTokens = answer.CompletionTokens,
             };
     }
+
+    /// <inheritdoc />
+    public async Task<Candidate> RepairAsync(Judged failed, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(failed);
+        var template = repairTemplate ?? throw new InvalidOperationException("no repair prompt was given");
+        var original = failed.Candidate;
+        var feedback = failed.Detail.Length <= MaxFeedbackChars ? failed.Detail : failed.Detail[..MaxFeedbackChars] + "\n…";
+        var messages = template.Render(new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["instruction"] = original.Instruction,
+            ["response"] = original.Response,
+            ["tests"] = original.Tests.TrimEnd(),
+            ["problem"] = Problem(failed.Verdict),
+            ["feedback"] = feedback,
+        });
+        var version = $"{original.PromptVersion}+{template.Version}";
+        var repaired = original with
+        {
+            PromptVersion = version,
+            RepairRounds = original.RepairRounds + 1,
+            ParseError = null,
+        };
+
+        Core.State.CachedAnswer answer;
+        try
+        {
+            answer = await cache.GetOrAskAsync(version, messages, cancellationToken).ConfigureAwait(false);
+        }
+        catch (LlmException e) when (!e.IsFatal)
+        {
+            stats.Llm.CountFailure(e.Reason);
+            return repaired with { ParseError = $"the repair request failed: {e.Message}" };
+        }
+        catch (LlmException e)
+        {
+            stats.Llm.CountFailure(e.Reason);
+            throw AutoRefinerException.RunFailed(
+                $"{e.Message}. The {stats.Llm.Answered} answers received in this run are kept in the state store; run the same command again to go on from there.");
+        }
+
+        repaired = repaired with
+        {
+            PromptTokens = original.PromptTokens + answer.PromptTokens,
+            CompletionTokens = original.CompletionTokens + answer.CompletionTokens,
+        };
+        var (parsed, error) = AnswerParser.Parse(answer.Text);
+        return parsed is null
+            ? repaired with { ParseError = $"repair answer: {error}", Response = answer.Text }
+            : repaired with { Instruction = parsed.Instruction, Response = parsed.Response, Tests = parsed.Tests };
+    }
+
+    private static string Problem(Verdict verdict) => verdict switch
+    {
+        Verdict.CompileError => "It does not compile; the compiler said",
+        Verdict.TestFailed => "A test failed; the test runner said",
+        Verdict.Timeout => "The tests did not finish in time (an endless loop or a wait that never ends?)",
+        Verdict.Crashed => "The test process crashed (endless recursion or unbounded memory?)",
+        Verdict.BannedApi => "It uses an API that is not allowed here",
+        _ => "It was rejected",
+    };
 
     /// <inheritdoc />
     public RequestPlan Plan(Seed seed)

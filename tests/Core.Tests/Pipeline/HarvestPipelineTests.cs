@@ -126,3 +126,132 @@ public sealed class HarvestPipelineTests
         Assert.Empty(sink.Items);
     }
 }
+
+public sealed class RepairLoopTests
+{
+    private static Candidate Candidate(string id) => new()
+    {
+        Task = "instruct", Instruction = id, Response = "v0", Tests = "t", Generator = "m", PromptVersion = "instruct/1",
+        Provenance = new Provenance("o/r", "a.cs", "", "mit", ""), SeedId = id,
+    };
+
+    private sealed class OneSeedPerCandidate(params string[] ids) : ISeedSource
+    {
+        public async IAsyncEnumerable<Seed> HarvestAsync(HarvestRequest request, RunStats stats, [EnumeratorCancellation] CancellationToken cancellationToken)
+        {
+            foreach (var id in ids)
+            {
+                await Task.Yield();
+                yield return new Seed
+                {
+                    Id = id, Name = id, Signature = "", ContainingType = "", Doc = new DocComment { Summary = "" }, Code = id,
+                    Provenance = new Provenance("o/r", "a.cs", "", "mit", ""),
+                };
+            }
+        }
+    }
+
+    private sealed class Writer : ISampleGenerator
+    {
+        public string Task => "instruct";
+
+        public string PromptVersion => "instruct/1";
+
+        public IAsyncEnumerable<Candidate> GenerateAsync(Seed seed, CancellationToken cancellationToken) => new[] { Candidate(seed.Id) }.ToAsyncEnumerable();
+    }
+
+    /// <summary>Passes a response named in <paramref name="good"/>, else fails with a compiler-like message.</summary>
+    private sealed class Judge(params string[] good) : ICandidateValidator
+    {
+        public ValueTask<Judged> ValidateAsync(Candidate candidate, CancellationToken cancellationToken) =>
+            ValueTask.FromResult(good.Contains($"{candidate.Instruction}:{candidate.Response}")
+                ? new Judged(candidate, Verdict.Passed, "", 1, 1)
+                : new Judged(candidate, candidate.Response == "unparseable" ? Verdict.Unparseable : Verdict.TestFailed, $"Assert.Equal() Failure for {candidate.Instruction}:{candidate.Response}", 1, 0));
+    }
+
+    /// <summary>Answers a repair with v1, v2, … and remembers the feedback it got.</summary>
+    private sealed class Fixer : IRepairer
+    {
+        public List<string> Feedback { get; } = [];
+
+        public string Task => "instruct";
+
+        public Task<Candidate> RepairAsync(Judged failed, CancellationToken cancellationToken)
+        {
+            lock (Feedback)
+            {
+                Feedback.Add(failed.Detail);
+            }
+
+            var round = failed.Candidate.RepairRounds + 1;
+            return System.Threading.Tasks.Task.FromResult(failed.Candidate with { Response = $"v{round}", RepairRounds = round });
+        }
+    }
+
+    private sealed class Sink : IDatasetSinkFactory, IDatasetSink
+    {
+        public List<Judged> Items { get; } = [];
+
+        public IDatasetSink Open(RunStats stats) => this;
+
+        public ValueTask AddAsync(Judged judged, CancellationToken cancellationToken)
+        {
+            Items.Add(judged);
+            return ValueTask.CompletedTask;
+        }
+
+        public ValueTask CompleteAsync(RunStats stats, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
+
+    private static async Task<(List<Judged> Items, Fixer Fixer, RunStats Stats)> RunAsync(int rounds, string[] seeds, params string[] good)
+    {
+        var sink = new Sink();
+        var fixer = new Fixer();
+        var stats = new RunStats(TimeProvider.System);
+        var pipeline = new HarvestPipeline(new OneSeedPerCandidate(seeds), [new Writer()], new Judge(good), [], sink, [fixer]);
+        await pipeline.RunAsync(new HarvestRequest([], null), stats, new PipelineOptions(2, 4, rounds), CancellationToken.None);
+        return (sink.Items, fixer, stats);
+    }
+
+    [Fact]
+    public async Task Run_ARepairThatPasses_IsKeptWithOneRepairRound_AndTheModelGotTheFailureVerbatim()
+    {
+        var (items, fixer, stats) = await RunAsync(1, ["a"], "a:v1");
+
+        var judged = Assert.Single(items);
+        Assert.Equal((Verdict.Passed, 1, "v1"), (judged.Verdict, judged.Candidate.RepairRounds, judged.Candidate.Response));
+        Assert.Equal(["Assert.Equal() Failure for a:v0"], fixer.Feedback);
+        Assert.Equal(1, stats.Repaired);
+        Assert.Equal(1, stats.Repairs["test-failed"]);
+    }
+
+    [Fact]
+    public async Task Run_ARepairThatFailsAgain_IsDroppedWithItsLastVerdict()
+    {
+        var (items, _, stats) = await RunAsync(1, ["a", "b"], "b:v0");
+
+        Assert.Equal((Verdict.TestFailed, 1, "v1"), (items[0].Verdict, items[0].Candidate.RepairRounds, items[0].Candidate.Response));
+        Assert.Equal((Verdict.Passed, 0), (items[1].Verdict, items[1].Candidate.RepairRounds));
+        Assert.Equal(0, stats.Repaired);
+    }
+
+    [Fact]
+    public async Task Run_MoreRounds_AreTakenUntilItPasses()
+    {
+        var (items, fixer, _) = await RunAsync(3, ["a"], "a:v2");
+
+        Assert.Equal((Verdict.Passed, 2), (items[0].Verdict, items[0].Candidate.RepairRounds));
+        Assert.Equal(2, fixer.Feedback.Count);
+    }
+
+    [Fact]
+    public async Task Run_NoRepairRounds_SendsNothingBack()
+    {
+        var (items, fixer, _) = await RunAsync(0, ["a"], "a:v1");
+
+        Assert.Equal(Verdict.TestFailed, items[0].Verdict);
+        Assert.Empty(fixer.Feedback);
+    }
+}

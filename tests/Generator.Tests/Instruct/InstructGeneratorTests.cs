@@ -50,7 +50,7 @@ public sealed class InstructGeneratorTests : IAsyncLifetime
         _owned.Add(client);
         _owned.Add(store);
         var cache = new ResponseCache(client, store, stats.Llm, TimeProvider.System);
-        return (new InstructGenerator(cache, stats, PromptTemplate.Load(InstructGenerator.PromptFile)), stats, store);
+        return (new InstructGenerator(cache, stats, PromptTemplate.Load(InstructGenerator.PromptFile), PromptTemplate.Load(InstructGenerator.RepairPromptFile)), stats, store);
     }
 
     private static async Task<Candidate> One(InstructGenerator generator, Seed seed) =>
@@ -159,6 +159,42 @@ public sealed class InstructGeneratorTests : IAsyncLifetime
         Assert.Contains("after 3 attempts", e.Message, StringComparison.Ordinal);
         Assert.Contains("run the same command again", e.Message, StringComparison.Ordinal);
         Assert.Equal(1, store.AnswerCount());
+    }
+
+    [Fact]
+    public async Task Repair_SendsTheCodeAndTheFailureVerbatim_AndReturnsTheNextRound()
+    {
+        _server.Responder = r => FakeReply.Answer(FakeOpenAiServer.ContractAnswer(r), promptTokens: 100, completionTokens: 50);
+        var (generator, _, _) = Create();
+        var first = await One(generator, Seed());
+        var failure = "Tests.cs(7,5): error CS0103: The name 'Adderr' does not exist in the current context";
+
+        var repaired = await generator.RepairAsync(new Judged(first, Verdict.CompileError, failure), CancellationToken.None);
+
+        var request = _server.Requests[^1].UserText;
+        Assert.Contains(failure, request, StringComparison.Ordinal);
+        Assert.Contains("It does not compile; the compiler said", request, StringComparison.Ordinal);
+        Assert.Contains(first.Instruction, request, StringComparison.Ordinal);
+        Assert.Contains(first.Tests.TrimEnd(), request, StringComparison.Ordinal);
+        Assert.Null(repaired.ParseError);
+        Assert.Equal(1, repaired.RepairRounds);
+        Assert.Equal("instruct/1+repair/1", repaired.PromptVersion);
+        Assert.Equal((200, 100), (repaired.PromptTokens, repaired.CompletionTokens));
+        Assert.Equal(first.SeedId, repaired.SeedId);
+        Assert.NotEqual(first.Response, repaired.Response);
+    }
+
+    [Fact]
+    public async Task Repair_AnUnreadableAnswer_IsAnUnparseableCandidate()
+    {
+        var (generator, _, _) = Create();
+        var first = await One(generator, Seed());
+        _server.Responder = _ => FakeReply.Answer("Sorry, I can't.");
+
+        var repaired = await generator.RepairAsync(new Judged(first, Verdict.TestFailed, "Assert.True() Failure"), CancellationToken.None);
+
+        Assert.StartsWith("repair answer: the answer has none of", repaired.ParseError, StringComparison.Ordinal);
+        Assert.Equal(1, repaired.RepairRounds);
     }
 
     [Fact]
