@@ -23,7 +23,7 @@ public sealed class HarvestCommand(CommandEnvironment environment) : AsyncComman
     public override async Task<int> ExecuteAsync(CommandContext context, HarvestSettings settings, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        var config = LoadConfig(settings);
+        var config = ConfigFiles.Load(settings.Config);
         var lang = settings.Lang ?? config.Lang;
         if (!HarvestConfig.SupportedLanguages.Contains(lang))
         {
@@ -156,27 +156,5 @@ public sealed class HarvestCommand(CommandEnvironment environment) : AsyncComman
 
         var home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
         return home.Length > 1 && arg.StartsWith(home + Path.DirectorySeparatorChar, StringComparison.Ordinal) ? "~" + arg[home.Length..] : arg;
-    }
-
-    private static HarvestConfig LoadConfig(HarvestSettings settings)
-    {
-        if (settings.Config is { } path)
-        {
-            if (Directory.Exists(path))
-            {
-                throw AutoRefinerException.Usage($"--config '{path}' is a folder; give the configuration file (harvest.yml)");
-            }
-
-            if (!File.Exists(path))
-            {
-                throw AutoRefinerException.Usage($"--config '{path}' does not exist");
-            }
-
-            return ConfigLoader.Load(path);
-        }
-
-        return File.Exists(ConfigLoader.DefaultFileName)
-            ? ConfigLoader.Load(ConfigLoader.DefaultFileName)
-            : new HarvestConfig();
     }
 }

@@ -1,0 +1,153 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using AutoRefiner.Core;
+using AutoRefiner.Core.Model;
+using AutoRefiner.Core.Pipeline;
+using AutoRefiner.Exporter;
+using AutoRefiner.Validator;
+using AutoRefiner.Validator.Sandbox;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace AutoRefiner.Cli.Commands;
+
+/// <summary>
+/// <c>autorefiner validate FILE</c>: re-validates an existing SFT dataset (ours or anyone's) — compiles the C# of each
+/// response, runs its tests in the sandbox — and writes the passing rows in the input's own format, a verdict per row,
+/// and a report.
+/// </summary>
+public sealed class ValidateCommand(CommandEnvironment environment) : AsyncCommand<ValidateSettings>
+{
+    private static readonly JsonSerializerOptions Json = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        WriteIndented = false,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    private static readonly JsonSerializerOptions Indented = new(Json) { WriteIndented = true };
+
+    /// <inheritdoc />
+    public override async Task<int> ExecuteAsync(CommandContext context, ValidateSettings settings, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var cwd = Directory.GetCurrentDirectory();
+        var input = Path.GetFullPath(settings.File, cwd);
+        if (Directory.Exists(input))
+        {
+            throw AutoRefinerException.Usage($"'{settings.File}' is a folder; give a .jsonl or .parquet file (e.g. out/jsonl/train.jsonl)");
+        }
+
+        if (!File.Exists(input))
+        {
+            throw AutoRefinerException.Usage($"'{settings.File}' does not exist");
+        }
+
+        var config = ConfigFiles.Load(settings.Config);
+        var outDir = Path.GetFullPath(settings.Out ?? "validated", cwd);
+        var kept = Path.Combine(outDir, Path.GetFileName(input));
+        if (string.Equals(Path.GetFullPath(kept), input, StringComparison.Ordinal))
+        {
+            throw AutoRefinerException.Usage($"--out '{settings.Out}' would overwrite the input file; choose another folder");
+        }
+
+        if (File.Exists(outDir))
+        {
+            throw AutoRefinerException.Usage($"--out '{settings.Out}' is a file; give a folder");
+        }
+
+        Directory.CreateDirectory(outDir);
+        var stats = new RunStats(environment.Time);
+        var validation = config.Validation;
+        await using var sandbox = new SandboxPool(
+            new SandboxOptions
+            {
+                Workers = validation.EffectiveParallelism,
+                SampleTimeout = TimeSpan.FromSeconds(validation.TimeoutSeconds),
+                TestTimeout = TimeSpan.FromSeconds(validation.TimeoutSeconds),
+            },
+            stats.Sandbox);
+        var rows = new SftRowValidator(new TestValidator(new CompileValidator(new RoslynCompiler()), sandbox, validation.Tests));
+
+        string? layout = null;
+        var counts = VerdictNames.All.ToDictionary(v => v.ToWire(), _ => 0L, StringComparer.Ordinal);
+        long total = 0, testsRun = 0, testsPassed = 0;
+        environment.Output.WriteLine($"validate: {settings.File} -> {outDir}");
+
+        var records = ExistingDataset.ReadAsync(input, cancellationToken);
+        if (settings.Limit is { } limit)
+        {
+            records = records.Take(limit);
+        }
+
+        var judged = records.SelectAsync(
+            Math.Max(1, validation.EffectiveParallelism),
+            async (record, ct) =>
+            {
+                if (record.Problem is not null)
+                {
+                    return (record, Verdict.Unparseable, record.Problem, 0, 0);
+                }
+
+                var rowLayout = SftLayout.Detect(record.Fields.Keys.ToList());
+                if (rowLayout is null)
+                {
+                    return (record, Verdict.Unparseable,
+                        $"no known layout: the row has {string.Join(", ", record.Fields.Keys.Take(12))}; expected {string.Join(" or ", SftLayout.Known.Select(k => string.Join("+", k.Fields)))}", 0, 0);
+                }
+
+                Interlocked.CompareExchange(ref layout, rowLayout, null);
+                if (SftLayout.Read(rowLayout, record.Fields, out var problem) is not { } row)
+                {
+                    return (record, Verdict.Unparseable, problem!, 0, 0);
+                }
+
+                var result = await rows.ValidateAsync(row.Instruction, row.Response, row.Tests, ct);
+                return (record, result.Verdict, result.Detail, result.TestsRun, result.TestsPassed);
+            },
+            cancellationToken);
+
+        await using (var writer = await ExistingDataset.CreateWriterAsync(input, kept, cancellationToken))
+        await using (var verdicts = new StreamWriter(Path.Combine(outDir, "verdicts.jsonl"), append: false, new System.Text.UTF8Encoding(false)) { NewLine = "\n" })
+        {
+            await foreach (var (record, verdict, detail, run, passed) in judged.WithCancellation(cancellationToken))
+            {
+                total++;
+                counts[verdict.ToWire()]++;
+                testsRun += run;
+                testsPassed += passed;
+                if (verdict == Verdict.Passed)
+                {
+                    await writer.AddAsync(record, cancellationToken);
+                }
+
+                var id = record.Fields.GetValueOrDefault("id") as string;
+                await verdicts.WriteLineAsync(JsonSerializer.Serialize(new RowVerdict(record.Index, id, verdict.ToWire(), detail.Length > 0 ? detail : null, run, passed), Json).AsMemory(), cancellationToken);
+            }
+        }
+
+        var report = new ValidationReport(
+            Path.GetFileName(input), layout, total, counts.Where(kv => kv.Value > 0).ToDictionary(), counts["passed"], testsRun, testsPassed, stats.Sandbox.Isolation);
+        await File.WriteAllTextAsync(Path.Combine(outDir, "report.json"), JsonSerializer.Serialize(report, Indented) + "\n", cancellationToken);
+
+        var inv = CultureInfo.InvariantCulture;
+        environment.Output.WriteLine(string.Create(inv,
+            $"rows: {total} ({layout ?? "no known layout"}): {string.Join(", ", counts.Where(kv => kv.Value > 0).Select(kv => $"{kv.Key} {kv.Value}"))}; {testsPassed} of {testsRun} tests passed"));
+        environment.Output.WriteLine(string.Create(inv, $"wrote {counts["passed"]} passing rows to {kept}"));
+        environment.Output.WriteLine($"  verdicts: {Path.Combine(outDir, "verdicts.jsonl")}");
+        environment.Output.WriteLine($"  report:   {Path.Combine(outDir, "report.json")}");
+        if (stats.Sandbox.Isolation is { } isolation)
+        {
+            environment.Output.WriteLine($"tests ran in the sandbox: {isolation}");
+        }
+
+        return ExitCodes.Success;
+    }
+
+    private sealed record RowVerdict(long Row, string? Id, string Verdict, string? Detail, int TestsRun, int TestsPassed);
+
+    private sealed record ValidationReport(
+        string Input, string? Layout, long Rows, Dictionary<string, long> Verdicts, long Passed, long TestsRun, long TestsPassed, string? Sandbox);
+}

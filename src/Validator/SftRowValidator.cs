@@ -1,0 +1,93 @@
+using AutoRefiner.Core.CSharp;
+using AutoRefiner.Core.Model;
+using AutoRefiner.Core.Pipeline;
+using AutoRefiner.Core.Text;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace AutoRefiner.Validator;
+
+/// <summary>
+/// Judges a row of any SFT dataset (<c>autorefiner validate</c>): the C# code of its response is compiled, and its tests
+/// — a <c>tests</c> field, or the response's code blocks that hold <c>[Fact]</c>/<c>[Theory]</c> methods — are run in
+/// the sandbox. A response written as a program (top-level statements) is compiled as one, not run.
+/// </summary>
+public sealed class SftRowValidator(TestValidator validator)
+{
+    /// <summary>Judges one row's instruction, response and tests.</summary>
+    public async ValueTask<Judged> ValidateAsync(string instruction, string response, string tests, CancellationToken cancellationToken)
+    {
+        var blocks = CodeBlocks.All(response)
+            .Where(b => b.Tag.ToUpperInvariant() is "CSHARP" or "CS" or "C#" or "")
+            .Select(b => b.Body)
+            .Where(b => b.Trim().Length > 0)
+            .ToList();
+        var candidate = new Candidate
+        {
+            Task = "validate",
+            Instruction = instruction,
+            Response = response,
+            Tests = tests,
+            Generator = "",
+            PromptVersion = "",
+            Provenance = new Provenance("", "", "", "", ""),
+            SeedId = "",
+        };
+        if (blocks.Count == 0)
+        {
+            return new Judged(candidate, Verdict.Unparseable, "the response has no ```csharp code block");
+        }
+
+        if (tests.Trim().Length == 0)
+        {
+            var testBlocks = blocks.Where(IsTestCode).ToList();
+            var codeBlocks = blocks.Except(testBlocks).ToList();
+            if (testBlocks.Count > 0)
+            {
+                // Tests written in the response: alone in their blocks, or in the same block as the solution.
+                var solution = codeBlocks.Count > 0 ? string.Join("\n", codeBlocks) : string.Join("\n", testBlocks);
+                var testCode = codeBlocks.Count > 0 ? string.Join("\n", testBlocks) : "// the tests are in the solution's block\n";
+                return Restore(await validator.ValidateAsync(candidate with { Response = CodeBlocks.Fence(solution), Tests = testCode }, cancellationToken).ConfigureAwait(false), candidate);
+            }
+
+            var code = string.Join("\n", blocks);
+            if (HasTopLevelStatements(code, cancellationToken))
+            {
+                var errors = CompileProgram(code, cancellationToken);
+                return errors.Count == 0 ? new Judged(candidate, Verdict.Passed, "") : new Judged(candidate, Verdict.CompileError, string.Join('\n', errors));
+            }
+
+            return Restore(await validator.ValidateAsync(candidate with { Response = CodeBlocks.Fence(code), Tests = "" }, cancellationToken).ConfigureAwait(false), candidate);
+        }
+
+        return Restore(await validator.ValidateAsync(candidate with { Response = CodeBlocks.Fence(string.Join("\n", blocks)) }, cancellationToken).ConfigureAwait(false), candidate);
+    }
+
+    private static Judged Restore(Judged judged, Candidate original) => judged with { Candidate = original };
+
+    private static bool IsTestCode(string code) => code.Contains("[Fact", StringComparison.Ordinal) || code.Contains("[Theory", StringComparison.Ordinal);
+
+    private static bool HasTopLevelStatements(string code, CancellationToken cancellationToken) =>
+        CSharpSyntaxTree.ParseText(code, ReferenceSet.ParseOptions, cancellationToken: cancellationToken).GetRoot(cancellationToken) is CompilationUnitSyntax unit
+        && unit.Members.OfType<GlobalStatementSyntax>().Any();
+
+    private static List<string> CompileProgram(string code, CancellationToken cancellationToken)
+    {
+        var tree = CSharpSyntaxTree.ParseText(code, ReferenceSet.ParseOptions, path: "Program.cs", cancellationToken: cancellationToken);
+        if (SyntaxDepth.IsTooDeep(tree.GetRoot(cancellationToken)))
+        {
+            return [$"error AR0001: the code is nested deeper than {SyntaxDepth.Limit} levels"];
+        }
+
+        var compilation = CSharpCompilation.Create(
+            "Program",
+            [ReferenceSet.ImplicitUsingsTree, tree],
+            ReferenceSet.References,
+            ReferenceSet.LibraryOptions.WithOutputKind(OutputKind.ConsoleApplication));
+        return [.. compilation.GetDiagnostics(cancellationToken)
+            .Where(d => d.Severity == DiagnosticSeverity.Error)
+            .Take(RoslynCompiler.MaxErrors)
+            .Select(RoslynCompiler.Format)];
+    }
+}
