@@ -99,7 +99,7 @@ internal static class LlmBench
             Console.WriteLine(Report.Table(
                 ["C", "requests", "ideal req/s (C / latency)", "ours req/s (of ideal)", "bare HttpClient req/s (of ideal)", "ours vs bare", "pipeline CPU ms per sample", "max in flight at server", "cached rerun samples/s"],
                 rows,
-                "|---:|---:|---:|---:|---:|---:|---:|---:|---:|"));
+                "rrrrrrrrr"));
             Console.WriteLine();
             Console.Write(details);
             Console.WriteLine();
