@@ -35,6 +35,7 @@ public sealed class SandboxPool : IAsyncDisposable
         _slots = new SemaphoreSlim(Math.Max(1, options.Workers));
         var directory = options.WorkerDirectory ?? AppContext.BaseDirectory;
         _workerDll = Path.Combine(directory, "AutoRefiner.Sandbox.dll");
+        RemoveAbandoned();
         _root = Path.Combine(Path.GetTempPath(), $"autorefiner-sandbox-{System.Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..8]}");
         Directory.CreateDirectory(_root);
         if (!OperatingSystem.IsWindows())
@@ -158,6 +159,43 @@ public sealed class SandboxPool : IAsyncDisposable
         finally
         {
             _startLock.Release();
+        }
+    }
+
+    /// <summary>Scratch folders of runs that were killed (their process is gone) are removed.</summary>
+    private static void RemoveAbandoned()
+    {
+        try
+        {
+            foreach (var dir in Directory.EnumerateDirectories(Path.GetTempPath(), "autorefiner-sandbox-*"))
+            {
+                var parts = Path.GetFileName(dir).Split('-');
+                if (parts.Length >= 4 && int.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out var pid) && !IsAlive(pid))
+                {
+                    Directory.Delete(dir, recursive: true);
+                }
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Another run's folder, or one being written: left alone.
+        }
+    }
+
+    private static bool IsAlive(int pid)
+    {
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
         }
     }
 
