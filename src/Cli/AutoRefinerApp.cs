@@ -34,6 +34,9 @@ public static class AutoRefinerApp
             config.AddCommand<HarvestCommand>("harvest")
                 .WithDescription("Harvest C# sources into a validated SFT dataset (Parquet, JSONL, dataset card).")
                 .WithExample("harvest", "--lang", "csharp", "--source", ".", "--out", "out");
+            config.AddCommand<RefreshCommand>("refresh")
+                .WithDescription("Harvest again, incrementally from the state store, and export the union of every run's samples.")
+                .WithExample("refresh", "--config", "harvest.yml");
             config.AddCommand<ValidateCommand>("validate")
                 .WithDescription("Re-validate an existing JSONL or Parquet SFT dataset: compile its C#, run its tests, keep what passes.")
                 .WithExample("validate", "out/jsonl/train.jsonl", "--out", "validated");

@@ -99,6 +99,14 @@ internal static class DatasetCard
             sb.Append(inv, $"- Tokens: {manifest.TokenUsage.GetValueOrDefault("prompt_tokens"):N0} prompt, {manifest.TokenUsage.GetValueOrDefault("completion_tokens"):N0} completion\n");
         }
 
+        if (manifest.Run.Kind == "refresh")
+        {
+            sb.Append(inv, $"- This refresh added {manifest.Run.AddedRows:N0} rows; the dataset is the union of every run ({total:N0} rows")
+              .Append(manifest.Run.PreviousRows is { } before ? string.Create(inv, $", {before:N0} after the previous run") : "")
+              .Append(manifest.Run.Carried > 0 ? string.Create(inv, $"; {manifest.Run.Carried:N0} samples kept from sources not seen this time, with the commit they came from") : "")
+              .Append(").\n");
+        }
+
         var c = manifest.Counts;
         sb.Append(inv, $"- Files read: {c.Files:N0}; documented methods: {c.DocumentedMethods:N0}; self-contained seeds: {c.SelfContained:N0} (yield {c.SeedYield:P1})\n");
         sb.Append(inv, $"- Candidates: {c.Candidates:N0}; kept: {total:N0}\n");

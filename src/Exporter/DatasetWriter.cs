@@ -154,13 +154,13 @@ internal sealed class DatasetWriter : IDatasetSink
         _completionTokens += judged.Candidate.CompletionTokens;
         if (judged.Verdict != Verdict.Passed)
         {
-            _rejected.Write(RejectedRow.From(judged, _config.Lang, _time.GetUtcNow().UtcDateTime));
+            _rejected.Write(RejectedRow.From(judged, _config.Lang, (judged.Candidate.CreatedAt ?? _time.GetUtcNow()).UtcDateTime));
             return;
         }
 
         var id = SampleId.Of(judged.Candidate);
         var split = SampleId.SplitOf(id, _config.Export.TestSplit);
-        var row = DatasetRow.From(judged, id, _config.Lang, _time.GetUtcNow().UtcDateTime);
+        var row = DatasetRow.From(judged, id, _config.Lang, (judged.Candidate.CreatedAt ?? _time.GetUtcNow()).UtcDateTime);
         _licenses[row.SourceLicense] = _licenses.GetValueOrDefault(row.SourceLicense) + 1;
         Stats?.Exported.Add();
         if (WritesParquet)
@@ -273,6 +273,15 @@ internal sealed class DatasetWriter : IDatasetSink
             },
             TimingsSeconds = stats.Stages.ToDictionary(s => s.Name, s => Math.Round(s.Elapsed.TotalSeconds, 3), StringComparer.Ordinal),
             TokenUsage = new Dictionary<string, long>(StringComparer.Ordinal) { ["prompt_tokens"] = _promptTokens, ["completion_tokens"] = _completionTokens },
+            Run = new ManifestRun
+            {
+                Kind = stats.RunKind,
+                Id = stats.RunId,
+                PreviousRows = stats.PreviousRows,
+                AddedRows = stats.Added,
+                Reused = stats.Reused,
+                Carried = stats.Carried,
+            },
             Sandbox = stats.Sandbox.Isolation is not { } isolation ? null : new ManifestSandbox
             {
                 Isolation = isolation,

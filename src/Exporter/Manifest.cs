@@ -42,6 +42,9 @@ public sealed class Manifest
     /// <summary>Tokens spent.</summary>
     public Dictionary<string, long> TokenUsage { get; set; } = [];
 
+    /// <summary>Which run this was and what it added.</summary>
+    public ManifestRun Run { get; set; } = new();
+
     /// <summary>How generated tests were run, or null when none was.</summary>
     public ManifestSandbox? Sandbox { get; set; }
 
@@ -165,4 +168,26 @@ public sealed class ManifestSandbox
 
     /// <summary>Workers replaced after a timeout, a crash or code left running.</summary>
     public long WorkersReplaced { get; set; }
+}
+
+/// <summary>The run part of <see cref="Manifest"/>.</summary>
+public sealed class ManifestRun
+{
+    /// <summary><c>harvest</c> or <c>refresh</c>.</summary>
+    public string Kind { get; set; } = "harvest";
+
+    /// <summary>The run's number in the state store.</summary>
+    public long? Id { get; set; }
+
+    /// <summary>Rows the previous completed run exported, when there was one.</summary>
+    public long? PreviousRows { get; set; }
+
+    /// <summary>Rows judged for the first time in this run.</summary>
+    public long AddedRows { get; set; }
+
+    /// <summary>Judged samples reused from earlier runs instead of being generated again.</summary>
+    public long Reused { get; set; }
+
+    /// <summary>Judged samples of seeds this run did not see, carried into the union (refresh).</summary>
+    public long Carried { get; set; }
 }

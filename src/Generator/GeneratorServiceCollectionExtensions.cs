@@ -6,6 +6,7 @@ using AutoRefiner.Generator.Instruct;
 using AutoRefiner.Generator.Llm;
 using AutoRefiner.Generator.Prompts;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace AutoRefiner.Generator;
 
@@ -28,7 +29,7 @@ public static class GeneratorServiceCollectionExtensions
                 case InstructGenerator.TaskName when llm is not null:
                     services.AddSingleton(llm);
                     services.AddSingleton(sp => new LlmClient(llm, sp.GetRequiredService<RunStats>().Llm));
-                    services.AddSingleton(sp =>
+                    services.TryAddSingleton(sp =>
                     {
                         var config = sp.GetRequiredService<HarvestConfig>();
                         return StateStore.Open(config.ResolvePath(config.State));

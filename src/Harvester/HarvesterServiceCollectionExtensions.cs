@@ -11,7 +11,8 @@ public static class HarvesterServiceCollectionExtensions
 {
     /// <summary>
     /// Adds local and GitHub harvesting and Roslyn seed extraction. Needs an <c>ICodeCompiler</c>, the configuration and
-    /// a <c>TimeProvider</c>; GitHub is reached as <c>GITHUB_API_URL</c>/<c>GITHUB_TOKEN</c> say.
+    /// a <c>TimeProvider</c>; GitHub is reached as <c>GITHUB_API_URL</c>/<c>GITHUB_TOKEN</c> say. A registered state store
+    /// and journal are used when present (else the state file is opened for GitHub's ETags only).
     /// </summary>
     public static IServiceCollection AddHarvester(this IServiceCollection services)
     {
@@ -27,7 +28,9 @@ public static class HarvesterServiceCollectionExtensions
             sp.GetRequiredService<LocalSeedSource>(),
             sp.GetRequiredService<HarvestConfig>(),
             sp.GetRequiredService<TimeProvider>(),
-            Environment.GetEnvironmentVariable));
+            Environment.GetEnvironmentVariable,
+            sp.GetService<Core.State.StateStore>(),
+            sp.GetService<ISampleJournal>()));
         return services;
     }
 }

@@ -14,7 +14,13 @@ namespace AutoRefiner.Harvester;
 /// or by URL, from <c>sources.github.repos</c>, and found by <c>sources.github.query</c>), each fetched and harvested
 /// like a local tree with its GitHub provenance.
 /// </summary>
-public sealed class SourceHarvester(LocalSeedSource local, HarvestConfig config, TimeProvider time, Func<string, string?> environment) : ISeedSource
+public sealed class SourceHarvester(
+    LocalSeedSource local,
+    HarvestConfig config,
+    TimeProvider time,
+    Func<string, string?> environment,
+    StateStore? state = null,
+    ISampleJournal? journal = null) : ISeedSource
 {
     /// <summary>Repositories downloaded at once, ahead of the one being analysed.</summary>
     public const int FetchesInFlight = 2;
@@ -40,12 +46,18 @@ public sealed class SourceHarvester(LocalSeedSource local, HarvestConfig config,
                 continue;
             }
 
-            localRoots.Add((Path.GetFullPath(source), SourceRootReader.Read(source)));
+            var localRoot = SourceRootReader.Read(source);
+            if (request.Shard is { } shard && !shard.Includes(localRoot.Repo))
+            {
+                continue;
+            }
+
+            localRoots.Add((Path.GetFullPath(source), localRoot));
         }
 
         foreach (var (path, root) in localRoots)
         {
-            await foreach (var seed in local.HarvestRootAsync(path, root, stats, cancellationToken))
+            await foreach (var seed in HarvestTreeAsync(path, root, stats, cancellationToken))
             {
                 yield return seed;
             }
@@ -58,14 +70,21 @@ public sealed class SourceHarvester(LocalSeedSource local, HarvestConfig config,
                 stats.Notice("no GITHUB_TOKEN is set: GitHub's anonymous limits apply (60 requests an hour, 10 searches a minute)");
             }
 
-            var statePath = config.ResolvePath(config.State);
-            using var state = StateStore.Open(statePath);
+            var statePath = state?.Path ?? config.ResolvePath(config.State);
+            using var ownState = state is null ? StateStore.Open(statePath) : null;
             var cache = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(statePath))!, "repos");
-            using var github = new GitHubHarvester(Settings(), state, cache, new ArchiveLimits(), time, stats);
+            using var github = new GitHubHarvester(Settings(), state ?? ownState!, cache, new ArchiveLimits(), time, stats);
             try
             {
                 // The next repository downloads while this one is analysed: network and CPU overlap, order is kept.
-                var fetches = github.FindAsync(repos, request.GitHubQuery, cancellationToken)
+                var found = github.FindAsync(repos, request.GitHubQuery, cancellationToken);
+                if (request.Shard is { } shard)
+                {
+                    // The same search on every machine, each keeping its share: the shards add up to the whole.
+                    found = found.Where(r => shard.Includes(r.FullName));
+                }
+
+                var fetches = found
                     .SelectAsync(FetchesInFlight, (repo, ct) => new ValueTask<(string Path, SourceRoot Root)?>(github.FetchAsync(repo, ct)), cancellationToken);
                 await foreach (var next in fetches)
                 {
@@ -74,7 +93,7 @@ public sealed class SourceHarvester(LocalSeedSource local, HarvestConfig config,
                         continue;
                     }
 
-                    await foreach (var seed in local.HarvestRootAsync(fetched.Path, fetched.Root, stats, cancellationToken))
+                    await foreach (var seed in HarvestTreeAsync(fetched.Path, fetched.Root, stats, cancellationToken))
                     {
                         yield return seed;
                     }
@@ -95,9 +114,26 @@ public sealed class SourceHarvester(LocalSeedSource local, HarvestConfig config,
         }
 
         stats.Files.Finish();
+        if (request.Shard is { } part && localRoots.Count == 0 && stats.Repositories == 0)
+        {
+            stats.Notice($"shard {part}: none of the sources falls in this shard");
+        }
+
         if (stats.Files.Total is null or 0)
         {
             stats.Notice($"no C# files found in {string.Join(", ", request.Sources.Append(request.GitHubQuery ?? "").Where(s => s.Length > 0))}");
         }
+    }
+
+    /// <summary>One tree's seeds; the journal records the tree and its files once they are all read.</summary>
+    private async IAsyncEnumerable<Seed> HarvestTreeAsync(string path, SourceRoot root, RunStats stats, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var files = journal is null ? null : new List<(string Path, string Hash)>();
+        await foreach (var seed in local.HarvestRootAsync(path, root, stats, cancellationToken, files))
+        {
+            yield return seed;
+        }
+
+        journal?.RecordTree(root, files!);
     }
 }

@@ -175,8 +175,8 @@ public sealed class LlmHarvestTests : IAsyncLifetime
         Assert.Equal(firstIds, Ids());
         using var manifest = JsonDocument.Parse(File.ReadAllText(Path.Combine(Out, "manifest.json")));
         Assert.Equal(0, manifest.RootElement.GetProperty("llm").GetProperty("answered").GetInt64());
-        Assert.Equal(7, manifest.RootElement.GetProperty("llm").GetProperty("cached").GetInt64());
-        Assert.Contains("llm: 0 answers received, 7 from the cache", again.Output, StringComparison.Ordinal);
+        Assert.Equal(7, manifest.RootElement.GetProperty("run").GetProperty("reused").GetInt64()); // judged samples reused: not even the cache is asked
+        Assert.Contains("harvest: 0 new rows; 7 samples reused from earlier runs", again.Output, StringComparison.Ordinal);
     }
 
     [Fact]

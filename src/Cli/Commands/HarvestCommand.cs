@@ -3,6 +3,7 @@ using AutoRefiner.Core;
 using AutoRefiner.Core.Config;
 using AutoRefiner.Core.Curation;
 using AutoRefiner.Core.Pipeline;
+using AutoRefiner.Core.State;
 using AutoRefiner.Core.Text;
 using AutoRefiner.Exporter;
 using AutoRefiner.Generator;
@@ -20,7 +21,11 @@ namespace AutoRefiner.Cli.Commands;
 public sealed class HarvestCommand(CommandEnvironment environment) : AsyncCommand<HarvestSettings>
 {
     /// <inheritdoc />
-    public override async Task<int> ExecuteAsync(CommandContext context, HarvestSettings settings, CancellationToken cancellationToken)
+    public override Task<int> ExecuteAsync(CommandContext context, HarvestSettings settings, CancellationToken cancellationToken) =>
+        RunAsync(environment, settings, "harvest", cancellationToken);
+
+    /// <summary>A harvest or a refresh: the same pipeline; a refresh exports the union of every run's samples.</summary>
+    internal static async Task<int> RunAsync(CommandEnvironment environment, HarvestSettings settings, string kind, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(settings);
         var config = ConfigFiles.Load(settings.Config);
@@ -67,6 +72,7 @@ public sealed class HarvestCommand(CommandEnvironment environment) : AsyncComman
             Export = config.Export with { Out = outDir },
         };
 
+        var shard = settings.ShardText is null ? null : Shard.Parse(settings.ShardText, out _);
         var parallelism = config.Validation.EffectiveParallelism;
         var llm = LlmEndpoint.Resolve(config.Llm, Environment.GetEnvironmentVariable);
         if (llm is not null && config.Generation.Tasks.Contains(InstructGenerator.TaskName))
@@ -75,7 +81,22 @@ public sealed class HarvestCommand(CommandEnvironment environment) : AsyncComman
             config = config with { Extraction = config.Extraction with { InspirationSeeds = true } };
         }
 
+        // One run at a time on a state store; a dry run only reads it.
+        using var stateLock = settings.DryRun ? null : StateLock.Acquire(config.State, environment.Time.GetUtcNow());
+        using var state = StateStore.Open(config.State);
+        var commandLine = "autorefiner " + string.Join(' ', environment.Args.Select(a => Redact.UserInfo(ShownPath(a, cwd))));
+        var configHash = ConfigHash.Of(config);
+        stats.RunKind = kind;
+        if (!settings.DryRun)
+        {
+            stats.RunId = state.BeginRun(kind, commandLine, configHash, environment.Time.GetUtcNow());
+            stats.PreviousRows = state.LastCompletedRun(stats.RunId.Value)?.Rows;
+        }
+
+        var journal = new StateJournal(state, stats.RunId ?? long.MaxValue, readOnly: settings.DryRun);
         var services = new ServiceCollection();
+        services.AddSingleton(state);
+        services.AddSingleton<ISampleJournal>(journal);
         services.AddSingleton(config);
         services.AddSingleton(environment.Time);
         services.AddSingleton(stats);
@@ -98,23 +119,19 @@ public sealed class HarvestCommand(CommandEnvironment environment) : AsyncComman
 
         services.AddSingleton<ICurator, ExactDeduplicator>();
         services.AddExporter();
-        services.AddSingleton(new RunDescription(
-            AutoRefinerApp.Version,
-            ConfigHash.Of(config),
-            shownSources,
-            model,
-            "autorefiner " + string.Join(' ', environment.Args.Select(a => Redact.UserInfo(ShownPath(a, cwd))))));
+        services.AddSingleton(new RunDescription(AutoRefinerApp.Version, configHash, shownSources, model, commandLine));
         services.AddSingleton(sp => new HarvestPipeline(
             sp.GetRequiredService<ISeedSource>(),
             sp.GetServices<ISampleGenerator>(),
             sp.GetRequiredService<ICandidateValidator>(),
             sp.GetServices<ICurator>(),
             sp.GetRequiredService<IDatasetSinkFactory>(),
-            sp.GetServices<IRepairer>()));
+            sp.GetServices<IRepairer>(),
+            sp.GetRequiredService<ISampleJournal>()));
         await using var provider = services.BuildServiceProvider();
 
         var pipeline = provider.GetRequiredService<HarvestPipeline>();
-        var request = new HarvestRequest(sources, settings.Limit) { GitHubQuery = query };
+        var request = new HarvestRequest(sources, settings.Limit) { GitHubQuery = query, Shard = shard };
         var from = Redact.UserInfo(string.Join(", ", query is null ? sources : sources.Append($"GitHub search '{query}'")));
         if (settings.DryRun)
         {
@@ -125,15 +142,28 @@ public sealed class HarvestCommand(CommandEnvironment environment) : AsyncComman
             return ExitCodes.Success;
         }
 
-        var progress = new ProgressView(environment.Output, stats, $"harvest ({lang}): {from} -> {config.Export.Out}");
+        var progress = new ProgressView(environment.Output, stats, $"{kind}{(shard is null ? "" : $" (shard {shard})")} ({lang}): {from} -> {config.Export.Out}");
+        var status = "failed";
         try
         {
-            var options = new PipelineOptions(parallelism, model is null ? 1 : config.Llm.Concurrency, config.Generation.RepairRounds);
+            var options = new PipelineOptions(parallelism, model is null ? 1 : config.Llm.Concurrency, config.Generation.RepairRounds) { CarryOver = kind == "refresh" };
             await progress.RunAsync(() => pipeline.RunAsync(request, stats, options, cancellationToken), cancellationToken);
+            status = "completed";
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            status = "cancelled";
+            throw;
         }
         finally
         {
             stats.Llm.EstimatedCost = model is null ? null : Pricing.Estimate(config.Llm, model, stats.Llm.PromptTokens, stats.Llm.CompletionTokens);
+            state.EndRun(stats.RunId!.Value, status, status == "completed" ? stats.Splits.Values.Sum() : null, null, environment.Time.GetUtcNow());
+        }
+
+        if (kind == "refresh" && config.Hub.Repo is { } hubRepo)
+        {
+            stats.Notice($"hub.repo is {hubRepo}, but this build cannot push yet (`autorefiner push` is a separate capability): the dataset was not uploaded");
         }
 
         progress.WriteSummary(config.Export.Out);

@@ -32,6 +32,11 @@ public sealed class HarvestSettings : CommandSettings
     [Description("State store (SQLite). Default: the config's 'state' (.autorefiner/state.db).")]
     public string? State { get; init; }
 
+    /// <summary><c>--shard</c> as typed.</summary>
+    [CommandOption("--shard <I/N>")]
+    [Description("Take only part i of n of the repositories (0-based), so n machines can share one harvest; combine their outputs with `autorefiner merge`.")]
+    public string? ShardText { get; init; }
+
     /// <summary><c>--dry-run</c>.</summary>
     [CommandOption("--dry-run")]
     [Description("Harvest the seeds and say how many LLM requests the run would send (and what they would cost), without sending any or writing the dataset.")]
@@ -50,7 +55,7 @@ public sealed class HarvestSettings : CommandSettings
     {
         // Spectre.Console.Cli gives an option written last without its value a placeholder instead of failing.
         const string Missing = "__default_command";
-        foreach (var (option, value) in new[] { ("--lang", Lang), ("--config", Config), ("--out", Out), ("--state", State), ("--limit", LimitText) }
+        foreach (var (option, value) in new[] { ("--lang", Lang), ("--config", Config), ("--out", Out), ("--state", State), ("--limit", LimitText), ("--shard", ShardText) }
                      .Concat(Sources.Select(s => ("--source", (string?)s))))
         {
             if (value == Missing)
@@ -62,6 +67,11 @@ public sealed class HarvestSettings : CommandSettings
             {
                 return ValidationResult.Error($"{option} is empty");
             }
+        }
+
+        if (ShardText is not null && AutoRefiner.Core.Pipeline.Shard.Parse(ShardText, out var shardProblem) is null)
+        {
+            return ValidationResult.Error(shardProblem!);
         }
 
         return LimitText is null || (int.TryParse(LimitText, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) && n >= 1)

@@ -146,6 +146,12 @@ internal sealed class ProgressView(IAnsiConsole console, RunStats stats, string 
                 $"llm: {llm.Answered} answers received, {llm.Cached} from the cache, {llm.Retries} retries{(failures.Count > 0 ? $", failed: {Join(failures)}" : "")}; {llm.PromptTokens:N0} prompt + {llm.CompletionTokens:N0} completion tokens{(llm.EstimatedCost is { } cost ? $"; estimated cost {cost:0.####}" : "")}"));
         }
 
+        if (stats.Reused + stats.Carried > 0 || stats.RunKind == "refresh")
+        {
+            console.WriteLine(string.Create(inv,
+                $"{stats.RunKind}: {stats.Added} new rows; {stats.Reused} samples reused from earlier runs{(stats.Carried > 0 ? $", {stats.Carried} carried over from sources not seen this time" : "")}{(stats.PreviousRows is { } before ? $" (previous run: {before} rows)" : "")}"));
+        }
+
         var rows = stats.Splits.OrderBy(kv => kv.Key == "train" ? 0 : 1).Select(kv => $"{kv.Key} {kv.Value}");
         console.WriteLine(string.Create(inv, $"wrote {stats.Splits.Values.Sum()} rows ({string.Join(", ", rows.DefaultIfEmpty("none"))}) to {outDir}"));
         foreach (var file in ListOutput(outDir))

@@ -39,6 +39,9 @@ public sealed record Candidate
     /// </summary>
     public string? ParseError { get; init; }
 
+    /// <summary>When it was judged first; kept when a later run reuses it. Null until then (export time is used).</summary>
+    public DateTimeOffset? CreatedAt { get; init; }
+
     /// <summary>Repair rounds spent on it.</summary>
     public int RepairRounds { get; init; }
 }

@@ -4,8 +4,10 @@ using AutoRefiner.Core.Model;
 namespace AutoRefiner.Core.Pipeline;
 
 /// <summary>
-/// Wires the stages: seeds → generators → validation (parallel, in order) → curation → export. Every stage streams,
-/// so memory does not grow with the size of the run, and one token cancels them all.
+/// Wires the stages: seeds → generators → validation (with repair rounds) → curation → export. Every stage streams,
+/// so memory does not grow with the size of the run, and one token cancels them all. With a journal, what a seed
+/// became is recorded as soon as it is judged and reused by a later run (a run started again after being stopped, a
+/// refresh), and a refresh exports the union of all runs.
 /// </summary>
 public sealed class HarvestPipeline(
     ISeedSource source,
@@ -13,7 +15,8 @@ public sealed class HarvestPipeline(
     ICandidateValidator validator,
     IEnumerable<ICurator> curators,
     IDatasetSinkFactory sinks,
-    IEnumerable<IRepairer>? repairers = null)
+    IEnumerable<IRepairer>? repairers = null,
+    ISampleJournal? journal = null)
 {
     private readonly IReadOnlyList<ISampleGenerator> _generators = [.. generators];
     private readonly IReadOnlyList<ICurator> _curators = [.. curators];
@@ -29,28 +32,189 @@ public sealed class HarvestPipeline(
         ArgumentNullException.ThrowIfNull(stats);
         ArgumentNullException.ThrowIfNull(options);
 
+        using var validationSlots = new SemaphoreSlim(Math.Max(1, options.Parallelism));
+        using var generationSlots = new SemaphoreSlim(Math.Max(1, options.GenerationConcurrency));
+        var slots = new Slots(generationSlots, validationSlots);
         var seeds = UniqueSeeds(source.HarvestAsync(request, stats, cancellationToken), request.Limit, stats, cancellationToken);
-        var candidates = Generate(seeds, stats, Math.Max(1, options.GenerationConcurrency), cancellationToken);
-        // Repairs wait on the model: while they do, other candidates keep the cores busy.
-        var degree = Math.Max(1, options.Parallelism) + (options.RepairRounds > 0 && _repairers.Count > 0 ? Math.Max(1, options.GenerationConcurrency) : 0);
-        var judged = candidates.SelectAsync(degree, (c, ct) => JudgeAsync(c, stats, options.RepairRounds, ct), cancellationToken);
+
+        // A seed is generated, judged (repairs included) and recorded as one piece of work, several at once: LLM
+        // answers are awaited while other seeds compile; compilations and test runs never exceed the cores.
+        var degree = Math.Max(1, options.Parallelism) + (options.GenerationConcurrency > 1 ? options.GenerationConcurrency : 0);
+        var perSeed = seeds.SelectAsync(degree, (seed, ct) => WorkAsync(seed, stats, options, slots, ct), cancellationToken);
 
         await using var sink = sinks.Open(stats);
-        await foreach (var item in judged.WithCancellation(cancellationToken))
+        await foreach (var results in perSeed.WithCancellation(cancellationToken))
         {
-            stats.Validated.Add();
-            var curated = item;
-            foreach (var curator in _curators)
+            foreach (var (judged, isNew) in results)
             {
-                curated = curator.Curate(curated);
+                await AddAsync(sink, judged, isNew, stats, cancellationToken);
             }
+        }
 
-            stats.CountVerdict(curated.Verdict);
-            await sink.AddAsync(curated, cancellationToken);
+        stats.Candidates.Finish();
+        if (options.CarryOver && journal is not null)
+        {
+            foreach (var judged in journal.CarryOver())
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                stats.CountCarried();
+                stats.Candidates.Add();
+                await AddAsync(sink, judged, isNew: false, stats, cancellationToken);
+            }
         }
 
         stats.Validated.Finish();
         await sink.CompleteAsync(stats, cancellationToken);
+    }
+
+    private async ValueTask AddAsync(IDatasetSink sink, Judged judged, bool isNew, RunStats stats, CancellationToken cancellationToken)
+    {
+        stats.Validated.Add();
+        var curated = judged;
+        foreach (var curator in _curators)
+        {
+            curated = curator.Curate(curated);
+        }
+
+        stats.CountVerdict(curated.Verdict);
+        if (curated.Verdict == Verdict.Passed && isNew)
+        {
+            stats.CountAdded();
+        }
+
+        await sink.AddAsync(curated, cancellationToken);
+    }
+
+    /// <summary>What one seed becomes: reused from the journal, or generated, judged and recorded.</summary>
+    private async ValueTask<List<(Judged Judged, bool IsNew)>> WorkAsync(
+        Seed seed, RunStats stats, PipelineOptions options, Slots slots, CancellationToken cancellationToken)
+    {
+        var results = new List<(Judged, bool)>();
+        foreach (var generator in _generators)
+        {
+            if (journal?.TryReuse(seed, generator) is { } reused)
+            {
+                stats.CountReused(reused.Count);
+                stats.Candidates.Add(reused.Count);
+                results.AddRange(reused.Select(j => (j, false)));
+                continue;
+            }
+
+            // At most llm.concurrency generations (LLM requests) at once; at most one validation per core.
+            var candidates = new List<Candidate>();
+            await slots.Generation.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await foreach (var candidate in generator.GenerateAsync(seed, cancellationToken).ConfigureAwait(false))
+                {
+                    stats.Candidates.Add();
+                    candidates.Add(candidate);
+                }
+            }
+            finally
+            {
+                slots.Generation.Release();
+            }
+
+            var judged = new List<Judged>(candidates.Count);
+            foreach (var candidate in candidates)
+            {
+                var result = await JudgeAsync(candidate, stats, options.RepairRounds, slots, cancellationToken).ConfigureAwait(false);
+                judged.Add(result with { Candidate = result.Candidate with { CreatedAt = result.Candidate.CreatedAt ?? stats.Time.GetUtcNow() } });
+            }
+
+            journal?.Record(seed, generator, judged);
+            results.AddRange(judged.Select(j => (j, true)));
+        }
+
+        return results;
+    }
+
+    /// <summary>
+    /// Validates a candidate; one that fails in a way the model can fix goes back to its generator with the verdict's
+    /// detail (the compiler's or test runner's own words), up to <paramref name="rounds"/> times. The last verdict counts.
+    /// </summary>
+    private async ValueTask<Judged> JudgeAsync(Candidate candidate, RunStats stats, int rounds, Slots slots, CancellationToken cancellationToken)
+    {
+        var judged = await ValidateAsync(candidate, slots.Validation, cancellationToken).ConfigureAwait(false);
+        while (judged.Candidate.RepairRounds < rounds
+               && Array.IndexOf(Repairable, judged.Verdict) >= 0
+               && _repairers.TryGetValue(judged.Candidate.Task, out var repairer))
+        {
+            stats.CountRepair(judged.Verdict);
+            Candidate repaired;
+            await slots.Generation.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                repaired = await repairer.RepairAsync(judged, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                slots.Generation.Release();
+            }
+
+            judged = await ValidateAsync(repaired, slots.Validation, cancellationToken).ConfigureAwait(false);
+            if (judged.Verdict == Verdict.Passed)
+            {
+                stats.CountRepaired();
+            }
+        }
+
+        return judged;
+    }
+
+    /// <summary>The run's two limits: generations (LLM requests) and validations (cores) in flight.</summary>
+    private sealed record Slots(SemaphoreSlim Generation, SemaphoreSlim Validation);
+
+    private async ValueTask<Judged> ValidateAsync(Candidate candidate, SemaphoreSlim slots, CancellationToken cancellationToken)
+    {
+        await slots.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await validator.ValidateAsync(candidate, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            slots.Release();
+        }
+    }
+
+    /// <summary>
+    /// Harvests the seeds a run would take and asks each generator that calls a paid service what they would cost,
+    /// without calling it, generating, validating or writing anything (<c>--dry-run</c>). Seeds the journal already
+    /// holds samples for cost nothing.
+    /// </summary>
+    public async Task<RunPlan> PlanAsync(HarvestRequest request, RunStats stats, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(stats);
+        long seeds = 0, requests = 0, cached = 0, tokens = 0;
+        await foreach (var seed in UniqueSeeds(source.HarvestAsync(request, stats, cancellationToken), request.Limit, stats, cancellationToken))
+        {
+            seeds++;
+            foreach (var generator in _generators)
+            {
+                if (generator is not IRequestPlanner planner)
+                {
+                    continue;
+                }
+
+                if (journal?.Knows(seed, generator) == true)
+                {
+                    // Judged by an earlier run: reused, not asked again.
+                    requests++;
+                    cached++;
+                    continue;
+                }
+
+                var plan = planner.Plan(seed);
+                requests += plan.Requests;
+                cached += plan.Cached;
+                tokens += plan.PromptTokens;
+            }
+        }
+
+        return new RunPlan(seeds, requests, cached, tokens);
     }
 
     private static async IAsyncEnumerable<Seed> UniqueSeeds(
@@ -78,89 +242,5 @@ public sealed class HarvestPipeline(
         }
 
         stats.Seeds.Finish();
-    }
-
-    /// <summary>
-    /// Validates a candidate; one that fails in a way the model can fix goes back to its generator with the verdict's
-    /// detail (the compiler's or test runner's own words), up to <paramref name="rounds"/> times. The last verdict counts.
-    /// </summary>
-    private async ValueTask<Judged> JudgeAsync(Candidate candidate, RunStats stats, int rounds, CancellationToken cancellationToken)
-    {
-        var judged = await validator.ValidateAsync(candidate, cancellationToken).ConfigureAwait(false);
-        while (judged.Candidate.RepairRounds < rounds
-               && Array.IndexOf(Repairable, judged.Verdict) >= 0
-               && _repairers.TryGetValue(judged.Candidate.Task, out var repairer))
-        {
-            stats.CountRepair(judged.Verdict);
-            var repaired = await repairer.RepairAsync(judged, cancellationToken).ConfigureAwait(false);
-            judged = await validator.ValidateAsync(repaired, cancellationToken).ConfigureAwait(false);
-            if (judged.Verdict == Verdict.Passed)
-            {
-                stats.CountRepaired();
-            }
-        }
-
-        return judged;
-    }
-
-    /// <summary>
-    /// Harvests the seeds a run would take and asks each generator that calls a paid service what they would cost,
-    /// without calling it, generating, validating or writing anything (<c>--dry-run</c>).
-    /// </summary>
-    public async Task<RunPlan> PlanAsync(HarvestRequest request, RunStats stats, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(request);
-        ArgumentNullException.ThrowIfNull(stats);
-        var planners = _generators.OfType<IRequestPlanner>().ToList();
-        long seeds = 0, requests = 0, cached = 0, tokens = 0;
-        await foreach (var seed in UniqueSeeds(source.HarvestAsync(request, stats, cancellationToken), request.Limit, stats, cancellationToken))
-        {
-            seeds++;
-            foreach (var planner in planners)
-            {
-                var plan = planner.Plan(seed);
-                requests += plan.Requests;
-                cached += plan.Cached;
-                tokens += plan.PromptTokens;
-            }
-        }
-
-        return new RunPlan(seeds, requests, cached, tokens);
-    }
-
-    /// <summary>
-    /// Runs the generators over up to <paramref name="concurrency"/> seeds at once (an LLM endpoint is kept busy while
-    /// answers are slow) and yields their candidates in seed order, so the output does not depend on timing.
-    /// </summary>
-    private async IAsyncEnumerable<Candidate> Generate(
-        IAsyncEnumerable<Seed> seeds, RunStats stats, int concurrency, [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        var perSeed = seeds.SelectAsync(
-            concurrency,
-            async (seed, ct) =>
-            {
-                var list = new List<Candidate>(_generators.Count);
-                foreach (var generator in _generators)
-                {
-                    await foreach (var candidate in generator.GenerateAsync(seed, ct).ConfigureAwait(false))
-                    {
-                        list.Add(candidate);
-                    }
-                }
-
-                return list;
-            },
-            cancellationToken);
-
-        await foreach (var list in perSeed.WithCancellation(cancellationToken))
-        {
-            foreach (var candidate in list)
-            {
-                stats.Candidates.Add();
-                yield return candidate;
-            }
-        }
-
-        stats.Candidates.Finish();
     }
 }

@@ -9,4 +9,7 @@ public sealed record HarvestRequest(IReadOnlyList<string> Sources, int? Limit)
 {
     /// <summary>A GitHub search to harvest in addition (qualifiers; the language is added), or null.</summary>
     public string? GitHubQuery { get; init; }
+
+    /// <summary>Take only this part of the repositories (<c>--shard i/n</c>), or all when null.</summary>
+    public Shard? Shard { get; init; }
 }

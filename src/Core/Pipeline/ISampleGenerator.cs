@@ -11,6 +11,9 @@ public interface ISampleGenerator
     /// <summary>Prompt or template version written in <c>prompt_version</c>.</summary>
     string PromptVersion { get; }
 
+    /// <summary>The model it asks (written in <c>generator</c>), or its own name when it uses none.</summary>
+    string Model => Task;
+
     /// <summary>Candidates for one seed (none when the seed does not suit this generator).</summary>
     IAsyncEnumerable<Candidate> GenerateAsync(Seed seed, CancellationToken cancellationToken);
 }

@@ -17,6 +17,9 @@ public sealed class RunStats
     private long _selfContained;
     private long _inspiration;
     private long _repaired;
+    private long _reused;
+    private long _carried;
+    private long _added;
     private readonly ConcurrentDictionary<string, long> _repairs = new(StringComparer.Ordinal);
 
     /// <summary>Creates the counters of a run that starts now.</summary>
@@ -148,6 +151,33 @@ public sealed class RunStats
 
     /// <summary>Counts a candidate that passed after a repair.</summary>
     public void CountRepaired() => Interlocked.Increment(ref _repaired);
+
+    /// <summary>Judged samples reused from earlier runs (a resumed run, a refresh) instead of being generated again.</summary>
+    public long Reused => Interlocked.Read(ref _reused);
+
+    /// <summary>Judged samples of seeds this run did not see, carried over into a refresh's union.</summary>
+    public long Carried => Interlocked.Read(ref _carried);
+
+    /// <summary>Rows exported that were judged for the first time in this run.</summary>
+    public long Added => Interlocked.Read(ref _added);
+
+    /// <summary><c>harvest</c> or <c>refresh</c>.</summary>
+    public string RunKind { get; set; } = "harvest";
+
+    /// <summary>The run's number in the state store, when there is one.</summary>
+    public long? RunId { get; set; }
+
+    /// <summary>Rows the previous completed run exported, when there was one.</summary>
+    public long? PreviousRows { get; set; }
+
+    /// <summary>Counts samples reused.</summary>
+    public void CountReused(long n) => Interlocked.Add(ref _reused, n);
+
+    /// <summary>Counts a sample carried over.</summary>
+    public void CountCarried() => Interlocked.Increment(ref _carried);
+
+    /// <summary>Counts an exported row new in this run.</summary>
+    public void CountAdded() => Interlocked.Increment(ref _added);
 
     /// <summary>Counts a verdict.</summary>
     public void CountVerdict(Verdict verdict) => _verdicts.AddOrUpdate(verdict, 1, (_, n) => n + 1);

@@ -34,6 +34,9 @@ public sealed class InstructGenerator(ResponseCache cache, RunStats stats, Promp
     /// <inheritdoc />
     public string PromptVersion => template.Version;
 
+    /// <inheritdoc />
+    public string Model => cache.Model;
+
     /// <summary>The chat messages for a seed.</summary>
     public IReadOnlyList<ChatTurn> Messages(Seed seed)
     {

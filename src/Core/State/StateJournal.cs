@@ -1,0 +1,59 @@
+using AutoRefiner.Core.Model;
+using AutoRefiner.Core.Pipeline;
+
+namespace AutoRefiner.Core.State;
+
+/// <summary>The <see cref="ISampleJournal"/> of one run, kept in the state store; a read-only one (<c>--dry-run</c>) writes nothing.</summary>
+public sealed class StateJournal(StateStore store, long run, bool readOnly = false) : ISampleJournal
+{
+    /// <summary>The run's id in the store.</summary>
+    public long Run => run;
+
+    /// <summary>The key of a (seed, generator): what determines the samples, so a new model or prompt makes new ones.</summary>
+    public static string KeyOf(Seed seed, ISampleGenerator generator)
+    {
+        ArgumentNullException.ThrowIfNull(seed);
+        ArgumentNullException.ThrowIfNull(generator);
+        return $"{seed.Id}|{generator.Task}|{generator.Model}|{generator.PromptVersion}";
+    }
+
+    /// <inheritdoc />
+    public IReadOnlyList<Judged>? TryReuse(Seed seed, ISampleGenerator generator) =>
+        !readOnly && store.TakeJudged(KeyOf(seed, generator), run) is { } stored ? [.. stored.Select(JudgedJson.Read)] : null;
+
+    /// <inheritdoc />
+    public bool Knows(Seed seed, ISampleGenerator generator) => store.FirstRunOf(KeyOf(seed, generator)) is not null;
+
+    /// <inheritdoc />
+    public void Record(Seed seed, ISampleGenerator generator, IReadOnlyList<Judged> judged)
+    {
+        ArgumentNullException.ThrowIfNull(seed);
+        ArgumentNullException.ThrowIfNull(judged);
+        if (readOnly)
+        {
+            return;
+        }
+
+        store.PutJudged(
+            KeyOf(seed, generator),
+            new SeedRecord(seed.Id, seed.Provenance.Repo, seed.Provenance.Path, seed.Provenance.Commit),
+            [.. judged.Select(j => (j.Verdict.ToWire(), JudgedJson.Write(j)))],
+            run);
+    }
+
+    /// <inheritdoc />
+    public IEnumerable<Judged> CarryOver() => readOnly ? [] : store.JudgedNotSeenIn(run).Select(JudgedJson.Read);
+
+    /// <inheritdoc />
+    public void RecordTree(SourceRoot root, IReadOnlyList<(string Path, string Hash)> files)
+    {
+        ArgumentNullException.ThrowIfNull(root);
+        if (readOnly)
+        {
+            return;
+        }
+
+        store.RecordRepository(root.Repo, root.Commit, root.License, root.WebUrl, run);
+        store.RecordFiles(root.Repo, root.Commit, files, run);
+    }
+}
