@@ -37,6 +37,9 @@ public static class AutoRefinerApp
             config.AddCommand<RefreshCommand>("refresh")
                 .WithDescription("Harvest again, incrementally from the state store, and export the union of every run's samples.")
                 .WithExample("refresh", "--config", "harvest.yml");
+            config.AddCommand<MergeCommand>("merge")
+                .WithDescription("Combine the outputs (and state stores) of several runs, e.g. the shards of a harvest, into one dataset.")
+                .WithExample("merge", "out-0", "out-1", "out-2", "--out", "out", "--with-state", "state-0.db", "--with-state", "state-1.db", "--with-state", "state-2.db");
             config.AddCommand<ValidateCommand>("validate")
                 .WithDescription("Re-validate an existing JSONL or Parquet SFT dataset: compile its C#, run its tests, keep what passes.")
                 .WithExample("validate", "out/jsonl/train.jsonl", "--out", "validated");

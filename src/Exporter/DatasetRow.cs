@@ -115,3 +115,31 @@ public sealed class ChatMessage
     /// <summary>The text.</summary>
     [JsonPropertyName("content")] public string Content { get; set; } = "";
 }
+
+/// <summary>Turning written rows back into judged samples (<c>merge</c>).</summary>
+public static class DatasetRows
+{
+    /// <summary>The judged sample a row was written from: passed for a dataset row, its verdict for a rejected one.</summary>
+    public static Judged ToJudged(DatasetRow row)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        var rejected = row as RejectedRow;
+        var candidate = new Candidate
+        {
+            Task = row.Task,
+            Instruction = row.Instruction,
+            Response = row.Response,
+            Tests = row.Tests,
+            Generator = row.Generator,
+            PromptVersion = row.PromptVersion,
+            Provenance = new Provenance(row.SourceRepo, row.SourcePath, row.SourceCommit, row.SourceLicense, row.SourceUrl),
+            SeedId = rejected?.SeedId ?? "",
+            PromptTokens = row.PromptTokens,
+            CompletionTokens = row.CompletionTokens,
+            RepairRounds = row.RepairRounds,
+            CreatedAt = new DateTimeOffset(DateTime.SpecifyKind(row.CreatedAt, DateTimeKind.Utc)),
+        };
+        var verdict = rejected is null ? Verdict.Passed : VerdictNames.All.FirstOrDefault(v => v.ToWire() == rejected.Verdict, Verdict.Unparseable);
+        return new Judged(candidate, verdict, rejected?.Detail ?? "", row.TestsRun, row.TestsPassed);
+    }
+}

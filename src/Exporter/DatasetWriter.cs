@@ -247,7 +247,9 @@ internal sealed class DatasetWriter : IDatasetSink
             Lang = _config.Lang,
             Sources = [.. _run.Sources],
             Model = _run.Model,
-            PromptVersions = _generators.ToDictionary(g => g.Task, g => g.PromptVersion, StringComparer.Ordinal),
+            PromptVersions = _run.PromptVersions is { } given
+                ? given.ToDictionary(StringComparer.Ordinal)
+                : _generators.ToDictionary(g => g.Task, g => g.PromptVersion, StringComparer.Ordinal),
             StartedAt = stats.StartedAt,
             FinishedAt = _time.GetUtcNow(),
             Counts = new ManifestCounts

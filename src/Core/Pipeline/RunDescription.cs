@@ -6,4 +6,8 @@ namespace AutoRefiner.Core.Pipeline;
 /// <param name="Sources">The sources as given.</param>
 /// <param name="Model">The chat model, or null when no LLM was used.</param>
 /// <param name="Command">The command line that reproduces the run (no secrets).</param>
-public sealed record RunDescription(string ToolVersion, string ConfigHash, IReadOnlyList<string> Sources, string? Model, string Command);
+public sealed record RunDescription(string ToolVersion, string ConfigHash, IReadOnlyList<string> Sources, string? Model, string Command)
+{
+    /// <summary>Generator → prompt version, when the run had no generators of its own (a merge of other runs' outputs).</summary>
+    public IReadOnlyDictionary<string, string>? PromptVersions { get; init; }
+}

@@ -25,13 +25,9 @@ public sealed class StateLock : IDisposable
         try
         {
             var stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-            stream.SetLength(0);
-            using (var writer = new StreamWriter(stream, leaveOpen: true))
-            {
-                writer.Write(string.Create(CultureInfo.InvariantCulture, $"{Environment.ProcessId} {now:O}\n"));
-            }
 
-            stream.Flush(flushToDisk: true);
+            // Who holds it goes beside the lock: the locked file itself cannot be read by the one who is turned away.
+            File.WriteAllText(path + ".owner", string.Create(CultureInfo.InvariantCulture, $"{Environment.ProcessId} {now:O}\n"));
             return new StateLock(stream);
         }
         catch (IOException)
@@ -39,12 +35,10 @@ public sealed class StateLock : IDisposable
             var holder = "";
             try
             {
-                using var reader = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-                using var text = new StreamReader(reader);
-                var parts = (text.ReadLine() ?? "").Split(' ', 2);
+                var parts = File.ReadAllText(path + ".owner").Trim().Split(' ', 2);
                 holder = parts.Length == 2 ? $" (process {parts[0]}, started {parts[1]})" : "";
             }
-            catch (IOException)
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
                 // The holder's details are a courtesy.
             }

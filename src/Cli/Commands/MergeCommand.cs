@@ -1,0 +1,123 @@
+using AutoRefiner.Cli.Rendering;
+using AutoRefiner.Core;
+using AutoRefiner.Core.Config;
+using AutoRefiner.Core.Curation;
+using AutoRefiner.Core.Pipeline;
+using AutoRefiner.Core.State;
+using AutoRefiner.Core.Text;
+using AutoRefiner.Exporter;
+using Microsoft.Extensions.DependencyInjection;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace AutoRefiner.Cli.Commands;
+
+/// <summary>
+/// <c>autorefiner merge DIR...</c>: combines the outputs of several runs (the shards of a harvest) into one dataset,
+/// with exact duplicates across them removed as one run would have, and their state stores into one.
+/// </summary>
+public sealed class MergeCommand(CommandEnvironment environment) : AsyncCommand<MergeSettings>
+{
+    /// <inheritdoc />
+    public override async Task<int> ExecuteAsync(CommandContext context, MergeSettings settings, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var cwd = Directory.GetCurrentDirectory();
+        var config = ConfigFiles.Load(settings.Config);
+        var outDir = settings.Out is null ? config.ResolvePath(config.Export.Out) : Path.GetFullPath(settings.Out, cwd);
+        var folders = settings.Folders.Select(f => Path.GetFullPath(f, cwd)).ToList();
+        foreach (var (folder, given) in folders.Zip(settings.Folders))
+        {
+            if (!Directory.Exists(folder))
+            {
+                throw AutoRefinerException.Usage($"'{given}' is not a folder");
+            }
+
+            if (string.Equals(folder.TrimEnd('/'), outDir.TrimEnd('/'), StringComparison.Ordinal))
+            {
+                throw AutoRefinerException.Usage($"--out '{settings.Out}' is one of the folders being merged; choose another");
+            }
+        }
+
+        var manifests = folders.Select(DatasetFolder.ReadManifest).ToList();
+        var statePath = settings.State is null ? config.ResolvePath(config.State) : Path.GetFullPath(settings.State, cwd);
+        var withStates = settings.WithStates.Select(s => Path.GetFullPath(s, cwd)).ToList();
+        foreach (var (path, given) in withStates.Zip(settings.WithStates))
+        {
+            if (!File.Exists(path))
+            {
+                throw AutoRefinerException.Usage($"--with-state '{given}' does not exist");
+            }
+
+            if (string.Equals(path, statePath, StringComparison.Ordinal))
+            {
+                throw AutoRefinerException.Usage($"--with-state '{given}' is the --state being merged into");
+            }
+        }
+
+        config = config with { State = statePath, Export = config.Export with { Out = outDir } };
+        var stats = new RunStats(environment.Time) { RunKind = "merge" };
+        using (StateLock.Acquire(statePath, environment.Time.GetUtcNow()))
+        using (var state = StateStore.Open(statePath))
+        {
+            foreach (var other in withStates)
+            {
+                state.MergeFrom(other);
+            }
+        }
+
+        var services = new ServiceCollection();
+        services.AddSingleton(config);
+        services.AddSingleton(environment.Time);
+        services.AddExporter();
+        services.AddSingleton(new RunDescription(
+            AutoRefinerApp.Version,
+            manifests.Select(m => m.ConfigHash).Distinct(StringComparer.Ordinal).Count() == 1 ? manifests[0].ConfigHash : ConfigHash.Of(config),
+            [.. manifests.SelectMany(m => m.Sources).Distinct(StringComparer.Ordinal)],
+            manifests.Select(m => m.Model).FirstOrDefault(m => m is not null),
+            "autorefiner " + string.Join(' ', environment.Args.Select(Redact.UserInfo)))
+        {
+            PromptVersions = manifests.SelectMany(m => m.PromptVersions).GroupBy(kv => kv.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().Value, StringComparer.Ordinal),
+        });
+        await using var provider = services.BuildServiceProvider();
+
+        foreach (var m in manifests)
+        {
+            stats.Files.Add(m.Counts.Files);
+            stats.Seeds.Add(m.Counts.Seeds);
+        }
+
+        var deduplicator = new ExactDeduplicator();
+        var progress = new ProgressView(environment.Output, stats, $"merge: {string.Join(", ", settings.Folders)} -> {outDir}");
+        await progress.RunAsync(
+            async () =>
+            {
+                await using var sink = provider.GetRequiredService<IDatasetSinkFactory>().Open(stats);
+                foreach (var folder in folders)
+                {
+                    await foreach (var judged in DatasetFolder.ReadJudgedAsync(folder, cancellationToken))
+                    {
+                        stats.Candidates.Add();
+                        stats.Validated.Add();
+                        var curated = deduplicator.Curate(judged);
+                        stats.CountVerdict(curated.Verdict);
+                        await sink.AddAsync(curated, cancellationToken);
+                    }
+                }
+
+                stats.Files.Finish();
+                stats.Seeds.Finish();
+                stats.Candidates.Finish();
+                stats.Validated.Finish();
+                await sink.CompleteAsync(stats, cancellationToken);
+            },
+            cancellationToken);
+        progress.WriteSummary(outDir);
+        if (withStates.Count > 0)
+        {
+            environment.Output.WriteLine($"merged {withStates.Count} state stores into {statePath}");
+        }
+
+        return ExitCodes.Success;
+    }
+}

@@ -1,0 +1,190 @@
+using System.Security.Cryptography;
+using AutoRefiner.Core.Model;
+using AutoRefiner.Core.State;
+using Microsoft.Data.Sqlite;
+
+namespace AutoRefiner.Core.Tests.State;
+
+public sealed class StateStoreTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("autorefiner-state-").FullName;
+
+    public void Dispose()
+    {
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(_dir, recursive: true);
+    }
+
+    private string PathOf(string name) => Path.Combine(_dir, name);
+
+    private static string Hash(string path) => Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(path)));
+
+    [Fact]
+    public void Open_AFileFromTheFirstBuilds_IsMigratedForwardKeepingItsData()
+    {
+        var path = PathOf("old.db");
+        using (var old = new SqliteConnection($"Data Source={path};Pooling=False"))
+        {
+            old.Open();
+            using var create = old.CreateCommand();
+            create.CommandText = """
+                CREATE TABLE http_cache (key TEXT PRIMARY KEY, value TEXT NOT NULL, updated_at TEXT NOT NULL);
+                CREATE TABLE llm_cache (key TEXT PRIMARY KEY, model TEXT NOT NULL, prompt_version TEXT NOT NULL, answer TEXT NOT NULL,
+                    prompt_tokens INTEGER NOT NULL, completion_tokens INTEGER NOT NULL, created_at TEXT NOT NULL);
+                INSERT INTO llm_cache VALUES ('k', 'm', 'instruct/1', 'the answer', 10, 20, '2026-11-30T00:00:00Z');
+                INSERT INTO http_cache VALUES ('etag', 'W/"1"', '2026-11-30T00:00:00Z');
+                """;
+            create.ExecuteNonQuery();
+        }
+
+        using var store = StateStore.Open(path);
+
+        Assert.Equal(new CachedAnswer("the answer", 10, 20), store.GetAnswer("k"));
+        Assert.Equal("W/\"1\"", store.GetHttp("etag"));
+        var run = store.BeginRun("harvest", "autorefiner harvest", "hash", DateTimeOffset.UnixEpoch);
+        Assert.Equal(1, run);
+        using var check = new SqliteConnection($"Data Source={path};Pooling=False");
+        check.Open();
+        using var version = check.CreateCommand();
+        version.CommandText = "PRAGMA user_version";
+        Assert.Equal(StateStore.SchemaVersion, Convert.ToInt32(version.ExecuteScalar()));
+    }
+
+    [Fact]
+    public void Open_AFileFromANewerBuild_IsRefusedAndLeftAsItWas()
+    {
+        var path = PathOf("future.db");
+        using (var store = StateStore.Open(path))
+        {
+            store.PutHttp("k", "v", DateTimeOffset.UnixEpoch);
+        }
+
+        using (var raw = new SqliteConnection($"Data Source={path};Pooling=False"))
+        {
+            raw.Open();
+            using var bump = raw.CreateCommand();
+            bump.CommandText = "PRAGMA user_version = 99";
+            bump.ExecuteNonQuery();
+        }
+
+        var before = Hash(path);
+
+        var e = Assert.Throws<AutoRefinerException>(() => StateStore.Open(path));
+
+        Assert.Contains(path, e.Message, StringComparison.Ordinal);
+        Assert.Contains("newer AutoRefiner (schema version 99", e.Message, StringComparison.Ordinal);
+        Assert.Contains("Upgrade AutoRefiner, or give this run another --state", e.Message, StringComparison.Ordinal);
+        Assert.Equal(before, Hash(path));
+    }
+
+    [Fact]
+    public void Open_ATruncatedFile_IsADamagedStoreWithWhatToDo_AndIsNotTouched()
+    {
+        var path = PathOf("truncated.db");
+        using (var store = StateStore.Open(path))
+        {
+            for (var i = 0; i < 300; i++)
+            {
+                store.PutAnswer($"key{i}", "m", "v", new CachedAnswer(new string('x', 2000), 1, 1), DateTimeOffset.UnixEpoch);
+            }
+        }
+
+        SqliteConnection.ClearAllPools();
+        var bytes = File.ReadAllBytes(path);
+        File.WriteAllBytes(path, bytes[..(bytes.Length / 3)]);
+        var before = Hash(path);
+
+        var e = Assert.Throws<AutoRefinerException>(() => StateStore.Open(path));
+
+        Assert.Equal(FailureKind.Run, e.Kind);
+        Assert.Contains(path, e.Message, StringComparison.Ordinal);
+        Assert.Contains("is damaged", e.Message, StringComparison.Ordinal);
+        Assert.Contains("restore it from a backup, or move it aside", e.Message, StringComparison.Ordinal);
+        Assert.Equal(before, Hash(path));
+    }
+
+    [Fact]
+    public void Open_AFileThatIsNotADatabase_IsRefusedAndNotTouched()
+    {
+        var path = PathOf("text.db");
+        File.WriteAllText(path, "this is a note I saved under the wrong name\n" + new string('.', 5000));
+        var before = Hash(path);
+
+        var e = Assert.Throws<AutoRefinerException>(() => StateStore.Open(path));
+
+        Assert.Contains("is damaged or is not a state store", e.Message, StringComparison.Ordinal);
+        Assert.Equal(before, Hash(path));
+    }
+
+    [Fact]
+    public void Judged_AreStoredAllOrNone_ReusedByKey_AndCarriedWhenNotSeen()
+    {
+        using var store = StateStore.Open(PathOf("s.db"));
+        var run1 = store.BeginRun("harvest", "c", "h", DateTimeOffset.UnixEpoch);
+        store.PutJudged("a", new SeedRecord("sa", "o/r", "a.cs", "c1"), [("passed", "{\"x\":1}")], run1);
+        store.PutJudged("b", new SeedRecord("sb", "o/r", "b.cs", "c1"), [("passed", "{\"x\":2}"), ("compile-error", "{\"x\":3}")], run1);
+
+        var run2 = store.BeginRun("refresh", "c", "h", DateTimeOffset.UnixEpoch);
+        Assert.Equal(["{\"x\":1}"], store.TakeJudged("a", run2));
+        Assert.Null(store.TakeJudged("missing", run2));
+
+        Assert.Equal(["{\"x\":2}", "{\"x\":3}"], store.JudgedNotSeenIn(run2));
+        Assert.Equal(run1, store.FirstRunOf("b"));
+    }
+
+    [Fact]
+    public void MergeFrom_AddsWhatTheOtherHolds_WithoutDuplicates()
+    {
+        using var one = StateStore.Open(PathOf("one.db"));
+        using (var two = StateStore.Open(PathOf("two.db")))
+        {
+            var run = two.BeginRun("harvest", "c", "h", DateTimeOffset.UnixEpoch);
+            two.PutAnswer("shared", "m", "v", new CachedAnswer("same", 1, 1), DateTimeOffset.UnixEpoch);
+            two.PutAnswer("only-two", "m", "v", new CachedAnswer("two", 1, 1), DateTimeOffset.UnixEpoch);
+            two.PutJudged("k2", new SeedRecord("s2", "o/r", "b.cs", "c"), [("passed", "{}")], run);
+        }
+
+        one.BeginRun("harvest", "c", "h", DateTimeOffset.UnixEpoch);
+        one.PutAnswer("shared", "m", "v", new CachedAnswer("same", 1, 1), DateTimeOffset.UnixEpoch);
+        SqliteConnection.ClearAllPools();
+
+        one.MergeFrom(PathOf("two.db"));
+
+        Assert.Equal(2, one.AnswerCount());
+        Assert.Equal(new CachedAnswer("two", 1, 1), one.GetAnswer("only-two"));
+        Assert.Equal(1, one.JudgedCount());
+        Assert.Equal(2, one.RunCount());
+    }
+
+    [Fact]
+    public void Lock_ASecondHolder_IsToldWhoHasIt()
+    {
+        var path = PathOf("locked.db");
+        using var first = StateLock.Acquire(path, DateTimeOffset.UnixEpoch);
+
+        var e = Assert.Throws<AutoRefinerException>(() => StateLock.Acquire(path, DateTimeOffset.UnixEpoch));
+
+        Assert.Contains($"another autorefiner run (process {Environment.ProcessId}", e.Message, StringComparison.Ordinal);
+        Assert.Contains("give this run its own --state", e.Message, StringComparison.Ordinal);
+        first.Dispose();
+        using var again = StateLock.Acquire(path, DateTimeOffset.UnixEpoch);
+    }
+
+    [Fact]
+    public void JudgedJson_RoundTripsASample()
+    {
+        var judged = new Judged(
+            new Candidate
+            {
+                Task = "instruct", Instruction = "i", Response = "r", Tests = "t", Generator = "g", PromptVersion = "p",
+                Provenance = new Provenance("o/r", "a.cs", "c", "mit", "u"), SeedId = "s", PromptTokens = 3, CompletionTokens = 4,
+                RepairRounds = 1, CreatedAt = DateTimeOffset.UnixEpoch,
+            },
+            Verdict.TestFailed,
+            "Assert.Equal() Failure",
+            2,
+            1);
+
+        Assert.Equal(judged, JudgedJson.Read(JudgedJson.Write(judged)));
+    }
+}
