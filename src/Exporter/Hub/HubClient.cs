@@ -1,0 +1,437 @@
+using System.Buffers;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace AutoRefiner.Exporter.Hub;
+
+/// <summary>
+/// A client for the Hugging Face Hub's upload protocol, as its own Python client speaks it: repository creation,
+/// <c>preupload</c> (which files go through LFS), the Git LFS batch API (basic and multipart transfers, with the
+/// completion and verify calls the Hub asks for), and one commit (NDJSON: header, regular files in base64, LFS
+/// pointers, deletions). Every request is retried after 408, 429 and 5xx (honouring <c>Retry-After</c>) and after a
+/// dropped connection, with a fresh request each time so file bodies are streamed again from disk. The token is sent
+/// only in the <c>Authorization</c> header and never appears in a message.
+/// </summary>
+public sealed class HubClient : IDisposable
+{
+    private const string LfsMediaType = "application/vnd.git-lfs+json";
+    private readonly HttpClient _http;
+    private readonly Uri _endpoint;
+    private readonly string _token;
+
+    /// <summary>Creates a client for <paramref name="endpoint"/> (<c>HF_ENDPOINT</c>) with <paramref name="token"/> (<c>HF_TOKEN</c>).</summary>
+    public HubClient(Uri endpoint, string token, HttpMessageHandler? handler = null)
+    {
+        ArgumentNullException.ThrowIfNull(endpoint);
+        ArgumentException.ThrowIfNullOrEmpty(token);
+        _endpoint = endpoint.AbsoluteUri.EndsWith('/') ? endpoint : new Uri(endpoint.AbsoluteUri + "/");
+        _token = token;
+        _http = handler is null
+            ? new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5), ConnectTimeout = TimeSpan.FromSeconds(30) }) { Timeout = Timeout.InfiniteTimeSpan }
+            : new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
+        _http.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("autorefiner", "0.1"));
+    }
+
+    /// <summary>Attempts per request (the first and the retries).</summary>
+    public int MaxAttempts { get; init; } = 6;
+
+    /// <summary>First wait before a retry without <c>Retry-After</c>; doubles each time.</summary>
+    public TimeSpan RetryBaseDelay { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Longest wait between attempts.</summary>
+    public TimeSpan MaxRetryDelay { get; init; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>LFS bytes sent (upload bodies), for the summary and the tests.</summary>
+    public long LfsBytesUploaded => Interlocked.Read(ref _lfsBytes);
+
+    /// <summary>Requests sent, retries included.</summary>
+    public long Requests => Interlocked.Read(ref _requests);
+
+    private long _lfsBytes;
+    private long _requests;
+
+    /// <summary>Creates the dataset repository; false when it already exists.</summary>
+    public async Task<bool> CreateDatasetAsync(string repo, bool isPrivate, CancellationToken cancellationToken)
+    {
+        var (owner, name) = Split(repo);
+        var body = new JsonObject { ["type"] = "dataset", ["name"] = name, ["organization"] = owner, ["private"] = isPrivate };
+        using var response = await SendAsync(() => Json(HttpMethod.Post, "api/repos/create", body), $"create dataset {repo}", cancellationToken, accept: [HttpStatusCode.Conflict]);
+        return response.StatusCode != HttpStatusCode.Conflict;
+    }
+
+    /// <summary>The files the revision holds now, by path (empty for an empty repository).</summary>
+    public async Task<IReadOnlyDictionary<string, RemoteFile>> ListFilesAsync(string repo, string revision, CancellationToken cancellationToken)
+    {
+        var files = new Dictionary<string, RemoteFile>(StringComparer.Ordinal);
+        var next = $"api/datasets/{repo}/tree/{Uri.EscapeDataString(revision)}?recursive=true";
+        while (next is not null)
+        {
+            var url = next;
+            using var response = await SendAsync(() => new HttpRequestMessage(HttpMethod.Get, url), $"list the files of {repo}@{revision}", cancellationToken, accept: [HttpStatusCode.NotFound]);
+            if (response.StatusCode == HttpStatusCode.NotFound)
+            {
+                return files; // a new, empty repository has no tree yet
+            }
+
+            var page = JsonNode.Parse(await response.Content.ReadAsStringAsync(cancellationToken))?.AsArray() ?? [];
+            foreach (var entry in page)
+            {
+                if (entry?["type"]?.GetValue<string>() == "file" && entry["path"]?.GetValue<string>() is { } path)
+                {
+                    files[path] = new RemoteFile(entry["size"]?.GetValue<long>() ?? 0, entry["oid"]?.GetValue<string>() ?? "", entry["lfs"]?["oid"]?.GetValue<string>());
+                }
+            }
+
+            next = response.Headers.TryGetValues("Link", out var links) ? NextLink(links) : null;
+        }
+
+        return files;
+    }
+
+    /// <summary>A file of the revision as text, or null when it is not there.</summary>
+    public async Task<string?> DownloadTextAsync(string repo, string revision, string path, CancellationToken cancellationToken)
+    {
+        var url = $"datasets/{repo}/resolve/{Uri.EscapeDataString(revision)}/{path}";
+        using var response = await SendAsync(() => new HttpRequestMessage(HttpMethod.Get, url), $"read {path} of {repo}", cancellationToken, accept: [HttpStatusCode.NotFound]);
+        return response.StatusCode == HttpStatusCode.NotFound ? null : await response.Content.ReadAsStringAsync(cancellationToken);
+    }
+
+    /// <summary>Which of <paramref name="files"/> the Hub wants through LFS (by path).</summary>
+    public async Task<IReadOnlySet<string>> PreuploadAsync(string repo, string revision, IReadOnlyList<LocalFile> files, CancellationToken cancellationToken)
+    {
+        var lfs = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var batch in files.Chunk(256))
+        {
+            var list = new JsonArray();
+            foreach (var file in batch)
+            {
+                list.Add(new JsonObject { ["path"] = file.Path, ["size"] = file.Size, ["sample"] = Convert.ToBase64String(await file.SampleAsync(cancellationToken)) });
+            }
+
+            var body = new JsonObject { ["files"] = list };
+            using var response = await SendAsync(() => Json(HttpMethod.Post, $"api/datasets/{repo}/preupload/{Uri.EscapeDataString(revision)}", body), $"preupload to {repo}", cancellationToken);
+            var answer = JsonNode.Parse(await response.Content.ReadAsStringAsync(cancellationToken));
+            foreach (var entry in answer?["files"]?.AsArray() ?? [])
+            {
+                if (entry?["uploadMode"]?.GetValue<string>() == "lfs" && entry["path"]?.GetValue<string>() is { } path)
+                {
+                    lfs.Add(path);
+                }
+            }
+        }
+
+        return lfs;
+    }
+
+    /// <summary>Uploads the LFS objects the Hub does not have yet; returns how many it asked for.</summary>
+    public async Task<int> UploadLfsAsync(string repo, string revision, IReadOnlyList<LocalFile> files, IProgress<long>? progress, CancellationToken cancellationToken)
+    {
+        var uploaded = 0;
+        foreach (var batch in files.DistinctBy(f => f.Sha256).Chunk(100))
+        {
+            var objects = new JsonArray();
+            foreach (var file in batch)
+            {
+                objects.Add(new JsonObject { ["oid"] = file.Sha256, ["size"] = file.Size });
+            }
+
+            var body = new JsonObject
+            {
+                ["operation"] = "upload",
+                ["transfers"] = new JsonArray("basic", "multipart"),
+                ["objects"] = objects,
+                ["hash_algo"] = "sha256",
+                ["ref"] = new JsonObject { ["name"] = revision },
+            };
+            using var response = await SendAsync(
+                () => Json(HttpMethod.Post, $"datasets/{repo}.git/info/lfs/objects/batch", body, LfsMediaType), $"ask {repo} which LFS objects it needs", cancellationToken);
+            var answer = JsonNode.Parse(await response.Content.ReadAsStringAsync(cancellationToken))!;
+            var transfer = answer["transfer"]?.GetValue<string>() ?? "basic";
+            foreach (var entry in answer["objects"]?.AsArray() ?? [])
+            {
+                var oid = entry!["oid"]!.GetValue<string>();
+                var file = batch.First(f => f.Sha256 == oid);
+                if (entry["error"] is { } error)
+                {
+                    throw new HubException($"the Hub refused LFS object {file.Path}: {error["message"]?.GetValue<string>() ?? error.ToJsonString()}", (int?)error["code"]?.GetValue<int>());
+                }
+
+                if (entry["actions"] is not JsonObject actions || actions["upload"] is not JsonObject upload)
+                {
+                    continue; // the Hub already has it
+                }
+
+                uploaded++;
+                if (transfer == "multipart" && upload["header"]?["chunk_size"] is not null)
+                {
+                    await MultipartAsync(file, upload, progress, cancellationToken);
+                }
+                else
+                {
+                    await BasicAsync(file, upload, progress, cancellationToken);
+                }
+
+                if (actions["verify"] is JsonObject verify)
+                {
+                    var verifyBody = new JsonObject { ["oid"] = file.Sha256, ["size"] = file.Size };
+                    using var verified = await SendAsync(
+                        () => WithHeaders(Json(HttpMethod.Post, verify["href"]!.GetValue<string>(), verifyBody, LfsMediaType), verify["header"]), $"verify {file.Path}", cancellationToken);
+                }
+            }
+        }
+
+        return uploaded;
+    }
+
+    private async Task BasicAsync(LocalFile file, JsonObject upload, IProgress<long>? progress, CancellationToken cancellationToken)
+    {
+        var href = upload["href"]!.GetValue<string>();
+        using var response = await SendAsync(
+            () => WithHeaders(new HttpRequestMessage(HttpMethod.Put, href) { Content = file.Content(0, file.Size, n => Count(n, progress)) }, upload["header"]),
+            $"upload {file.Path}", cancellationToken, authorize: false);
+    }
+
+    private async Task MultipartAsync(LocalFile file, JsonObject upload, IProgress<long>? progress, CancellationToken cancellationToken)
+    {
+        var header = upload["header"]!.AsObject();
+        var chunk = long.Parse(header["chunk_size"]!.ToString(), CultureInfo.InvariantCulture);
+        var parts = header.Where(kv => kv.Key.All(char.IsAsciiDigit)).OrderBy(kv => int.Parse(kv.Key, CultureInfo.InvariantCulture)).ToList();
+        var etags = new JsonArray();
+        foreach (var (key, url) in parts)
+        {
+            var number = int.Parse(key, CultureInfo.InvariantCulture);
+            var offset = (number - 1) * chunk;
+            var length = Math.Min(chunk, file.Size - offset);
+            var partUrl = url!.GetValue<string>();
+            using var response = await SendAsync(
+                () => new HttpRequestMessage(HttpMethod.Put, partUrl) { Content = file.Content(offset, length, n => Count(n, progress)) },
+                $"upload part {number} of {file.Path}", cancellationToken, authorize: false);
+            var etag = response.Headers.ETag?.Tag ?? (response.Headers.TryGetValues("ETag", out var values) ? values.First() : null)
+                       ?? throw new HubException($"the Hub's storage gave no ETag for part {number} of {file.Path}");
+            etags.Add(new JsonObject { ["partNumber"] = number, ["etag"] = etag });
+        }
+
+        var completion = new JsonObject { ["oid"] = file.Sha256, ["parts"] = etags };
+        using var completed = await SendAsync(
+            () => Json(HttpMethod.Post, upload["href"]!.GetValue<string>(), completion, LfsMediaType), $"complete the upload of {file.Path}", cancellationToken, authorize: false);
+    }
+
+    private void Count(long bytes, IProgress<long>? progress)
+    {
+        Interlocked.Add(ref _lfsBytes, bytes);
+        progress?.Report(bytes);
+    }
+
+    /// <summary>Commits: regular files (base64), LFS pointers and deletions in one NDJSON request.</summary>
+    public async Task<CommitResult> CommitAsync(
+        string repo, string revision, string message, IReadOnlyList<LocalFile> regular, IReadOnlyList<LocalFile> lfs, IReadOnlyList<string> deleted, bool createPr, CancellationToken cancellationToken)
+    {
+        var url = $"api/datasets/{repo}/commit/{Uri.EscapeDataString(revision)}{(createPr ? "?create_pr=1" : "")}";
+        var lines = new List<string>
+        {
+            new JsonObject { ["key"] = "header", ["value"] = new JsonObject { ["summary"] = message, ["description"] = "" } }.ToJsonString(),
+        };
+        foreach (var file in regular)
+        {
+            lines.Add(new JsonObject { ["key"] = "file", ["value"] = new JsonObject { ["content"] = Convert.ToBase64String(await File.ReadAllBytesAsync(file.FullPath, cancellationToken)), ["path"] = file.Path, ["encoding"] = "base64" } }.ToJsonString());
+        }
+
+        foreach (var file in lfs)
+        {
+            lines.Add(new JsonObject { ["key"] = "lfsFile", ["value"] = new JsonObject { ["path"] = file.Path, ["algo"] = "sha256", ["oid"] = file.Sha256, ["size"] = file.Size } }.ToJsonString());
+        }
+
+        foreach (var path in deleted)
+        {
+            lines.Add(new JsonObject { ["key"] = "deletedFile", ["value"] = new JsonObject { ["path"] = path } }.ToJsonString());
+        }
+
+        var ndjson = string.Join('\n', lines) + "\n";
+        using var response = await SendAsync(
+            () => new HttpRequestMessage(HttpMethod.Post, url) { Content = new StringContent(ndjson, Encoding.UTF8, "application/x-ndjson") }, $"commit to {repo}@{revision}", cancellationToken);
+        var answer = JsonNode.Parse(await response.Content.ReadAsStringAsync(cancellationToken));
+        return new CommitResult(
+            answer?["commitUrl"]?.GetValue<string>() ?? "",
+            answer?["commitOid"]?.GetValue<string>() ?? "",
+            answer?["pullRequestUrl"]?.GetValue<string>());
+    }
+
+    private static HttpRequestMessage Json(HttpMethod method, string url, JsonNode body, string mediaType = "application/json")
+    {
+        var content = new StringContent(body.ToJsonString(), Encoding.UTF8);
+        content.Headers.ContentType = new MediaTypeHeaderValue(mediaType);
+        var request = new HttpRequestMessage(method, url) { Content = content };
+        if (mediaType == LfsMediaType)
+        {
+            request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(LfsMediaType));
+        }
+
+        return request;
+    }
+
+    private static HttpRequestMessage WithHeaders(HttpRequestMessage request, JsonNode? headers)
+    {
+        foreach (var (name, value) in headers?.AsObject() ?? [])
+        {
+            if (name.All(char.IsAsciiDigit) || name == "chunk_size" || value is null)
+            {
+                continue;
+            }
+
+            request.Headers.TryAddWithoutValidation(name, value.ToString());
+        }
+
+        return request;
+    }
+
+    /// <summary>
+    /// Sends a request made fresh for each attempt; retries transient failures; turns the Hub's error answers (its
+    /// <c>X-Error-Code</c> and <c>X-Error-Message</c> headers, or its JSON <c>error</c>) into a sentence.
+    /// </summary>
+    private async Task<HttpResponseMessage> SendAsync(
+        Func<HttpRequestMessage> make, string what, CancellationToken cancellationToken, HttpStatusCode[]? accept = null, bool authorize = true)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            using var request = make();
+            if (!request.RequestUri!.IsAbsoluteUri)
+            {
+                request.RequestUri = new Uri(_endpoint, request.RequestUri);
+            }
+
+            // The token goes to the Hub itself, never to the storage URLs it hands out for uploads.
+            if (authorize && request.Headers.Authorization is null && request.RequestUri.Host == _endpoint.Host && request.RequestUri.Port == _endpoint.Port)
+            {
+                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _token);
+            }
+
+            Interlocked.Increment(ref _requests);
+            HttpResponseMessage? response = null;
+            TimeSpan? wait = null;
+            try
+            {
+                response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+                if (response.IsSuccessStatusCode || accept?.Contains(response.StatusCode) == true)
+                {
+                    return response;
+                }
+
+                var status = (int)response.StatusCode;
+                if (status is 408 or 429 || status >= 500)
+                {
+                    wait = RetryAfter(response);
+                    if (attempt >= MaxAttempts)
+                    {
+                        throw await ErrorAsync(response, what, cancellationToken);
+                    }
+                }
+                else
+                {
+                    throw await ErrorAsync(response, what, cancellationToken);
+                }
+            }
+            catch (HttpRequestException e) when (attempt < MaxAttempts)
+            {
+                _ = e; // a dropped connection: try again
+            }
+            catch (HttpRequestException e)
+            {
+                throw new HubException($"cannot reach the Hub at {_endpoint} to {what} after {attempt} attempts: {Scrub(e.Message)}");
+            }
+            finally
+            {
+                if (response is not null && !response.IsSuccessStatusCode && accept?.Contains(response.StatusCode) != true)
+                {
+                    response.Dispose();
+                }
+            }
+
+            var delay = wait ?? TimeSpan.FromMilliseconds(RetryBaseDelay.TotalMilliseconds * Math.Pow(2, attempt - 1));
+            await Task.Delay(delay < MaxRetryDelay ? delay : MaxRetryDelay, cancellationToken);
+        }
+    }
+
+    private static TimeSpan? RetryAfter(HttpResponseMessage response) => response.Headers.RetryAfter switch
+    {
+        { Delta: { } delta } => delta,
+        { Date: { } date } => date - DateTimeOffset.UtcNow,
+        _ => null,
+    };
+
+    private async Task<HubException> ErrorAsync(HttpResponseMessage response, string what, CancellationToken cancellationToken)
+    {
+        var status = (int)response.StatusCode;
+        var code = response.Headers.TryGetValues("X-Error-Code", out var codes) ? codes.FirstOrDefault() : null;
+        var text = response.Headers.TryGetValues("X-Error-Message", out var messages) ? messages.FirstOrDefault() : null;
+        if (text is null)
+        {
+            var body = await response.Content.ReadAsStringAsync(cancellationToken);
+            try
+            {
+                text = JsonNode.Parse(body)?["error"]?.ToString();
+            }
+            catch (JsonException)
+            {
+            }
+
+            text ??= body.Length > 300 ? body[..300] + "…" : body;
+        }
+
+        text = Scrub(text.Trim());
+        var (sentence, usage) = (code, status) switch
+        {
+            ("RepoNotFound", _) or (_, 404) when what.StartsWith("commit", StringComparison.Ordinal) || code == "RepoNotFound" =>
+                ($"the Hub has no such dataset repository, or the token cannot see it ({what})", true),
+            ("RevisionNotFound", _) => ($"the revision does not exist on the Hub: create the branch first, or push without --revision ({what})", true),
+            ("GatedRepo", _) => ($"the repository is gated: accept its conditions on the Hub with the account of the token ({what})", true),
+            (_, 401) => ("the Hub refused HF_TOKEN (401): check the token", true),
+            (_, 403) => ($"HF_TOKEN has no write access to this repository (403): use a token with the write role, or one of its organisation ({what})", true),
+            _ => ($"the Hub answered {status} to {what}", false),
+        };
+        return new HubException(text.Length > 0 ? $"{sentence}: {text}" : sentence, status, usage);
+    }
+
+    private string Scrub(string text) => text.Replace(_token, "***", StringComparison.Ordinal);
+
+    private static string? NextLink(IEnumerable<string> links)
+    {
+        foreach (var part in links.SelectMany(l => l.Split(',')))
+        {
+            var segments = part.Split(';');
+            if (segments.Length > 1 && segments.Skip(1).Any(s => s.Trim() == "rel=\"next\""))
+            {
+                return segments[0].Trim().Trim('<', '>');
+            }
+        }
+
+        return null;
+    }
+
+    private static (string Owner, string Name) Split(string repo)
+    {
+        var parts = repo.Split('/');
+        return parts is [{ Length: > 0 } owner, { Length: > 0 } name]
+            ? (owner, name)
+            : throw new HubException($"'{repo}' is not owner/name", isUsage: true);
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => _http.Dispose();
+}
+
+/// <summary>What a commit made.</summary>
+/// <param name="CommitUrl">Link to the commit.</param>
+/// <param name="CommitOid">Its id.</param>
+/// <param name="PullRequestUrl">The pull request, with <c>--create-pr</c>.</param>
+public sealed record CommitResult(string CommitUrl, string CommitOid, string? PullRequestUrl);
+
+/// <summary>A file the Hub holds.</summary>
+/// <param name="Size">Bytes.</param>
+/// <param name="Oid">Its git blob id (SHA-1 of <c>blob {size}\0</c> + content; for an LFS file, of its pointer).</param>
+/// <param name="LfsOid">SHA-256 of the content, for an LFS file.</param>
+public sealed record RemoteFile(long Size, string Oid, string? LfsOid);

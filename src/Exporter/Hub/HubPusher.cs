@@ -1,0 +1,118 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using AutoRefiner.Core;
+
+namespace AutoRefiner.Exporter.Hub;
+
+/// <summary>What to push and how.</summary>
+/// <param name="Repo">owner/name of the dataset repository.</param>
+/// <param name="Private">Create it private when it does not exist.</param>
+/// <param name="Revision">Branch to commit to.</param>
+/// <param name="CreatePr">Open a pull request instead of committing to the branch.</param>
+/// <param name="Message">Commit message.</param>
+/// <param name="IncludeRejected">Upload <c>rejected.jsonl</c> too.</param>
+public sealed record PushOptions(string Repo, bool Private, string Revision, bool CreatePr, string Message, bool IncludeRejected);
+
+/// <summary>What a push did.</summary>
+/// <param name="Created">The repository was created.</param>
+/// <param name="Files">Files in the commit (regular and LFS).</param>
+/// <param name="LfsUploaded">LFS objects uploaded (the others the Hub had).</param>
+/// <param name="LfsBytes">LFS bytes uploaded.</param>
+/// <param name="Deleted">Files deleted because the folder no longer has them.</param>
+/// <param name="Commit">The commit, or null when the Hub already had exactly this dataset.</param>
+public sealed record PushResult(bool Created, int Files, int LfsUploaded, long LfsBytes, IReadOnlyList<string> Deleted, CommitResult? Commit);
+
+/// <summary>
+/// Pushes an AutoRefiner output folder to a Hub dataset repository: every file of the dataset (not the staging folders,
+/// not <c>rejected.jsonl</c> unless asked), large ones through LFS, streamed and hashed from disk; files the previous push
+/// made and the folder no longer has are deleted in the same commit; nothing is committed when the Hub already holds
+/// exactly these files.
+/// </summary>
+public sealed class HubPusher(HubClient client)
+{
+    /// <summary>Pushes <paramref name="folder"/>.</summary>
+    public async Task<PushResult> PushAsync(string folder, PushOptions options, IProgress<long>? progress, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(folder);
+        ArgumentNullException.ThrowIfNull(options);
+        DatasetFolder.ReadManifest(folder); // an AutoRefiner output, or a usage error
+        var paths = Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories)
+            .Select(p => (Full: p, Relative: Path.GetRelativePath(folder, p).Replace('\\', '/')))
+            .Where(p => !p.Relative.Split('/').Any(part => part.StartsWith('.')))
+            .Where(p => options.IncludeRejected || p.Relative != "rejected.jsonl")
+            .OrderBy(p => p.Relative, StringComparer.Ordinal)
+            .ToList();
+        var files = new List<LocalFile>(paths.Count);
+        foreach (var (full, relative) in paths)
+        {
+            files.Add(await LocalFile.ReadAsync(full, relative, cancellationToken));
+        }
+
+        var created = await client.CreateDatasetAsync(options.Repo, options.Private, cancellationToken);
+        var remote = created ? new Dictionary<string, RemoteFile>() : await client.ListFilesAsync(options.Repo, options.Revision, cancellationToken);
+        var deleted = await DeletedAsync(options, remote, files, cancellationToken);
+
+        var unchanged = deleted.Count == 0 && files.All(f => remote.TryGetValue(f.Path, out var r) && Same(f, r));
+        if (unchanged && !options.CreatePr)
+        {
+            return new PushResult(created, 0, 0, 0, [], null);
+        }
+
+        var lfsPaths = await client.PreuploadAsync(options.Repo, options.Revision, files, cancellationToken);
+        var lfs = files.Where(f => lfsPaths.Contains(f.Path)).ToList();
+        var regular = files.Where(f => !lfsPaths.Contains(f.Path)).ToList();
+        var before = client.LfsBytesUploaded;
+        var uploaded = await client.UploadLfsAsync(options.Repo, options.Revision, lfs, progress, cancellationToken);
+        var commit = await client.CommitAsync(options.Repo, options.Revision, options.Message, regular, lfs, deleted, options.CreatePr, cancellationToken);
+        return new PushResult(created, files.Count, uploaded, client.LfsBytesUploaded - before, deleted, commit);
+    }
+
+    /// <summary>Files the previous push made (its manifest says which) that the folder no longer has.</summary>
+    private async Task<List<string>> DeletedAsync(PushOptions options, IReadOnlyDictionary<string, RemoteFile> remote, List<LocalFile> files, CancellationToken cancellationToken)
+    {
+        if (!remote.ContainsKey("manifest.json"))
+        {
+            return [];
+        }
+
+        var text = await client.DownloadTextAsync(options.Repo, options.Revision, "manifest.json", cancellationToken);
+        Manifest? previous = null;
+        try
+        {
+            previous = text is null ? null : JsonSerializer.Deserialize(text, ExportJson.Lines.Manifest);
+        }
+        catch (JsonException)
+        {
+            // Not ours: nothing of it is ours to delete.
+        }
+
+        if (previous is not { Tool: "autorefiner" })
+        {
+            return [];
+        }
+
+        var ours = previous.Files.Select(f => f.Path).Append("README.md").Append("manifest.json").Append("ATTRIBUTION.md");
+        var now = files.Select(f => f.Path).ToHashSet(StringComparer.Ordinal);
+        return [.. ours.Distinct(StringComparer.Ordinal).Where(p => remote.ContainsKey(p) && !now.Contains(p)).Order(StringComparer.Ordinal)];
+    }
+
+    private static bool Same(LocalFile local, RemoteFile remote)
+    {
+        if (remote.LfsOid is { } lfsOid)
+        {
+            return lfsOid == local.Sha256;
+        }
+
+        if (remote.Size != local.Size)
+        {
+            return false;
+        }
+
+        // The git blob id of a regular file: SHA-1 over "blob <size>\0" and the content.
+        using var sha1 = IncrementalHash.CreateHash(HashAlgorithmName.SHA1);
+        sha1.AppendData(Encoding.ASCII.GetBytes($"blob {local.Size}\0"));
+        sha1.AppendData(File.ReadAllBytes(local.FullPath));
+        return Convert.ToHexStringLower(sha1.GetHashAndReset()) == remote.Oid;
+    }
+}

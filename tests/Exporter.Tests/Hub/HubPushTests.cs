@@ -1,0 +1,233 @@
+using System.Text.Json.Nodes;
+using AutoRefiner.Exporter.Hub;
+
+namespace AutoRefiner.Exporter.Tests.Hub;
+
+public sealed class HubPushTests : IAsyncLifetime
+{
+    private const string Token = "hf_writeTokenThatMustNeverBePrinted0123";
+    private const string ReadToken = "hf_readOnlyToken0000000000000000000000";
+    private readonly FakeHubServer _hub = new();
+    private readonly string _dir = Directory.CreateTempSubdirectory("autorefiner-push-").FullName;
+
+    public Task InitializeAsync()
+    {
+        _hub.Tokens[Token] = true;
+        _hub.Tokens[ReadToken] = false;
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _hub.DisposeAsync();
+        Directory.Delete(_dir, recursive: true);
+    }
+
+    private string Out => Path.Combine(_dir, "out");
+
+    private void Write(string relative, byte[] bytes)
+    {
+        var path = Path.Combine(Out, relative);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllBytes(path, bytes);
+    }
+
+    private static byte[] Bytes(int size, int seed)
+    {
+        var bytes = new byte[size];
+        new Random(seed).NextBytes(bytes);
+        return bytes;
+    }
+
+    /// <summary>An output folder as AutoRefiner writes it (the manifest lists its files).</summary>
+    private void WriteDataset(params string[] extra)
+    {
+        Write("data/train-00000-of-00001.parquet", Bytes(300_000, 1));
+        Write("jsonl/train.jsonl", Bytes(2_300_000, 2));
+        Write("jsonl/test.jsonl", Bytes(10_000, 3));
+        Write("README.md", "---\nlicense: mit\n---\n# Dataset\n"u8.ToArray());
+        Write("rejected.jsonl", "{\"verdict\":\"compile-error\"}\n"u8.ToArray());
+        Write(".staging-1-abc/leftover.parquet", Bytes(1000, 4));
+        var files = new JsonArray();
+        foreach (var path in new[] { "data/train-00000-of-00001.parquet", "jsonl/train.jsonl", "jsonl/test.jsonl", "rejected.jsonl" }.Concat(extra))
+        {
+            if (File.Exists(Path.Combine(Out, path)))
+            {
+                files.Add(new JsonObject { ["path"] = path, ["bytes"] = new FileInfo(Path.Combine(Out, path)).Length, ["sha256"] = "" });
+            }
+        }
+
+        Write("manifest.json", System.Text.Encoding.UTF8.GetBytes(new JsonObject { ["tool"] = "autorefiner", ["files"] = files }.ToJsonString()));
+    }
+
+    private HubClient Client(string token = Token) => new(_hub.Endpoint, token) { RetryBaseDelay = TimeSpan.FromMilliseconds(20) };
+
+    private static PushOptions Options(string revision = "main", bool pr = false, bool rejected = false) =>
+        new("me/csharp-sft", Private: true, revision, pr, "Update dataset", rejected);
+
+    private void AssertHubHoldsTheFolder(string revision = "main", bool withRejected = false)
+    {
+        var local = Directory.EnumerateFiles(Out, "*", SearchOption.AllDirectories)
+            .Select(p => Path.GetRelativePath(Out, p).Replace('\\', '/'))
+            .Where(p => !p.StartsWith('.') && (withRejected || p != "rejected.jsonl"))
+            .Order(StringComparer.Ordinal)
+            .ToList();
+        var remote = _hub.Files("me/csharp-sft", revision);
+        Assert.Equal(local, remote.Keys.Order(StringComparer.Ordinal));
+        foreach (var path in local)
+        {
+            Assert.True(File.ReadAllBytes(Path.Combine(Out, path)).AsSpan().SequenceEqual(remote[path]), $"{path} differs");
+        }
+    }
+
+    [Fact]
+    public async Task Push_ANewRepository_HoldsExactlyTheFolder_WithLargeFilesThroughLfsInParts()
+    {
+        WriteDataset();
+        using var client = Client();
+
+        var result = await new HubPusher(client).PushAsync(Out, Options(), null, CancellationToken.None);
+
+        Assert.True(result.Created);
+        Assert.True(_hub.IsPrivate("me/csharp-sft"));
+        AssertHubHoldsTheFolder();
+        Assert.Equal(2, result.LfsUploaded); // the Parquet file and the 2.3 MB JSONL
+        Assert.Equal(2_600_000, _hub.LfsBytesReceived);
+        Assert.Contains(_hub.Log, l => l.Contains("/part/", StringComparison.Ordinal));
+        Assert.Contains(_hub.Log, l => l.EndsWith("/complete", StringComparison.Ordinal));
+        Assert.Contains(_hub.Log, l => l.EndsWith("/verify", StringComparison.Ordinal));
+        Assert.DoesNotContain(_hub.Log, l => l.Contains(".staging", StringComparison.Ordinal));
+        Assert.NotNull(result.Commit);
+    }
+
+    [Fact]
+    public async Task Push_AnUnchangedFolderAgain_UploadsNoLfsBytesAndMakesNoCommit()
+    {
+        WriteDataset();
+        using var client = Client();
+        await new HubPusher(client).PushAsync(Out, Options(), null, CancellationToken.None);
+        var (bytes, commits) = (_hub.LfsBytesReceived, _hub.Commits("me/csharp-sft"));
+
+        var again = await new HubPusher(client).PushAsync(Out, Options(), null, CancellationToken.None);
+
+        Assert.Null(again.Commit);
+        Assert.Equal(bytes, _hub.LfsBytesReceived);
+        Assert.Equal(commits, _hub.Commits("me/csharp-sft"));
+    }
+
+    [Fact]
+    public async Task Push_AChangedFolder_UploadsOnlyNewObjects_AndDeletesWhatThePreviousPushMadeAndIsGone()
+    {
+        WriteDataset();
+        using var client = Client();
+        await new HubPusher(client).PushAsync(Out, Options(), null, CancellationToken.None);
+        var before = _hub.LfsBytesReceived;
+
+        File.Delete(Path.Combine(Out, "jsonl/test.jsonl"));
+        Write("data/train-00000-of-00001.parquet", Bytes(310_000, 9));
+        var result = await new HubPusher(client).PushAsync(Out, Options(), null, CancellationToken.None);
+
+        Assert.Equal(["jsonl/test.jsonl"], result.Deleted);
+        Assert.Equal(310_000, _hub.LfsBytesReceived - before); // the unchanged 2.3 MB JSONL is not sent again
+        AssertHubHoldsTheFolder();
+    }
+
+    [Fact]
+    public async Task Push_RejectedJsonl_OnlyWhenAsked()
+    {
+        WriteDataset();
+        using var client = Client();
+
+        await new HubPusher(client).PushAsync(Out, Options(rejected: true), null, CancellationToken.None);
+
+        AssertHubHoldsTheFolder(withRejected: true);
+    }
+
+    [Fact]
+    public async Task Push_AsAPullRequest_LeavesTheBranchAlone()
+    {
+        WriteDataset();
+        using var client = Client();
+        await new HubPusher(client).PushAsync(Out, Options(), null, CancellationToken.None);
+        Write("README.md", "---\nlicense: mit\n---\n# Better card\n"u8.ToArray());
+
+        var result = await new HubPusher(client).PushAsync(Out, Options(pr: true), null, CancellationToken.None);
+
+        Assert.NotNull(result.Commit?.PullRequestUrl);
+        Assert.EndsWith("\n# Dataset\n", System.Text.Encoding.UTF8.GetString(_hub.Files("me/csharp-sft")["README.md"]), StringComparison.Ordinal);
+        AssertHubHoldsTheFolder("refs/pr/1");
+    }
+
+    [Fact]
+    public async Task Push_ToAnotherBranch_ThatDoesNotExist_SaysSo()
+    {
+        WriteDataset();
+        using var client = Client();
+        await new HubPusher(client).PushAsync(Out, Options(), null, CancellationToken.None);
+
+        var e = await Assert.ThrowsAsync<HubException>(() => new HubPusher(client).PushAsync(Out, Options(revision: "v2"), null, CancellationToken.None));
+
+        Assert.True(e.IsUsage);
+        Assert.Contains("the revision does not exist on the Hub", e.Message, StringComparison.Ordinal);
+
+        _hub.AddBranch("me/csharp-sft", "v2");
+        File.Delete(Path.Combine(Out, "jsonl/test.jsonl"));
+        await new HubPusher(client).PushAsync(Out, Options(revision: "v2"), null, CancellationToken.None);
+        AssertHubHoldsTheFolder("v2");
+    }
+
+    [Fact]
+    public async Task Push_RateLimitsAndServerErrorsMidway_AreRetried()
+    {
+        WriteDataset();
+        _hub.Fail("/datasets/me/csharp-sft.git/info/lfs/objects/batch", 429, retryAfter: 1);
+        _hub.Fail("/_lfs/", 503);
+        _hub.Fail("/api/datasets/me/csharp-sft/commit", 500);
+        using var client = Client();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        await new HubPusher(client).PushAsync(Out, Options(), null, CancellationToken.None);
+
+        AssertHubHoldsTheFolder();
+        Assert.Equal(2, _hub.Log.Count(l => l == "POST /datasets/me/csharp-sft.git/info/lfs/objects/batch"));
+        Assert.Equal(2, _hub.Log.Count(l => l == "POST /api/datasets/me/csharp-sft/commit/main"));
+        Assert.True(clock.Elapsed >= TimeSpan.FromMilliseconds(900), "Retry-After: 1 was not honoured");
+    }
+
+    [Fact]
+    public async Task Push_WithAReadOnlyToken_IsRefusedWithASentence_WithoutTheToken()
+    {
+        WriteDataset();
+        using var client = Client(ReadToken);
+
+        var e = await Assert.ThrowsAsync<HubException>(() => new HubPusher(client).PushAsync(Out, Options(), null, CancellationToken.None));
+
+        Assert.Equal(403, e.Status);
+        Assert.Contains("no write access", e.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(ReadToken, e.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Push_WithAnUnknownToken_IsRefused()
+    {
+        WriteDataset();
+        using var client = Client("hf_nobodyKnowsThisOne000000000000000000");
+
+        var e = await Assert.ThrowsAsync<HubException>(() => new HubPusher(client).PushAsync(Out, Options(), null, CancellationToken.None));
+
+        Assert.Equal(401, e.Status);
+        Assert.Contains("refused HF_TOKEN", e.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("hf_nobodyKnowsThisOne", e.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Push_AFolderThatIsNotAnOutput_IsAUsageError()
+    {
+        Directory.CreateDirectory(Out);
+        File.WriteAllText(Path.Combine(Out, "notes.txt"), "hi");
+        using var client = Client();
+
+        await Assert.ThrowsAsync<Core.AutoRefinerException>(() => new HubPusher(client).PushAsync(Out, Options(), null, CancellationToken.None));
+        Assert.Empty(_hub.Log);
+    }
+}
