@@ -40,6 +40,9 @@ public static class AutoRefinerApp
             config.AddCommand<MergeCommand>("merge")
                 .WithDescription("Combine the outputs (and state stores) of several runs, e.g. the shards of a harvest, into one dataset.")
                 .WithExample("merge", "out-0", "out-1", "out-2", "--out", "out", "--with-state", "state-0.db", "--with-state", "state-1.db", "--with-state", "state-2.db");
+            config.AddCommand<PushCommand>("push")
+                .WithDescription("Upload the output folder to a Hugging Face Hub dataset repository (HF_TOKEN, HF_ENDPOINT).")
+                .WithExample("push", "--repo", "me/csharp-sft", "--private");
             config.AddCommand<ValidateCommand>("validate")
                 .WithDescription("Re-validate an existing JSONL or Parquet SFT dataset: compile its C#, run its tests, keep what passes.")
                 .WithExample("validate", "out/jsonl/train.jsonl", "--out", "validated");

@@ -124,14 +124,31 @@ public sealed class RefreshTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Refresh_WithAHubRepository_SaysItCannotPushYet()
+    public async Task Refresh_WithAHubRepository_EndsByPushingTheDataset()
     {
         _github.AddRepo("octo", "alpha", files: Files("Alpha", "A1"));
         _github.AddRepo("octo", "beta", files: Files("Beta", "B1"));
+        await using var hub = new AutoRefiner.Exporter.Tests.Hub.FakeHubServer();
+        hub.Tokens["hf_refreshToken000000000000000000000000"] = true;
+        Environment.SetEnvironmentVariable("HF_ENDPOINT", hub.Endpoint.ToString());
+        Environment.SetEnvironmentVariable("HF_TOKEN", "hf_refreshToken000000000000000000000000");
+        try
+        {
+            var result = await CliRunner.RunAsync(["refresh", "--config", Config(hub: "me/data")]);
 
-        var result = await CliRunner.RunAsync(["refresh", "--config", Config(hub: "me/data")]);
-
-        Assert.Equal(0, result.ExitCode);
-        Assert.Contains("hub.repo is me/data, but this build cannot push yet", result.Output, StringComparison.Ordinal);
+            Assert.True(result.ExitCode == 0, result.Output + result.Errors);
+            var files = hub.Files("me/data");
+            Assert.Equal(File.ReadAllBytes(Path.Combine(Out, "manifest.json")), files["manifest.json"]);
+            Assert.Equal(File.ReadAllBytes(Path.Combine(Out, "jsonl", "train.jsonl")), files["jsonl/train.jsonl"]);
+            Assert.False(files.ContainsKey("rejected.jsonl"));
+            Assert.True(hub.IsPrivate("me/data"));
+            Assert.Contains("commit: ", result.Output, StringComparison.Ordinal);
+            Assert.DoesNotContain("hf_refreshToken", result.Output + result.Errors, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("HF_ENDPOINT", null);
+            Environment.SetEnvironmentVariable("HF_TOKEN", null);
+        }
     }
 }

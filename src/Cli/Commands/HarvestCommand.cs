@@ -161,12 +161,17 @@ public sealed class HarvestCommand(CommandEnvironment environment) : AsyncComman
             state.EndRun(stats.RunId!.Value, status, status == "completed" ? stats.Splits.Values.Sum() : null, null, environment.Time.GetUtcNow());
         }
 
+        progress.WriteSummary(config.Export.Out);
         if (kind == "refresh" && config.Hub.Repo is { } hubRepo)
         {
-            stats.Notice($"hub.repo is {hubRepo}, but this build cannot push yet (`autorefiner push` is a separate capability): the dataset was not uploaded");
+            // A refresh ends by publishing what it made; the dataset is already complete on disk if the upload fails.
+            await PushCommand.PushAsync(
+                environment,
+                config.Export.Out,
+                new Exporter.Hub.PushOptions(hubRepo, config.Hub.Private, "main", CreatePr: false, $"Refresh (autorefiner {AutoRefinerApp.Version}): {stats.Added} new rows", IncludeRejected: false),
+                cancellationToken);
         }
 
-        progress.WriteSummary(config.Export.Out);
         return ExitCodes.Success;
     }
 

@@ -1,0 +1,82 @@
+using System.Globalization;
+using AutoRefiner.Core;
+using AutoRefiner.Exporter.Hub;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace AutoRefiner.Cli.Commands;
+
+/// <summary><c>autorefiner push</c>: uploads an output folder to a Hugging Face Hub dataset repository.</summary>
+public sealed class PushCommand(CommandEnvironment environment) : AsyncCommand<PushSettings>
+{
+    /// <summary>The Hub's address when <c>HF_ENDPOINT</c> is not set.</summary>
+    public const string DefaultEndpoint = "https://huggingface.co";
+
+    /// <inheritdoc />
+    public override async Task<int> ExecuteAsync(CommandContext context, PushSettings settings, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var config = ConfigFiles.Load(settings.Config);
+        var repo = settings.Repo ?? config.Hub.Repo
+                   ?? throw AutoRefinerException.Usage("give --repo owner/name, or set hub.repo in harvest.yml");
+        var outDir = settings.Out is null ? config.ResolvePath(config.Export.Out) : Path.GetFullPath(settings.Out, Directory.GetCurrentDirectory());
+        if (!Directory.Exists(outDir))
+        {
+            throw AutoRefinerException.Usage($"'{settings.Out ?? config.Export.Out}' does not exist: run `autorefiner harvest` first, or give --out");
+        }
+
+        var options = new PushOptions(
+            repo,
+            settings.Private || config.Hub.Private,
+            settings.Revision ?? "main",
+            settings.CreatePr,
+            settings.Message ?? $"Update dataset (autorefiner {AutoRefinerApp.Version})",
+            settings.IncludeRejected);
+        await PushAsync(environment, outDir, options, cancellationToken);
+        return ExitCodes.Success;
+    }
+
+    /// <summary>Pushes <paramref name="outDir"/> with <c>HF_TOKEN</c> to <c>HF_ENDPOINT</c>, reporting on the console.</summary>
+    internal static async Task PushAsync(CommandEnvironment environment, string outDir, PushOptions options, CancellationToken cancellationToken)
+    {
+        var token = Environment.GetEnvironmentVariable("HF_TOKEN");
+        if (string.IsNullOrWhiteSpace(token))
+        {
+            throw AutoRefinerException.Usage("HF_TOKEN is not set: create a token with the write role at https://huggingface.co/settings/tokens and export it");
+        }
+
+        var endpointText = Environment.GetEnvironmentVariable("HF_ENDPOINT") is { Length: > 0 } e ? e : DefaultEndpoint;
+        if (!Uri.TryCreate(endpointText, UriKind.Absolute, out var endpoint) || endpoint.Scheme is not ("http" or "https"))
+        {
+            throw AutoRefinerException.Usage("HF_ENDPOINT must be an http(s) URL such as https://huggingface.co");
+        }
+
+        using var client = new HubClient(endpoint, token);
+        var inv = CultureInfo.InvariantCulture;
+        environment.Output.WriteLine($"push: {outDir} -> {endpoint.GetLeftPart(UriPartial.Authority)}/datasets/{options.Repo} ({options.Revision}{(options.CreatePr ? ", as a pull request" : "")})");
+        PushResult result;
+        try
+        {
+            result = await new HubPusher(client).PushAsync(outDir, options, null, cancellationToken);
+        }
+        catch (HubException hub)
+        {
+            throw hub.IsUsage ? AutoRefinerException.Usage(hub.Message) : AutoRefinerException.RunFailed(hub.Message);
+        }
+
+        if (result.Created)
+        {
+            environment.Output.WriteLine($"created the dataset repository {options.Repo} ({(options.Private ? "private" : "public")})");
+        }
+
+        if (result.Commit is null)
+        {
+            environment.Output.WriteLine("nothing to push: the Hub already holds exactly these files");
+            return;
+        }
+
+        environment.Output.WriteLine(string.Create(inv,
+            $"committed {result.Files} files ({result.LfsUploaded} LFS objects uploaded, {result.LfsBytes:N0} bytes; the Hub had the others){(result.Deleted.Count > 0 ? $", deleted {string.Join(", ", result.Deleted)}" : "")}"));
+        environment.Output.WriteLine(result.Commit.PullRequestUrl is { } pr ? $"pull request: {pr}" : $"commit: {result.Commit.CommitUrl}");
+    }
+}
