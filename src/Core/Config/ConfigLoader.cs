@@ -61,7 +61,7 @@ public static class ConfigLoader
         }
 
         var root = new Node(stream.Documents[0].RootNode, "(root)", fileName);
-        var map = root.Mapping("lang", "sources", "extraction", "llm", "generation", "validation", "export", "hub", "state");
+        var map = root.Mapping("lang", "sources", "extraction", "llm", "generation", "validation", "curation", "export", "hub", "state");
         var config = defaults with
         {
             Lang = map.Get("lang")?.OneOf(HarvestConfig.SupportedLanguages, "a supported language") ?? defaults.Lang,
@@ -70,6 +70,7 @@ public static class ConfigLoader
             Llm = ReadLlm(map.Get("llm"), defaults.Llm),
             Generation = ReadGeneration(map.Get("generation"), defaults.Generation),
             Validation = ReadValidation(map.Get("validation"), defaults.Validation),
+            Curation = ReadCuration(map.Get("curation"), defaults.Curation),
             Export = ReadExport(map.Get("export"), defaults.Export),
             Hub = ReadHub(map.Get("hub"), defaults.Hub),
             State = map.Get("state")?.NonEmptyString() ?? defaults.State,
@@ -206,6 +207,37 @@ public static class ConfigLoader
             Tests = m.Get("tests")?.Bool() ?? d.Tests,
             TimeoutSeconds = m.Get("timeout-seconds")?.Int(1, 3600) ?? d.TimeoutSeconds,
             Parallelism = m.Get("parallelism")?.Int(0, 256) ?? d.Parallelism,
+        };
+    }
+
+    private static CurationConfig ReadCuration(Node? node, CurationConfig d)
+    {
+        if (node is null || node.IsNull)
+        {
+            return d;
+        }
+
+        var m = node.Mapping(
+            "near-duplicates", "near-duplicate-threshold", "minhash-permutations", "shingle-size", "benchmarks", "benchmark-ngram",
+            "secrets", "licenses", "unlicensed-local");
+        var permutations = m.Get("minhash-permutations");
+        var permutationValue = permutations?.Int(16, 4096);
+        if (permutationValue is { } p && p % 8 != 0)
+        {
+            permutations!.Fail($"must be a multiple of 8 (the signature is split into bands), not {p}");
+        }
+
+        return new CurationConfig
+        {
+            NearDuplicates = m.Get("near-duplicates")?.Bool() ?? d.NearDuplicates,
+            NearDuplicateThreshold = m.Get("near-duplicate-threshold")?.Double(0.05, 1) ?? d.NearDuplicateThreshold,
+            MinHashPermutations = permutationValue ?? d.MinHashPermutations,
+            ShingleSize = m.Get("shingle-size")?.Int(1, 64) ?? d.ShingleSize,
+            Benchmarks = m.Get("benchmarks")?.StringList(v => v.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase) || v.EndsWith(".json", StringComparison.OrdinalIgnoreCase) || v.EndsWith(".parquet", StringComparison.OrdinalIgnoreCase), "a .jsonl or .parquet file") ?? d.Benchmarks,
+            BenchmarkNgram = m.Get("benchmark-ngram")?.Int(3, 100) ?? d.BenchmarkNgram,
+            Secrets = m.Get("secrets")?.OneOf(CurationConfig.SecretActions, "an action") ?? d.Secrets,
+            Licenses = m.Get("licenses")?.StringList(v => !v.Any(char.IsUpper), "a lower-case SPDX id") ?? d.Licenses,
+            UnlicensedLocal = m.Get("unlicensed-local")?.OneOf(CurationConfig.UnlicensedActions, "an action") ?? d.UnlicensedLocal,
         };
     }
 

@@ -24,6 +24,9 @@ public sealed record HarvestConfig
     /// <summary>How candidates are judged (<c>validation</c>).</summary>
     public ValidationConfig Validation { get; init; } = new();
 
+    /// <summary>What the output leaves out (<c>curation</c>).</summary>
+    public CurationConfig Curation { get; init; } = new();
+
     /// <summary>What is written (<c>export</c>).</summary>
     public ExportConfig Export { get; init; } = new();
 

@@ -1,0 +1,38 @@
+namespace AutoRefiner.Core.Config;
+
+/// <summary><c>curation</c>: what the output leaves out.</summary>
+public sealed record CurationConfig
+{
+    /// <summary>Near-duplicate removal (MinHash + LSH) on seeds and samples.</summary>
+    public bool NearDuplicates { get; init; } = true;
+
+    /// <summary>Estimated Jaccard similarity from which two items are near-duplicates.</summary>
+    public double NearDuplicateThreshold { get; init; } = 0.7;
+
+    /// <summary>MinHash permutations.</summary>
+    public int MinHashPermutations { get; init; } = 256;
+
+    /// <summary>Tokens per shingle.</summary>
+    public int ShingleSize { get; init; } = 5;
+
+    /// <summary>Evaluation sets to keep out (JSONL or Parquet files).</summary>
+    public IReadOnlyList<string> Benchmarks { get; init; } = [];
+
+    /// <summary>Length of the n-grams compared with the benchmarks.</summary>
+    public int BenchmarkNgram { get; init; } = 10;
+
+    /// <summary>What to do with a secret: <c>drop</c> the sample or <c>redact</c> it.</summary>
+    public string Secrets { get; init; } = "drop";
+
+    /// <summary>SPDX ids (lower case) whose code may be in the dataset.</summary>
+    public IReadOnlyList<string> Licenses { get; init; } = ["mit", "apache-2.0", "bsd-2-clause", "bsd-3-clause"];
+
+    /// <summary>What to do with code whose licence is unknown (local sources without a licence file): <c>keep</c> or <c>drop</c>.</summary>
+    public string UnlicensedLocal { get; init; } = "keep";
+
+    /// <summary>Known values of <see cref="Secrets"/>.</summary>
+    public static readonly IReadOnlyList<string> SecretActions = ["drop", "redact"];
+
+    /// <summary>Known values of <see cref="UnlicensedLocal"/>.</summary>
+    public static readonly IReadOnlyList<string> UnlicensedActions = ["keep", "drop"];
+}

@@ -1,0 +1,250 @@
+using System.Buffers;
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace AutoRefiner.Core.Curation;
+
+/// <summary>A secret found in text.</summary>
+/// <param name="Kind">What it is (<c>aws-access-key</c>, <c>private-key</c>, …).</param>
+/// <param name="Start">Where it starts.</param>
+/// <param name="Length">How long it is.</param>
+public sealed record SecretFinding(string Kind, int Start, int Length);
+
+/// <summary>
+/// Finds secrets in source and generated text: private keys; AWS, Azure, GCP, GitHub, Slack, Stripe, OpenAI and Hugging
+/// Face credentials; connection strings and URLs with passwords; JWTs; and high-entropy values assigned to names like
+/// <c>password</c>, <c>secret</c> or <c>apiKey</c>. Fast: one vectorised multi-string search finds the few places a
+/// secret can start, and only there is a pattern tried. E-mail addresses are found separately (they are redacted, not
+/// treated as secrets).
+/// </summary>
+public static partial class SecretScanner
+{
+    private sealed record Rule(string Kind, string[] Anchors, Regex Pattern, bool NeedsEntropy = false);
+
+    private static readonly Rule[] Rules =
+    [
+        new("private-key", ["-----BEGIN"], PrivateKey()),
+        new("aws-access-key", ["AKIA", "ASIA", "ABIA", "ACCA"], AwsAccessKey()),
+        new("aws-secret-key", ["aws_secret", "aws-secret", "AWS_SECRET", "awsSecret", "AwsSecret", "secretAccessKey", "SecretAccessKey"], AwsSecretKey()),
+        new("azure-storage-key", ["AccountKey=", "accountkey="], AzureStorageKey()),
+        new("azure-sas-token", ["sig="], AzureSas()),
+        new("azure-client-secret", ["8Q~"], AzureClientSecret()),
+        new("gcp-api-key", ["AIza"], GcpApiKey()),
+        new("gcp-service-account", ["\"private_key\""], GcpServiceAccount()),
+        new("github-token", ["ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"], GitHubToken()),
+        new("slack-token", ["xoxb-", "xoxp-", "xoxa-", "xoxr-", "xoxs-", "xapp-"], SlackToken()),
+        new("slack-webhook", ["hooks.slack.com/"], SlackWebhook()),
+        new("stripe-key", ["sk_live_", "rk_live_", "sk_test_", "rk_test_"], StripeKey()),
+        new("openai-key", ["sk-"], OpenAiKey()),
+        new("huggingface-token", ["hf_"], HuggingFaceToken()),
+        new("jwt", ["eyJ"], Jwt()),
+        new("connection-string-password", ["Password=", "password=", "PASSWORD=", "Pwd=", "pwd=", "PWD="], ConnectionStringPassword(), NeedsEntropy: false),
+        new("url-credentials", ["://"], UrlCredentials()),
+        new("secret-assignment",
+            ["password", "Password", "PASSWORD", "passwd", "secret", "Secret", "SECRET", "apiKey", "ApiKey", "api_key", "API_KEY", "apikey",
+             "token", "Token", "TOKEN", "accessKey", "AccessKey", "access_key", "clientSecret", "ClientSecret", "client_secret"],
+            SecretAssignment(), NeedsEntropy: true),
+    ];
+
+    private static readonly SearchValues<string> Anchors =
+        SearchValues.Create([.. Rules.SelectMany(r => r.Anchors).Distinct(StringComparer.Ordinal)], StringComparison.Ordinal);
+
+    /// <summary>Every secret in <paramref name="text"/>, in order, not overlapping.</summary>
+    public static IReadOnlyList<SecretFinding> Scan(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var findings = new List<SecretFinding>();
+        var span = text.AsSpan();
+        var position = 0;
+        var coveredUntil = 0;
+        while (position < span.Length)
+        {
+            var hit = span[position..].IndexOfAny(Anchors);
+            if (hit < 0)
+            {
+                break;
+            }
+
+            var at = position + hit;
+            position = at + 1;
+            if (at < coveredUntil)
+            {
+                continue;
+            }
+
+            foreach (var rule in Rules)
+            {
+                if (!StartsWithAny(text, at, rule.Anchors))
+                {
+                    continue;
+                }
+
+                // A pattern may begin a little before its anchor (a key name, a quote, a scheme).
+                var from = Math.Max(coveredUntil, at - 64);
+                var match = rule.Pattern.Match(text, from, Math.Min(text.Length - from, 4096 + (at - from)));
+                while (match.Success && match.Index + match.Length <= at)
+                {
+                    match = match.NextMatch();
+                }
+
+                if (!match.Success || match.Index > at + 64)
+                {
+                    continue;
+                }
+
+                var value = match.Groups["value"].Success ? match.Groups["value"] : (Group)match;
+                if (rule.NeedsEntropy && !LooksRandom(value.Value))
+                {
+                    continue;
+                }
+
+                // A value assigned to a name like "secret" may be a credential of a known kind: name that kind.
+                var kind = rule.Kind == "secret-assignment" ? Classify(value.Value) ?? rule.Kind : rule.Kind;
+                findings.Add(new SecretFinding(kind, value.Index, value.Length));
+                coveredUntil = value.Index + value.Length;
+                position = Math.Max(position, coveredUntil);
+                break;
+            }
+        }
+
+        return findings;
+    }
+
+    private static string? Classify(string value)
+    {
+        foreach (var rule in Rules)
+        {
+            if (rule.Kind is not ("secret-assignment" or "connection-string-password" or "url-credentials") && rule.Pattern.IsMatch(value))
+            {
+                return rule.Kind;
+            }
+        }
+
+        return null;
+    }
+
+    private static bool StartsWithAny(string text, int at, string[] anchors)
+    {
+        foreach (var anchor in anchors)
+        {
+            if (string.CompareOrdinal(text, at, anchor, 0, anchor.Length) == 0)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The text with each finding replaced by <c>&lt;secret:kind&gt;</c>.</summary>
+    public static string Redact(string text, IReadOnlyList<SecretFinding> findings)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        ArgumentNullException.ThrowIfNull(findings);
+        if (findings.Count == 0)
+        {
+            return text;
+        }
+
+        var sb = new StringBuilder(text.Length);
+        var last = 0;
+        foreach (var f in findings.OrderBy(f => f.Start))
+        {
+            if (f.Start < last)
+            {
+                continue;
+            }
+
+            sb.Append(text, last, f.Start - last).Append("<secret:").Append(f.Kind).Append('>');
+            last = f.Start + f.Length;
+        }
+
+        return sb.Append(text, last, text.Length - last).ToString();
+    }
+
+    /// <summary>The text with every e-mail address replaced by <c>&lt;email&gt;</c>.</summary>
+    public static string RedactEmails(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return text.Contains('@', StringComparison.Ordinal) ? Email().Replace(text, "<email>") : text;
+    }
+
+    /// <summary>Whether a value looks like a real credential rather than a placeholder: long enough, varied enough.</summary>
+    internal static bool LooksRandom(string value)
+    {
+        if (value.Length < 8 || Placeholder().IsMatch(value))
+        {
+            return false;
+        }
+
+        var counts = new Dictionary<char, int>();
+        foreach (var ch in value)
+        {
+            counts[ch] = counts.GetValueOrDefault(ch) + 1;
+        }
+
+        var entropy = counts.Values.Sum(n => -((double)n / value.Length) * Math.Log2((double)n / value.Length));
+        var classes = (value.Any(char.IsUpper) ? 1 : 0) + (value.Any(char.IsLower) ? 1 : 0) + (value.Any(char.IsDigit) ? 1 : 0) + (value.Any(c => !char.IsLetterOrDigit(c)) ? 1 : 0);
+        return entropy >= 3.0 && classes >= 2;
+    }
+
+    [GeneratedRegex(@"-----BEGIN (?:RSA |EC |DSA |OPENSSH |PGP |ENCRYPTED )?PRIVATE KEY(?: BLOCK)?-----[\s\S]{16,}?-----END (?:RSA |EC |DSA |OPENSSH |PGP |ENCRYPTED )?PRIVATE KEY(?: BLOCK)?-----")]
+    private static partial Regex PrivateKey();
+
+    [GeneratedRegex(@"\b(?<value>(?:AKIA|ASIA|ABIA|ACCA)[0-9A-Z]{16})\b")]
+    private static partial Regex AwsAccessKey();
+
+    [GeneratedRegex(@"(?i:aws[_-]?secret(?:[_-]?access)?[_-]?key|secretaccesskey)\W{0,5}(?<value>[A-Za-z0-9/+=]{40})\b")]
+    private static partial Regex AwsSecretKey();
+
+    [GeneratedRegex(@"(?i:accountkey)=(?<value>[A-Za-z0-9+/]{40,}={0,2})")]
+    private static partial Regex AzureStorageKey();
+
+    [GeneratedRegex(@"[?&]sig=(?<value>[A-Za-z0-9%+/]{30,}={0,2})")]
+    private static partial Regex AzureSas();
+
+    [GeneratedRegex(@"\b(?<value>[A-Za-z0-9_~.-]{3}8Q~[A-Za-z0-9_~.-]{31,34})")]
+    private static partial Regex AzureClientSecret();
+
+    [GeneratedRegex(@"\b(?<value>AIza[0-9A-Za-z_-]{35})")]
+    private static partial Regex GcpApiKey();
+
+    [GeneratedRegex(@"""private_key""\s*:\s*""(?<value>-----BEGIN[^""]{40,})""")]
+    private static partial Regex GcpServiceAccount();
+
+    [GeneratedRegex(@"\b(?<value>(?:gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{22,255}))")]
+    private static partial Regex GitHubToken();
+
+    [GeneratedRegex(@"\b(?<value>(?:xox[baprs]|xapp)-[A-Za-z0-9-]{10,})")]
+    private static partial Regex SlackToken();
+
+    [GeneratedRegex(@"(?<value>https://hooks\.slack\.com/services/T[A-Z0-9]+/B[A-Z0-9]+/[A-Za-z0-9]{20,})")]
+    private static partial Regex SlackWebhook();
+
+    [GeneratedRegex(@"\b(?<value>[sr]k_(?:live|test)_[A-Za-z0-9]{20,})")]
+    private static partial Regex StripeKey();
+
+    [GeneratedRegex(@"\b(?<value>sk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}(?:T3BlbkFJ[A-Za-z0-9_-]{20,})?)")]
+    private static partial Regex OpenAiKey();
+
+    [GeneratedRegex(@"\b(?<value>hf_[A-Za-z0-9]{30,})")]
+    private static partial Regex HuggingFaceToken();
+
+    [GeneratedRegex(@"\b(?<value>eyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,})")]
+    private static partial Regex Jwt();
+
+    [GeneratedRegex(@"(?i:password|pwd)\s*=\s*(?<value>[^;""'\s]{4,})")]
+    private static partial Regex ConnectionStringPassword();
+
+    [GeneratedRegex(@"[a-zA-Z][a-zA-Z0-9+.-]*://[^/\s:@""']{1,64}:(?<value>[^/\s:@""']{3,128})@")]
+    private static partial Regex UrlCredentials();
+
+    [GeneratedRegex(@"(?i:password|passwd|secret|api[_-]?key|token|access[_-]?key|client[_-]?secret)\w*[""']?\s*(?:=|:|=>)\s*@?[""'](?<value>[^""'\s]{8,200})[""']")]
+    private static partial Regex SecretAssignment();
+
+    [GeneratedRegex(@"^(?i:(?:your|my|the)?[_-]?(?:api[_-]?)?(?:key|token|secret|password)[_-]?(?:here)?|changeme|change[_-]?me|password\d*|secret\d*|example|placeholder|dummy|test(?:ing)?|x{4,}|\*{4,}|\.{4,}|<[^>]*>|\$\{[^}]*\}|\{\{[^}]*\}\}|%[A-Z_]+%)$")]
+    private static partial Regex Placeholder();
+
+    [GeneratedRegex(@"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")]
+    private static partial Regex Email();
+}
