@@ -47,6 +47,8 @@ public sealed class LlmHarvestTests : IAsyncLifetime
         {extraLlm}
         generation:
           tasks: {tasks}
+        curation:
+          near-duplicates: false   # the fake's answers are one template: near-duplicates by design
         export:
           out: out
         state: state/state.db

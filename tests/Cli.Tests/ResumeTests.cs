@@ -32,6 +32,8 @@ public sealed class ResumeTests : IAsyncLifetime
           concurrency: 2
         generation:
           tasks: [instruct, doc-comments]
+        curation:
+          near-duplicates: false   # the fake's answers are one template: near-duplicates by design
         """);
 
     private static ProcessStartInfo Cli(params string[] args)

@@ -117,7 +117,36 @@ public sealed class HarvestCommand(CommandEnvironment environment) : AsyncComman
             }
         }
 
+        // Curation, in order: licence, secrets, benchmarks, exact and near duplicates. The seed filters run the same checks
+        // before any generator sees a seed.
+        var curation = config.Curation;
+        var benchmarks = new BenchmarkIndex(curation.BenchmarkNgram);
+        foreach (var file in curation.Benchmarks)
+        {
+            await BenchmarkFiles.LoadAsync(config.ResolvePath(file), benchmarks, cancellationToken);
+        }
+
+        var license = new LicenseCurator(curation);
+        var secrets = new SecretCurator(curation);
+        var nearDuplicates = curation.NearDuplicates ? new NearDuplicateCurator(curation, settings.DryRun ? null : state) : null;
+        services.AddSingleton<ICurator>(license);
+        services.AddSingleton<ICurator>(secrets);
+        services.AddSingleton<ICurator>(new DecontaminationCurator(benchmarks));
         services.AddSingleton<ICurator, ExactDeduplicator>();
+        services.AddSingleton<ISeedFilter>(license);
+        services.AddSingleton<ISeedFilter>(secrets);
+        if (nearDuplicates is not null)
+        {
+            services.AddSingleton<ICurator>(nearDuplicates);
+            services.AddSingleton<ISeedFilter>(nearDuplicates);
+        }
+
+        stats.Curation = new CurationSummary(
+            curation.NearDuplicates ? $"MinHash + LSH, {curation.MinHashPermutations} permutations, {curation.ShingleSize}-token shingles, threshold {curation.NearDuplicateThreshold.ToString(System.Globalization.CultureInfo.InvariantCulture)}" : "off",
+            benchmarks.Benchmarks,
+            curation.Secrets,
+            curation.Licenses,
+            curation.UnlicensedLocal);
         services.AddExporter();
         services.AddSingleton(new RunDescription(AutoRefinerApp.Version, configHash, shownSources, model, commandLine));
         services.AddSingleton(sp => new HarvestPipeline(
@@ -127,7 +156,8 @@ public sealed class HarvestCommand(CommandEnvironment environment) : AsyncComman
             sp.GetServices<ICurator>(),
             sp.GetRequiredService<IDatasetSinkFactory>(),
             sp.GetServices<IRepairer>(),
-            sp.GetRequiredService<ISampleJournal>()));
+            sp.GetRequiredService<ISampleJournal>(),
+            sp.GetServices<ISeedFilter>()));
         await using var provider = services.BuildServiceProvider();
 
         var pipeline = provider.GetRequiredService<HarvestPipeline>();

@@ -16,8 +16,10 @@ public sealed class HarvestPipeline(
     IEnumerable<ICurator> curators,
     IDatasetSinkFactory sinks,
     IEnumerable<IRepairer>? repairers = null,
-    ISampleJournal? journal = null)
+    ISampleJournal? journal = null,
+    IEnumerable<ISeedFilter>? seedFilters = null)
 {
+    private readonly IReadOnlyList<ISeedFilter> _seedFilters = [.. seedFilters ?? []];
     private readonly IReadOnlyList<ISampleGenerator> _generators = [.. generators];
     private readonly IReadOnlyList<ICurator> _curators = [.. curators];
     private readonly Dictionary<string, IRepairer> _repairers = (repairers ?? []).ToDictionary(r => r.Task, StringComparer.Ordinal);
@@ -217,7 +219,7 @@ public sealed class HarvestPipeline(
         return new RunPlan(seeds, requests, cached, tokens);
     }
 
-    private static async IAsyncEnumerable<Seed> UniqueSeeds(
+    private async IAsyncEnumerable<Seed> UniqueSeeds(
         IAsyncEnumerable<Seed> seeds, int? limit, RunStats stats, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         // The same unit from a copied or vendored file would only produce the same samples again.
@@ -236,9 +238,26 @@ public sealed class HarvestPipeline(
                 continue;
             }
 
+            // Licence, secrets, near-duplicates: decided before any generator (and any LLM call) sees the seed.
+            Seed? kept = seed;
+            foreach (var filter in _seedFilters)
+            {
+                kept = filter.Filter(kept, out var reason, out var example);
+                if (kept is null)
+                {
+                    stats.RejectSeed(reason ?? "filtered", example);
+                    break;
+                }
+            }
+
+            if (kept is null)
+            {
+                continue;
+            }
+
             taken++;
             stats.Seeds.Add();
-            yield return seed;
+            yield return kept;
         }
 
         stats.Seeds.Finish();

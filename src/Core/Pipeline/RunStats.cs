@@ -161,6 +161,9 @@ public sealed class RunStats
     /// <summary>Rows exported that were judged for the first time in this run.</summary>
     public long Added => Interlocked.Read(ref _added);
 
+    /// <summary>How the run curated, when it did.</summary>
+    public CurationSummary? Curation { get; set; }
+
     /// <summary><c>harvest</c> or <c>refresh</c>.</summary>
     public string RunKind { get; set; } = "harvest";
 

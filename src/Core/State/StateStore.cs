@@ -13,7 +13,7 @@ namespace AutoRefiner.Core.State;
 public sealed class StateStore : IDisposable
 {
     /// <summary>The schema version this build writes.</summary>
-    public const int SchemaVersion = 2;
+    public const int SchemaVersion = 3;
 
     private static readonly string[] Migrations =
     [
@@ -45,6 +45,11 @@ public sealed class StateStore : IDisposable
             key TEXT NOT NULL, idx INTEGER NOT NULL, verdict TEXT NOT NULL, judged TEXT NOT NULL,
             PRIMARY KEY (key, idx));
         CREATE INDEX generated_last_run ON generated (last_run, first_run);
+        """,
+
+        // 3: the near-duplicate index (MinHash signatures of kept seeds and samples).
+        """
+        CREATE TABLE minhash (kind TEXT NOT NULL, id TEXT NOT NULL, signature BLOB NOT NULL, PRIMARY KEY (kind, id));
         """,
     ];
 
@@ -477,6 +482,42 @@ public sealed class StateStore : IDisposable
     /// <summary>Seeds recorded.</summary>
     public long SeedCount() => Count("seeds");
 
+    // --- Near-duplicate index ---
+
+    /// <summary>The signatures kept for <paramref name="kind"/> (<c>seed</c>, <c>sample</c>) of the given length.</summary>
+    public IEnumerable<(string Id, uint[] Signature)> MinHashes(string kind, int permutations)
+    {
+        List<(string, uint[])> all = [];
+        lock (_gate)
+        {
+            using var query = Command("SELECT id, signature FROM minhash WHERE kind = $kind ORDER BY rowid", ("$kind", kind));
+            using var reader = query.ExecuteReader();
+            while (reader.Read())
+            {
+                var bytes = (byte[])reader.GetValue(1);
+                if (bytes.Length == permutations * sizeof(uint))
+                {
+                    all.Add((reader.GetString(0), System.Runtime.InteropServices.MemoryMarshal.Cast<byte, uint>(bytes).ToArray()));
+                }
+            }
+        }
+
+        return all;
+    }
+
+    /// <summary>Keeps the signature of a kept seed or sample.</summary>
+    public void PutMinHash(string kind, string id, uint[] signature)
+    {
+        ArgumentNullException.ThrowIfNull(signature);
+        lock (_gate)
+        {
+            using var command = Command(
+                "INSERT OR IGNORE INTO minhash (kind, id, signature) VALUES ($kind, $id, $signature)",
+                ("$kind", kind), ("$id", id), ("$signature", System.Runtime.InteropServices.MemoryMarshal.AsBytes(signature.AsSpan()).ToArray()));
+            command.ExecuteNonQuery();
+        }
+    }
+
     // --- Merge ---
 
     /// <summary>
@@ -508,6 +549,7 @@ public sealed class StateStore : IDisposable
                     INSERT OR IGNORE INTO main.seeds SELECT id, repo, path, commit_sha, first_run + {offset}, last_run + {offset} FROM other.seeds;
                     INSERT OR IGNORE INTO main.samples SELECT * FROM other.samples WHERE key NOT IN (SELECT key FROM main.generated);
                     INSERT OR IGNORE INTO main.generated SELECT key, seed_id, count, first_run + {offset}, last_run + {offset} FROM other.generated;
+                    INSERT OR IGNORE INTO main.minhash SELECT * FROM other.minhash;
                     """, transaction);
                 transaction.Commit();
             }
