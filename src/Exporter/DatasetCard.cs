@@ -72,7 +72,14 @@ internal static class DatasetCard
           .Append("AutoRefiner ").Append(manifest.ToolVersion).Append(". Every response's C# code block was compiled ")
           .Append("with Roslyn against the .NET 10 reference assemblies, on its own; samples that did not compile or that repeated ")
           .Append("another sample were dropped. Repositories from GitHub are taken only when their licence is on the configured ")
-          .Append("allow-list; local sources are taken as given. No secret scan or benchmark decontamination has been applied.\n\n");
+          .Append("allow-list. ")
+          .Append(manifest.Curation is { } curation
+              ? $"Curation: code whose licence is not {string.Join(", ", curation.Licenses)} was left out{(curation.UnlicensedLocal == "drop" ? ", as was code without a known licence" : " (code without a known licence — local sources — was kept)")}; " +
+                $"secrets were {(curation.Secrets == "drop" ? "grounds to drop a sample" : "replaced by <secret:kind>")} and e-mail addresses were redacted; " +
+                $"near-duplicates were removed ({curation.NearDuplicates}); " +
+                (curation.Benchmarks.Count > 0 ? $"samples overlapping {string.Join(", ", curation.Benchmarks.Select(kv => $"{kv.Key} ({kv.Value} items)"))} were dropped." : "no evaluation set was given for decontamination.")
+              : "No secret scan or benchmark decontamination has been applied.")
+          .Append(" Every source repository and commit is listed in ATTRIBUTION.md.\n\n");
         sb.Append("## Contents\n\n| split | rows |\n|---|---:|\n");
         foreach (var (split, rows) in manifest.Counts.Rows)
         {

@@ -18,7 +18,7 @@ namespace AutoRefiner.Exporter;
 internal sealed class DatasetWriter : IDatasetSink
 {
     /// <summary>Names in the output folder that a run owns and replaces.</summary>
-    internal static readonly string[] OwnedEntries = ["data", "jsonl", "rejected.jsonl", "manifest.json", "README.md"];
+    internal static readonly string[] OwnedEntries = ["data", "jsonl", "rejected.jsonl", "manifest.json", "README.md", "ATTRIBUTION.md"];
 
     private readonly HarvestConfig _config;
     private readonly RunDescription _run;
@@ -30,6 +30,7 @@ internal sealed class DatasetWriter : IDatasetSink
     private readonly Dictionary<string, JsonlWriter<DatasetRow>> _jsonl = new(StringComparer.Ordinal);
     private readonly JsonlWriter<RejectedRow> _rejected;
     private readonly Dictionary<string, long> _licenses = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string Repo, string Commit, string License, string Url), long> _sources = [];
     private readonly ParquetOptions _parquetOptions;
     private long _promptTokens;
     private long _completionTokens;
@@ -162,6 +163,8 @@ internal sealed class DatasetWriter : IDatasetSink
         var split = SampleId.SplitOf(id, _config.Export.TestSplit);
         var row = DatasetRow.From(judged, id, _config.Lang, (judged.Candidate.CreatedAt ?? _time.GetUtcNow()).UtcDateTime);
         _licenses[row.SourceLicense] = _licenses.GetValueOrDefault(row.SourceLicense) + 1;
+        var source = (row.SourceRepo, row.SourceCommit, row.SourceLicense, Attribution.RepositoryUrl(row.SourceUrl));
+        _sources[source] = _sources.GetValueOrDefault(source) + 1;
         Stats?.Exported.Add();
         if (WritesParquet)
         {
@@ -211,6 +214,10 @@ internal sealed class DatasetWriter : IDatasetSink
 
         files.Add((_rejected.FilePath, _rejected.Lines));
         await _rejected.DisposeAsync();
+
+        var attribution = Path.Combine(_staging, "ATTRIBUTION.md");
+        await File.WriteAllTextAsync(attribution, Attribution.Write(_sources), cancellationToken);
+        files.Add((attribution, null));
 
         foreach (var (split, rows) in rowsPerSplit)
         {
@@ -275,6 +282,14 @@ internal sealed class DatasetWriter : IDatasetSink
             },
             TimingsSeconds = stats.Stages.ToDictionary(s => s.Name, s => Math.Round(s.Elapsed.TotalSeconds, 3), StringComparer.Ordinal),
             TokenUsage = new Dictionary<string, long>(StringComparer.Ordinal) { ["prompt_tokens"] = _promptTokens, ["completion_tokens"] = _completionTokens },
+            Curation = stats.Curation is not { } curation ? null : new ManifestCuration
+            {
+                NearDuplicates = curation.NearDuplicates,
+                Benchmarks = new SortedDictionary<string, int>(curation.Benchmarks.ToDictionary(), StringComparer.Ordinal),
+                Secrets = curation.Secrets,
+                Licenses = [.. curation.Licenses],
+                UnlicensedLocal = curation.UnlicensedLocal,
+            },
             Run = new ManifestRun
             {
                 Kind = stats.RunKind,

@@ -45,6 +45,9 @@ public sealed class Manifest
     /// <summary>Which run this was and what it added.</summary>
     public ManifestRun Run { get; set; } = new();
 
+    /// <summary>How the run curated, when it did.</summary>
+    public ManifestCuration? Curation { get; set; }
+
     /// <summary>How generated tests were run, or null when none was.</summary>
     public ManifestSandbox? Sandbox { get; set; }
 
@@ -190,4 +193,23 @@ public sealed class ManifestRun
 
     /// <summary>Judged samples of seeds this run did not see, carried into the union (refresh).</summary>
     public long Carried { get; set; }
+}
+
+/// <summary>The curation part of <see cref="Manifest"/>.</summary>
+public sealed class ManifestCuration
+{
+    /// <summary>Near-duplicate settings, or <c>off</c>.</summary>
+    public string NearDuplicates { get; set; } = "";
+
+    /// <summary>Evaluation sets kept out, with their item counts.</summary>
+    public SortedDictionary<string, int> Benchmarks { get; set; } = [];
+
+    /// <summary><c>drop</c> or <c>redact</c>.</summary>
+    public string Secrets { get; set; } = "";
+
+    /// <summary>Licences allowed.</summary>
+    public List<string> Licenses { get; set; } = [];
+
+    /// <summary>What happens to code without a known licence.</summary>
+    public string UnlicensedLocal { get; set; } = "";
 }
