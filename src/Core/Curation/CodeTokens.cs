@@ -19,9 +19,10 @@ public static class CodeTokens
         "long", "namespace", "new", "null", "object", "operator", "out", "override", "params", "private", "protected",
         "public", "readonly", "ref", "return", "sbyte", "sealed", "short", "sizeof", "stackalloc", "static", "string",
         "struct", "switch", "this", "throw", "true", "try", "typeof", "uint", "ulong", "unchecked", "unsafe", "ushort",
-        "using", "virtual", "void", "volatile", "while", "var", "async", "await", "yield", "get", "set", "init", "value",
-        "record", "when", "where", "and", "or", "not", "with", "nameof", "dynamic", "partial", "required", "file", "scoped",
-        "nint", "nuint", "global", "select", "from", "let", "join", "orderby", "group", "by", "into", "ascending", "descending",
+        "using", "virtual", "void", "volatile", "while", "var", "async", "await", "yield", "nameof", "dynamic", "nint", "nuint",
+
+        // Contextual keywords that are also common local names (value, from, group, file, …) are not listed: they are
+        // renamed like any other local when used as one.
     }.ToFrozenSet(StringComparer.Ordinal);
 
     /// <summary>The normalised token hashes of <paramref name="code"/>, appended to <paramref name="tokens"/>.</summary>
