@@ -11,6 +11,8 @@ var usage = """
       memory [methods]  peak RSS of the CLI on a synthetic tree of 2000, 5000 and <methods> (default 20000) documented methods
       sandbox [n] [k]   compiled-and-tested samples/s through the sandbox pool (default 300) vs `dotnet test` of k (default 3)
       push [megabytes]  peak RSS of `autorefiner push` of a folder of that size (default 2048) to a fake Hub, vs a 1 MB folder
+      neardup [n]       MinHash + LSH near-duplicate detection over n synthetic snippets (default 200000), peak RSS of a child process
+      secrets [megabytes]  secret scanning MB/s over real C# source (default 64 MB) vs every pattern over the whole text
       llm [rounds] [latency-ms]  instruct generation at concurrency 8 and 32 against a fake endpoint with a fixed
                         latency (default 200 ms), rounds × C requests each (default 50), vs a bare HttpClient
       tree <dir> [methods]  only writes the memory benchmark's synthetic tree (default 20000 methods) into <dir>, for profiling
@@ -38,6 +40,9 @@ try
         "llm" => await LlmBench.RunAsync(rest),
         "sandbox" => await SandboxBench.RunAsync(rest),
         "push" => await PushBench.RunAsync(rest),
+        "neardup" => await CurationBench.NearDuplicatesAsync(rest),
+        "neardup-run" => CurationBench.NearDuplicatesRun(rest),
+        "secrets" => await CurationBench.SecretsAsync(rest),
         "fake-openai" => await LlmBench.ServeAsync(rest),
         "tree" => WriteTree(rest),
         _ => Usage(),

@@ -1,0 +1,234 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using AutoRefiner.Core.Config;
+using AutoRefiner.Core.Curation;
+using static AutoRefiner.Bench.BenchEnv;
+
+namespace AutoRefiner.Bench;
+
+/// <summary>
+/// <c>neardup [n]</c>: MinHash + LSH near-duplicate detection over n synthetic code snippets (default 200,000; 5 % of
+/// them renamed or reformatted copies of earlier ones) in a child process whose peak memory GNU time measures; and
+/// <c>secrets [megabytes]</c>: secret-scanning throughput over real C# source, against running every pattern over the
+/// whole text (the obvious way), measured in the same run.
+/// </summary>
+internal static class CurationBench
+{
+    public static Task<int> NearDuplicatesAsync(string[] args)
+    {
+        var n = args.Length > 0 ? CompileBench.ParsePositive(args[0], "n") : 200_000;
+        Load.WaitForQuiet(TimeSpan.FromSeconds(45));
+        var self = typeof(CurationBench).Assembly.Location;
+        var r = File.Exists("/usr/bin/time")
+            ? Child.Run("/usr/bin/time", ["-f", "%M %e %U %S", "-o", "/tmp/ar-neardup-time.txt", "dotnet", self, "neardup-run", n.ToString(CultureInfo.InvariantCulture)], Path.GetTempPath(), TimeSpan.FromMinutes(20))
+            : Child.Run("dotnet", [self, "neardup-run", n.ToString(CultureInfo.InvariantCulture)], Path.GetTempPath(), TimeSpan.FromMinutes(20), measureRss: true);
+        if (r.ExitCode != 0)
+        {
+            throw new InvalidOperationException(r.Stdout + r.Stderr);
+        }
+
+        var fields = File.Exists("/tmp/ar-neardup-time.txt") ? File.ReadAllText("/tmp/ar-neardup-time.txt").Trim().Split('\n')[^1].Split(' ') : [];
+        var peak = fields.Length > 0 ? long.Parse(fields[0], CultureInfo.InvariantCulture) * 1024 : r.PeakRssBytes;
+        var sb = new StringBuilder();
+        sb.AppendLine("## Near-duplicate detection");
+        sb.AppendLine();
+        sb.AppendLine(MachineSection());
+        sb.AppendLine(Inv($"- command: `dotnet run -c Release --project bench/AutoRefiner.Bench -- neardup {n}`"));
+        sb.AppendLine(Inv($"- in a child process (peak RSS by GNU time `%M`): {r.Stdout.Trim().Split('\n')[0]}"));
+        sb.AppendLine();
+        sb.AppendLine(string.Join('\n', r.Stdout.Trim().Split('\n').Skip(1)));
+        sb.AppendLine();
+        sb.AppendLine(Inv($"Peak RSS of the whole process: **{Report.Mb(peak)}**."));
+        Console.Write(sb.ToString());
+        File.Delete("/tmp/ar-neardup-time.txt");
+        return Task.FromResult(0);
+    }
+
+    /// <summary>The measured part, run in its own process.</summary>
+    public static int NearDuplicatesRun(string[] args)
+    {
+        var n = args.Length > 0 ? CompileBench.ParsePositive(args[0], "n") : 200_000;
+        var config = new CurationConfig();
+        var generator = new SnippetGenerator(2026);
+        var snippets = new List<(string Text, int Group)>(n);
+        for (var i = 0; i < n; i++)
+        {
+            snippets.Add(i >= 100 && i % 20 == 0 ? generator.CopyOf(snippets[(int)(((long)i * 7919) % i)]) : generator.Next(i));
+        }
+
+        var bytes = snippets.Sum(s => (long)s.Text.Length);
+        Console.WriteLine(Inv($"{n:N0} snippets ({bytes / 1e6:0.0} MB of code, median {Median(snippets.Select(s => s.Text.Count(c => c == '\n') + 1)):0} lines), {snippets.Count(s => s.Group < 0):N0} of them copies; {config.MinHashPermutations} permutations, {config.ShingleSize}-token shingles, threshold {config.NearDuplicateThreshold}"));
+
+        // The production path: the curator's signature (tokenise, shingle, MinHash) then LSH lookup and insertion, in order.
+        var hasher = new MinHasher(config.MinHashPermutations, config.ShingleSize);
+        var index = new NearDuplicateIndex(config.MinHashPermutations, config.NearDuplicateThreshold);
+        var signatures = new uint[n][];
+        var clock = Stopwatch.StartNew();
+        Parallel.For(0, n, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, i =>
+        {
+            var tokens = new List<uint>(256);
+            CodeTokens.Tokenize(snippets[i].Text, tokens);
+            signatures[i] = hasher.Signature(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(tokens));
+        });
+        var signing = clock.Elapsed.TotalSeconds;
+        var found = 0;
+        var copiesFound = 0;
+        for (var i = 0; i < n; i++)
+        {
+            if (index.Find(signatures[i]) is not null)
+            {
+                found++;
+                copiesFound += snippets[i].Group < 0 ? 1 : 0;
+            }
+            else
+            {
+                index.Add(i.ToString(CultureInfo.InvariantCulture), signatures[i]);
+            }
+        }
+
+        var total = clock.Elapsed.TotalSeconds;
+        var copies = snippets.Count(s => s.Group < 0);
+        Console.WriteLine("| step | wall |");
+        Console.WriteLine("|---|---:|");
+        Console.WriteLine(Inv($"| signatures ({Environment.ProcessorCount} threads) | {signing:0.00} s |"));
+        Console.WriteLine(Inv($"| LSH lookups and insertions, in order | {total - signing:0.00} s |"));
+        Console.WriteLine(Inv($"| **total** | **{total:0.00} s** ({n / total:N0} snippets/s) |"));
+        Console.WriteLine();
+        Console.WriteLine(Inv($"Found {found:N0} near-duplicates: {copiesFound:N0} of the {copies:N0} planted copies (recall {(double)copiesFound / copies:P1}), {found - copiesFound:N0} among the generated originals; kept {index.Count:N0}."));
+        Console.WriteLine(Inv($"Managed heap after the run: {GC.GetTotalMemory(forceFullCollection: true) / 1e6:0} MB (signatures of every snippet held for the measurement; the curator keeps only the kept ones)."));
+        Console.WriteLine(Inv($"Goal: 200,000 snippets in under 60 s: {(n >= 200_000 && total < 60 ? "met" : n < 200_000 ? "(fewer snippets than the goal)" : "NOT met")} ({total:0.0} s)."));
+        return 0;
+    }
+
+    private static double Median(IEnumerable<int> values) => Report.Median(values.Select(v => (double)v));
+
+    /// <summary>Synthetic methods with varied names, APIs, literals and shapes; copies are renamed or reformatted.</summary>
+    private sealed class SnippetGenerator(int seed)
+    {
+        private static readonly string[] Nouns = ["order", "item", "customer", "price", "count", "total", "name", "path", "buffer", "node", "edge", "key", "value", "index", "line", "token", "record", "entry", "score", "limit"];
+        private static readonly string[] Types = ["int", "long", "double", "string", "bool", "decimal", "List<int>", "Dictionary<string, int>", "IEnumerable<string>", "StringBuilder"];
+        private static readonly string[] Calls = ["Math.Max", "Math.Min", "Math.Abs", "string.Join", "Console.WriteLine", "Enumerable.Range", "Array.Sort", "Convert.ToInt32", "int.Parse", "Path.Combine", "Guid.NewGuid", "DateTime.UtcNow.AddDays", "Regex.IsMatch", "Encoding.UTF8.GetBytes", "Task.Delay"];
+        private static readonly string[] Methods = [".Where", ".Select", ".OrderBy", ".Sum", ".Count", ".Any", ".First", ".Skip", ".Take", ".Distinct", ".ToList", ".Trim", ".Split", ".Contains", ".Append"];
+        private readonly Random _random = new(seed);
+
+        private string Word() => Nouns[_random.Next(Nouns.Length)] + (_random.Next(3) == 0 ? Nouns[_random.Next(Nouns.Length)].ToUpperInvariant()[..1] + Nouns[_random.Next(Nouns.Length)][1..] : "");
+
+        public (string, int) Next(int group)
+        {
+            var sb = new StringBuilder();
+            var name = char.ToUpperInvariant(Word()[0]) + Word()[1..] + _random.Next(1000).ToString(CultureInfo.InvariantCulture);
+            var parameters = Enumerable.Range(0, _random.Next(1, 4)).Select(_ => $"{Types[_random.Next(Types.Length)]} {Word()}").ToList();
+            sb.Append(CultureInfo.InvariantCulture, $"public static {Types[_random.Next(Types.Length)]} {name}({string.Join(", ", parameters)})\n{{\n");
+            var statements = _random.Next(4, 30);
+            for (var s = 0; s < statements; s++)
+            {
+                var shape = _random.Next(6);
+                var w = Word();
+                sb.Append(shape switch
+                {
+                    0 => $"    var {w} = {Calls[_random.Next(Calls.Length)]}({Word()}, {_random.Next(100)});\n",
+                    1 => $"    if ({Word()} > {_random.Next(1000)}) {{ {w} = {Word()}{Methods[_random.Next(Methods.Length)]}(x => x != {_random.Next(50)}); }}\n",
+                    2 => $"    for (var i = 0; i < {Word()}.Length; i++) {{ {w} += {Word()}[i] * {_random.Next(10)}; }}\n",
+                    3 => $"    {w} = {Word()}{Methods[_random.Next(Methods.Length)]}(){Methods[_random.Next(Methods.Length)]}();\n",
+                    4 => $"    foreach (var {w} in {Word()}) {{ {Calls[_random.Next(Calls.Length)]}({w}); }}\n",
+                    _ => $"    // {Word()} {Word()}\n    {w} = \"{Word()}-{_random.Next(100000)}\";\n",
+                });
+            }
+
+            sb.Append(CultureInfo.InvariantCulture, $"    return {Word()};\n}}\n");
+            return (sb.ToString(), group);
+        }
+
+        public (string, int) CopyOf((string Text, int Group) original)
+        {
+            if (_random.Next(2) == 0)
+            {
+                // Reformatted: other indentation and line breaks, a comment added.
+                return ("// borrowed\n" + original.Text.Replace("\n    ", "\n\t\t", StringComparison.Ordinal).Replace("{ ", "{\n ", StringComparison.Ordinal), -1);
+            }
+
+            // Renamed: one of the nouns becomes another word throughout (a local renamed).
+            var from = Nouns[_random.Next(Nouns.Length)];
+            return (System.Text.RegularExpressions.Regex.Replace(original.Text, $@"\b{from}\b", "renamed" + _random.Next(100)), -1);
+        }
+    }
+
+    public static async Task<int> SecretsAsync(string[] args)
+    {
+        var megabytes = args.Length > 0 ? CompileBench.ParsePositive(args[0], "megabytes") : 64;
+        var sources = new[] { Path.Combine(RepoRoot, "src") }.Concat(Directory.Exists("/work/corpora") ? Directory.GetDirectories("/work/corpora") : []).ToList();
+        var text = new StringBuilder();
+        var files = 0;
+        foreach (var file in sources.SelectMany(s => Directory.EnumerateFiles(s, "*.cs", SearchOption.AllDirectories)).Order(StringComparer.Ordinal))
+        {
+            text.Append(await File.ReadAllTextAsync(file)).Append('\n');
+            files++;
+        }
+
+        var corpus = text.ToString();
+        var chunks = new List<string>();
+        var size = 0L;
+        for (var copy = 0; size < megabytes * 1_000_000L; copy++)
+        {
+            // Plant a secret in each copy so the scanner has work to do.
+            var chunk = corpus + $"\nconst string Token{copy} = \"ghp_{copy:D6}AbCdEfGhIjKlMnOpQrStUvWxYz0123\";\n";
+            chunks.Add(chunk);
+            size += Encoding.UTF8.GetByteCount(chunk);
+        }
+
+        int Scan(Func<string, int> scanner) => chunks.Sum(scanner);
+        Scan(c => SecretScanner.Scan(c).Count); // warm-up
+        var ours = new List<double>();
+        var naive = new List<double>();
+        var found = 0;
+        for (var run = 0; run < 5; run++)
+        {
+            Load.WaitForQuiet(TimeSpan.FromSeconds(30));
+            var clock = Stopwatch.StartNew();
+            found = Scan(c => SecretScanner.Scan(c).Count);
+            ours.Add(clock.Elapsed.TotalSeconds);
+            clock.Restart();
+            Scan(NaiveScan);
+            naive.Add(clock.Elapsed.TotalSeconds);
+        }
+
+        var oursRate = size / 1e6 / Report.Median(ours);
+        var naiveRate = size / 1e6 / Report.Median(naive);
+        var sb = new StringBuilder();
+        sb.AppendLine("## Secret scanning");
+        sb.AppendLine();
+        sb.AppendLine(MachineSection());
+        sb.AppendLine(Inv($"- command: `dotnet run -c Release --project bench/AutoRefiner.Bench -- secrets {megabytes}`"));
+        sb.AppendLine(Inv($"- text: the C# of {files:N0} files ({string.Join(", ", sources.Select(Path.GetFileName))}), {corpus.Length / 1e6:0.0} MB, repeated to {size / 1e6:0} MB with a planted token per copy; one thread; 5 runs after a warm-up, medians"));
+        sb.AppendLine("- baseline, same run: every pattern run over the whole text, one after the other (no anchor pre-search)");
+        sb.AppendLine();
+        sb.Append(Report.Table(
+            ["scanner", "MB/s", "vs baseline", "findings"],
+            [
+                ["ours: vectorised anchor search, patterns only at anchors", Inv($"**{oursRate:0}**"), Report.X(oursRate / naiveRate), Inv($"{found:N0}")],
+                ["baseline: every pattern over the whole text", Inv($"{naiveRate:0}"), "1×", ""],
+            ],
+            "lrrr"));
+        sb.AppendLine();
+        sb.AppendLine(Inv($"Goal ≥ 50 MB/s: {(oursRate >= 50 ? "met" : "NOT met")} ({oursRate:0} MB/s)."));
+        Console.Write(sb.ToString());
+        return 0;
+    }
+
+    /// <summary>The obvious scanner: every pattern of the scanner over the whole text.</summary>
+    private static int NaiveScan(string text) => NaivePatterns.Sum(p => p.Count(text));
+
+    private static readonly System.Text.RegularExpressions.Regex[] NaivePatterns =
+    [
+        .. new[]
+        {
+            @"-----BEGIN (?:RSA |EC |DSA |OPENSSH |PGP |ENCRYPTED )?PRIVATE KEY", @"\b(?:AKIA|ASIA|ABIA|ACCA)[0-9A-Z]{16}\b",
+            @"(?i:aws[_-]?secret(?:[_-]?access)?[_-]?key)\W{0,5}[A-Za-z0-9/+=]{40}", @"(?i:accountkey)=[A-Za-z0-9+/]{40,}", @"[?&]sig=[A-Za-z0-9%+/]{30,}",
+            @"[A-Za-z0-9_~.-]{3}8Q~[A-Za-z0-9_~.-]{31,34}", @"AIza[0-9A-Za-z_-]{35}", @"gh[pousr]_[A-Za-z0-9]{36,}", @"xox[baprs]-[A-Za-z0-9-]{10,}",
+            @"hooks\.slack\.com/services/", @"[sr]k_(?:live|test)_[A-Za-z0-9]{20,}", @"sk-[A-Za-z0-9_-]{20,}", @"hf_[A-Za-z0-9]{30,}",
+            @"eyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}", @"(?i:password|pwd)\s*=\s*[^;""'\s]{4,}", @"://[^/\s:@""']{1,64}:[^/\s:@""']{3,128}@",
+            @"(?i:password|passwd|secret|api[_-]?key|token|access[_-]?key|client[_-]?secret)\w*[""']?\s*(?:=|:|=>)\s*@?[""'][^""'\s]{8,200}[""']",
+        }.Select(p => new System.Text.RegularExpressions.Regex(p, System.Text.RegularExpressions.RegexOptions.Compiled)),
+    ];
+}
