@@ -45,76 +45,100 @@ internal static class CurationBench
         return Task.FromResult(0);
     }
 
-    /// <summary>The measured part, run in its own process.</summary>
+    /// <summary>
+    /// The measured part, run in its own process. Snippets stream in batches, as samples reach the curator: each is made
+    /// (deterministically from its number), signed, looked up and forgotten; only the index of kept items stays.
+    /// </summary>
     public static int NearDuplicatesRun(string[] args)
     {
         var n = args.Length > 0 ? CompileBench.ParsePositive(args[0], "n") : 200_000;
         var config = new CurationConfig();
-        var generator = new SnippetGenerator(2026);
-        var snippets = new List<(string Text, int Group)>(n);
-        for (var i = 0; i < n; i++)
-        {
-            snippets.Add(i >= 100 && i % 20 == 0 ? generator.CopyOf(snippets[(int)(((long)i * 7919) % i)]) : generator.Next(i));
-        }
-
-        var bytes = snippets.Sum(s => (long)s.Text.Length);
-        Console.WriteLine(Inv($"{n:N0} snippets ({bytes / 1e6:0.0} MB of code, median {Median(snippets.Select(s => s.Text.Count(c => c == '\n') + 1)):0} lines), {snippets.Count(s => s.Group < 0):N0} of them copies; {config.MinHashPermutations} permutations, {config.ShingleSize}-token shingles, threshold {config.NearDuplicateThreshold}"));
-
-        // The production path: the curator's signature (tokenise, shingle, MinHash) then LSH lookup and insertion, in order.
         var hasher = new MinHasher(config.MinHashPermutations, config.ShingleSize);
         var index = new NearDuplicateIndex(config.MinHashPermutations, config.NearDuplicateThreshold);
-        var signatures = new uint[n][];
+        const int Batch = 8192;
+        long bytes = 0, lines = 0;
+        int copies = 0, found = 0, copiesFound = 0;
+        double signing = 0, indexing = 0;
         var clock = Stopwatch.StartNew();
-        Parallel.For(0, n, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, i =>
+        for (var start = 0; start < n; start += Batch)
         {
-            var tokens = new List<uint>(256);
-            CodeTokens.Tokenize(snippets[i].Text, tokens);
-            signatures[i] = hasher.Signature(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(tokens));
-        });
-        var signing = clock.Elapsed.TotalSeconds;
-        var found = 0;
-        var copiesFound = 0;
-        for (var i = 0; i < n; i++)
-        {
-            if (index.Find(signatures[i]) is not null)
+            var count = Math.Min(Batch, n - start);
+            var batch = new (uint[] Signature, bool Copy, int Length, int Lines)[count];
+            var t0 = clock.Elapsed.TotalSeconds;
+            Parallel.For(0, count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, k =>
             {
-                found++;
-                copiesFound += snippets[i].Group < 0 ? 1 : 0;
-            }
-            else
+                var (text, copy) = SnippetGenerator.Snippet(start + k);
+                var tokens = new List<uint>(256);
+                CodeTokens.Tokenize(text, tokens);
+                batch[k] = (hasher.Signature(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(tokens)), copy, text.Length, text.Count(c => c == '\n'));
+            });
+            var t1 = clock.Elapsed.TotalSeconds;
+            for (var k = 0; k < count; k++)
             {
-                index.Add(i.ToString(CultureInfo.InvariantCulture), signatures[i]);
+                bytes += batch[k].Length;
+                lines += batch[k].Lines;
+                copies += batch[k].Copy ? 1 : 0;
+                if (index.Find(batch[k].Signature) is not null)
+                {
+                    found++;
+                    copiesFound += batch[k].Copy ? 1 : 0;
+                }
+                else
+                {
+                    index.Add((start + k).ToString(CultureInfo.InvariantCulture), batch[k].Signature);
+                }
             }
+
+            signing += t1 - t0;
+            indexing += clock.Elapsed.TotalSeconds - t1;
         }
 
         var total = clock.Elapsed.TotalSeconds;
-        var copies = snippets.Count(s => s.Group < 0);
+        Console.WriteLine(Inv($"{n:N0} snippets ({bytes / 1e6:0.0} M characters of code, {(double)lines / n:0} lines on average), {copies:N0} of them renamed or reformatted copies of earlier ones; streamed in batches of {Batch:N0}; {config.MinHashPermutations} permutations, {config.ShingleSize}-token shingles, threshold {config.NearDuplicateThreshold}"));
         Console.WriteLine("| step | wall |");
         Console.WriteLine("|---|---:|");
-        Console.WriteLine(Inv($"| signatures ({Environment.ProcessorCount} threads) | {signing:0.00} s |"));
-        Console.WriteLine(Inv($"| LSH lookups and insertions, in order | {total - signing:0.00} s |"));
+        Console.WriteLine(Inv($"| making the snippets, tokens and signatures ({Environment.ProcessorCount} threads) | {signing:0.00} s |"));
+        Console.WriteLine(Inv($"| LSH lookups and insertions, in order | {indexing:0.00} s |"));
         Console.WriteLine(Inv($"| **total** | **{total:0.00} s** ({n / total:N0} snippets/s) |"));
         Console.WriteLine();
-        Console.WriteLine(Inv($"Found {found:N0} near-duplicates: {copiesFound:N0} of the {copies:N0} planted copies (recall {(double)copiesFound / copies:P1}), {found - copiesFound:N0} among the generated originals; kept {index.Count:N0}."));
-        Console.WriteLine(Inv($"Managed heap after the run: {GC.GetTotalMemory(forceFullCollection: true) / 1e6:0} MB (signatures of every snippet held for the measurement; the curator keeps only the kept ones)."));
+        Console.WriteLine(Inv($"Found {found:N0} near-duplicates: {copiesFound:N0} of the {copies:N0} planted copies (recall {(double)copiesFound / Math.Max(1, copies):P1}), {found - copiesFound:N0} among the generated originals; kept {index.Count:N0} in the index."));
         Console.WriteLine(Inv($"Goal: 200,000 snippets in under 60 s: {(n >= 200_000 && total < 60 ? "met" : n < 200_000 ? "(fewer snippets than the goal)" : "NOT met")} ({total:0.0} s)."));
         return 0;
     }
 
     private static double Median(IEnumerable<int> values) => Report.Median(values.Select(v => (double)v));
 
-    /// <summary>Synthetic methods with varied names, APIs, literals and shapes; copies are renamed or reformatted.</summary>
-    private sealed class SnippetGenerator(int seed)
+    /// <summary>Synthetic methods with varied names, APIs, literals and shapes; every 20th is a renamed or reformatted copy.</summary>
+    private sealed class SnippetGenerator
     {
         private static readonly string[] Nouns = ["order", "item", "customer", "price", "count", "total", "name", "path", "buffer", "node", "edge", "key", "value", "index", "line", "token", "record", "entry", "score", "limit"];
         private static readonly string[] Types = ["int", "long", "double", "string", "bool", "decimal", "List<int>", "Dictionary<string, int>", "IEnumerable<string>", "StringBuilder"];
         private static readonly string[] Calls = ["Math.Max", "Math.Min", "Math.Abs", "string.Join", "Console.WriteLine", "Enumerable.Range", "Array.Sort", "Convert.ToInt32", "int.Parse", "Path.Combine", "Guid.NewGuid", "DateTime.UtcNow.AddDays", "Regex.IsMatch", "Encoding.UTF8.GetBytes", "Task.Delay"];
         private static readonly string[] Methods = [".Where", ".Select", ".OrderBy", ".Sum", ".Count", ".Any", ".First", ".Skip", ".Take", ".Distinct", ".ToList", ".Trim", ".Split", ".Contains", ".Append"];
-        private readonly Random _random = new(seed);
+        private readonly Random _random;
+
+        private SnippetGenerator(int seed) => _random = new Random(seed);
+
+        /// <summary>Snippet number <paramref name="i"/>, the same every time; every 20th (from 100 on) copies an earlier one.</summary>
+        public static (string Text, bool Copy) Snippet(int i)
+        {
+            if (i >= 100 && i % 20 == 0)
+            {
+                var original = (int)(((long)i * 7919) % i);
+                while (original >= 100 && original % 20 == 0)
+                {
+                    original--;
+                }
+
+                return (new SnippetGenerator(i).CopyOf(new SnippetGenerator(original).Next()), true);
+            }
+
+            return (new SnippetGenerator(i).Next(), false);
+        }
 
         private string Word() => Nouns[_random.Next(Nouns.Length)] + (_random.Next(3) == 0 ? Nouns[_random.Next(Nouns.Length)].ToUpperInvariant()[..1] + Nouns[_random.Next(Nouns.Length)][1..] : "");
 
-        public (string, int) Next(int group)
+        private string Next()
         {
             var sb = new StringBuilder();
             var name = char.ToUpperInvariant(Word()[0]) + Word()[1..] + _random.Next(1000).ToString(CultureInfo.InvariantCulture);
@@ -137,20 +161,20 @@ internal static class CurationBench
             }
 
             sb.Append(CultureInfo.InvariantCulture, $"    return {Word()};\n}}\n");
-            return (sb.ToString(), group);
+            return sb.ToString();
         }
 
-        public (string, int) CopyOf((string Text, int Group) original)
+        private string CopyOf(string original)
         {
             if (_random.Next(2) == 0)
             {
                 // Reformatted: other indentation and line breaks, a comment added.
-                return ("// borrowed\n" + original.Text.Replace("\n    ", "\n\t\t", StringComparison.Ordinal).Replace("{ ", "{\n ", StringComparison.Ordinal), -1);
+                return "// borrowed\n" + original.Replace("\n    ", "\n\t\t", StringComparison.Ordinal).Replace("{ ", "{\n ", StringComparison.Ordinal);
             }
 
             // Renamed: one of the nouns becomes another word throughout (a local renamed).
             var from = Nouns[_random.Next(Nouns.Length)];
-            return (System.Text.RegularExpressions.Regex.Replace(original.Text, $@"\b{from}\b", "renamed" + _random.Next(100)), -1);
+            return System.Text.RegularExpressions.Regex.Replace(original, $@"\b{from}\b", "renamed" + _random.Next(100));
         }
     }
 
@@ -201,13 +225,13 @@ internal static class CurationBench
         sb.AppendLine(MachineSection());
         sb.AppendLine(Inv($"- command: `dotnet run -c Release --project bench/AutoRefiner.Bench -- secrets {megabytes}`"));
         sb.AppendLine(Inv($"- text: the C# of {files:N0} files ({string.Join(", ", sources.Select(Path.GetFileName))}), {corpus.Length / 1e6:0.0} MB, repeated to {size / 1e6:0} MB with a planted token per copy; one thread; 5 runs after a warm-up, medians"));
-        sb.AppendLine("- baseline, same run: every pattern run over the whole text, one after the other (no anchor pre-search)");
+        sb.AppendLine("- baseline, same run: the bare patterns (without the captured values, the entropy check and the overlap resolution) run over the whole text — what the scanner cannot go below");
         sb.AppendLine();
         sb.Append(Report.Table(
             ["scanner", "MB/s", "vs baseline", "findings"],
             [
-                ["ours: vectorised anchor search, patterns only at anchors", Inv($"**{oursRate:0}**"), Report.X(oursRate / naiveRate), Inv($"{found:N0}")],
-                ["baseline: every pattern over the whole text", Inv($"{naiveRate:0}"), "1×", ""],
+                ["ours: `SecretScanner.Scan` (source-generated patterns, values, entropy, overlaps)", Inv($"**{oursRate:0}**"), Report.X(oursRate / naiveRate), Inv($"{found:N0}")],
+                ["baseline: the bare patterns over the whole text", Inv($"{naiveRate:0}"), "1×", ""],
             ],
             "lrrr"));
         sb.AppendLine();
