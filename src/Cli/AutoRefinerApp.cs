@@ -43,6 +43,9 @@ public static class AutoRefinerApp
             config.AddCommand<PushCommand>("push")
                 .WithDescription("Upload the output folder to a Hugging Face Hub dataset repository (HF_TOKEN, HF_ENDPOINT).")
                 .WithExample("push", "--repo", "me/csharp-sft", "--private");
+            config.AddCommand<ReportCommand>("report")
+                .WithDescription("Write report.html for an output folder: the funnel, why candidates were rejected, distributions, cost, samples.")
+                .WithExample("report", "--out", "out", "--open");
             config.AddCommand<ValidateCommand>("validate")
                 .WithDescription("Re-validate an existing JSONL or Parquet SFT dataset: compile its C#, run its tests, keep what passes.")
                 .WithExample("validate", "out/jsonl/train.jsonl", "--out", "validated");

@@ -18,7 +18,7 @@ namespace AutoRefiner.Exporter;
 internal sealed class DatasetWriter : IDatasetSink
 {
     /// <summary>Names in the output folder that a run owns and replaces.</summary>
-    internal static readonly string[] OwnedEntries = ["data", "jsonl", "rejected.jsonl", "manifest.json", "README.md", "ATTRIBUTION.md"];
+    internal static readonly string[] OwnedEntries = ["data", "jsonl", "rejected.jsonl", "manifest.json", "README.md", "ATTRIBUTION.md", "report.html"];
 
     private readonly HarvestConfig _config;
     private readonly RunDescription _run;

@@ -13,6 +13,7 @@ using AutoRefiner.Generator.Llm;
 using AutoRefiner.Harvester;
 using AutoRefiner.Validator;
 using Microsoft.Extensions.DependencyInjection;
+using Spectre.Console;
 using Spectre.Console.Cli;
 
 namespace AutoRefiner.Cli.Commands;
@@ -191,7 +192,9 @@ public sealed class HarvestCommand(CommandEnvironment environment) : AsyncComman
             state.EndRun(stats.RunId!.Value, status, status == "completed" ? stats.Splits.Values.Sum() : null, null, environment.Time.GetUtcNow());
         }
 
+        var report = await Exporter.Report.ReportWriter.WriteAsync(config.Export.Out, cancellationToken);
         progress.WriteSummary(config.Export.Out);
+        environment.Output.WriteLine($"report: {report}");
         if (kind == "refresh" && config.Hub.Repo is { } hubRepo)
         {
             // A refresh ends by publishing what it made; the dataset is already complete on disk if the upload fails.

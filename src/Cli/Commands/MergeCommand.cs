@@ -112,7 +112,9 @@ public sealed class MergeCommand(CommandEnvironment environment) : AsyncCommand<
                 await sink.CompleteAsync(stats, cancellationToken);
             },
             cancellationToken);
+        var report = await Exporter.Report.ReportWriter.WriteAsync(outDir, cancellationToken);
         progress.WriteSummary(outDir);
+        environment.Output.WriteLine($"report: {report}");
         if (withStates.Count > 0)
         {
             environment.Output.WriteLine($"merged {withStates.Count} state stores into {statePath}");
