@@ -13,6 +13,7 @@ var usage = """
       push [megabytes]  peak RSS of `autorefiner push` of a folder of that size (default 2048) to a fake Hub, vs a 1 MB folder
       neardup [n]       MinHash + LSH near-duplicate detection over n synthetic snippets (default 200000), peak RSS of a child process
       secrets [megabytes]  secret scanning MB/s over real C# source (default 64 MB) vs every pattern over the whole text
+      report [rows]     report.html of a run of that many rows (default 100000): size, time to write, time to open in headless Chromium
       llm [rounds] [latency-ms]  instruct generation at concurrency 8 and 32 against a fake endpoint with a fixed
                         latency (default 200 ms), rounds × C requests each (default 50), vs a bare HttpClient
       tree <dir> [methods]  only writes the memory benchmark's synthetic tree (default 20000 methods) into <dir>, for profiling
@@ -43,6 +44,7 @@ try
         "neardup" => await CurationBench.NearDuplicatesAsync(rest),
         "neardup-run" => CurationBench.NearDuplicatesRun(rest),
         "secrets" => await CurationBench.SecretsAsync(rest),
+        "report" => await ReportBench.RunAsync(rest),
         "fake-openai" => await LlmBench.ServeAsync(rest),
         "tree" => WriteTree(rest),
         _ => Usage(),
