@@ -96,6 +96,10 @@ public sealed class RefreshTests : IAsyncLifetime
         Assert.Equal(1, Run(Out).GetProperty("added_rows").GetInt64());
         Assert.Contains("This refresh added 1 rows", File.ReadAllText(Path.Combine(Out, "README.md")), StringComparison.Ordinal);
         Assert.Contains("refresh: 1 new rows; 4 samples reused from earlier runs", changed.Output, StringComparison.Ordinal);
+        var report = File.ReadAllText(Path.Combine(Out, "report.html"));
+        Assert.Contains("What this refresh added", report, StringComparison.Ordinal);
+        Assert.Contains("+1 rows", report, StringComparison.Ordinal);
+        Assert.Contains("4 rows after the previous run", report, StringComparison.Ordinal);
     }
 
     [Fact]
