@@ -155,13 +155,17 @@ public static class ReportWriter
         foreach (var s in d.Samples)
         {
             sb.Append("<article class=\"sample\"><p class=\"meta\">").Append(H(s.Task)).Append(" · ")
-              .Append(s.Url.Length > 0 ? $"<a href=\"{H(s.Url)}\" rel=\"noreferrer\">{H(s.Repo)}/{H(s.Path)}</a>" : $"{H(s.Repo)}/{H(s.Path)}")
+              .Append(IsWebLink(s.Url) ? $"<a href=\"{H(s.Url)}\" rel=\"noreferrer\">{H(s.Repo)}/{H(s.Path)}</a>" : $"{H(s.Repo)}/{H(s.Path)}")
               .Append("</p><p>").Append(H(Clip(s.Instruction, 600))).Append("</p><pre><code>").Append(CSharpHtml.Highlight(Clip(s.Code, 3000))).Append("</code></pre></article>");
         }
 
         sb.Append("</section>\n<footer><p class=\"meta\">Made by AutoRefiner from <code>manifest.json</code>, <code>jsonl/</code> and <code>rejected.jsonl</code> of this folder.</p></footer>\n</main></body></html>\n");
         return sb.ToString();
     }
+
+    /// <summary>Only http(s) links are made clickable: a row's URL is data, and data may be hostile (<c>javascript:</c>).</summary>
+    private static bool IsWebLink(string url) =>
+        Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme is "https" or "http";
 
     private static string Clip(string text, int max) => text.Length <= max ? text : text[..max] + "…";
 
