@@ -3,6 +3,10 @@ using AutoRefiner.Sandbox;
 // The sandbox worker: reads run requests from stdin and answers on stdout, one at a time, until stdin closes.
 // Generated code runs in this process; it gets no console (its reads see nothing, its writes go nowhere), so the
 // protocol streams, taken before any of it runs, are the only ones that matter.
+// Ctrl+C reaches the whole process group: the validator decides when a worker ends (it closes stdin or kills it).
+using var interrupt = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGINT, context => context.Cancel = true);
+using var quit = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGQUIT, context => context.Cancel = true);
+
 var input = Console.OpenStandardInput();
 var output = Console.OpenStandardOutput();
 Console.SetIn(TextReader.Null);

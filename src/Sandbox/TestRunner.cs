@@ -133,9 +133,23 @@ internal static class TestRunner
 
                 foreach (var data in attributes.Where(a => a.AttributeType.FullName == "Xunit.MemberDataAttribute"))
                 {
-                    foreach (var values in MemberRows(type, data))
+                    List<object?[]> memberRows;
+                    try
                     {
-                        tests.Add(new TestCase($"{name}({string.Join(", ", values.Select(Show))})", type, method, values, skip, null));
+                        memberRows = [.. MemberRows(type, data)];
+                    }
+                    catch (Exception e)
+                    {
+                        // The data source is generated code too: its failure is the test's, not the worker's.
+                        var cause = e is TargetInvocationException { InnerException: { } inner } ? inner : e;
+                        tests.Add(new TestCase(name, type, method, [], skip, $"the [MemberData] source threw {Describe(cause)}"));
+                        rows++;
+                        continue;
+                    }
+
+                    foreach (var values in memberRows)
+                    {
+                        tests.Add(new TestCase($"{name}({string.Join(", ", values.Select(SafeShow))})", type, method, values, skip, null));
                         rows++;
                     }
                 }
@@ -191,6 +205,18 @@ internal static class TestRunner
         foreach (var row in rows)
         {
             yield return row as object?[] ?? (row is ITuple tuple ? [.. Enumerable.Range(0, tuple.Length).Select(i => tuple[i])] : [row]);
+        }
+    }
+
+    private static string SafeShow(object? value)
+    {
+        try
+        {
+            return Show(value);
+        }
+        catch (Exception)
+        {
+            return value?.GetType().Name ?? "null";
         }
     }
 
@@ -347,7 +373,16 @@ internal static class TestRunner
 
     private static string Describe(Exception e)
     {
-        var message = e.Message.Trim();
+        string message;
+        try
+        {
+            message = e.Message.Trim();
+        }
+        catch (Exception)
+        {
+            message = "(its Message threw)";
+        }
+
         var name = e.GetType().FullName ?? e.GetType().Name;
 
         // xunit's assertion exceptions say everything in their message; others are named like a test runner names them.

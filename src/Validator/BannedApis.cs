@@ -21,6 +21,11 @@ public static class BannedApis
         ("System.IO.IsolatedStorage", "file system access"),
         ("Microsoft.Win32", "the registry and native handles"),
         ("System.Runtime.Intrinsics", "hardware intrinsics"),
+        ("System.Reflection", "reflection"),
+        ("System.IO.Enumeration", "file system access"),
+        ("System.Formats.Tar", "file system access"),
+        ("Microsoft.VisualBasic", "file system and process access"),
+        ("Microsoft.CSharp.RuntimeBinder", "late binding"),
     ];
 
     /// <summary>Types denied whole, by metadata name, with why.</summary>
@@ -54,6 +59,8 @@ public static class BannedApis
         ["System.Threading.EventWaitHandle"] = "machine-wide synchronisation",
         ["System.Runtime.GCSettings"] = "the process's garbage collector settings",
         ["System.Runtime.MemoryFailPoint"] = "the process's memory",
+        ["System.IO.Compression.ZipFile"] = "file system access",
+        ["System.IO.Compression.ZipFileExtensions"] = "file system access",
     };
 
     /// <summary>Members denied on otherwise allowed types, by type and member name, with why.</summary>
@@ -79,6 +86,36 @@ public static class BannedApis
         [("System.Reflection.Assembly", "GetTypes")] = "reaching types by name",
         [("System.Reflection.Assembly", "GetExportedTypes")] = "reaching types by name",
         [("System.Type", "GetType")] = "reaching types by name",
+        [("System.Type", "Assembly")] = "reflection",
+        [("System.Type", "Module")] = "reflection",
+        [("System.Type", "GetMethod")] = "reflection",
+        [("System.Type", "GetMethods")] = "reflection",
+        [("System.Type", "GetProperty")] = "reflection",
+        [("System.Type", "GetProperties")] = "reflection",
+        [("System.Type", "GetField")] = "reflection",
+        [("System.Type", "GetFields")] = "reflection",
+        [("System.Type", "GetMember")] = "reflection",
+        [("System.Type", "GetMembers")] = "reflection",
+        [("System.Type", "GetConstructor")] = "reflection",
+        [("System.Type", "GetConstructors")] = "reflection",
+        [("System.Type", "GetEvent")] = "reflection",
+        [("System.Type", "GetNestedType")] = "reflection",
+        [("System.Xml.Linq.XDocument", "Load")] = "file system access",
+        [("System.Xml.Linq.XDocument", "Save")] = "file system access",
+        [("System.Xml.Linq.XElement", "Load")] = "file system access",
+        [("System.Xml.Linq.XElement", "Save")] = "file system access",
+        [("System.Xml.Linq.XStreamingElement", "Save")] = "file system access",
+        [("System.Xml.XmlDocument", "Load")] = "file system access",
+        [("System.Xml.XmlDocument", "Save")] = "file system access",
+        [("System.Xml.XmlReader", "Create")] = "file system and network access",
+        [("System.Xml.XmlWriter", "Create")] = "file system access",
+        [("System.Xml.XmlTextReader", ".ctor(path)")] = "file system access",
+        [("System.Data.DataSet", "ReadXml")] = "file system access",
+        [("System.Data.DataSet", "WriteXml")] = "file system access",
+        [("System.Data.DataSet", "ReadXmlSchema")] = "file system access",
+        [("System.Data.DataSet", "WriteXmlSchema")] = "file system access",
+        [("System.Data.DataTable", "ReadXml")] = "file system access",
+        [("System.Data.DataTable", "WriteXml")] = "file system access",
         [("System.Type", "InvokeMember")] = "reflection invocation",
         [("System.Reflection.MethodBase", "Invoke")] = "reflection invocation",
         [("System.Reflection.MethodInfo", "Invoke")] = "reflection invocation",
@@ -115,9 +152,16 @@ public static class BannedApis
                     return $"{what} at {Where(node)}";
                 }
 
-                if (node is not (SimpleNameSyntax or BaseObjectCreationExpressionSyntax or AttributeSyntax))
+                if (node is not (SimpleNameSyntax or BaseObjectCreationExpressionSyntax or AttributeSyntax or MemberAccessExpressionSyntax or InvocationExpressionSyntax))
                 {
                     continue;
+                }
+
+                if (node is SimpleNameSyntax or MemberAccessExpressionSyntax or InvocationExpressionSyntax
+                    && model.GetTypeInfo(node, cancellationToken).Type is { TypeKind: TypeKind.Dynamic })
+                {
+                    // Late binding resolves names at run time, where the deny-list cannot see them.
+                    return $"`dynamic` (late binding) at {Where(node)}";
                 }
 
                 var info = model.GetSymbolInfo(node, cancellationToken);

@@ -59,14 +59,18 @@ public sealed class SecretCurator(CurationConfig config) : ICurator, ISeedFilter
             Response = Clean(c.Response, "response", found),
             Tests = Clean(c.Tests, "tests", found),
         };
+        // Compiler and test messages quote the code (Expected: "sk-…"): they are written out too.
+        var detailFindings = SecretScanner.Scan(judged.Detail);
+        var detail = SecretScanner.RedactEmails(SecretScanner.Redact(judged.Detail, detailFindings));
+        cleaned = cleaned with { ParseError = c.ParseError is null ? null : SecretScanner.RedactEmails(SecretScanner.Redact(c.ParseError, SecretScanner.Scan(c.ParseError))) };
         if (found.Count == 0)
         {
-            return judged with { Candidate = cleaned };
+            return judged with { Candidate = cleaned, Detail = detail };
         }
 
         return judged.Verdict == Verdict.Passed && Drop
             ? judged with { Candidate = cleaned, Verdict = Verdict.Secret, Detail = $"found {string.Join(", ", found.Distinct(StringComparer.Ordinal))} (redacted here)" }
-            : judged with { Candidate = cleaned };
+            : judged with { Candidate = cleaned, Detail = detail };
     }
 
     /// <inheritdoc />

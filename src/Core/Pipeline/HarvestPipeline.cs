@@ -125,6 +125,8 @@ public sealed class HarvestPipeline(
                 judged.Add(result with { Candidate = result.Candidate with { CreatedAt = result.Candidate.CreatedAt ?? stats.Time.GetUtcNow() } });
             }
 
+            // A run being cancelled may have killed what judged the last candidate: record nothing it said.
+            cancellationToken.ThrowIfCancellationRequested();
             journal?.Record(seed, generator, judged);
             results.AddRange(judged.Select(j => (j, true)));
         }

@@ -76,6 +76,13 @@ public sealed class LlmEndpoint
         }
 
         var key = environment(config.ApiKeyEnv);
+        if (!string.IsNullOrEmpty(key) && uri.Scheme == "http" && !uri.IsLoopback)
+        {
+            // A key sent in clear text to another machine can be read on the way; local servers need none.
+            throw AutoRefinerException.Usage(
+                $"{(fromEnv ? BaseUrlVariable : "llm.endpoint")} is plain http to {uri.Host}: the key in ${config.ApiKeyEnv} would travel unencrypted. Use https, or unset ${config.ApiKeyEnv} for a local server that needs no key");
+        }
+
         return new LlmEndpoint(uri, config.Model, string.IsNullOrEmpty(key) ? null : key, config);
     }
 

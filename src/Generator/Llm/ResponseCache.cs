@@ -57,7 +57,12 @@ public sealed class ResponseCache(LlmClient client, StateStore store, LlmUsage u
         }
 
         var answer = await client.CompleteAsync(messages, cancellationToken).ConfigureAwait(false);
-        store.PutAnswer(key, client.Model, promptVersion, answer, time.GetUtcNow());
+        if (answer.Text.Trim().Length > 0)
+        {
+            // An empty answer (a refusal, a cut-off reasoning model) may come out differently next time: not kept.
+            store.PutAnswer(key, client.Model, promptVersion, answer, time.GetUtcNow());
+        }
+
         return answer;
     }
 

@@ -104,20 +104,13 @@ public sealed class SandboxPool : IAsyncDisposable
             throw new InvalidOperationException($"the sandbox worker is missing: {_workerDll} (build src/Sandbox)");
         }
 
-        var scratch = Path.Combine(_root, "w" + Interlocked.Increment(ref _nextWorker).ToString(CultureInfo.InvariantCulture));
-        Directory.CreateDirectory(scratch);
-        if (!OperatingSystem.IsWindows())
-        {
-            File.SetUnixFileMode(scratch, (UnixFileMode)0x1FF); // 0777: the worker may run as another user
-        }
-
-        var environment = WorkerEnvironment(scratch);
         var host = DotnetHost();
         if (_prefix is { } known)
         {
+            var scratch = NewScratch();
             Interlocked.Increment(ref _started);
             _usage?.CountStarted();
-            return await SandboxWorker.StartAsync([.. known, host, _workerDll], environment, scratch, TimeSpan.FromSeconds(30)).ConfigureAwait(false);
+            return await SandboxWorker.StartAsync([.. known, host, _workerDll], WorkerEnvironment(scratch), scratch, TimeSpan.FromSeconds(30)).ConfigureAwait(false);
         }
 
         await _startLock.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -125,9 +118,10 @@ public sealed class SandboxPool : IAsyncDisposable
         {
             if (_prefix is { } decided)
             {
+                var scratch = NewScratch();
                 Interlocked.Increment(ref _started);
                 _usage?.CountStarted();
-                return await SandboxWorker.StartAsync([.. decided, host, _workerDll], environment, scratch, TimeSpan.FromSeconds(30)).ConfigureAwait(false);
+                return await SandboxWorker.StartAsync([.. decided, host, _workerDll], WorkerEnvironment(scratch), scratch, TimeSpan.FromSeconds(30)).ConfigureAwait(false);
             }
 
             // The strongest isolation this machine grants, found by trying: each layer is kept only if a worker starts under it.
@@ -136,7 +130,9 @@ public sealed class SandboxPool : IAsyncDisposable
             {
                 try
                 {
-                    var worker = await SandboxWorker.StartAsync([.. prefix, host, _workerDll], environment, scratch, TimeSpan.FromSeconds(30)).ConfigureAwait(false);
+                    // A fresh folder for each attempt: a failed attempt's worker takes its folder with it.
+                    var scratch = NewScratch();
+                    var worker = await SandboxWorker.StartAsync([.. prefix, host, _workerDll], WorkerEnvironment(scratch), scratch, TimeSpan.FromSeconds(30)).ConfigureAwait(false);
                     _prefix = prefix;
                     Isolation = string.Join(", ", layers.Append("empty environment").Append($"{_options.MemoryCapBytes / (1024 * 1024)} MB heap cap").Append("scratch working directory"));
                     if (_usage is not null)
@@ -160,6 +156,18 @@ public sealed class SandboxPool : IAsyncDisposable
         {
             _startLock.Release();
         }
+    }
+
+    private string NewScratch()
+    {
+        var scratch = Path.Combine(_root, "w" + Interlocked.Increment(ref _nextWorker).ToString(CultureInfo.InvariantCulture));
+        Directory.CreateDirectory(scratch);
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(scratch, (UnixFileMode)0x1FF); // 0777: the worker may run as another user
+        }
+
+        return scratch;
     }
 
     /// <summary>Scratch folders of runs that were killed (their process is gone) are removed.</summary>

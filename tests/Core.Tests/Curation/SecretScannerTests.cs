@@ -29,6 +29,7 @@ public sealed class SecretScannerTests
         { "secret-assignment", "private const string ApiKey = \"q8Zr2Lw7Xv4Nk9Pd3Tj6\";", "q8Zr2Lw7Xv4Nk9Pd3Tj6" },
         { "secret-assignment", "var config = new { clientSecret = \"Gh7$kL2#pQ9wZx4v\" };", "Gh7$kL2#pQ9wZx4v" },
         { "secret-assignment", "\"password\": \"n7Kq2vX9pL4mZ8rT\"", "n7Kq2vX9pL4mZ8rT" },
+        { "secret-assignment", "var signingKey = \"Zq8wX3vN7pL2kT9r\";", "Zq8wX3vN7pL2kT9r" },
     };
 
     [Theory]
@@ -57,6 +58,35 @@ public sealed class SecretScannerTests
     public void Scan_OrdinaryCode_FindsNothing(string text)
     {
         Assert.Empty(SecretScanner.Scan(text));
+    }
+
+    [Fact]
+    public void Curator_RedactsSecretsQuotedInTheDetail_OfRejectedSamples()
+    {
+        var judged = new Model.Judged(
+            new Model.Candidate
+            {
+                Task = "instruct", Instruction = "i", Response = "r", Generator = "g", PromptVersion = "p",
+                Provenance = new Model.Provenance("o/r", "a.cs", "", "mit", ""), SeedId = "s",
+            },
+            Model.Verdict.TestFailed,
+            "Assert.Equal() Failure: Expected: \"ghp_R4nd0mT0k3nV4lu3Th4tL00ksR34l1234567\"");
+
+        var curated = new SecretCurator(new AutoRefiner.Core.Config.CurationConfig()).Curate(judged);
+
+        Assert.DoesNotContain("ghp_R4nd0m", curated.Detail, StringComparison.Ordinal);
+        Assert.Contains("<secret:github-token>", curated.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Scan_ALongHostileLine_IsFast()
+    {
+        var hostile = string.Concat(Enumerable.Repeat("token", 20_000));
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        SecretScanner.Scan(hostile);
+
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(2), $"{clock.Elapsed.TotalSeconds:0.0} s on 100 KB");
     }
 
     [Fact]

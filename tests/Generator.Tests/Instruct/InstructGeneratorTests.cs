@@ -108,6 +108,18 @@ public sealed class InstructGeneratorTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Generate_AnEmptyAnswer_IsNotCached()
+    {
+        _server.Responder = _ => FakeReply.Answer("");
+        var (generator, _, store) = Create();
+
+        var candidate = await One(generator, Seed());
+
+        Assert.Equal("the answer is empty", candidate.ParseError);
+        Assert.Equal(0, store.AnswerCount());
+    }
+
+    [Fact]
     public async Task Generate_AnotherEndpointWithTheSameModel_ReusesTheCache()
     {
         var (first, _, _) = Create();

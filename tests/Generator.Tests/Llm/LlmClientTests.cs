@@ -193,6 +193,25 @@ public sealed class LlmClientTests : IAsyncLifetime
         Assert.Single(_server.Requests);
     }
 
+    [Theory]
+    [InlineData("http://llm.example.com/v1", true)]
+    [InlineData("https://llm.example.com/v1", false)]
+    [InlineData("http://127.0.0.1:11434/v1", false)]
+    [InlineData("http://localhost:11434/v1", false)]
+    public void Resolve_AKeyOverPlainHttpToAnotherMachine_IsRefused(string url, bool refused)
+    {
+        var config = new LlmConfig { Endpoint = url, Model = "m", ApiKeyEnv = "K" };
+
+        var e = Record.Exception(() => LlmEndpoint.Resolve(config, name => name == "K" ? Key : null));
+
+        Assert.Equal(refused, e is Core.AutoRefinerException);
+        if (refused)
+        {
+            Assert.Contains("would travel unencrypted", e!.Message, StringComparison.Ordinal);
+            Assert.DoesNotContain(Key, e.Message, StringComparison.Ordinal);
+        }
+    }
+
     private static int FreePort()
     {
         var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);

@@ -85,11 +85,16 @@ public sealed class HostileCodeTests(SandboxFixture sandbox) : IClassFixture<San
     [InlineData("ThreadPool.QueueUserWorkItem(_ => { while (true) { } });", "System.Threading.ThreadPool", "work that can outlive the test")]
     [InlineData("Environment.SetEnvironmentVariable(\"PATH\", \"\");", "System.Environment.SetEnvironmentVariable(string, string?)", "changing the environment")]
     [InlineData("var t = Type.GetType(\"System.IO.File\");", "System.Type.GetType(string)", "reaching types by name")]
-    [InlineData("System.Reflection.Assembly.LoadFrom(\"/tmp/evil.dll\");", "System.Reflection.Assembly.LoadFrom(string)", "assembly loading")]
-    [InlineData("var m = typeof(string).GetMethod(\"Copy\"); m!.Invoke(null, [\"a\"]);", "System.Reflection.MethodBase.Invoke(object?, object?[]?)", "reflection invocation")]
+    [InlineData("System.Reflection.Assembly.LoadFrom(\"/tmp/evil.dll\");", "System.Reflection.Assembly", "reflection")]
+    [InlineData("var m = typeof(string).GetMethod(\"Copy\"); m!.Invoke(null, [\"a\"]);", "System.Reflection.MethodInfo", "reflection")]
     [InlineData("var b = new System.Reflection.Emit.DynamicMethod(\"x\", null, null);", "System.Reflection.Emit.DynamicMethod", "reflection emit")]
     [InlineData("System.Runtime.InteropServices.Marshal.AllocHGlobal(16);", "System.Runtime.InteropServices.Marshal", "native memory")]
     [InlineData("Console.OpenStandardOutput().WriteByte(1);", "System.Console.OpenStandardOutput()", "the worker's own streams")]
+    [InlineData("var types = typeof(System.IO.Path).Assembly.DefinedTypes;", "System.Reflection.Assembly", "reflection")]
+    [InlineData("var m = typeof(string).GetMethod(\"Copy\");", "System.Reflection.MethodInfo", "reflection")]
+    [InlineData("_ = typeof(string).GetMethod(\"Copy\");", "System.Type.GetMethod(string)", "reflection")]
+    [InlineData("System.IO.Compression.ZipFile.Open(\"/tmp/x.zip\", System.IO.Compression.ZipArchiveMode.Create);", "System.IO.Compression.ZipFile", "file system access")]
+    [InlineData("new System.Xml.Linq.XDocument().Save(\"/tmp/x.xml\");", "System.Xml.Linq.XDocument.Save(string)", "file system access")]
     public async Task DeniedApis_AreBannedApiNamingTheSymbol_BeforeAnythingRuns(string body, string symbol, string why)
     {
         var judged = await JudgeTestAsync(body);
@@ -98,6 +103,33 @@ public sealed class HostileCodeTests(SandboxFixture sandbox) : IClassFixture<San
         Assert.Contains(symbol, judged.Detail, StringComparison.Ordinal);
         Assert.Contains($"({why})", judged.Detail, StringComparison.Ordinal);
         Assert.Contains("Tests.cs(", judged.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task LateBinding_IsBannedApi_SinceTheDenyListCannotSeeThroughIt()
+    {
+        var judged = await JudgeTestAsync("dynamic target = \"x\"; var n = target.Length;");
+
+        Assert.Equal(Verdict.BannedApi, judged.Verdict);
+        Assert.Contains("`dynamic` (late binding)", judged.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AMemberDataSourceThatThrows_IsATestFailureNotACrash()
+    {
+        var judged = await sandbox.JudgeAsync(Empty, """
+            public class DataTests
+            {
+                public static IEnumerable<object[]> Rows() => throw new InvalidOperationException("no rows today");
+
+                [Theory]
+                [MemberData(nameof(Rows))]
+                public void Uses(int x) => Assert.True(x > 0);
+            }
+            """);
+
+        Assert.Equal(Verdict.TestFailed, judged.Verdict);
+        Assert.Contains("the [MemberData] source threw System.InvalidOperationException: no rows today", judged.Detail, StringComparison.Ordinal);
     }
 
     [Theory]
