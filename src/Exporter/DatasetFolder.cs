@@ -22,13 +22,36 @@ public static class DatasetFolder
         {
             var manifest = JsonSerializer.Deserialize(File.ReadAllText(path), ExportJson.Lines.Manifest);
             return manifest is { Tool: "autorefiner" }
-                ? manifest
+                ? Complete(manifest)
                 : throw AutoRefinerException.Usage($"{path} is not an AutoRefiner manifest");
         }
         catch (JsonException e)
         {
             throw AutoRefinerException.Usage($"{path} is not valid JSON: {e.Message}");
         }
+    }
+
+    /// <summary>A manifest with every part present: a hand-edited one may say <c>null</c> where a run wrote an object.</summary>
+    private static Manifest Complete(Manifest m)
+    {
+        m.Sources ??= [];
+        m.PromptVersions ??= [];
+        m.TimingsSeconds ??= [];
+        m.TokenUsage ??= [];
+        m.Files ??= [];
+        m.Run ??= new ManifestRun();
+        m.Counts ??= new ManifestCounts();
+        var c = m.Counts;
+        c.Verdicts ??= [];
+        c.Rows ??= [];
+        c.SeedsRejected ??= [];
+        c.SeedRejectExamples ??= [];
+        c.FilesSkipped ??= [];
+        c.RepositoriesSkipped ??= [];
+        c.Repairs ??= [];
+        m.Command ??= "";
+        m.ToolVersion ??= "";
+        return m;
     }
 
     /// <summary>Every sample of the folder, judged as it was: its rows (JSONL) as passed, then its rejections.</summary>

@@ -147,7 +147,17 @@ public static class ExistingDataset
 
         public async ValueTask AddAsync(DatasetRecord record, CancellationToken cancellationToken)
         {
-            _pending.Add(record.ParquetRow!);
+            // The reader gives binary columns as byte[]; the writer wants ReadOnlyMemory<byte>.
+            var row = record.ParquetRow!;
+            foreach (var (key, value) in row.ToList())
+            {
+                if (value is byte[] bytes)
+                {
+                    row[key] = (ReadOnlyMemory<byte>?)new ReadOnlyMemory<byte>(bytes);
+                }
+            }
+
+            _pending.Add(row);
             if (_pending.Count >= RowGroupRows)
             {
                 await FlushAsync(cancellationToken).ConfigureAwait(false);

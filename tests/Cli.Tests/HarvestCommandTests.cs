@@ -240,16 +240,17 @@ public sealed class HarvestCommandTests : IDisposable
     }
 
     [Fact]
-    public async Task Harvest_OutputCannotBeCreated_IsExitOneWithASentence()
+    public async Task Harvest_OutputInsideAFile_IsAUsageErrorNamingTheFile()
     {
         WriteSampleTree();
         var file = _dir.Write("not-a-dir", "x");
 
         var result = await CliRunner.RunAsync(["harvest", "--source", _dir.Combine("src"), "--out", Path.Combine(file, "out")]);
 
-        Assert.Equal(1, result.ExitCode);
-        Assert.StartsWith("error: the run failed:", result.Errors.TrimStart(), StringComparison.Ordinal);
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains($"is inside '{file}', which is a file", result.Errors, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", result.Errors, StringComparison.Ordinal);
+        Assert.Equal("x", File.ReadAllText(file));
     }
 
     [Fact]

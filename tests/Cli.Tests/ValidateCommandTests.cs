@@ -159,6 +159,55 @@ public sealed class ValidateCommandTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Validate_Cancelled_LeavesThePreviousResultsAsTheyWere()
+    {
+        var output = await HarvestAsync();
+        var input = Path.Combine(output, "jsonl", "train.jsonl");
+        var big = _dir.Write("big.jsonl", string.Concat(Enumerable.Repeat(File.ReadAllText(input), 60)));
+        Assert.Equal(0, (await CliRunner.RunAsync(["validate", big, "--out", Validated])).ExitCode);
+        var before = File.ReadAllBytes(Path.Combine(Validated, "verdicts.jsonl"));
+
+        using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(400));
+        var stopped = await CliRunner.RunAsync(["validate", big, "--out", Validated], cancel.Token);
+
+        Assert.Equal(130, stopped.ExitCode);
+        Assert.Equal(before, File.ReadAllBytes(Path.Combine(Validated, "verdicts.jsonl")));
+        Assert.Equal(File.ReadAllBytes(big), File.ReadAllBytes(Path.Combine(Validated, "big.jsonl")));
+        Assert.Empty(Directory.GetDirectories(Validated));
+    }
+
+    public sealed class BlobRow
+    {
+        [System.Text.Json.Serialization.JsonPropertyName("prompt")]
+        public string Prompt { get; set; } = "";
+
+        [System.Text.Json.Serialization.JsonPropertyName("completion")]
+        public string Completion { get; set; } = "";
+
+        [System.Text.Json.Serialization.JsonPropertyName("blob")]
+        public byte[] Blob { get; set; } = [];
+    }
+
+    [Fact]
+    public async Task Validate_AParquetFileWithABinaryColumn_KeepsItsRows()
+    {
+        var input = _dir.Combine("blob.parquet");
+        await using (var stream = File.Create(input))
+        {
+            await ParquetSerializer.SerializeAsync(
+                new[] { new BlobRow { Prompt = "Write C.", Completion = "```csharp\npublic class C { }\n```", Blob = [1, 2, 3] } },
+                stream);
+        }
+
+        var result = await CliRunner.RunAsync(["validate", input, "--out", Validated]);
+
+        Assert.True(result.ExitCode == 0, result.Output + result.Errors);
+        await using var kept = File.OpenRead(Path.Combine(Validated, "blob.parquet"));
+        var rows = await ParquetSerializer.DeserializeAsync<BlobRow>(kept);
+        Assert.Equal([1, 2, 3], Assert.Single(rows.Data).Blob);
+    }
+
+    [Fact]
     public async Task Validate_Mistakes_AreUsageErrors()
     {
         var missing = await CliRunner.RunAsync(["validate", _dir.Combine("nope.jsonl")]);
@@ -169,6 +218,10 @@ public sealed class ValidateCommandTests : IAsyncLifetime
         var overwrite = await CliRunner.RunAsync(["validate", input, "--out", _dir.Combine("data")]);
         Assert.Equal(2, overwrite.ExitCode);
         Assert.Contains("would overwrite the input file", overwrite.Errors, StringComparison.Ordinal);
+
+        var inFile = await CliRunner.RunAsync(["validate", input, "--out", Path.Combine(input, "sub")]);
+        Assert.Equal(2, inFile.ExitCode);
+        Assert.Contains("which is a file", inFile.Errors, StringComparison.Ordinal);
 
         var corrupt = _dir.Write("bad.parquet", "PAR1 this is not parquet");
         var bad = await CliRunner.RunAsync(["validate", corrupt, "--out", Validated]);

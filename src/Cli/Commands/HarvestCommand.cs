@@ -82,6 +82,9 @@ public sealed class HarvestCommand(CommandEnvironment environment) : AsyncComman
             config = config with { Extraction = config.Extraction with { InspirationSeeds = true } };
         }
 
+        PathChecks.EnsureFolderCanExist(config.Export.Out, "--out");
+        PathChecks.EnsureFileCanExist(config.State, "--state");
+
         // One run at a time on a state store; a dry run only reads it.
         using var stateLock = settings.DryRun ? null : StateLock.Acquire(config.State, environment.Time.GetUtcNow());
         using var state = StateStore.Open(config.State);

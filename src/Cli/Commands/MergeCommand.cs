@@ -55,6 +55,8 @@ public sealed class MergeCommand(CommandEnvironment environment) : AsyncCommand<
             }
         }
 
+        PathChecks.EnsureFolderCanExist(outDir, "--out");
+        PathChecks.EnsureFileCanExist(statePath, "--state");
         config = config with { State = statePath, Export = config.Export with { Out = outDir } };
         var stats = new RunStats(environment.Time) { RunKind = "merge" };
         using (StateLock.Acquire(statePath, environment.Time.GetUtcNow()))

@@ -45,6 +45,11 @@ public sealed class PushCommand(CommandEnvironment environment) : AsyncCommand<P
             throw AutoRefinerException.Usage("HF_TOKEN is not set: create a token with the write role at https://huggingface.co/settings/tokens and export it");
         }
 
+        if (token.Trim() != token || token.Any(char.IsControl))
+        {
+            throw AutoRefinerException.Usage("HF_TOKEN holds spaces or control characters (a stray newline?): export the token alone");
+        }
+
         var endpointText = Environment.GetEnvironmentVariable("HF_ENDPOINT") is { Length: > 0 } e ? e : DefaultEndpoint;
         if (!Uri.TryCreate(endpointText, UriKind.Absolute, out var endpoint) || endpoint.Scheme is not ("http" or "https"))
         {
@@ -53,7 +58,7 @@ public sealed class PushCommand(CommandEnvironment environment) : AsyncCommand<P
 
         using var client = new HubClient(endpoint, token);
         var inv = CultureInfo.InvariantCulture;
-        environment.Output.WriteLine($"push: {outDir} -> {endpoint.GetLeftPart(UriPartial.Authority)}/datasets/{options.Repo} ({options.Revision}{(options.CreatePr ? ", as a pull request" : "")})");
+        environment.Output.WriteLine($"push: {outDir} -> {Core.Text.Redact.UserInfo(endpoint.GetLeftPart(UriPartial.Authority))}/datasets/{options.Repo} ({options.Revision}{(options.CreatePr ? ", as a pull request" : "")})");
         PushResult result;
         try
         {

@@ -58,7 +58,34 @@ public sealed class ValidateCommand(CommandEnvironment environment) : AsyncComma
             throw AutoRefinerException.Usage($"--out '{settings.Out}' is a file; give a folder");
         }
 
+        PathChecks.EnsureFolderCanExist(outDir, "--out");
         Directory.CreateDirectory(outDir);
+
+        // Everything is written to a staging folder and moved into --out only when the run completes: a cancelled or
+        // failed run leaves the previous results as they were.
+        var staging = Path.Combine(outDir, $".staging-validate-{Environment.ProcessId}-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(staging);
+        try
+        {
+            return await RunAsync(settings, input, outDir, staging, config, cancellationToken);
+        }
+        finally
+        {
+            try
+            {
+                Directory.Delete(staging, recursive: true);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // Left for the next run; it starts with a dot and is never read.
+            }
+        }
+    }
+
+    private async Task<int> RunAsync(ValidateSettings settings, string input, string outDir, string staging, Core.Config.HarvestConfig config, CancellationToken cancellationToken)
+    {
+        var kept = Path.Combine(outDir, Path.GetFileName(input));
+        var stagedKept = Path.Combine(staging, Path.GetFileName(input));
         var stats = new RunStats(environment.Time);
         var validation = config.Validation;
         await using var sandbox = new SandboxPool(
@@ -109,8 +136,8 @@ public sealed class ValidateCommand(CommandEnvironment environment) : AsyncComma
             },
             cancellationToken);
 
-        await using (var writer = await ExistingDataset.CreateWriterAsync(input, kept, cancellationToken))
-        await using (var verdicts = new StreamWriter(Path.Combine(outDir, "verdicts.jsonl"), append: false, new System.Text.UTF8Encoding(false)) { NewLine = "\n" })
+        await using (var writer = await ExistingDataset.CreateWriterAsync(input, stagedKept, cancellationToken))
+        await using (var verdicts = new StreamWriter(Path.Combine(staging, "verdicts.jsonl"), append: false, new System.Text.UTF8Encoding(false)) { NewLine = "\n" })
         {
             await foreach (var (record, verdict, detail, run, passed) in judged.WithCancellation(cancellationToken))
             {
@@ -130,7 +157,13 @@ public sealed class ValidateCommand(CommandEnvironment environment) : AsyncComma
 
         var report = new ValidationReport(
             Path.GetFileName(input), layout, total, counts.Where(kv => kv.Value > 0).ToDictionary(), counts["passed"], testsRun, testsPassed, stats.Sandbox.Isolation);
-        await File.WriteAllTextAsync(Path.Combine(outDir, "report.json"), JsonSerializer.Serialize(report, Indented) + "\n", cancellationToken);
+        await File.WriteAllTextAsync(Path.Combine(staging, "report.json"), JsonSerializer.Serialize(report, Indented) + "\n", cancellationToken);
+        cancellationToken.ThrowIfCancellationRequested();
+        foreach (var name in new[] { Path.GetFileName(input), "verdicts.jsonl", "report.json" })
+        {
+            File.Move(Path.Combine(staging, name), Path.Combine(outDir, name), overwrite: true);
+        }
+
 
         var inv = CultureInfo.InvariantCulture;
         environment.Output.WriteLine(string.Create(inv,

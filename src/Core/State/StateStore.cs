@@ -93,6 +93,14 @@ public sealed class StateStore : IDisposable
                 throw Damaged(path, check, null);
             }
 
+            if (version == 0 && ForeignTables(connection) is { Count: > 0 } foreign)
+            {
+                // Someone else's database: adding our tables to it would change a file that is not ours.
+                throw AutoRefinerException.RunFailed(
+                    $"{path} is an SQLite database of another program (it holds {string.Join(", ", foreign.Take(5))}), not an AutoRefiner state store. " +
+                    "Give AutoRefiner its own --state; the file was not changed.");
+            }
+
             Execute(connection, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = OFF;");
             for (var v = version; v < SchemaVersion; v++)
             {
@@ -120,6 +128,24 @@ public sealed class StateStore : IDisposable
             connection?.Dispose();
             throw;
         }
+    }
+
+    private static List<string> ForeignTables(SqliteConnection connection)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'";
+        using var reader = command.ExecuteReader();
+        var tables = new List<string>();
+        while (reader.Read())
+        {
+            var name = reader.GetString(0);
+            if (name is not ("http_cache" or "llm_cache"))
+            {
+                tables.Add(name);
+            }
+        }
+
+        return tables;
     }
 
     private static AutoRefinerException Damaged(string path, string problem, Exception? inner) => AutoRefinerException.RunFailed(

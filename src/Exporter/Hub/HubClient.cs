@@ -37,6 +37,9 @@ public sealed class HubClient : IDisposable
         _http.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("autorefiner", "0.1"));
     }
 
+    /// <summary>Longest time one attempt may take (headers and body); a slower one is abandoned and retried.</summary>
+    public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromMinutes(10);
+
     /// <summary>Attempts per request (the first and the retries).</summary>
     public int MaxAttempts { get; init; } = 6;
 
@@ -313,9 +316,11 @@ public sealed class HubClient : IDisposable
             Interlocked.Increment(ref _requests);
             HttpResponseMessage? response = null;
             TimeSpan? wait = null;
+            using var attemptTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            attemptTimeout.CancelAfter(RequestTimeout);
             try
             {
-                response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+                response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, attemptTimeout.Token);
                 if (response.IsSuccessStatusCode || accept?.Contains(response.StatusCode) == true)
                 {
                     return response;
@@ -339,9 +344,17 @@ public sealed class HubClient : IDisposable
             {
                 _ = e; // a dropped connection: try again
             }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && attempt < MaxAttempts)
+            {
+                // This attempt ran past RequestTimeout: try again.
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                throw new HubException($"the Hub at {_endpoint.GetLeftPart(UriPartial.Authority)} did not answer to {what} within {RequestTimeout.TotalMinutes:0} minutes, {attempt} times");
+            }
             catch (HttpRequestException e)
             {
-                throw new HubException($"cannot reach the Hub at {_endpoint} to {what} after {attempt} attempts: {Scrub(e.Message)}");
+                throw new HubException($"cannot reach the Hub at {_endpoint.GetLeftPart(UriPartial.Authority)} to {what} after {attempt} attempts: {Scrub(e.Message)}");
             }
             finally
             {

@@ -188,3 +188,36 @@ public sealed class StateStoreTests : IDisposable
         Assert.Equal(judged, JudgedJson.Read(JudgedJson.Write(judged)));
     }
 }
+
+public sealed class ForeignStateStoreTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("autorefiner-foreign-").FullName;
+
+    public void Dispose()
+    {
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(_dir, recursive: true);
+    }
+
+    [Fact]
+    public void Open_AnotherProgramsDatabase_IsRefusedAndNotChanged()
+    {
+        var path = Path.Combine(_dir, "app.db");
+        using (var other = new SqliteConnection($"Data Source={path};Pooling=False"))
+        {
+            other.Open();
+            using var create = other.CreateCommand();
+            create.CommandText = "CREATE TABLE customers (id INTEGER PRIMARY KEY, name TEXT); INSERT INTO customers VALUES (1, 'Ada');";
+            create.ExecuteNonQuery();
+        }
+
+        SqliteConnection.ClearAllPools();
+        var before = File.ReadAllBytes(path);
+
+        var e = Assert.Throws<AutoRefinerException>(() => StateStore.Open(path));
+
+        Assert.Contains("an SQLite database of another program (it holds customers)", e.Message, StringComparison.Ordinal);
+        SqliteConnection.ClearAllPools();
+        Assert.Equal(before, File.ReadAllBytes(path));
+    }
+}

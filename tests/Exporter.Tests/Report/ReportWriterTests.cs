@@ -34,3 +34,20 @@ public sealed class ReportWriterTests : IDisposable
         Assert.Contains("&lt;script&gt;", page, StringComparison.Ordinal);
     }
 }
+
+public sealed class ReportOfAHandEditedManifestTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("autorefiner-report-nulls-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    [Fact]
+    public async Task Write_AManifestWithNullParts_StillRenders()
+    {
+        await File.WriteAllTextAsync(Path.Combine(_dir, "manifest.json"), "{\"tool\":\"autorefiner\",\"counts\":null,\"sources\":null,\"run\":null,\"timings_seconds\":null,\"token_usage\":null}");
+
+        var page = await File.ReadAllTextAsync(await ReportWriter.WriteAsync(_dir, CancellationToken.None));
+
+        Assert.Contains("No rows were exported", page, StringComparison.Ordinal);
+    }
+}

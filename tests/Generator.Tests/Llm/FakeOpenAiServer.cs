@@ -62,7 +62,7 @@ internal sealed class FakeOpenAiServer : IAsyncDisposable
     public static string ContractAnswer(FakeChatRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var suffix = Math.Abs(request.UserText.GetHashCode(StringComparison.Ordinal)) % 100000;
+        var suffix = StableHash(request.UserText) % 100000;
         return $$"""
             [Instruction]
             Write a static class `Adder{{suffix}}` with a method `int Add(int a, int b)` that returns the sum of its arguments.
@@ -92,6 +92,18 @@ internal sealed class FakeOpenAiServer : IAsyncDisposable
             }
             ```
             """;
+    }
+
+    /// <summary>FNV-1a over the text: the same answer for the same request in every process, so runs are repeatable.</summary>
+    private static uint StableHash(string text)
+    {
+        var hash = 2166136261u;
+        foreach (var c in text)
+        {
+            hash = (hash ^ c) * 16777619u;
+        }
+
+        return hash;
     }
 
     private static (HttpListener, Uri) Bind()
