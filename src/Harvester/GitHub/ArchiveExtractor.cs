@@ -3,6 +3,7 @@ using System.Buffers.Binary;
 using System.Formats.Tar;
 using System.Globalization;
 using System.IO.Compression;
+using System.Text;
 
 namespace AutoRefiner.Harvester.GitHub;
 
@@ -80,6 +81,9 @@ public static class ArchiveExtractor
         /// <summary>An empty name, or one holding NUL or characters the file system cannot store.</summary>
         public const string BadName = "bad-name";
 
+        /// <summary>A name segment over 255 bytes, or a whole path over 4,095 bytes: more than Linux can store or open.</summary>
+        public const string TooLong = "too-long";
+
         /// <summary>A symbolic link (never created: it could point anywhere).</summary>
         public const string Symlink = "symlink";
 
@@ -100,6 +104,10 @@ public static class ArchiveExtractor
     }
 
     private const int BufferSize = 81920;
+
+    /// <summary>Linux's NAME_MAX and PATH_MAX, in bytes: longer names cannot be created, longer paths cannot be opened.</summary>
+    private const int MaxNameBytes = 255;
+    private const int MaxPathBytes = 4096;
     private static readonly SearchValues<char> InvalidNameChars = SearchValues.Create(Path.GetInvalidFileNameChars());
     private static readonly char[] Separators = ['/', '\\'];
 
@@ -251,6 +259,11 @@ public static class ArchiveExtractor
                 return ([], Reasons.BadName);
             }
 
+            if (Encoding.UTF8.GetByteCount(segment) > MaxNameBytes)
+            {
+                return ([], Reasons.TooLong);
+            }
+
             segments.Add(segment);
         }
 
@@ -384,6 +397,12 @@ public static class ArchiveExtractor
             if (!path.StartsWith(_partialPrefix, StringComparison.Ordinal))
             {
                 Skip(Reasons.PathTraversal);
+                return;
+            }
+
+            if (Encoding.UTF8.GetByteCount(path) >= MaxPathBytes)
+            {
+                Skip(Reasons.TooLong);
                 return;
             }
 

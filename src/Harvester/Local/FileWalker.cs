@@ -66,7 +66,7 @@ public sealed class FileWalker(ExtractionConfig config)
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                stats.SkipFile(Reasons.Unreadable);
+                stats.SkipFile(e is PathTooLongException ? Reasons.TooDeep : Reasons.Unreadable);
                 continue;
             }
 
@@ -76,13 +76,26 @@ public sealed class FileWalker(ExtractionConfig config)
             {
                 var info = new FileInfo(entry);
                 var name = info.Name;
-                if (info.LinkTarget is not null)
+                bool isLink, isDirectory;
+                try
+                {
+                    isLink = info.LinkTarget is not null;
+                    isDirectory = (info.Attributes & FileAttributes.Directory) != 0;
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    // Past PATH_MAX the operating system cannot even say what the entry is.
+                    stats.SkipFile(e is PathTooLongException ? Reasons.TooDeep : Reasons.Unreadable);
+                    continue;
+                }
+
+                if (isLink)
                 {
                     stats.SkipFile(Reasons.Symlink);
                     continue;
                 }
 
-                if ((info.Attributes & FileAttributes.Directory) != 0)
+                if (isDirectory)
                 {
                     if (!IsExcludedDirectory(name))
                     {
@@ -138,7 +151,7 @@ public sealed class FileWalker(ExtractionConfig config)
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            return (null, Reasons.Unreadable);
+            return (null, e is PathTooLongException ? Reasons.TooDeep : Reasons.Unreadable);
         }
 
         // UTF-16 with a byte order mark is valid C# source (the compiler reads it); it is full of NUL bytes.

@@ -69,6 +69,24 @@ public sealed class ArchiveExtractorTests : IDisposable
     }
 
     [Fact]
+    public async Task ExtractAsync_NamesLongerThanLinuxAllows_AreSkippedAsTooLongAndTheRestIsExtracted()
+    {
+        var longSegment = new string('n', 256) + ".cs";
+        var deepPath = string.Join('/', Enumerable.Repeat(new string('d', 200), 21)) + "/Deep.cs";
+        var archive = Archive(
+            Text($"{Top}/Ok.cs", "class Ok { }"),
+            new GnuTarEntry(TarEntryType.RegularFile, $"{Top}/{longSegment}") { DataStream = Utf8("class L { }") },
+            new GnuTarEntry(TarEntryType.RegularFile, $"{Top}/{deepPath}") { DataStream = Utf8("class D { }") },
+            new PaxTarEntry(TarEntryType.RegularFile, $"{Top}/{new string('é', 200)}.cs") { DataStream = Utf8("class E { }") });
+
+        var result = await ExtractAsync(archive);
+
+        Assert.Equal(["Ok.cs"], FilesUnder(Target));
+        Assert.Equal(3, result.Skipped[ArchiveExtractor.Reasons.TooLong]);
+        AssertOnlyTargetLeft();
+    }
+
+    [Fact]
     public async Task ExtractAsync_DotDotEntries_AreSkippedAndNothingIsWrittenOutside()
     {
         var archive = Archive(

@@ -159,4 +159,29 @@ public sealed class FileWalkerTests : IDisposable
 
         Assert.Equal("class Ä { }", _walker.Read(path).Text);
     }
+
+    [Fact]
+    public void FindFiles_ATreeDeeperThanPathMax_IsSkippedAsTooDeepAndTheRestIsFound()
+    {
+        _tree.Write("A.cs", "class A { }");
+
+        // 25 folders of 200 characters: past Linux's 4,096-byte PATH_MAX, built with relative steps in bash (dash's cd refuses to go that deep).
+        RunShell("cd \"$1\" && d=$(printf 'd%.0s' $(seq 200)) && for i in $(seq 25); do mkdir \"$d\" && cd \"$d\"; done && echo 'class Deep { }' > Deep.cs", _tree.Root);
+        try
+        {
+            Assert.Equal(["A.cs"], Find());
+            Assert.True(_stats.FileSkips[FileWalker.Reasons.TooDeep] >= 1);
+        }
+        finally
+        {
+            RunShell("rm -rf \"$1\"", _tree.Root);
+        }
+    }
+
+    private static void RunShell(string script, string argument)
+    {
+        using var shell = Process.Start(new ProcessStartInfo("/bin/bash") { ArgumentList = { "-c", script, "bash", argument } })!;
+        shell.WaitForExit();
+        Assert.Equal(0, shell.ExitCode);
+    }
 }
