@@ -14,4 +14,7 @@ public static class ExitCodes
 
     /// <summary>Cancelled (Ctrl+C).</summary>
     public const int Cancelled = 130;
+
+    /// <summary>Stopped cleanly by SIGTERM (128 + 15).</summary>
+    public const int Terminated = 143;
 }

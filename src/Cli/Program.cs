@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using AutoRefiner.Cli;
 using Spectre.Console;
 
@@ -9,6 +10,16 @@ Console.CancelKeyPress += (_, e) =>
     cancellation.Cancel();
 };
 
+// SIGTERM (systemd, Kubernetes, CI timeouts, `kill`) stops as cleanly as Ctrl+C, with the conventional 143;
+// a second one ends the process at once.
+var terminated = false;
+using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
+{
+    context.Cancel = !cancellation.IsCancellationRequested;
+    terminated = true;
+    cancellation.Cancel();
+});
+
 var errors = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
 
 // Plain log lines stay whole when output goes to a file or a pipe.
@@ -19,4 +30,5 @@ foreach (var (console, redirected) in new[] { (AnsiConsole.Console, Console.IsOu
         console.Profile.Width = 4096;
     }
 }
-return await AutoRefinerApp.RunAsync(args, AnsiConsole.Console, errors, TimeProvider.System, cancellation.Token);
+var exitCode = await AutoRefinerApp.RunAsync(args, AnsiConsole.Console, errors, TimeProvider.System, cancellation.Token);
+return exitCode == ExitCodes.Cancelled && terminated ? ExitCodes.Terminated : exitCode;

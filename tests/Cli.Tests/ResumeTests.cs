@@ -117,4 +117,40 @@ public sealed class ResumeTests : IAsyncLifetime
         Assert.True(resumedRequests.Count <= 24 + 3 * 2, $"{resumedRequests.Count} requests for 24 seeds across 3 kills");
         Assert.True(_llm.RequestCount - requestsBeforeFinish < 24, $"the last run asked everything again (kills: {string.Join(", ", kills)})");
     }
+
+    [Fact]
+    public async Task Harvest_Sigterm_StopsCleanlyWith143_AndTheNextRunResumes()
+    {
+        WriteSources(24);
+        var config = Config();
+        string[] args = ["harvest", "--config", config, "--out", _dir.Combine("out"), "--state", _dir.Combine("state/state.db")];
+
+        using var process = Process.Start(Cli(args))!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        var waited = Stopwatch.StartNew();
+        while (_llm.RequestCount < 6 && waited.Elapsed < TimeSpan.FromMinutes(1))
+        {
+            await Task.Delay(5);
+        }
+
+        using (var kill = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync();
+        }
+
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(1));
+        var stopped = await output + await errors;
+
+        Assert.True(process.ExitCode == 143, $"exit {process.ExitCode}\n{stopped}");
+        Assert.Contains("cancelled:", stopped, StringComparison.Ordinal);
+        Assert.Empty(Directory.Exists(_dir.Combine("out")) ? Directory.GetFileSystemEntries(_dir.Combine("out")) : []);
+        var answered = _llm.RequestCount;
+
+        var resumed = await RunToEndAsync(args);
+
+        Assert.True(resumed.ExitCode == 0, resumed.Output);
+        Assert.Equal(48, Ids(_dir.Combine("out")).Count);
+        Assert.True(_llm.RequestCount - answered < 24, "the resumed run asked everything again");
+    }
 }
