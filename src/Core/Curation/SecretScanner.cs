@@ -18,7 +18,12 @@ public sealed record SecretFinding(string Kind, int Start, int Length);
 /// </summary>
 public static partial class SecretScanner
 {
-    private sealed record Rule(string Kind, Regex Pattern, bool NeedsEntropy = false);
+    /// <summary>A kind of secret and its pattern.</summary>
+    /// <param name="Kind">The kind reported, as in <see cref="SecretFinding.Kind"/>.</param>
+    /// <param name="Pattern">What it looks like; a <c>value</c> group marks the secret part, or else the whole match is.</param>
+    /// <param name="NeedsEntropy">The value must look random (names like <c>password</c> are assigned placeholders too).</param>
+    /// <param name="NotPlaceholder">The value must not be a placeholder such as <c>&lt;password&gt;</c> or <c>changeme</c>.</param>
+    private sealed record Rule(string Kind, Regex Pattern, bool NeedsEntropy = false, bool NotPlaceholder = false);
 
     private static readonly Rule[] Rules =
     [
@@ -30,6 +35,7 @@ public static partial class SecretScanner
         new("gcp-api-key", GcpApiKey()),
         new("gcp-service-account", GcpServiceAccount()),
         new("private-key", PrivateKey()),
+        new("private-key", RsaKeyXml()),
         new("github-token", GitHubToken()),
         new("slack-token", SlackToken()),
         new("slack-webhook", SlackWebhook()),
@@ -39,6 +45,10 @@ public static partial class SecretScanner
         new("jwt", Jwt()),
         new("connection-string-password", ConnectionStringPassword()),
         new("url-credentials", UrlCredentials()),
+        new("bearer-token", BearerHeader(), NeedsEntropy: true),
+        new("bearer-token", BearerHeaderValue(), NeedsEntropy: true),
+        new("basic-auth", BasicHeader(), NeedsEntropy: true),
+        new("network-credential", NetworkCredentialPassword(), NotPlaceholder: true),
         new("secret-assignment", SecretAssignment(), NeedsEntropy: true),
     ];
 
@@ -56,7 +66,7 @@ public static partial class SecretScanner
             for (var match = rule.Pattern.Match(text); match.Success; match = match.NextMatch())
             {
                 var value = match.Groups["value"].Success ? match.Groups["value"] : (Group)match;
-                if (rule.NeedsEntropy && !LooksRandom(value.Value))
+                if ((rule.NeedsEntropy && !LooksRandom(value.Value)) || (rule.NotPlaceholder && Placeholder().IsMatch(value.Value)))
                 {
                     continue;
                 }
@@ -90,7 +100,7 @@ public static partial class SecretScanner
     {
         foreach (var rule in Rules)
         {
-            if (rule.Kind is not ("secret-assignment" or "connection-string-password" or "url-credentials") && rule.Pattern.IsMatch(value))
+            if (rule.Kind is not ("secret-assignment" or "connection-string-password" or "url-credentials" or "bearer-token" or "basic-auth" or "network-credential") && rule.Pattern.IsMatch(value))
             {
                 return rule.Kind;
             }
@@ -153,6 +163,26 @@ public static partial class SecretScanner
 
     [GeneratedRegex(@"-----BEGIN (?:RSA |EC |DSA |OPENSSH |PGP |ENCRYPTED )?PRIVATE KEY(?: BLOCK)?-----[\s\S]{16,}?-----END (?:RSA |EC |DSA |OPENSSH |PGP |ENCRYPTED )?PRIVATE KEY(?: BLOCK)?-----")]
     private static partial Regex PrivateKey();
+
+    /// <summary>A .NET XML RSA key (<c>RSA.ToXmlString(true)</c>) holding the private exponent <c>&lt;D&gt;</c>; public-only keys are not secrets.</summary>
+    [GeneratedRegex(@"<RSAKeyValue>(?:(?!</?RSAKeyValue>)[\s\S]){0,16384}?<D>\s*[A-Za-z0-9+/]{16,}={0,2}\s*</D>(?:(?!</?RSAKeyValue>)[\s\S]){0,16384}?</RSAKeyValue>")]
+    private static partial Regex RsaKeyXml();
+
+    /// <summary>A bearer token written into a header or a header string: <c>"Authorization: Bearer …"</c>, <c>"Bearer …"</c>.</summary>
+    [GeneratedRegex(@"\b(?i:bearer)[ \t]+(?<value>[A-Za-z0-9._~+/-]{16,}=*)")]
+    private static partial Regex BearerHeader();
+
+    /// <summary><c>new AuthenticationHeaderValue("Bearer", "…")</c> with the token as a literal.</summary>
+    [GeneratedRegex(@"AuthenticationHeaderValue\(\s*(?:""(?i:bearer|token)""|JwtBearerDefaults\.AuthenticationScheme)\s*,\s*@?""(?<value>[^""\s]{16,})""")]
+    private static partial Regex BearerHeaderValue();
+
+    /// <summary>HTTP basic credentials written out: <c>"Basic dXNlcjpwYXNz…"</c> (base64 of <c>user:password</c>).</summary>
+    [GeneratedRegex(@"\b(?i:basic)[ \t]+(?<value>[A-Za-z0-9+/]{12,}={0,2})(?=[""'\s]|$)")]
+    private static partial Regex BasicHeader();
+
+    /// <summary><c>new NetworkCredential("user", "password")</c> with a literal password.</summary>
+    [GeneratedRegex(@"NetworkCredential\(\s*@?""[^""\r\n]{0,256}""\s*,\s*@?""(?<value>[^""\r\n]{4,256})""")]
+    private static partial Regex NetworkCredentialPassword();
 
     [GeneratedRegex(@"\b(?<value>(?:AKIA|ASIA|ABIA|ACCA)[0-9A-Z]{16})\b")]
     private static partial Regex AwsAccessKey();

@@ -30,6 +30,11 @@ public sealed class SecretScannerTests
         { "secret-assignment", "var config = new { clientSecret = \"Gh7$kL2#pQ9wZx4v\" };", "Gh7$kL2#pQ9wZx4v" },
         { "secret-assignment", "\"password\": \"n7Kq2vX9pL4mZ8rT\"", "n7Kq2vX9pL4mZ8rT" },
         { "secret-assignment", "var signingKey = \"Zq8wX3vN7pL2kT9r\";", "Zq8wX3vN7pL2kT9r" },
+        { "private-key", "rsa.FromXmlString(\"<RSAKeyValue><Modulus>0Z3VS5JJcds3xfn/ygWyF8PbnGy0AHB7MhgwMbRvI0MBZhpF</Modulus><Exponent>AQAB</Exponent><P>7oWbZ4N2aXQ3kLmP9vR1sT5uW8yZ0cE4gH6jK2nQ</P><D>Kq8Zr2Lw7Xv4Nk9Pd3Tj6Hs1Fb5Mc0Yg8Ue2Wi4Oa7</D></RSAKeyValue>\");", "Kq8Zr2Lw7Xv4Nk9Pd3Tj6Hs1Fb5Mc0Yg8Ue2Wi4Oa7" },
+        { "bearer-token", "request.Headers.Add(\"Authorization\", \"Bearer 7fQk2Lr9Vx3Nm8Pz4Tw6Yb1Hd5Jc0Gs\");", "7fQk2Lr9Vx3Nm8Pz4Tw6Yb1Hd5Jc0Gs" },
+        { "bearer-token", "client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue(\"Bearer\", \"a9Xk3Lm7Qp2Rt8Vw4Yz6Bc1Dn5Fg0Hj\");", "a9Xk3Lm7Qp2Rt8Vw4Yz6Bc1Dn5Fg0Hj" },
+        { "basic-auth", "const string Header = \"Authorization: Basic YWRtaW46VHIwdWI0ZG9yJjN4IQ==\";", "YWRtaW46VHIwdWI0ZG9yJjN4IQ==" },
+        { "network-credential", "smtp.Credentials = new NetworkCredential(\"mailer@corp\", \"Spring2024!\");", "Spring2024!" },
     };
 
     [Theory]
@@ -55,6 +60,14 @@ public sealed class SecretScannerTests
     [InlineData("// sk-this is a comment about keys")]
     [InlineData("var task = \"hf_\"; var x = \"AKIA\";")]
     [InlineData("public static string Mask(string password) => new string('*', password.Length);")]
+    [InlineData("client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue(\"Bearer\", accessToken);")]
+    [InlineData("request.Headers.Add(\"Authorization\", \"Bearer \" + token);")]
+    [InlineData("var header = $\"Bearer {token}\";")]
+    [InlineData("// Send the token in the Authorization header as a bearer token.")]
+    [InlineData("smtp.Credentials = new NetworkCredential(user, password);")]
+    [InlineData("smtp.Credentials = new NetworkCredential(\"user\", \"<password>\");")]
+    [InlineData("var key = \"<RSAKeyValue><Modulus>0Z3VS5JJcds3xfn/ygWyF8PbnGy0AHB7MhgwMbRvI0MBZhpF</Modulus><Exponent>AQAB</Exponent></RSAKeyValue>\";")]
+    [InlineData("// Basic authentication is simple: send the user name and password with every request.")]
     public void Scan_OrdinaryCode_FindsNothing(string text)
     {
         Assert.Empty(SecretScanner.Scan(text));
@@ -78,10 +91,16 @@ public sealed class SecretScannerTests
         Assert.Contains("<secret:github-token>", curated.Detail, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public void Scan_ALongHostileLine_IsFast()
+    [Theory]
+    [InlineData("token")]
+    [InlineData("<RSAKeyValue><D>")]
+    [InlineData("<RSAKeyValue><D>QUJDREVGR0hJSktMTU5PUA==")]
+    [InlineData("Bearer ")]
+    [InlineData("NetworkCredential(\"\",\"")]
+    [InlineData("password=\"")]
+    public void Scan_ALongHostileLine_IsFast(string piece)
     {
-        var hostile = string.Concat(Enumerable.Repeat("token", 20_000));
+        var hostile = string.Concat(Enumerable.Repeat(piece, 100_000 / piece.Length));
         var clock = System.Diagnostics.Stopwatch.StartNew();
 
         SecretScanner.Scan(hostile);
