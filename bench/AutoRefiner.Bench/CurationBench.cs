@@ -253,6 +253,8 @@ internal static class CurationBench
             @"hooks\.slack\.com/services/", @"[sr]k_(?:live|test)_[A-Za-z0-9]{20,}", @"sk-[A-Za-z0-9_-]{20,}", @"hf_[A-Za-z0-9]{30,}",
             @"eyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}", @"(?i:password|pwd)\s*=\s*[^;""'\s]{4,}", @"://[^/\s:@""']{1,64}:[^/\s:@""']{3,128}@",
             @"(?i:password|passwd|secret|api[_-]?key|token|access[_-]?key|client[_-]?secret)\w*[""']?\s*(?:=|:|=>)\s*@?[""'][^""'\s]{8,200}[""']",
+            @"<RSAKeyValue>", @"(?i:bearer)[ \t]+[A-Za-z0-9._~+/-]{16,}", @"AuthenticationHeaderValue\(", @"(?i:basic)[ \t]+[A-Za-z0-9+/]{12,}",
+            @"NetworkCredential\(\s*@?""[^""\r\n]{0,256}""\s*,\s*@?""[^""\r\n]{4,256}""",
         }.Select(p => new System.Text.RegularExpressions.Regex(p, System.Text.RegularExpressions.RegexOptions.Compiled)),
     ];
 }

@@ -232,7 +232,9 @@ public static partial class SecretScanner
     [GeneratedRegex(@"(?<=[a-zA-Z][a-zA-Z0-9+.-]{0,20})://[^/\s:@""']{1,64}:(?<value>[^/\s:@""']{3,128})@")]
     private static partial Regex UrlCredentials();
 
-    [GeneratedRegex(@"\b\w{0,30}(?i:password|passwd|secret|api[_-]?key|token|access[_-]?key|client[_-]?secret|private[_-]?key|signing[_-]?key|encryption[_-]?key|credential)\w{0,30}[""']?[ \t]{0,8}(?:=|:|=>)[ \t]{0,8}@?[""'](?<value>[^""'\s]{8,200})[""']")]
+    // The match starts at the keyword, not at the start of the name (`\b\w{0,30}` before it would make the engine try
+    // every word boundary: 66 against 775 MB/s); the value, the part redacted, is the same.
+    [GeneratedRegex(@"(?i:password|passwd|secret|api[_-]?key|token|access[_-]?key|client[_-]?secret|private[_-]?key|signing[_-]?key|encryption[_-]?key|credential)\w{0,30}[""']?[ \t]{0,8}(?:=|:|=>)[ \t]{0,8}@?[""'](?<value>[^""'\s]{8,200})[""']")]
     private static partial Regex SecretAssignment();
 
     [GeneratedRegex(@"^(?i:(?:your|my|the)?[_-]?(?:api[_-]?)?(?:key|token|secret|password)[_-]?(?:here)?|changeme|change[_-]?me|password\d*|secret\d*|example|placeholder|dummy|test(?:ing)?|x{4,}|\*{4,}|\.{4,}|<[^>]*>|\$\{[^}]*\}|\{\{[^}]*\}\}|%[A-Z_]+%)$")]
