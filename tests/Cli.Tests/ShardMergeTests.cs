@@ -64,6 +64,35 @@ public sealed class ShardMergeTests : IDisposable
         using var manifest = JsonDocument.Parse(File.ReadAllText(_dir.Combine("merged/manifest.json")));
         Assert.Equal("merge", manifest.RootElement.GetProperty("run").GetProperty("kind").GetString());
         Assert.Equal("doc-comments/1", manifest.RootElement.GetProperty("prompt_versions").GetProperty("doc-comments").GetString());
+
+        // What the shards found before generating is summed too, so the merged card and summary tell the whole story.
+        long Count(string folder, string name)
+        {
+            using var m = JsonDocument.Parse(File.ReadAllText(_dir.Combine($"{folder}/manifest.json")));
+            return m.RootElement.GetProperty("counts").GetProperty(name).GetInt64();
+        }
+
+        foreach (var name in new[] { "documented_methods", "self_contained", "files" })
+        {
+            Assert.Equal(Count("whole", name), Count("merged", name));
+        }
+
+        Assert.True(Count("merged", "documented_methods") > 0);
+        Assert.Contains($"seeds: {Count("whole", "documented_methods")} documented methods", merged.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Merge_TheSameFolderTwice_IsAUsageError()
+    {
+        _dir.Write("src/A.cs", "public static class A\n{\n    /// <summary>Adds one.</summary>\n    public static int Inc(int x) => x + 1;\n}\n");
+        var run = await CliRunner.RunAsync(["harvest", "--source", _dir.Combine("src"), "--out", _dir.Combine("out"), "--state", _dir.Combine("s.db")]);
+        Assert.True(run.ExitCode == 0, run.Output + run.Errors);
+
+        var result = await CliRunner.RunAsync(["merge", _dir.Combine("out"), _dir.Combine("out") + "/", "--out", _dir.Combine("merged"), "--state", _dir.Combine("m.db")]);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("is given twice", result.Errors, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(_dir.Combine("merged")));
     }
 
     [Theory]

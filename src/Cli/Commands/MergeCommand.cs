@@ -25,12 +25,18 @@ public sealed class MergeCommand(CommandEnvironment environment) : AsyncCommand<
         var cwd = Directory.GetCurrentDirectory();
         var config = ConfigFiles.Load(settings.Config);
         var outDir = settings.Out is null ? config.ResolvePath(config.Export.Out) : Path.GetFullPath(settings.Out, cwd);
-        var folders = settings.Folders.Select(f => Path.GetFullPath(f, cwd)).ToList();
+        var folders = settings.Folders.Select(f => Path.TrimEndingDirectorySeparator(Path.GetFullPath(f, cwd))).ToList();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var (folder, given) in folders.Zip(settings.Folders))
         {
             if (!Directory.Exists(folder))
             {
                 throw AutoRefinerException.Usage($"'{given}' is not a folder");
+            }
+
+            if (!seen.Add(folder))
+            {
+                throw AutoRefinerException.Usage($"'{given}' is given twice; each folder is merged once");
             }
 
             if (string.Equals(folder.TrimEnd('/'), outDir.TrimEnd('/'), StringComparison.Ordinal))
@@ -42,11 +48,17 @@ public sealed class MergeCommand(CommandEnvironment environment) : AsyncCommand<
         var manifests = folders.Select(DatasetFolder.ReadManifest).ToList();
         var statePath = settings.State is null ? config.ResolvePath(config.State) : Path.GetFullPath(settings.State, cwd);
         var withStates = settings.WithStates.Select(s => Path.GetFullPath(s, cwd)).ToList();
+        seen.Clear();
         foreach (var (path, given) in withStates.Zip(settings.WithStates))
         {
             if (!File.Exists(path))
             {
                 throw AutoRefinerException.Usage($"--with-state '{given}' does not exist");
+            }
+
+            if (!seen.Add(path))
+            {
+                throw AutoRefinerException.Usage($"--with-state '{given}' is given twice");
             }
 
             if (string.Equals(path, statePath, StringComparison.Ordinal))
@@ -85,8 +97,11 @@ public sealed class MergeCommand(CommandEnvironment environment) : AsyncCommand<
 
         foreach (var m in manifests)
         {
-            stats.Files.Add(m.Counts.Files);
-            stats.Seeds.Add(m.Counts.Seeds);
+            var c = m.Counts;
+            stats.Files.Add(c.Files);
+            stats.Seeds.Add(c.Seeds);
+            stats.AddFindingsOf(new FindingCounts(
+                c.Repositories, c.RepositoriesSkipped, c.GitHubRequests, c.FilesSkipped, c.DocumentedMethods, c.SelfContained, c.InspirationSeeds, c.SeedsRejected, c.SeedRejectExamples));
         }
 
         var deduplicator = new ExactDeduplicator();

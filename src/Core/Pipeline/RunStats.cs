@@ -140,6 +140,43 @@ public sealed class RunStats
         }
     }
 
+    /// <summary>
+    /// Adds what another run found before its candidates (a shard being merged): repositories, skipped files, documented
+    /// methods and seeds, and why methods did not become seeds.
+    /// </summary>
+    public void AddFindingsOf(FindingCounts other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        Interlocked.Add(ref _repositories, other.Repositories);
+        Interlocked.Add(ref _documentedMethods, other.DocumentedMethods);
+        Interlocked.Add(ref _selfContained, other.SelfContained);
+        Interlocked.Add(ref _inspiration, other.InspirationSeeds);
+        GitHubRequests += other.GitHubRequests;
+        foreach (var (reason, n) in other.RepositorySkips)
+        {
+            _repositorySkips.AddOrUpdate(reason, n, (_, m) => m + n);
+        }
+
+        foreach (var (reason, n) in other.FileSkips)
+        {
+            _fileSkips.AddOrUpdate(reason, n, (_, m) => m + n);
+        }
+
+        foreach (var (reason, n) in other.SeedRejects)
+        {
+            _seedRejects.AddOrUpdate(reason, n, (_, m) => m + n);
+        }
+
+        foreach (var (reason, examples) in other.SeedRejectExamples)
+        {
+            var kept = _seedRejectExamples.GetOrAdd(reason, _ => new ConcurrentQueue<string>());
+            foreach (var example in examples.Take(MaxExamples - kept.Count))
+            {
+                kept.Enqueue(example);
+            }
+        }
+    }
+
     /// <summary>Repair rounds started, by the verdict that prompted them.</summary>
     public IReadOnlyDictionary<string, long> Repairs => Snapshot(_repairs);
 
@@ -197,3 +234,24 @@ public sealed class RunStats
     private static SortedDictionary<string, long> Snapshot(ConcurrentDictionary<string, long> source) =>
         new(source.ToDictionary(kv => kv.Key, kv => kv.Value), StringComparer.Ordinal);
 }
+
+/// <summary>What a run found before generating anything, as its manifest records it (see <see cref="RunStats.AddFindingsOf"/>).</summary>
+/// <param name="Repositories">Repositories harvested.</param>
+/// <param name="RepositorySkips">Repositories passed over, by reason.</param>
+/// <param name="GitHubRequests">Requests sent to the GitHub API.</param>
+/// <param name="FileSkips">Files skipped, by reason.</param>
+/// <param name="DocumentedMethods">Documented methods found.</param>
+/// <param name="SelfContained">Documented methods that compiled on their own.</param>
+/// <param name="InspirationSeeds">Further methods used as inspiration for instruct.</param>
+/// <param name="SeedRejects">Documented methods that did not become seeds, by reason.</param>
+/// <param name="SeedRejectExamples">A few examples per reason.</param>
+public sealed record FindingCounts(
+    long Repositories,
+    IReadOnlyDictionary<string, long> RepositorySkips,
+    long GitHubRequests,
+    IReadOnlyDictionary<string, long> FileSkips,
+    long DocumentedMethods,
+    long SelfContained,
+    long InspirationSeeds,
+    IReadOnlyDictionary<string, long> SeedRejects,
+    IReadOnlyDictionary<string, List<string>> SeedRejectExamples);
