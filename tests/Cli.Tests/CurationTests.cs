@@ -194,7 +194,7 @@ public sealed class CurationTests : IAsyncLifetime
     [InlineData("curation:\n  secrets: shred\n", "curation.secrets: 'shred' is not an action; supported: drop, redact")]
     [InlineData("curation:\n  minhash-permutations: 100\n", "curation.minhash-permutations: must be a multiple of 8")]
     [InlineData("curation:\n  benchmarks: [evals.csv]\n", "curation.benchmarks[0]: 'evals.csv' is not a .jsonl or .parquet file")]
-    [InlineData("curation:\n  benchmarks: [missing.jsonl]\n", "curation.benchmarks: ")]
+    [InlineData("curation:\n  benchmarks: [missing.jsonl]\n", "bad.yml:4: curation.benchmarks[0]: 'missing.jsonl' does not exist")]
     public async Task Harvest_BadCurationSettings_AreUsageErrors(string yaml, string message)
     {
         _dir.Write("src/A.cs", "public static class A { /// <summary>One.</summary>\n public static int One() => 1; }\n");

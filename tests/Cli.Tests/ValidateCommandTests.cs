@@ -228,4 +228,17 @@ public sealed class ValidateCommandTests : IAsyncLifetime
         Assert.Equal(2, bad.ExitCode);
         Assert.Contains("is not a readable Parquet file", bad.Errors, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Validate_AnEmptyFile_SaysSoAndWritesAnEmptyResult()
+    {
+        var input = _dir.Write("empty.jsonl", "");
+
+        var result = await CliRunner.RunAsync(["validate", input, "--out", Validated]);
+
+        Assert.True(result.ExitCode == 0, result.Output + result.Errors);
+        Assert.Contains("rows: 0 (the file holds no rows)", result.Output, StringComparison.Ordinal);
+        Assert.Equal("", File.ReadAllText(Path.Combine(Validated, "empty.jsonl")));
+        Assert.Equal("", File.ReadAllText(Path.Combine(Validated, "verdicts.jsonl")));
+    }
 }

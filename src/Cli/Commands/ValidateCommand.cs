@@ -164,10 +164,11 @@ public sealed class ValidateCommand(CommandEnvironment environment) : AsyncComma
             File.Move(Path.Combine(staging, name), Path.Combine(outDir, name), overwrite: true);
         }
 
-
         var inv = CultureInfo.InvariantCulture;
-        environment.Output.WriteLine(string.Create(inv,
-            $"rows: {total} ({layout ?? "no known layout"}): {string.Join(", ", counts.Where(kv => kv.Value > 0).Select(kv => $"{kv.Key} {kv.Value}"))}; {testsPassed} of {testsRun} tests passed"));
+        environment.Output.WriteLine(total == 0
+            ? "rows: 0 (the file holds no rows)"
+            : string.Create(inv,
+                $"rows: {total} ({layout ?? "no known layout"}): {string.Join(", ", counts.Where(kv => kv.Value > 0).Select(kv => $"{kv.Key} {kv.Value}"))}; {testsPassed} of {testsRun} tests passed"));
         environment.Output.WriteLine(string.Create(inv, $"wrote {counts["passed"]} passing rows to {kept}"));
         environment.Output.WriteLine($"  verdicts: {Path.Combine(outDir, "verdicts.jsonl")}");
         environment.Output.WriteLine($"  report:   {Path.Combine(outDir, "report.json")}");

@@ -70,7 +70,7 @@ public static class ConfigLoader
             Llm = ReadLlm(map.Get("llm"), defaults.Llm),
             Generation = ReadGeneration(map.Get("generation"), defaults.Generation),
             Validation = ReadValidation(map.Get("validation"), defaults.Validation),
-            Curation = ReadCuration(map.Get("curation"), defaults.Curation),
+            Curation = ReadCuration(map.Get("curation"), defaults.Curation, baseDirectory),
             Export = ReadExport(map.Get("export"), defaults.Export),
             Hub = ReadHub(map.Get("hub"), defaults.Hub),
             State = map.Get("state")?.NonEmptyString() ?? defaults.State,
@@ -210,7 +210,7 @@ public static class ConfigLoader
         };
     }
 
-    private static CurationConfig ReadCuration(Node? node, CurationConfig d)
+    private static CurationConfig ReadCuration(Node? node, CurationConfig d, string baseDirectory)
     {
         if (node is null || node.IsNull)
         {
@@ -233,7 +233,10 @@ public static class ConfigLoader
             NearDuplicateThreshold = m.Get("near-duplicate-threshold")?.Double(0.05, 1) ?? d.NearDuplicateThreshold,
             MinHashPermutations = permutationValue ?? d.MinHashPermutations,
             ShingleSize = m.Get("shingle-size")?.Int(1, 64) ?? d.ShingleSize,
-            Benchmarks = m.Get("benchmarks")?.StringList(v => v.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase) || v.EndsWith(".json", StringComparison.OrdinalIgnoreCase) || v.EndsWith(".parquet", StringComparison.OrdinalIgnoreCase), "a .jsonl or .parquet file") ?? d.Benchmarks,
+            Benchmarks = m.Get("benchmarks")?.StringList(
+                v => v.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase) || v.EndsWith(".json", StringComparison.OrdinalIgnoreCase) || v.EndsWith(".parquet", StringComparison.OrdinalIgnoreCase),
+                "a .jsonl or .parquet file",
+                v => File.Exists(Path.GetFullPath(v, baseDirectory)) ? null : $"'{v}' does not exist (paths are relative to the configuration file's folder)") ?? d.Benchmarks,
             BenchmarkNgram = m.Get("benchmark-ngram")?.Int(3, 100) ?? d.BenchmarkNgram,
             Secrets = m.Get("secrets")?.OneOf(CurationConfig.SecretActions, "an action") ?? d.Secrets,
             Licenses = m.Get("licenses")?.StringList(v => !v.Any(char.IsUpper), "a lower-case SPDX id") ?? d.Licenses,
@@ -449,7 +452,10 @@ public static class ConfigLoader
             };
         }
 
-        public List<string> StringList(Func<string, bool> valid, string what)
+        /// <param name="valid">Whether an item has the right form.</param>
+        /// <param name="what">What an item should be, for the message.</param>
+        /// <param name="problem">A further check of a well-formed item (a file that must exist): the problem, or null.</param>
+        public List<string> StringList(Func<string, bool> valid, string what, Func<string, string?>? problem = null)
         {
             if (IsNull)
             {
@@ -475,6 +481,11 @@ public static class ConfigLoader
                 if (list.Contains(value))
                 {
                     item.Fail($"'{value}' is listed twice");
+                }
+
+                if (problem?.Invoke(value) is { } trouble)
+                {
+                    item.Fail(trouble);
                 }
 
                 list.Add(value);
