@@ -22,6 +22,7 @@ public sealed class HubClient : IDisposable
     private const string LfsMediaType = "application/vnd.git-lfs+json";
     private readonly HttpClient _http;
     private readonly Uri _endpoint;
+    private readonly string _shownEndpoint;
     private readonly string _token;
 
     /// <summary>Creates a client for <paramref name="endpoint"/> (<c>HF_ENDPOINT</c>) with <paramref name="token"/> (<c>HF_TOKEN</c>).</summary>
@@ -30,6 +31,7 @@ public sealed class HubClient : IDisposable
         ArgumentNullException.ThrowIfNull(endpoint);
         ArgumentException.ThrowIfNullOrEmpty(token);
         _endpoint = endpoint.AbsoluteUri.EndsWith('/') ? endpoint : new Uri(endpoint.AbsoluteUri + "/");
+        _shownEndpoint = AutoRefiner.Core.Text.Redact.UserInfo(_endpoint.GetLeftPart(UriPartial.Authority));
         _token = token;
         _http = handler is null
             ? new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5), ConnectTimeout = TimeSpan.FromSeconds(30) }) { Timeout = Timeout.InfiniteTimeSpan }
@@ -57,6 +59,9 @@ public sealed class HubClient : IDisposable
 
     private long _lfsBytes;
     private long _requests;
+
+    /// <summary>The page of a revision of <paramref name="repo"/>, for people (no credentials in it).</summary>
+    public string RevisionUrl(string repo, string revision) => $"{_shownEndpoint}/datasets/{repo}/tree/{Uri.EscapeDataString(revision)}";
 
     /// <summary>Creates the dataset repository; false when it already exists.</summary>
     public async Task<bool> CreateDatasetAsync(string repo, bool isPrivate, CancellationToken cancellationToken)
@@ -255,8 +260,13 @@ public sealed class HubClient : IDisposable
         }
 
         var ndjson = string.Join('\n', lines) + "\n";
+        // A commit is not repeated blindly: if the Hub carried out the first one and its answer was lost, a second would be
+        // a duplicate commit (or a second pull request). The caller decides, knowing what the Hub holds.
         using var response = await SendAsync(
-            () => new HttpRequestMessage(HttpMethod.Post, url) { Content = new StringContent(ndjson, Encoding.UTF8, "application/x-ndjson") }, $"commit to {repo}@{revision}", cancellationToken);
+            () => new HttpRequestMessage(HttpMethod.Post, url) { Content = new StringContent(ndjson, Encoding.UTF8, "application/x-ndjson") },
+            $"commit to {repo}@{revision}",
+            cancellationToken,
+            idempotent: false);
         var answer = JsonNode.Parse(await response.Content.ReadAsStringAsync(cancellationToken));
         return new CommitResult(
             answer?["commitUrl"]?.GetValue<string>() ?? "",
@@ -294,10 +304,12 @@ public sealed class HubClient : IDisposable
 
     /// <summary>
     /// Sends a request made fresh for each attempt; retries transient failures; turns the Hub's error answers (its
-    /// <c>X-Error-Code</c> and <c>X-Error-Message</c> headers, or its JSON <c>error</c>) into a sentence.
+    /// <c>X-Error-Code</c> and <c>X-Error-Message</c> headers, or its JSON <c>error</c>) into a sentence. A request that
+    /// is not <paramref name="idempotent"/> is retried only when the Hub surely did not carry it out (408, 429, no
+    /// connection); after a 5xx, a dropped answer or a timeout it fails with <see cref="HubException.MayHaveTakenEffect"/>.
     /// </summary>
     private async Task<HttpResponseMessage> SendAsync(
-        Func<HttpRequestMessage> make, string what, CancellationToken cancellationToken, HttpStatusCode[]? accept = null, bool authorize = true)
+        Func<HttpRequestMessage> make, string what, CancellationToken cancellationToken, HttpStatusCode[]? accept = null, bool authorize = true, bool idempotent = true)
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -327,6 +339,11 @@ public sealed class HubClient : IDisposable
                 }
 
                 var status = (int)response.StatusCode;
+                if (status >= 500 && !idempotent)
+                {
+                    throw await ErrorAsync(response, what, cancellationToken, mayHaveTakenEffect: true);
+                }
+
                 if (status is 408 or 429 || status >= 500)
                 {
                     wait = RetryAfter(response);
@@ -340,6 +357,16 @@ public sealed class HubClient : IDisposable
                     throw await ErrorAsync(response, what, cancellationToken);
                 }
             }
+            catch (HttpRequestException e) when (!idempotent && e.HttpRequestError != HttpRequestError.ConnectionError)
+            {
+                throw new HubException(
+                    $"the connection to the Hub at {_shownEndpoint} broke during the request to {what}: {Scrub(e.Message)}", mayHaveTakenEffect: true);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && !idempotent)
+            {
+                throw new HubException(
+                    $"the Hub at {_shownEndpoint} did not answer to {what} within {RequestTimeout.TotalMinutes:0} minutes", mayHaveTakenEffect: true);
+            }
             catch (HttpRequestException e) when (attempt < MaxAttempts)
             {
                 _ = e; // a dropped connection: try again
@@ -350,11 +377,11 @@ public sealed class HubClient : IDisposable
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
-                throw new HubException($"the Hub at {_endpoint.GetLeftPart(UriPartial.Authority)} did not answer to {what} within {RequestTimeout.TotalMinutes:0} minutes, {attempt} times");
+                throw new HubException($"the Hub at {_shownEndpoint} did not answer to {what} within {RequestTimeout.TotalMinutes:0} minutes, {attempt} times");
             }
             catch (HttpRequestException e)
             {
-                throw new HubException($"cannot reach the Hub at {_endpoint.GetLeftPart(UriPartial.Authority)} to {what} after {attempt} attempts: {Scrub(e.Message)}");
+                throw new HubException($"cannot reach the Hub at {_shownEndpoint} to {what} after {attempt} attempts: {Scrub(e.Message)}");
             }
             finally
             {
@@ -376,7 +403,7 @@ public sealed class HubClient : IDisposable
         _ => null,
     };
 
-    private async Task<HubException> ErrorAsync(HttpResponseMessage response, string what, CancellationToken cancellationToken)
+    private async Task<HubException> ErrorAsync(HttpResponseMessage response, string what, CancellationToken cancellationToken, bool mayHaveTakenEffect = false)
     {
         var status = (int)response.StatusCode;
         var code = response.Headers.TryGetValues("X-Error-Code", out var codes) ? codes.FirstOrDefault() : null;
@@ -406,10 +433,10 @@ public sealed class HubClient : IDisposable
             (_, 403) => ($"HF_TOKEN has no write access to this repository (403): use a token with the write role, or one of its organisation ({what})", true),
             _ => ($"the Hub answered {status} to {what}", false),
         };
-        return new HubException(text.Length > 0 ? $"{sentence}: {text}" : sentence, status, usage);
+        return new HubException(text.Length > 0 ? $"{sentence}: {text}" : sentence, status, usage, mayHaveTakenEffect);
     }
 
-    private string Scrub(string text) => text.Replace(_token, "***", StringComparison.Ordinal);
+    private string Scrub(string text) => AutoRefiner.Core.Text.Redact.UserInfo(text.Replace(_token, "***", StringComparison.Ordinal));
 
     private static string? NextLink(IEnumerable<string> links)
     {

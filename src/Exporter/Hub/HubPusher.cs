@@ -64,8 +64,49 @@ public sealed class HubPusher(HubClient client)
         var regular = files.Where(f => !lfsPaths.Contains(f.Path)).ToList();
         var before = client.LfsBytesUploaded;
         var uploaded = await client.UploadLfsAsync(options.Repo, options.Revision, lfs, progress, cancellationToken);
-        var commit = await client.CommitAsync(options.Repo, options.Revision, options.Message, regular, lfs, deleted, options.CreatePr, cancellationToken);
+        var commit = await CommitOnceAsync(options, files, regular, lfs, deleted, cancellationToken);
         return new PushResult(created, files.Count, uploaded, client.LfsBytesUploaded - before, deleted, commit);
+    }
+
+    /// <summary>How many times a commit whose outcome was unknown is tried again.</summary>
+    private const int CommitAttempts = 3;
+
+    /// <summary>
+    /// Commits, and after a failure that may have taken effect (a 5xx, a lost answer) looks at what the branch holds
+    /// before trying again, so a retry never makes a second commit of the same files.
+    /// </summary>
+    private async Task<CommitResult> CommitOnceAsync(
+        PushOptions options, List<LocalFile> files, List<LocalFile> regular, List<LocalFile> lfs, List<string> deleted, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await client.CommitAsync(options.Repo, options.Revision, options.Message, regular, lfs, deleted, options.CreatePr, cancellationToken);
+            }
+            catch (HubException e) when (e.MayHaveTakenEffect && options.CreatePr)
+            {
+                // A pull request that may exist cannot be told from one somebody else opened: say so rather than open two.
+                throw new HubException(
+                    $"{e.Message}. The Hub may have opened the pull request anyway: look at the repository's pull requests before pushing again", e.Status);
+            }
+            catch (HubException e) when (e.MayHaveTakenEffect)
+            {
+                var remote = await client.ListFilesAsync(options.Repo, options.Revision, cancellationToken);
+                if (deleted.All(p => !remote.ContainsKey(p)) && files.All(f => remote.TryGetValue(f.Path, out var r) && Same(f, r)))
+                {
+                    // The commit went through; only its answer was lost.
+                    return new CommitResult(client.RevisionUrl(options.Repo, options.Revision), "", null);
+                }
+
+                if (attempt >= CommitAttempts)
+                {
+                    throw;
+                }
+
+                await Task.Delay(TimeSpan.FromSeconds(attempt), cancellationToken);
+            }
+        }
     }
 
     /// <summary>Files the previous push made (its manifest says which) that the folder no longer has.</summary>

@@ -76,6 +76,19 @@ internal sealed class FakeHubServer : IAsyncDisposable
     public IReadOnlyList<string> Log => [.. _log];
 
     /// <summary>The next request whose path starts with <paramref name="prefix"/> is answered <paramref name="status"/>.</summary>
+    /// <summary>The next <paramref name="count"/> commits are carried out, but answered with <paramref name="status"/>, as when a gateway loses the answer.</summary>
+    public void LoseCommitAnswers(int count, int status = 502)
+    {
+        lock (_gate)
+        {
+            _lostCommitAnswers = count;
+            _lostCommitStatus = status;
+        }
+    }
+
+    private int _lostCommitAnswers;
+    private int _lostCommitStatus;
+
     public void Fail(string prefix, int status, int retryAfter = 0)
     {
         lock (_gate)
@@ -608,12 +621,24 @@ internal sealed class FakeHubServer : IAsyncDisposable
         }
 
         string target;
+        var lostStatus = 0;
         lock (_gate)
         {
             var r = _repos[repo];
             r.Commits++;
             target = createPr ? $"refs/pr/{++r.PullRequests}" : revision;
             r.Revisions[target] = next;
+            if (_lostCommitAnswers > 0)
+            {
+                _lostCommitAnswers--;
+                lostStatus = _lostCommitStatus;
+            }
+        }
+
+        if (lostStatus != 0)
+        {
+            await ErrorAsync(context.Response, lostStatus, null, "Bad gateway");
+            return;
         }
 
         var commitOid = Convert.ToHexStringLower(SHA1.HashData(Encoding.UTF8.GetBytes($"{repo}{target}{Commits(repo)}")));

@@ -195,6 +195,65 @@ public sealed class HubPushTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Push_ACommitWhoseAnswerIsLost_IsNotMadeTwice()
+    {
+        WriteDataset();
+        _hub.LoseCommitAnswers(1);
+        using var client = Client();
+
+        var result = await new HubPusher(client).PushAsync(Out, Options(), null, CancellationToken.None);
+
+        AssertHubHoldsTheFolder();
+        Assert.Equal(1, _hub.Commits("me/csharp-sft"));
+        Assert.Equal(1, _hub.Log.Count(l => l == "POST /api/datasets/me/csharp-sft/commit/main"));
+        Assert.Contains("/datasets/me/csharp-sft/tree/main", result.Commit!.CommitUrl, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Push_ACommitLostTwiceBeforeItLands_IsTriedAgainUntilTheBranchHoldsTheFolder()
+    {
+        WriteDataset();
+        _hub.Fail("/api/datasets/me/csharp-sft/commit", 502);
+        _hub.Fail("/api/datasets/me/csharp-sft/commit", 503);
+        using var client = Client();
+
+        await new HubPusher(client).PushAsync(Out, Options(), null, CancellationToken.None);
+
+        AssertHubHoldsTheFolder();
+        Assert.Equal(1, _hub.Commits("me/csharp-sft"));
+        Assert.Equal(3, _hub.Log.Count(l => l == "POST /api/datasets/me/csharp-sft/commit/main"));
+    }
+
+    [Fact]
+    public async Task Push_APullRequestWhoseAnswerIsLost_IsNotOpenedTwice_AndTheErrorSaysSo()
+    {
+        WriteDataset();
+        await new HubPusher(Client()).PushAsync(Out, Options(), null, CancellationToken.None);
+        File.WriteAllText(Path.Combine(Out, "README.md"), "# changed\n");
+        _hub.LoseCommitAnswers(1);
+        using var client = Client();
+
+        var e = await Assert.ThrowsAsync<HubException>(() => new HubPusher(client).PushAsync(Out, Options(pr: true), null, CancellationToken.None));
+
+        Assert.Contains("may have opened the pull request anyway", e.Message, StringComparison.Ordinal);
+        Assert.Equal(2, _hub.Commits("me/csharp-sft")); // the first push, and the one pull request
+    }
+
+    [Fact]
+    public async Task Push_ToAnEndpointWithCredentialsInItsUrl_NeverShowsThem()
+    {
+        WriteDataset();
+        var dead = new UriBuilder(_hub.Endpoint) { UserName = "deploy", Password = "UrlPassw0rd", Port = 1 }.Uri;
+        using var client = new HubClient(dead, Token) { RetryBaseDelay = TimeSpan.FromMilliseconds(1), MaxAttempts = 2 };
+
+        var e = await Assert.ThrowsAsync<HubException>(() => new HubPusher(client).PushAsync(Out, Options(), null, CancellationToken.None));
+
+        Assert.Contains("cannot reach the Hub at http://127.0.0.1:1", e.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("UrlPassw0rd", e.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("deploy", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Push_WithAReadOnlyToken_IsRefusedWithASentence_WithoutTheToken()
     {
         WriteDataset();
