@@ -39,6 +39,12 @@ public sealed class HubClient : IDisposable
         _http.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("autorefiner", "0.1"));
     }
 
+    /// <summary>Largest answer read from the Hub (its JSON answers are a few KB to a few MB).</summary>
+    public const int MaxAnswerBytes = 32 * 1024 * 1024;
+
+    /// <summary>How much of an error answer is read for its message.</summary>
+    private const int MaxErrorBytes = 64 * 1024;
+
     /// <summary>Longest time one attempt may take (headers and body); a slower one is abandoned and retried.</summary>
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromMinutes(10);
 
@@ -332,16 +338,33 @@ public sealed class HubClient : IDisposable
             attemptTimeout.CancelAfter(RequestTimeout);
             try
             {
-                response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, attemptTimeout.Token);
+                response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, attemptTimeout.Token);
                 if (response.IsSuccessStatusCode || accept?.Contains(response.StatusCode) == true)
                 {
+                    // The Hub answers with small JSON documents: the body is read within this attempt's time limit, and
+                    // one larger than MaxAnswerBytes is refused rather than held in memory.
+                    try
+                    {
+                        if (response.Content.Headers.ContentLength > MaxAnswerBytes)
+                        {
+                            throw new HubException($"the Hub's answer to {what} is {response.Content.Headers.ContentLength:N0} bytes, more than the {MaxAnswerBytes:N0} AutoRefiner reads", (int)response.StatusCode);
+                        }
+
+                        await response.Content.LoadIntoBufferAsync(MaxAnswerBytes, attemptTimeout.Token);
+                    }
+                    catch
+                    {
+                        response.Dispose();
+                        throw;
+                    }
+
                     return response;
                 }
 
                 var status = (int)response.StatusCode;
                 if (status >= 500 && !idempotent)
                 {
-                    throw await ErrorAsync(response, what, cancellationToken, mayHaveTakenEffect: true);
+                    throw await ErrorAsync(response, what, attemptTimeout.Token, mayHaveTakenEffect: true);
                 }
 
                 if (status is 408 or 429 || status >= 500)
@@ -349,12 +372,12 @@ public sealed class HubClient : IDisposable
                     wait = RetryAfter(response);
                     if (attempt >= MaxAttempts)
                     {
-                        throw await ErrorAsync(response, what, cancellationToken);
+                        throw await ErrorAsync(response, what, attemptTimeout.Token);
                     }
                 }
                 else
                 {
-                    throw await ErrorAsync(response, what, cancellationToken);
+                    throw await ErrorAsync(response, what, attemptTimeout.Token);
                 }
             }
             catch (HttpRequestException e) when (!idempotent && e.HttpRequestError != HttpRequestError.ConnectionError)
@@ -410,7 +433,7 @@ public sealed class HubClient : IDisposable
         var text = response.Headers.TryGetValues("X-Error-Message", out var messages) ? messages.FirstOrDefault() : null;
         if (text is null)
         {
-            var body = await response.Content.ReadAsStringAsync(cancellationToken);
+            var body = await ReadStartAsync(response.Content, MaxErrorBytes, cancellationToken);
             try
             {
                 text = JsonNode.Parse(body)?["error"]?.ToString();
@@ -434,6 +457,21 @@ public sealed class HubClient : IDisposable
             _ => ($"the Hub answered {status} to {what}", false),
         };
         return new HubException(text.Length > 0 ? $"{sentence}: {text}" : sentence, status, usage, mayHaveTakenEffect);
+    }
+
+    /// <summary>The first <paramref name="limit"/> bytes of a body, as text: an error page is read no further.</summary>
+    private static async Task<string> ReadStartAsync(HttpContent content, int limit, CancellationToken cancellationToken)
+    {
+        await using var stream = await content.ReadAsStreamAsync(cancellationToken);
+        var buffer = new byte[limit];
+        var length = 0;
+        int read;
+        while (length < limit && (read = await stream.ReadAsync(buffer.AsMemory(length), cancellationToken)) > 0)
+        {
+            length += read;
+        }
+
+        return Encoding.UTF8.GetString(buffer, 0, length);
     }
 
     private string Scrub(string text) => AutoRefiner.Core.Text.Redact.UserInfo(text.Replace(_token, "***", StringComparison.Ordinal));

@@ -25,7 +25,7 @@ internal sealed class FakeHubServer : IAsyncDisposable
     private readonly Lock _gate = new();
     private readonly Dictionary<string, Repo> _repos = new(StringComparer.Ordinal);
     private readonly HashSet<string> _objects = new(StringComparer.Ordinal);
-    private readonly List<(string Prefix, int Status, int RetryAfter)> _faults = [];
+    private readonly List<(string Prefix, int Status, int RetryAfter, long BodyBytes)> _faults = [];
     private readonly ConcurrentQueue<string> _log = new();
     private long _next;
     private long _lfsBytes;
@@ -89,11 +89,12 @@ internal sealed class FakeHubServer : IAsyncDisposable
     private int _lostCommitAnswers;
     private int _lostCommitStatus;
 
-    public void Fail(string prefix, int status, int retryAfter = 0)
+    /// <summary>The next request under <paramref name="prefix"/> is answered with <paramref name="status"/>; with <paramref name="bodyBytes"/>, an error page that long.</summary>
+    public void Fail(string prefix, int status, int retryAfter = 0, long bodyBytes = 0)
     {
         lock (_gate)
         {
-            _faults.Add((prefix, status, retryAfter));
+            _faults.Add((prefix, status, retryAfter, bodyBytes));
         }
     }
 
@@ -187,7 +188,7 @@ internal sealed class FakeHubServer : IAsyncDisposable
         var response = context.Response;
         var path = request.Url!.AbsolutePath;
         _log.Enqueue($"{request.HttpMethod} {path}");
-        (string Prefix, int Status, int RetryAfter)? fault = null;
+        (string Prefix, int Status, int RetryAfter, long BodyBytes)? fault = null;
         lock (_gate)
         {
             var index = _faults.FindIndex(f => path.StartsWith(f.Prefix, StringComparison.Ordinal));
@@ -204,6 +205,12 @@ internal sealed class FakeHubServer : IAsyncDisposable
             if (f.RetryAfter > 0)
             {
                 response.Headers["Retry-After"] = f.RetryAfter.ToString(CultureInfo.InvariantCulture);
+            }
+
+            if (f.BodyBytes > 0)
+            {
+                await HugeErrorPageAsync(response, f.Status, f.BodyBytes);
+                return;
             }
 
             await JsonAsync(response, f.Status, new JsonObject { ["error"] = $"injected {f.Status}" });
@@ -649,6 +656,31 @@ internal sealed class FakeHubServer : IAsyncDisposable
         }
 
         await JsonAsync(context.Response, 200, answer);
+    }
+
+    /// <summary>An HTML error page of <paramref name="length"/> bytes, sent in chunks (no Content-Length), as a broken proxy might.</summary>
+    private static async Task HugeErrorPageAsync(HttpListenerResponse response, int status, long length)
+    {
+        response.StatusCode = status;
+        response.ContentType = "text/html";
+        response.SendChunked = true;
+        var chunk = Encoding.ASCII.GetBytes(new string('x', 64 * 1024));
+        try
+        {
+            await response.OutputStream.WriteAsync(Encoding.ASCII.GetBytes("<html>gateway exploded"));
+            for (long sent = 0; sent < length; sent += chunk.Length)
+            {
+                await response.OutputStream.WriteAsync(chunk);
+            }
+        }
+        catch (HttpListenerException)
+        {
+            // The client stopped reading: that is the point.
+        }
+        finally
+        {
+            response.Abort();
+        }
     }
 
     private static string GitBlobId(byte[] content)

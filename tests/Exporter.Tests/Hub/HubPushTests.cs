@@ -240,6 +240,21 @@ public sealed class HubPushTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Push_AGiganticErrorPage_IsReadOnlyAsFarAsItsFirstBytes()
+    {
+        WriteDataset();
+        _hub.Fail("/api/repos/create", 403, bodyBytes: 1L << 40); // a terabyte of error page: only its start is ever read
+        using var client = Client();
+
+        var e = await Assert.ThrowsAsync<HubException>(() => new HubPusher(client).PushAsync(Out, Options(), null, CancellationToken.None))
+            .WaitAsync(TimeSpan.FromMinutes(1));
+
+        Assert.Equal(403, e.Status);
+        Assert.Contains("<html>gateway exploded", e.Message, StringComparison.Ordinal);
+        Assert.True(e.Message.Length < 1000, $"{e.Message.Length} characters of message");
+    }
+
+    [Fact]
     public async Task Push_ToAnEndpointWithCredentialsInItsUrl_NeverShowsThem()
     {
         WriteDataset();
