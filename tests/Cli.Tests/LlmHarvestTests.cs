@@ -182,6 +182,35 @@ public sealed class LlmHarvestTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Harvest_AGarbledAnswer_IsRecordedAsUnparseableThisRun_AndAskedAgainNextRun()
+    {
+        WriteSources();
+        var garble = true;
+        _server.Responder = r => garble && r.UserText.Contains("Alpha", StringComparison.Ordinal)
+            ? FakeReply.Raw("<html><body>502 Bad Gateway</body></html>")
+            : FakeReply.Answer(FakeOpenAiServer.ContractAnswer(r));
+        var config = Config();
+
+        var first = await CliRunner.RunAsync(["harvest", "--config", config, "--out", Out]);
+
+        Assert.True(first.ExitCode == 0, first.Output + first.Errors);
+        Assert.Equal(6, Ids().Count);
+        var rejected = CliRunner.ReadJsonl(Path.Combine(Out, "rejected.jsonl"));
+        Assert.Contains(rejected, r => r.GetProperty("verdict").GetString() == "unparseable"
+            && r.GetProperty("detail").GetString()!.Contains("not a chat completion", StringComparison.Ordinal));
+
+        garble = false;
+        var requests = _server.RequestCount;
+        var second = await CliRunner.RunAsync(["harvest", "--config", config, "--out", Out]);
+
+        Assert.True(second.ExitCode == 0, second.Output + second.Errors);
+        Assert.Equal(requests + 1, _server.RequestCount); // Alpha is asked again, nothing else is
+        Assert.Contains("Alpha", _server.Requests[^1].UserText, StringComparison.Ordinal);
+        Assert.Equal(7, Ids().Count);
+        Assert.Empty(CliRunner.ReadJsonl(Path.Combine(Out, "rejected.jsonl")));
+    }
+
+    [Fact]
     public async Task Harvest_EndpointDown_StopsWithExitOne_KeepsThePreviousDataset_AndResumesWithoutPayingTwice()
     {
         WriteSources();

@@ -44,4 +44,10 @@ public sealed record Candidate
 
     /// <summary>Repair rounds spent on it.</summary>
     public int RepairRounds { get; init; }
+
+    /// <summary>
+    /// Its verdict comes from a failure that may not happen again (the endpoint sent something that is not an answer):
+    /// it is reported in this run, but not recorded in the state store, so the next run asks again.
+    /// </summary>
+    public bool Provisional { get; init; }
 }

@@ -125,9 +125,13 @@ public sealed class HarvestPipeline(
                 judged.Add(result with { Candidate = result.Candidate with { CreatedAt = result.Candidate.CreatedAt ?? stats.Time.GetUtcNow() } });
             }
 
-            // A run being cancelled may have killed what judged the last candidate: record nothing it said.
+            // A run being cancelled may have killed what judged the last candidate: record nothing it said. Nor is an
+            // outcome recorded that a garbled answer decided: the next run tries the seed again.
             cancellationToken.ThrowIfCancellationRequested();
-            journal?.Record(seed, generator, judged);
+            if (!judged.Any(j => j.Candidate.Provisional))
+            {
+                journal?.Record(seed, generator, judged);
+            }
             results.AddRange(judged.Select(j => (j, true)));
         }
 

@@ -56,16 +56,19 @@ public sealed class InstructGenerator(ResponseCache cache, RunStats stats, Promp
         var messages = Messages(seed);
         Core.State.CachedAnswer answer;
         string? refused = null;
+        var transient = false;
         try
         {
             answer = await cache.GetOrAskAsync(PromptVersion, messages, cancellationToken).ConfigureAwait(false);
         }
         catch (LlmException e) when (!e.IsFatal)
         {
-            // This request was refused (too long for the model's context, …); the others may still succeed.
+            // This request was refused (too long for the model's context, …) or its answer was garbled; the others may
+            // still succeed. A garbled answer is not recorded as this seed's outcome: the next run asks again.
             stats.Llm.CountFailure(e.Reason);
             answer = new Core.State.CachedAnswer("", 0, 0);
             refused = e.Message;
+            transient = e.IsTransient;
         }
         catch (LlmException e)
         {
@@ -76,7 +79,7 @@ public sealed class InstructGenerator(ResponseCache cache, RunStats stats, Promp
 
         if (refused is not null)
         {
-            yield return Unusable(seed, refused, answer);
+            yield return Unusable(seed, refused, answer) with { Provisional = transient };
             yield break;
         }
 
@@ -129,7 +132,7 @@ public sealed class InstructGenerator(ResponseCache cache, RunStats stats, Promp
         catch (LlmException e) when (!e.IsFatal)
         {
             stats.Llm.CountFailure(e.Reason);
-            return repaired with { ParseError = $"the repair request failed: {e.Message}" };
+            return repaired with { ParseError = $"the repair request failed: {e.Message}", Provisional = e.IsTransient };
         }
         catch (LlmException e)
         {

@@ -82,7 +82,7 @@ public sealed class LlmClient : IDisposable
         catch (Exception e) when (e is System.Text.Json.JsonException or FormatException or InvalidOperationException or KeyNotFoundException)
         {
             // A 200 whose body is not a chat completion: this answer is lost, the next request may be fine.
-            throw new LlmException(_endpoint.Scrub($"the LLM endpoint sent an answer that is not a chat completion ({e.GetType().Name}: {Shorten(e.Message)})"), false, "invalid-answer");
+            throw new LlmException(_endpoint.Scrub($"the LLM endpoint sent an answer that is not a chat completion ({e.GetType().Name}: {Shorten(e.Message)})"), false, LlmException.InvalidAnswer);
         }
 
         var usage = answer.Metadata?.TryGetValue("Usage", out var u) == true ? u as ChatTokenUsage : null;

@@ -16,4 +16,10 @@ public sealed class LlmException : Exception
 
     /// <summary>Short reason for the counts (<c>rejected-400</c>, <c>unavailable</c>, …).</summary>
     public string Reason { get; }
+
+    /// <summary>The reason of a 200 whose body is not a chat completion.</summary>
+    public const string InvalidAnswer = "invalid-answer";
+
+    /// <summary>The same request may well succeed next time (unlike a 400, which would be refused again).</summary>
+    public bool IsTransient => Reason == InvalidAnswer;
 }
