@@ -182,6 +182,22 @@ public sealed class LlmHarvestTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Harvest_AgainstAnEndpointAsStrictAsOpenAi_LosesNoSample()
+    {
+        // api.openai.com refuses max_tokens next to max_completion_tokens; the run learns that from the first refusal.
+        WriteSources();
+        _server.Responder = r => r.Number("max_tokens") is not null && r.Number("max_completion_tokens") is not null
+            ? FakeReply.Fail(400, "Setting 'max_tokens' and 'max_completion_tokens' at the same time is not supported.") with { ErrorParam = "max_tokens" }
+            : FakeReply.Answer(FakeOpenAiServer.ContractAnswer(r));
+
+        var result = await CliRunner.RunAsync(["harvest", "--config", Config(), "--out", Out]);
+
+        Assert.True(result.ExitCode == 0, result.Output + result.Errors);
+        Assert.Equal(7, Ids().Count);
+        Assert.True(_server.RequestCount <= 7 + 4, $"{_server.RequestCount} requests: at most one refusal per request in flight at the switch");
+    }
+
+    [Fact]
     public async Task Harvest_AGarbledAnswer_IsRecordedAsUnparseableThisRun_AndAskedAgainNextRun()
     {
         WriteSources();

@@ -132,7 +132,7 @@ public static class ConfigLoader
             return d;
         }
 
-        var m = node.Mapping("endpoint", "model", "api-key-env", "concurrency", "temperature", "max-tokens", "seed", "timeout-seconds", "max-retries", "prices");
+        var m = node.Mapping("endpoint", "model", "api-key-env", "concurrency", "temperature", "max-tokens", "max-tokens-field", "seed", "timeout-seconds", "max-retries", "prices");
         var endpoint = m.Get("endpoint");
         var endpointValue = endpoint?.OptionalString();
         if (endpointValue is not null && (!Uri.TryCreate(endpointValue, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https")))
@@ -148,6 +148,7 @@ public static class ConfigLoader
             Concurrency = m.Get("concurrency")?.Int(1, 1024) ?? d.Concurrency,
             Temperature = m.Get("temperature")?.Double(0, 2) ?? d.Temperature,
             MaxTokens = m.Get("max-tokens")?.Int(16, 1_000_000) ?? d.MaxTokens,
+            MaxTokensField = m.Get("max-tokens-field")?.OneOf(LlmConfig.MaxTokensFields, "a token-limit field") ?? d.MaxTokensField,
             Seed = m.Get("seed") is { IsNull: false } seed ? seed.Int(int.MinValue, int.MaxValue) : d.Seed,
             TimeoutSeconds = m.Get("timeout-seconds")?.Int(1, 24 * 3600) ?? d.TimeoutSeconds,
             MaxRetries = m.Get("max-retries")?.Int(0, 100) ?? d.MaxRetries,

@@ -18,8 +18,17 @@ public sealed record LlmConfig
     /// <summary>Sampling temperature.</summary>
     public double Temperature { get; init; } = 0.7;
 
-    /// <summary>Most tokens one answer may have (sent as both <c>max_completion_tokens</c> and <c>max_tokens</c>).</summary>
+    /// <summary>Most tokens one answer may have (sent as <see cref="MaxTokensField"/> says).</summary>
     public int MaxTokens { get; init; } = 2048;
+
+    /// <summary>The values <see cref="MaxTokensField"/> takes.</summary>
+    public static readonly IReadOnlyList<string> MaxTokensFields = ["auto", "max_completion_tokens", "max_tokens", "both"];
+
+    /// <summary>
+    /// Which request field carries <see cref="MaxTokens"/>: <c>auto</c> sends <c>max_completion_tokens</c> to OpenAI and
+    /// Azure OpenAI and both fields elsewhere (local servers read <c>max_tokens</c>), and drops the one an endpoint refuses.
+    /// </summary>
+    public string MaxTokensField { get; init; } = "auto";
 
     /// <summary>Sampling seed, for servers that honour it; null = none sent.</summary>
     public int? Seed { get; init; }

@@ -13,13 +13,28 @@ namespace AutoRefiner.Generator.Llm;
 /// Chat completion through Semantic Kernel's OpenAI connector, against any OpenAI-compatible endpoint. Retries live in
 /// the HttpClient beneath it (<see cref="LlmHttp"/>); failures come out as <see cref="LlmException"/> with the key scrubbed.
 /// </summary>
-public sealed class LlmClient : IDisposable
+public sealed partial class LlmClient : IDisposable
 {
     private readonly LlmEndpoint _endpoint;
     private readonly LlmUsage _usage;
     private readonly HttpClient _http;
     private readonly OpenAIChatCompletionService _chat;
-    private readonly OpenAIPromptExecutionSettings _settings;
+    private readonly bool _adapt;
+    private volatile TokenLimitField _field;
+    private volatile bool _temperature = true;
+
+    /// <summary>Which request fields carry the token limit.</summary>
+    public enum TokenLimitField
+    {
+        /// <summary><c>max_completion_tokens</c> (OpenAI's current name) and <c>max_tokens</c> (what most local servers read).</summary>
+        Both,
+
+        /// <summary><c>max_completion_tokens</c> only: OpenAI refuses the two together, and <c>max_tokens</c> for reasoning models.</summary>
+        MaxCompletionTokens,
+
+        /// <summary><c>max_tokens</c> only, for servers that refuse the newer name.</summary>
+        MaxTokens,
+    }
 
     /// <summary>Creates a client that counts its requests in <paramref name="usage"/>.</summary>
     public LlmClient(LlmEndpoint endpoint, LlmUsage usage)
@@ -31,17 +46,82 @@ public sealed class LlmClient : IDisposable
 
         // Local servers want no key, but the SDK wants one to send; theirs ignore it.
         _chat = new OpenAIChatCompletionService(endpoint.Model, endpoint.BaseUrl, endpoint.ApiKey ?? "none", organization: null, httpClient: _http);
-        var config = endpoint.Config;
-        _settings = new OpenAIPromptExecutionSettings
+        _adapt = endpoint.Config.MaxTokensField == "auto";
+        _field = endpoint.Config.MaxTokensField switch
         {
-            Temperature = config.Temperature,
-            MaxTokens = config.MaxTokens,
-            Seed = config.Seed,
-
-            // The connector sends max_completion_tokens, which Ollama and other local servers ignore; they read max_tokens.
-            ExtraBody = new Dictionary<string, object?>(StringComparer.Ordinal) { ["max_tokens"] = config.MaxTokens },
+            "both" => TokenLimitField.Both,
+            "max_completion_tokens" => TokenLimitField.MaxCompletionTokens,
+            "max_tokens" => TokenLimitField.MaxTokens,
+            _ => IsOpenAi(endpoint.BaseUrl) ? TokenLimitField.MaxCompletionTokens : TokenLimitField.Both,
         };
     }
+
+    /// <summary>The request settings for how the token limit is sent, and whether the temperature is.</summary>
+    private OpenAIPromptExecutionSettings Settings(TokenLimitField field, bool temperature)
+    {
+        var config = _endpoint.Config;
+
+        // The connector sends MaxTokens as max_completion_tokens; max_tokens goes in the extra body.
+        return new OpenAIPromptExecutionSettings
+        {
+            Temperature = temperature ? config.Temperature : null,
+            MaxTokens = field is TokenLimitField.Both or TokenLimitField.MaxCompletionTokens ? config.MaxTokens : null,
+            Seed = config.Seed,
+            ExtraBody = field is TokenLimitField.Both or TokenLimitField.MaxTokens
+                ? new Dictionary<string, object?>(StringComparer.Ordinal) { ["max_tokens"] = config.MaxTokens }
+                : null,
+        };
+    }
+
+    /// <summary>The fields the token limit is sent in now (<c>auto</c> may have changed them after a refusal).</summary>
+    public TokenLimitField TokenLimit => _field;
+
+    /// <summary>Whether the temperature is sent (not after the endpoint refused it: reasoning models take only their own).</summary>
+    public bool SendsTemperature => _temperature;
+
+    private static bool IsOpenAi(Uri url) =>
+        url.Host.Equals("api.openai.com", StringComparison.OrdinalIgnoreCase) || url.Host.EndsWith(".openai.azure.com", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// After a 400 that names a parameter the endpoint will not take the way it was sent — a token-limit field (OpenAI
+    /// refuses <c>max_tokens</c> next to <c>max_completion_tokens</c>; older servers do not know the latter) or a
+    /// temperature (reasoning models take only their default) — how to send it instead; null when the refusal is about
+    /// something else, or <c>llm.max-tokens-field</c> pins the choice.
+    /// </summary>
+    private (TokenLimitField Field, bool Temperature)? Instead(TokenLimitField field, bool temperature, HttpOperationException e)
+    {
+        if (e.StatusCode != HttpStatusCode.BadRequest || e.ResponseContent is not { } body)
+        {
+            return null;
+        }
+
+        if (temperature && body.Contains("temperature", StringComparison.Ordinal))
+        {
+            return (field, false);
+        }
+
+        if (!_adapt)
+        {
+            return null;
+        }
+
+        var namesOld = MaxTokensWord().IsMatch(body);
+        var namesNew = body.Contains("max_completion_tokens", StringComparison.Ordinal);
+        TokenLimitField? instead = (field, namesOld, namesNew) switch
+        {
+            // "Setting 'max_tokens' and 'max_completion_tokens' at the same time is not supported", or "'max_tokens' is
+            // not supported with this model. Use 'max_completion_tokens' instead": the newer name alone.
+            (TokenLimitField.Both or TokenLimitField.MaxTokens, true, _) => TokenLimitField.MaxCompletionTokens,
+
+            // "Unrecognized request argument supplied: max_completion_tokens": the older name alone.
+            (TokenLimitField.Both or TokenLimitField.MaxCompletionTokens, false, true) => TokenLimitField.MaxTokens,
+            _ => null,
+        };
+        return instead is { } f ? (f, temperature) : null;
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"\bmax_tokens\b")]
+    private static partial System.Text.RegularExpressions.Regex MaxTokensWord();
 
     /// <summary>The parameters that shape an answer, as they enter the cache key.</summary>
     public string ParametersKey => string.Create(
@@ -69,7 +149,22 @@ public sealed class LlmClient : IDisposable
         ChatMessageContent answer;
         try
         {
-            answer = await _chat.GetChatMessageContentAsync(history, _settings, kernel: null, cancellationToken).ConfigureAwait(false);
+            var (field, temperature) = (_field, _temperature);
+            for (var changes = 0; ; changes++)
+            {
+                try
+                {
+                    answer = await _chat.GetChatMessageContentAsync(history, Settings(field, temperature), kernel: null, cancellationToken).ConfigureAwait(false);
+                    break;
+                }
+                catch (HttpOperationException e) when (changes < 2 && Instead(field, temperature, e) is { } instead)
+                {
+                    // The endpoint refused a parameter the way it was sent: every request would be refused the same way,
+                    // so all of them change, and this one is sent again.
+                    (field, temperature) = instead;
+                    (_field, _temperature) = instead;
+                }
+            }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

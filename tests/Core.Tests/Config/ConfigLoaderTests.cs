@@ -114,6 +114,7 @@ public sealed class ConfigLoaderTests
     [InlineData("llm:\n  prices:\n    gpt-x: {input: 1}\n", "harvest.yml:3: llm.prices.gpt-x: needs 'output' (price per million completion tokens)")]
     [InlineData("llm:\n  prices:\n    gpt-x: {input: 1, output: 2, cached: 3}\n", "harvest.yml:3: llm.prices.gpt-x.cached: unknown key")]
     [InlineData("llm:\n  prices:\n    gpt-x: {input: cheap, output: 2}\n", "harvest.yml:3: llm.prices.gpt-x.input: must be a number, not 'cheap'")]
+    [InlineData("llm:\n  max-tokens-field: max_new_tokens\n", "harvest.yml:2: llm.max-tokens-field: 'max_new_tokens' is not a token-limit field; supported: auto, max_completion_tokens, max_tokens, both")]
     [InlineData("llm:\n  prices: [gpt-x]\n", "harvest.yml:2: llm.prices: must be a mapping of a model id to its settings, not a list")]
     [InlineData("curation:\n  benchmarks:\n    - humaneval.txt\n", "harvest.yml:3: curation.benchmarks[0]: 'humaneval.txt' is not a .jsonl or .parquet file")]
     [InlineData("curation:\n  benchmarks:\n    - evals/missing-humaneval.jsonl\n", "harvest.yml:3: curation.benchmarks[0]: 'evals/missing-humaneval.jsonl' does not exist (paths are relative to the configuration file's folder)")]

@@ -231,7 +231,8 @@ internal sealed class FakeOpenAiServer : IAsyncDisposable
 
             if (reply.Status != 200)
             {
-                await WriteAsync(response, reply.Status, Error(reply.Content ?? "error", reply.Status == 429 ? "rate_limit_exceeded" : "server_error")).ConfigureAwait(false);
+                var type = reply.Status switch { 429 => "rate_limit_exceeded", 400 => "invalid_request_error", _ => "server_error" };
+                await WriteAsync(response, reply.Status, Error(reply.Content ?? "error", type, reply.ErrorParam)).ConfigureAwait(false);
                 return;
             }
 
@@ -266,8 +267,8 @@ internal sealed class FakeOpenAiServer : IAsyncDisposable
         }
     }
 
-    private static string Error(string message, string type) =>
-        new JsonObject { ["error"] = new JsonObject { ["message"] = message, ["type"] = type, ["code"] = null } }.ToJsonString();
+    private static string Error(string message, string type, string? param = null) =>
+        new JsonObject { ["error"] = new JsonObject { ["message"] = message, ["type"] = type, ["param"] = param, ["code"] = null } }.ToJsonString();
 
     private static Task WriteRawAsync(HttpListenerResponse response, int status, string body) => WriteAsync(response, status, body);
 
@@ -361,6 +362,9 @@ internal sealed record FakeReply
         new() { Status = 429, Content = "Rate limit reached", Headers = [("Retry-After", retryAfterSeconds.ToString(CultureInfo.InvariantCulture))] };
 
     public string? RawBody { get; init; }
+
+    /// <summary>The <c>param</c> an error names, as OpenAI's 400s do.</summary>
+    public string? ErrorParam { get; init; }
 
     public static FakeReply Dropped() => new() { DropConnection = true };
 

@@ -107,6 +107,83 @@ public sealed class LlmClientTests : IAsyncLifetime
         Assert.Equal(1, _usage.Retries);
     }
 
+    /// <summary>OpenAI's own refusals, word for word (their 400 bodies), for the parameters some endpoints will not take.</summary>
+    private static FakeReply OpenAiRefusal(string message, string param) => FakeReply.Fail(400, message) with { ErrorParam = param };
+
+    [Fact]
+    public async Task Complete_AnEndpointRefusingBothLimitFields_GetsMaxCompletionTokensAlone_FromThenOn()
+    {
+        // What api.openai.com answers to max_tokens next to max_completion_tokens (and volcengine, and others).
+        _server.Responder = r => r.Number("max_tokens") is not null && r.Number("max_completion_tokens") is not null
+            ? OpenAiRefusal("Setting 'max_tokens' and 'max_completion_tokens' at the same time is not supported.", "max_tokens")
+            : FakeReply.Answer("ok");
+        using var client = Client();
+
+        Assert.Equal("ok", (await client.CompleteAsync(Messages("one"), CancellationToken.None)).Text);
+        Assert.Equal("ok", (await client.CompleteAsync(Messages("two"), CancellationToken.None)).Text);
+
+        Assert.Equal(3, _server.RequestCount); // one refusal, then every request the way the endpoint takes it
+        Assert.All(_server.Requests.Skip(1), r => Assert.Equal((null, 777), (r.Number("max_tokens"), r.Number("max_completion_tokens"))));
+        Assert.Equal(LlmClient.TokenLimitField.MaxCompletionTokens, client.TokenLimit);
+    }
+
+    [Fact]
+    public async Task Complete_AnEndpointThatDoesNotKnowMaxCompletionTokens_GetsMaxTokensAlone()
+    {
+        _server.Responder = r => r.Number("max_completion_tokens") is not null
+            ? OpenAiRefusal("Unrecognized request argument supplied: max_completion_tokens", "max_completion_tokens")
+            : FakeReply.Answer("ok");
+        using var client = Client();
+
+        Assert.Equal("ok", (await client.CompleteAsync(Messages(), CancellationToken.None)).Text);
+
+        Assert.Equal((777, null), (_server.Requests[^1].Number("max_tokens"), _server.Requests[^1].Number("max_completion_tokens")));
+    }
+
+    [Fact]
+    public async Task Complete_AReasoningModelRefusingTheTemperatureAndMaxTokens_IsAskedAgainWithoutThem()
+    {
+        // OpenAI's o-series and gpt-5 models: max_tokens is refused, then any temperature but their own.
+        _server.Responder = r => r.Number("max_tokens") is not null
+            ? OpenAiRefusal("Unsupported parameter: 'max_tokens' is not supported with this model. Use 'max_completion_tokens' instead.", "max_tokens")
+            : r.Number("temperature") is not null
+                ? OpenAiRefusal("Unsupported value: 'temperature' does not support 0.2 with this model. Only the default (1) value is supported.", "temperature")
+                : FakeReply.Answer("ok");
+        using var client = Client();
+
+        Assert.Equal("ok", (await client.CompleteAsync(Messages(), CancellationToken.None)).Text);
+
+        var last = _server.Requests[^1];
+        Assert.Equal((null, 777, null), (last.Number("max_tokens"), last.Number("max_completion_tokens"), last.Number("temperature")));
+        Assert.False(client.SendsTemperature);
+        Assert.Equal(3, _server.RequestCount);
+    }
+
+    [Fact]
+    public async Task Complete_MaxTokensFieldPinnedToMaxCompletionTokens_SendsItAlone()
+    {
+        using var client = Client(new LlmConfig { Model = "gpt-x", MaxTokens = 777, MaxTokensField = "max_completion_tokens" });
+
+        await client.CompleteAsync(Messages(), CancellationToken.None);
+
+        Assert.Equal((null, 777), (_server.Requests[^1].Number("max_tokens"), _server.Requests[^1].Number("max_completion_tokens")));
+    }
+
+    [Fact]
+    public async Task Complete_APinnedLimitField_IsNeverChanged_AndTheRefusalCostsThatRequest()
+    {
+        _server.Responder = r => r.Number("max_tokens") is not null && r.Number("max_completion_tokens") is not null
+            ? OpenAiRefusal("Setting 'max_tokens' and 'max_completion_tokens' at the same time is not supported.", "max_tokens")
+            : FakeReply.Answer("ok");
+        using var client = Client(new LlmConfig { Model = "test-model", MaxTokens = 777, Temperature = 0.2, MaxRetries = 3, TimeoutSeconds = 5, MaxTokensField = "both" });
+
+        var e = await Assert.ThrowsAsync<LlmException>(() => client.CompleteAsync(Messages(), CancellationToken.None));
+
+        Assert.Equal("rejected-400", e.Reason);
+        Assert.Equal(1, _server.RequestCount);
+        Assert.Equal(LlmClient.TokenLimitField.Both, client.TokenLimit);
+    }
+
     [Fact]
     public async Task Complete_EmptyOkAnswer_IsRetried()
     {
