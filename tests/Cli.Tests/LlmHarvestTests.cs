@@ -198,30 +198,32 @@ public sealed class LlmHarvestTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Harvest_AGarbledAnswer_IsRecordedAsUnparseableThisRun_AndAskedAgainNextRun()
+    public async Task Harvest_AGarbledAnswerOrARefusal_IsUnparseableThisRun_AndAskedAgainNextRun()
     {
         WriteSources();
-        var garble = true;
-        _server.Responder = r => garble && r.UserText.Contains("Alpha", StringComparison.Ordinal)
+        var failing = true;
+        _server.Responder = r => failing && r.UserText.Contains("Alpha", StringComparison.Ordinal)
             ? FakeReply.Raw("<html><body>502 Bad Gateway</body></html>")
-            : FakeReply.Answer(FakeOpenAiServer.ContractAnswer(r));
+            : failing && r.UserText.Contains("EchoNoSections", StringComparison.Ordinal)
+                ? FakeReply.Fail(400, "This model's maximum context length is 8192 tokens.")
+                : FakeReply.Answer(FakeOpenAiServer.ContractAnswer(r));
         var config = Config();
 
         var first = await CliRunner.RunAsync(["harvest", "--config", config, "--out", Out]);
 
         Assert.True(first.ExitCode == 0, first.Output + first.Errors);
-        Assert.Equal(6, Ids().Count);
-        var rejected = CliRunner.ReadJsonl(Path.Combine(Out, "rejected.jsonl"));
-        Assert.Contains(rejected, r => r.GetProperty("verdict").GetString() == "unparseable"
-            && r.GetProperty("detail").GetString()!.Contains("not a chat completion", StringComparison.Ordinal));
+        Assert.Equal(5, Ids().Count);
+        var details = CliRunner.ReadJsonl(Path.Combine(Out, "rejected.jsonl"))
+            .Where(r => r.GetProperty("verdict").GetString() == "unparseable").Select(r => r.GetProperty("detail").GetString()!).ToList();
+        Assert.Contains(details, d => d.Contains("not a chat completion", StringComparison.Ordinal));
+        Assert.Contains(details, d => d.Contains("maximum context length", StringComparison.Ordinal));
 
-        garble = false;
+        failing = false;
         var requests = _server.RequestCount;
         var second = await CliRunner.RunAsync(["harvest", "--config", config, "--out", Out]);
 
         Assert.True(second.ExitCode == 0, second.Output + second.Errors);
-        Assert.Equal(requests + 1, _server.RequestCount); // Alpha is asked again, nothing else is
-        Assert.Contains("Alpha", _server.Requests[^1].UserText, StringComparison.Ordinal);
+        Assert.Equal(requests + 2, _server.RequestCount); // those two are asked again, nothing else is
         Assert.Equal(7, Ids().Count);
         Assert.Empty(CliRunner.ReadJsonl(Path.Combine(Out, "rejected.jsonl")));
     }

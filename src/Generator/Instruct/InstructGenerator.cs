@@ -56,7 +56,6 @@ public sealed class InstructGenerator(ResponseCache cache, RunStats stats, Promp
         var messages = Messages(seed);
         Core.State.CachedAnswer answer;
         string? refused = null;
-        var transient = false;
         try
         {
             answer = await cache.GetOrAskAsync(PromptVersion, messages, cancellationToken).ConfigureAwait(false);
@@ -64,11 +63,11 @@ public sealed class InstructGenerator(ResponseCache cache, RunStats stats, Promp
         catch (LlmException e) when (!e.IsFatal)
         {
             // This request was refused (too long for the model's context, …) or its answer was garbled; the others may
-            // still succeed. A garbled answer is not recorded as this seed's outcome: the next run asks again.
+            // still succeed. That is not recorded as this seed's outcome: no answer was paid for, and the next run asks
+            // again (a server or configuration fixed in between gets its chance).
             stats.Llm.CountFailure(e.Reason);
             answer = new Core.State.CachedAnswer("", 0, 0);
             refused = e.Message;
-            transient = e.IsTransient;
         }
         catch (LlmException e)
         {
@@ -79,7 +78,7 @@ public sealed class InstructGenerator(ResponseCache cache, RunStats stats, Promp
 
         if (refused is not null)
         {
-            yield return Unusable(seed, refused, answer) with { Provisional = transient };
+            yield return Unusable(seed, refused, answer) with { Provisional = true };
             yield break;
         }
 
@@ -132,7 +131,7 @@ public sealed class InstructGenerator(ResponseCache cache, RunStats stats, Promp
         catch (LlmException e) when (!e.IsFatal)
         {
             stats.Llm.CountFailure(e.Reason);
-            return repaired with { ParseError = $"the repair request failed: {e.Message}", Provisional = e.IsTransient };
+            return repaired with { ParseError = $"the repair request failed: {e.Message}", Provisional = true };
         }
         catch (LlmException e)
         {

@@ -22,6 +22,11 @@ public sealed partial class LlmClient : IDisposable
     private readonly bool _adapt;
     private volatile TokenLimitField _field;
     private volatile bool _temperature = true;
+    private long _answers;
+    private long _refusalsBeforeAnyAnswer;
+
+    /// <summary>Refusals (4xx other than those of a dead endpoint) with no answer yet after which the endpoint is taken to refuse everything.</summary>
+    public const int RefusalsBeforeGivingUp = 5;
 
     /// <summary>Which request fields carry the token limit.</summary>
     public enum TokenLimitField
@@ -180,6 +185,7 @@ public sealed partial class LlmClient : IDisposable
             throw new LlmException(_endpoint.Scrub($"the LLM endpoint sent an answer that is not a chat completion ({e.GetType().Name}: {Shorten(e.Message)})"), false, LlmException.InvalidAnswer);
         }
 
+        Interlocked.Increment(ref _answers);
         var usage = answer.Metadata?.TryGetValue("Usage", out var u) == true ? u as ChatTokenUsage : null;
         var result = new CachedAnswer(answer.Content ?? "", usage?.InputTokenCount ?? 0, usage?.OutputTokenCount ?? 0);
         _usage.CountAnswer(result.PromptTokens, result.CompletionTokens);
@@ -207,6 +213,10 @@ public sealed partial class LlmClient : IDisposable
                 $"the LLM endpoint ({where}) answered 404: check llm.endpoint (most servers want the base URL ending in /v1) and that model '{_endpoint.Model}' exists; {body}", true, "not-found"),
             HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests or >= HttpStatusCode.InternalServerError => Fail(
                 $"the LLM endpoint ({where}) still answered {(int)status.Value} after {attempts} attempts; {body}", true, "unavailable"),
+            // An endpoint that refuses every request the same way (a parameter it will not take, a model it will not
+            // serve) stops the run after a few, rather than turning every seed into the same rejection.
+            { } other when Interlocked.Read(ref _answers) == 0 && Interlocked.Increment(ref _refusalsBeforeAnyAnswer) >= RefusalsBeforeGivingUp => Fail(
+                $"the LLM endpoint ({where}) refused the first {RefusalsBeforeGivingUp} requests and answered none ({(int)other} {other}): {body}", true, $"rejected-{(int)other}"),
             { } other => Fail($"the LLM endpoint rejected a request ({(int)other} {other}): {body}", false, $"rejected-{(int)other}"),
             null when Innermost(e) is TimeoutRejectedException or TimeoutException or OperationCanceledException => Fail(
                 $"the LLM endpoint ({where}) did not answer within llm.timeout-seconds ({_endpoint.Config.TimeoutSeconds} s) in {attempts} attempts", true, "timeout"),

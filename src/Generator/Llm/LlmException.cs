@@ -19,7 +19,4 @@ public sealed class LlmException : Exception
 
     /// <summary>The reason of a 200 whose body is not a chat completion.</summary>
     public const string InvalidAnswer = "invalid-answer";
-
-    /// <summary>The same request may well succeed next time (unlike a 400, which would be refused again).</summary>
-    public bool IsTransient => Reason == InvalidAnswer;
 }

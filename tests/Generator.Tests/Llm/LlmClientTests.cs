@@ -185,6 +185,36 @@ public sealed class LlmClientTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Complete_AnEndpointRefusingEveryRequest_StopsTheRunAfterAFew()
+    {
+        _server.Responder = _ => FakeReply.Fail(400, "tools are not supported by this model");
+        using var client = Client();
+
+        for (var i = 1; i < LlmClient.RefusalsBeforeGivingUp; i++)
+        {
+            Assert.False((await Assert.ThrowsAsync<LlmException>(() => client.CompleteAsync(Messages(), CancellationToken.None))).IsFatal);
+        }
+
+        var last = await Assert.ThrowsAsync<LlmException>(() => client.CompleteAsync(Messages(), CancellationToken.None));
+        Assert.True(last.IsFatal);
+        Assert.Contains("refused the first 5 requests and answered none", last.Message, StringComparison.Ordinal);
+        Assert.Contains("tools are not supported", last.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Complete_RefusalsAfterAnAnswer_CostOnlyTheirOwnRequests()
+    {
+        using var client = Client();
+        await client.CompleteAsync(Messages(), CancellationToken.None);
+        _server.Responder = _ => FakeReply.Fail(400, "This model's maximum context length is 8192 tokens.");
+
+        for (var i = 0; i < 2 * LlmClient.RefusalsBeforeGivingUp; i++)
+        {
+            Assert.False((await Assert.ThrowsAsync<LlmException>(() => client.CompleteAsync(Messages(), CancellationToken.None))).IsFatal);
+        }
+    }
+
+    [Fact]
     public async Task Complete_EmptyOkAnswer_IsRetried()
     {
         _server.Responder = r => r.Attempt == 1 ? FakeReply.Raw("") : FakeReply.Answer("ok");
