@@ -56,6 +56,7 @@ public sealed class InstructGenerator(ResponseCache cache, RunStats stats, Promp
         var messages = Messages(seed);
         Core.State.CachedAnswer answer;
         string? refused = null;
+        var transient = false;
         try
         {
             answer = await cache.GetOrAskAsync(PromptVersion, messages, cancellationToken).ConfigureAwait(false);
@@ -63,11 +64,11 @@ public sealed class InstructGenerator(ResponseCache cache, RunStats stats, Promp
         catch (LlmException e) when (!e.IsFatal)
         {
             // This request was refused (too long for the model's context, …) or its answer was garbled; the others may
-            // still succeed. That is not recorded as this seed's outcome: no answer was paid for, and the next run asks
-            // again (a server or configuration fixed in between gets its chance).
+            // still succeed. A garbled answer is not recorded as this seed's outcome: the next run asks again.
             stats.Llm.CountFailure(e.Reason);
             answer = new Core.State.CachedAnswer("", 0, 0);
             refused = e.Message;
+            transient = e.IsTransient;
         }
         catch (LlmException e)
         {
@@ -78,7 +79,7 @@ public sealed class InstructGenerator(ResponseCache cache, RunStats stats, Promp
 
         if (refused is not null)
         {
-            yield return Unusable(seed, refused, answer) with { Provisional = true };
+            yield return Unusable(seed, refused, answer) with { Provisional = transient };
             yield break;
         }
 
@@ -131,7 +132,7 @@ public sealed class InstructGenerator(ResponseCache cache, RunStats stats, Promp
         catch (LlmException e) when (!e.IsFatal)
         {
             stats.Llm.CountFailure(e.Reason);
-            return repaired with { ParseError = $"the repair request failed: {e.Message}", Provisional = true };
+            return repaired with { ParseError = $"the repair request failed: {e.Message}", Provisional = e.IsTransient };
         }
         catch (LlmException e)
         {

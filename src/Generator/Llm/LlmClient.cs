@@ -23,9 +23,13 @@ public sealed partial class LlmClient : IDisposable
     private volatile TokenLimitField _field;
     private volatile bool _temperature = true;
     private long _answers;
-    private long _refusalsBeforeAnyAnswer;
+    private long _sameRefusals;
+    private string? _firstRefusal;
 
-    /// <summary>Refusals (4xx other than those of a dead endpoint) with no answer yet after which the endpoint is taken to refuse everything.</summary>
+    /// <summary>
+    /// Identical refusals (a 4xx other than those of a dead endpoint, not about one request's size or content) with no
+    /// answer yet, after which the endpoint is taken to refuse everything this run sends.
+    /// </summary>
     public const int RefusalsBeforeGivingUp = 5;
 
     /// <summary>Which request fields carry the token limit.</summary>
@@ -100,9 +104,20 @@ public sealed partial class LlmClient : IDisposable
             return null;
         }
 
-        if (temperature && body.Contains("temperature", StringComparison.Ordinal))
+        // Only a refusal of the parameter itself counts: "'max_tokens' is too large" is about the value, not the name.
+        if (!RefusedParameter().IsMatch(body) || ValueTooLarge().IsMatch(body))
         {
-            return (field, false);
+            return null;
+        }
+
+        // OpenAI names the parameter in error.param; other servers only in the message.
+        var param = ErrorParam(body);
+        var namesOld = param is null ? MaxTokensWord().IsMatch(body) : param == "max_tokens" || MaxTokensWord().IsMatch(body);
+        var namesNew = param is null ? body.Contains("max_completion_tokens", StringComparison.Ordinal) : param == "max_completion_tokens" || body.Contains("max_completion_tokens", StringComparison.Ordinal);
+        var aboutTemperature = param == "temperature" || (param is null && !namesOld && !namesNew && body.Contains("temperature", StringComparison.Ordinal));
+        if (aboutTemperature)
+        {
+            return temperature ? (field, false) : null;
         }
 
         if (!_adapt)
@@ -110,8 +125,6 @@ public sealed partial class LlmClient : IDisposable
             return null;
         }
 
-        var namesOld = MaxTokensWord().IsMatch(body);
-        var namesNew = body.Contains("max_completion_tokens", StringComparison.Ordinal);
         TokenLimitField? instead = (field, namesOld, namesNew) switch
         {
             // "Setting 'max_tokens' and 'max_completion_tokens' at the same time is not supported", or "'max_tokens' is
@@ -124,6 +137,24 @@ public sealed partial class LlmClient : IDisposable
         };
         return instead is { } f ? (f, temperature) : null;
     }
+
+    private static string? ErrorParam(string body)
+    {
+        try
+        {
+            return System.Text.Json.Nodes.JsonNode.Parse(body)?["error"]?["param"]?.GetValue<string>();
+        }
+        catch (Exception e) when (e is System.Text.Json.JsonException or InvalidOperationException or FormatException)
+        {
+            return null;
+        }
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"(?i)unsupported|not supported|does not support|unrecognized|unknown|not permitted|extra (?:fields|inputs)|at the same time|cannot both|only the default")]
+    private static partial System.Text.RegularExpressions.Regex RefusedParameter();
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"(?i)too large|too big|exceed|maximum context|must be (?:less|at most)")]
+    private static partial System.Text.RegularExpressions.Regex ValueTooLarge();
 
     [System.Text.RegularExpressions.GeneratedRegex(@"\bmax_tokens\b")]
     private static partial System.Text.RegularExpressions.Regex MaxTokensWord();
@@ -166,8 +197,18 @@ public sealed partial class LlmClient : IDisposable
                 {
                     // The endpoint refused a parameter the way it was sent: every request would be refused the same way,
                     // so all of them change, and this one is sent again.
+                    // Each setting changes on its own: another request may have changed the other one meanwhile.
+                    if (instead.Field != field)
+                    {
+                        _field = instead.Field;
+                    }
+
+                    if (instead.Temperature != temperature)
+                    {
+                        _temperature = instead.Temperature;
+                    }
+
                     (field, temperature) = instead;
-                    (_field, _temperature) = instead;
                 }
             }
         }
@@ -215,14 +256,36 @@ public sealed partial class LlmClient : IDisposable
                 $"the LLM endpoint ({where}) still answered {(int)status.Value} after {attempts} attempts; {body}", true, "unavailable"),
             // An endpoint that refuses every request the same way (a parameter it will not take, a model it will not
             // serve) stops the run after a few, rather than turning every seed into the same rejection.
-            { } other when Interlocked.Read(ref _answers) == 0 && Interlocked.Increment(ref _refusalsBeforeAnyAnswer) >= RefusalsBeforeGivingUp => Fail(
-                $"the LLM endpoint ({where}) refused the first {RefusalsBeforeGivingUp} requests and answered none ({(int)other} {other}): {body}", true, $"rejected-{(int)other}"),
+            { } other when RefusesEverything(body) => Fail(
+                $"the LLM endpoint ({where}) refused {RefusalsBeforeGivingUp} requests the same way and answered none ({(int)other} {other}): {body}", true, $"rejected-{(int)other}"),
             { } other => Fail($"the LLM endpoint rejected a request ({(int)other} {other}): {body}", false, $"rejected-{(int)other}"),
             null when Innermost(e) is TimeoutRejectedException or TimeoutException or OperationCanceledException => Fail(
                 $"the LLM endpoint ({where}) did not answer within llm.timeout-seconds ({_endpoint.Config.TimeoutSeconds} s) in {attempts} attempts", true, "timeout"),
             null => Fail($"the LLM endpoint ({where}) cannot be reached after {attempts} attempts: {body}", true, "unreachable"),
         };
     }
+
+    /// <summary>
+    /// Whether this refusal makes <see cref="RefusalsBeforeGivingUp"/> identical ones (numbers aside) before any answer.
+    /// Refusals about one request — too long for the context, filtered content — never count: other seeds may pass.
+    /// </summary>
+    private bool RefusesEverything(string body)
+    {
+        if (Interlocked.Read(ref _answers) > 0 || PerRequestRefusal().IsMatch(body))
+        {
+            return false;
+        }
+
+        var shape = Digits().Replace(body, "#");
+        var first = Interlocked.CompareExchange(ref _firstRefusal, shape, null) ?? shape;
+        return first == shape && Interlocked.Increment(ref _sameRefusals) >= RefusalsBeforeGivingUp;
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"(?i)context|content[ _-]?(?:filter|management|policy)|filtered|too long|too large|too many tokens|maximum|exceed")]
+    private static partial System.Text.RegularExpressions.Regex PerRequestRefusal();
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"\d+")]
+    private static partial System.Text.RegularExpressions.Regex Digits();
 
     private static Exception Innermost(Exception e) => e.InnerException is null ? e : Innermost(e.InnerException);
 

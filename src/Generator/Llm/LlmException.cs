@@ -19,4 +19,10 @@ public sealed class LlmException : Exception
 
     /// <summary>The reason of a 200 whose body is not a chat completion.</summary>
     public const string InvalidAnswer = "invalid-answer";
+
+    /// <summary>
+    /// The same request may well succeed next time: its answer was garbled on the way. A refusal (a 400: too long for
+    /// the model's context, filtered) would be refused again, so it is an outcome to record.
+    /// </summary>
+    public bool IsTransient => Reason == InvalidAnswer;
 }

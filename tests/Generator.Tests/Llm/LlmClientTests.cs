@@ -197,8 +197,36 @@ public sealed class LlmClientTests : IAsyncLifetime
 
         var last = await Assert.ThrowsAsync<LlmException>(() => client.CompleteAsync(Messages(), CancellationToken.None));
         Assert.True(last.IsFatal);
-        Assert.Contains("refused the first 5 requests and answered none", last.Message, StringComparison.Ordinal);
+        Assert.Contains("refused 5 requests the same way and answered none", last.Message, StringComparison.Ordinal);
         Assert.Contains("tools are not supported", last.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Complete_RefusalsAboutOneRequestsSize_NeverStopTheRun_EvenBeforeAnyAnswer()
+    {
+        // Oversized seeds refused in milliseconds while the first real answer takes seconds: other seeds may still pass.
+        var n = 0;
+        _server.Responder = _ => FakeReply.Fail(400, $"This model's maximum context length is 8192 tokens. However, your messages resulted in {9000 + Interlocked.Increment(ref n)} tokens.");
+        using var client = Client();
+
+        for (var i = 0; i < 2 * LlmClient.RefusalsBeforeGivingUp; i++)
+        {
+            Assert.False((await Assert.ThrowsAsync<LlmException>(() => client.CompleteAsync(Messages(), CancellationToken.None))).IsFatal);
+        }
+    }
+
+    [Fact]
+    public async Task Complete_ATooLargeLimit_IsNotMistakenForARefusedFieldName()
+    {
+        _server.Responder = _ => OpenAiRefusal("'max_tokens' or 'max_completion_tokens' is too large: 777. This model's maximum context length is 512 tokens.", "max_tokens");
+        using var client = Client();
+
+        var e = await Assert.ThrowsAsync<LlmException>(() => client.CompleteAsync(Messages(), CancellationToken.None));
+
+        Assert.Equal("rejected-400", e.Reason);
+        Assert.Equal(1, _server.RequestCount);
+        Assert.Equal(LlmClient.TokenLimitField.Both, client.TokenLimit);
+        Assert.True(client.SendsTemperature);
     }
 
     [Fact]
