@@ -21,9 +21,8 @@ public static partial class SecretScanner
     /// <summary>A kind of secret and its pattern.</summary>
     /// <param name="Kind">The kind reported, as in <see cref="SecretFinding.Kind"/>.</param>
     /// <param name="Pattern">What it looks like; a <c>value</c> group marks the secret part, or else the whole match is.</param>
-    /// <param name="NeedsEntropy">The value must look random (names like <c>password</c> are assigned placeholders too).</param>
-    /// <param name="NotPlaceholder">The value must not be a placeholder such as <c>&lt;password&gt;</c> or <c>changeme</c>.</param>
-    private sealed record Rule(string Kind, Regex Pattern, bool NeedsEntropy = false, bool NotPlaceholder = false);
+    /// <param name="Accept">A further check of the value (or null: every match is a secret).</param>
+    private sealed record Rule(string Kind, Regex Pattern, Func<string, bool>? Accept = null);
 
     private static readonly Rule[] Rules =
     [
@@ -35,7 +34,7 @@ public static partial class SecretScanner
         new("gcp-api-key", GcpApiKey()),
         new("gcp-service-account", GcpServiceAccount()),
         new("private-key", PrivateKey()),
-        new("private-key", RsaKeyXml()),
+        new("private-key", RsaKeyXml(), v => v.Contains("<D>", StringComparison.Ordinal)),
         new("github-token", GitHubToken()),
         new("slack-token", SlackToken()),
         new("slack-webhook", SlackWebhook()),
@@ -45,11 +44,11 @@ public static partial class SecretScanner
         new("jwt", Jwt()),
         new("connection-string-password", ConnectionStringPassword()),
         new("url-credentials", UrlCredentials()),
-        new("bearer-token", BearerHeader(), NeedsEntropy: true),
-        new("bearer-token", BearerHeaderValue(), NeedsEntropy: true),
-        new("basic-auth", BasicHeader(), NeedsEntropy: true),
-        new("network-credential", NetworkCredentialPassword(), NotPlaceholder: true),
-        new("secret-assignment", SecretAssignment(), NeedsEntropy: true),
+        new("bearer-token", BearerHeader(), LooksLikeToken),
+        new("bearer-token", BearerHeaderValue(), LooksLikeToken),
+        new("basic-auth", BasicHeader(), IsBasicCredential),
+        new("network-credential", NetworkCredentialPassword(), LooksLikePassword),
+        new("secret-assignment", SecretAssignment(), LooksRandom),
     ];
 
     /// <summary>Every secret in <paramref name="text"/>, in order, not overlapping.</summary>
@@ -66,7 +65,7 @@ public static partial class SecretScanner
             for (var match = rule.Pattern.Match(text); match.Success; match = match.NextMatch())
             {
                 var value = match.Groups["value"].Success ? match.Groups["value"] : (Group)match;
-                if ((rule.NeedsEntropy && !LooksRandom(value.Value)) || (rule.NotPlaceholder && Placeholder().IsMatch(value.Value)))
+                if (rule.Accept?.Invoke(value.Value) == false)
                 {
                     continue;
                 }
@@ -142,6 +141,35 @@ public static partial class SecretScanner
         return text.Contains('@', StringComparison.Ordinal) ? Email().Replace(text, "<email>") : text;
     }
 
+    /// <summary>A bearer token, not a word after "Bearer" in prose or a scheme name: random-looking, with a digit.</summary>
+    private static bool LooksLikeToken(string value) => value.Any(char.IsAsciiDigit) && LooksRandom(value);
+
+    /// <summary>HTTP basic credentials: base64 of printable <c>user:password</c>, not a CamelCase word after "Basic".</summary>
+    private static bool IsBasicCredential(string value)
+    {
+        var bytes = new byte[value.Length];
+        if (value.Length % 4 != 0 || !Convert.TryFromBase64String(value, bytes, out var length))
+        {
+            return false;
+        }
+
+        var text = Encoding.UTF8.GetString(bytes, 0, length);
+        var colon = text.IndexOf(':', StringComparison.Ordinal);
+        return colon > 0 && colon < text.Length - 1 && text.All(c => !char.IsControl(c));
+    }
+
+    /// <summary>A literal password: not a placeholder, and not a demo word (<c>pass</c>, <c>admin</c>): 6+ characters of 2+ kinds.</summary>
+    private static bool LooksLikePassword(string value)
+    {
+        if (value.Length < 6 || Placeholder().IsMatch(value))
+        {
+            return false;
+        }
+
+        var classes = (value.Any(char.IsUpper) ? 1 : 0) + (value.Any(char.IsLower) ? 1 : 0) + (value.Any(char.IsDigit) ? 1 : 0) + (value.Any(c => !char.IsLetterOrDigit(c)) ? 1 : 0);
+        return classes >= 2;
+    }
+
     /// <summary>Whether a value looks like a real credential rather than a placeholder: long enough, varied enough.</summary>
     internal static bool LooksRandom(string value)
     {
@@ -164,8 +192,10 @@ public static partial class SecretScanner
     [GeneratedRegex(@"-----BEGIN (?:RSA |EC |DSA |OPENSSH |PGP |ENCRYPTED )?PRIVATE KEY(?: BLOCK)?-----[\s\S]{16,}?-----END (?:RSA |EC |DSA |OPENSSH |PGP |ENCRYPTED )?PRIVATE KEY(?: BLOCK)?-----")]
     private static partial Regex PrivateKey();
 
-    /// <summary>A .NET XML RSA key (<c>RSA.ToXmlString(true)</c>) holding the private exponent <c>&lt;D&gt;</c>; public-only keys are not secrets.</summary>
-    [GeneratedRegex(@"<RSAKeyValue>(?:(?!</?RSAKeyValue>)[\s\S]){0,16384}?<D>\s*[A-Za-z0-9+/]{16,}={0,2}\s*</D>(?:(?!</?RSAKeyValue>)[\s\S]){0,16384}?</RSAKeyValue>")]
+    /// <summary>A .NET XML RSA key (<c>RSA.ToXmlString(true)</c>); only one holding the private exponent <c>&lt;D&gt;</c> is a secret.</summary>
+    // The whole block, up to the next opening or closing tag: each opening is scanned once, so the cost stays linear
+    // whatever the text holds; the rule's check keeps only blocks with the private exponent.
+    [GeneratedRegex(@"<RSAKeyValue>(?:(?!</?RSAKeyValue>)[\s\S]){16,16384}?</RSAKeyValue>")]
     private static partial Regex RsaKeyXml();
 
     /// <summary>A bearer token written into a header or a header string: <c>"Authorization: Bearer …"</c>, <c>"Bearer …"</c>.</summary>

@@ -68,6 +68,13 @@ public sealed class SecretScannerTests
     [InlineData("smtp.Credentials = new NetworkCredential(\"user\", \"<password>\");")]
     [InlineData("var key = \"<RSAKeyValue><Modulus>0Z3VS5JJcds3xfn/ygWyF8PbnGy0AHB7MhgwMbRvI0MBZhpF</Modulus><Exponent>AQAB</Exponent></RSAKeyValue>\";")]
     [InlineData("// Basic authentication is simple: send the user name and password with every request.")]
+    [InlineData("/// <summary>Basic AuthenticationHandler for the sample API.</summary>")]
+    [InlineData("// Basic ServiceCollection registration")]
+    [InlineData("#region Basic CalculatorOperations")]
+    [InlineData("// bearer JwtBearerDefaults.AuthenticationScheme")]
+    [InlineData("// Scheme: Bearer SecurityTokenHandler")]
+    [InlineData("smtp.Credentials = new NetworkCredential(\"user\", \"pass\");")]
+    [InlineData("smtp.Credentials = new NetworkCredential(\"admin\", \"admin\");")]
     public void Scan_OrdinaryCode_FindsNothing(string text)
     {
         Assert.Empty(SecretScanner.Scan(text));
@@ -106,6 +113,17 @@ public sealed class SecretScannerTests
         SecretScanner.Scan(hostile);
 
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(2), $"{clock.Elapsed.TotalSeconds:0.0} s on 100 KB");
+    }
+
+    [Fact]
+    public void Scan_AnUnclosedRsaKeyFullOfPrivateParts_IsFast()
+    {
+        var hostile = "<RSAKeyValue>" + string.Concat(Enumerable.Repeat("<D>QUJDREVGR0hJSktMTU5PUA==</D>", 4_000));
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        Assert.Empty(SecretScanner.Scan(string.Concat(Enumerable.Repeat(hostile, 5))));
+
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(2), $"{clock.Elapsed.TotalSeconds:0.0} s on 0.6 MB");
     }
 
     [Fact]
