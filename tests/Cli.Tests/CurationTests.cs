@@ -205,4 +205,18 @@ public sealed class CurationTests : IAsyncLifetime
         Assert.Equal(2, result.ExitCode);
         Assert.Contains(message, result.Errors, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task CommandsThatReadNoBenchmark_RunWhereTheBenchmarkFilesAreNot()
+    {
+        // A CI job that pushes or reports on another machine than the harvest has the config, not the evaluation sets.
+        _dir.Write("src/A.cs", "public static class A { /// <summary>One.</summary>\n public static int One() => 1; }\n");
+        var harvested = await CliRunner.RunAsync(["harvest", "--source", _dir.Combine("src"), "--out", _dir.Combine("out"), "--state", _dir.Combine("s.db")]);
+        Assert.True(harvested.ExitCode == 0, harvested.Output + harvested.Errors);
+        var config = _dir.Write("elsewhere.yml", "curation:\n  benchmarks: [evals/not-here.jsonl]\n");
+
+        var report = await CliRunner.RunAsync(["report", "--config", config, "--out", _dir.Combine("out")]);
+
+        Assert.True(report.ExitCode == 0, report.Output + report.Errors);
+    }
 }

@@ -125,8 +125,15 @@ public sealed class HarvestCommand(CommandEnvironment environment) : AsyncComman
         // before any generator sees a seed.
         var curation = config.Curation;
         var benchmarks = new BenchmarkIndex(curation.BenchmarkNgram);
-        foreach (var file in curation.Benchmarks)
+        for (var i = 0; i < curation.Benchmarks.Count; i++)
         {
+            var file = curation.Benchmarks[i];
+            if (!File.Exists(config.ResolvePath(file)))
+            {
+                var where = i < curation.BenchmarkLocations.Count ? curation.BenchmarkLocations[i] + ": " : "";
+                throw AutoRefinerException.Usage($"{where}curation.benchmarks[{i}]: '{file}' does not exist (paths are relative to the configuration file's folder)");
+            }
+
             await BenchmarkFiles.LoadAsync(config.ResolvePath(file), benchmarks, cancellationToken);
         }
 

@@ -70,7 +70,7 @@ public static class ConfigLoader
             Llm = ReadLlm(map.Get("llm"), defaults.Llm),
             Generation = ReadGeneration(map.Get("generation"), defaults.Generation),
             Validation = ReadValidation(map.Get("validation"), defaults.Validation),
-            Curation = ReadCuration(map.Get("curation"), defaults.Curation, baseDirectory),
+            Curation = ReadCuration(map.Get("curation"), defaults.Curation),
             Export = ReadExport(map.Get("export"), defaults.Export),
             Hub = ReadHub(map.Get("hub"), defaults.Hub),
             State = map.Get("state")?.NonEmptyString() ?? defaults.State,
@@ -211,7 +211,7 @@ public static class ConfigLoader
         };
     }
 
-    private static CurationConfig ReadCuration(Node? node, CurationConfig d, string baseDirectory)
+    private static CurationConfig ReadCuration(Node? node, CurationConfig d)
     {
         if (node is null || node.IsNull)
         {
@@ -236,8 +236,8 @@ public static class ConfigLoader
             ShingleSize = m.Get("shingle-size")?.Int(1, 64) ?? d.ShingleSize,
             Benchmarks = m.Get("benchmarks")?.StringList(
                 v => v.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase) || v.EndsWith(".json", StringComparison.OrdinalIgnoreCase) || v.EndsWith(".parquet", StringComparison.OrdinalIgnoreCase),
-                "a .jsonl or .parquet file",
-                v => File.Exists(Path.GetFullPath(v, baseDirectory)) ? null : $"'{v}' does not exist (paths are relative to the configuration file's folder)") ?? d.Benchmarks,
+                "a .jsonl or .parquet file") ?? d.Benchmarks,
+            BenchmarkLocations = m.Get("benchmarks")?.ItemLocations() ?? d.BenchmarkLocations,
             BenchmarkNgram = m.Get("benchmark-ngram")?.Int(3, 100) ?? d.BenchmarkNgram,
             Secrets = m.Get("secrets")?.OneOf(CurationConfig.SecretActions, "an action") ?? d.Secrets,
             Licenses = m.Get("licenses")?.StringList(v => !v.Any(char.IsUpper), "a lower-case SPDX id") ?? d.Licenses,
@@ -453,10 +453,11 @@ public static class ConfigLoader
             };
         }
 
-        /// <param name="valid">Whether an item has the right form.</param>
-        /// <param name="what">What an item should be, for the message.</param>
-        /// <param name="problem">A further check of a well-formed item (a file that must exist): the problem, or null.</param>
-        public List<string> StringList(Func<string, bool> valid, string what, Func<string, string?>? problem = null)
+        /// <summary>Where each item of a list is written: <c>file:line</c>.</summary>
+        public List<string> ItemLocations() =>
+            yaml is YamlSequenceNode seq ? [.. seq.Children.Select(c => $"{file}:{c.Start.Line}")] : [];
+
+        public List<string> StringList(Func<string, bool> valid, string what)
         {
             if (IsNull)
             {
@@ -482,11 +483,6 @@ public static class ConfigLoader
                 if (list.Contains(value))
                 {
                     item.Fail($"'{value}' is listed twice");
-                }
-
-                if (problem?.Invoke(value) is { } trouble)
-                {
-                    item.Fail(trouble);
                 }
 
                 list.Add(value);

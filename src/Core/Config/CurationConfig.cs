@@ -18,6 +18,12 @@ public sealed record CurationConfig
     /// <summary>Evaluation sets to keep out (JSONL or Parquet files).</summary>
     public IReadOnlyList<string> Benchmarks { get; init; } = [];
 
+    /// <summary>
+    /// Where each of <see cref="Benchmarks"/> is written (<c>harvest.yml:12</c>), for messages about the file: its existence
+    /// is checked by the commands that read it, so others (push, report) run where the files are not.
+    /// </summary>
+    public IReadOnlyList<string> BenchmarkLocations { get; init; } = [];
+
     /// <summary>Length of the n-grams compared with the benchmarks.</summary>
     public int BenchmarkNgram { get; init; } = 10;
 

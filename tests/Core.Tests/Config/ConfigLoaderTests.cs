@@ -117,7 +117,6 @@ public sealed class ConfigLoaderTests
     [InlineData("llm:\n  max-tokens-field: max_new_tokens\n", "harvest.yml:2: llm.max-tokens-field: 'max_new_tokens' is not a token-limit field; supported: auto, max_completion_tokens, max_tokens, both")]
     [InlineData("llm:\n  prices: [gpt-x]\n", "harvest.yml:2: llm.prices: must be a mapping of a model id to its settings, not a list")]
     [InlineData("curation:\n  benchmarks:\n    - humaneval.txt\n", "harvest.yml:3: curation.benchmarks[0]: 'humaneval.txt' is not a .jsonl or .parquet file")]
-    [InlineData("curation:\n  benchmarks:\n    - evals/missing-humaneval.jsonl\n", "harvest.yml:3: curation.benchmarks[0]: 'evals/missing-humaneval.jsonl' does not exist (paths are relative to the configuration file's folder)")]
     public void Parse_ImpossibleValue_NamesLineKeyAndProblem(string yaml, string expected)
     {
         var e = Fails(yaml);
@@ -233,5 +232,14 @@ public sealed class ConfigLoaderTests
         var e = Fails("lang: csharp\n---\nexport:\n  out: elsewhere\n");
 
         Assert.StartsWith("harvest.yml: line 3: a second YAML document", e.Message);
+    }
+
+    [Fact]
+    public void Parse_BenchmarkFiles_KeepWhereTheyAreWritten_AndNeedNotExistYet()
+    {
+        var curation = Parse("curation:\n  benchmarks:\n    - evals/a.jsonl\n    - evals/b.parquet\n").Curation;
+
+        Assert.Equal(["evals/a.jsonl", "evals/b.parquet"], curation.Benchmarks);
+        Assert.Equal(["harvest.yml:3", "harvest.yml:4"], curation.BenchmarkLocations);
     }
 }
