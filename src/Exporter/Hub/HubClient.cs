@@ -48,6 +48,9 @@ public sealed class HubClient : IDisposable
     /// <summary>Longest time one attempt may take (headers and body); a slower one is abandoned and retried.</summary>
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>Slowest upload accepted: an LFS upload may take <see cref="RequestTimeout"/> plus its size at this rate.</summary>
+    public long MinUploadBytesPerSecond { get; init; } = 100 * 1024;
+
     /// <summary>Attempts per request (the first and the retries).</summary>
     public int MaxAttempts { get; init; } = 6;
 
@@ -207,7 +210,7 @@ public sealed class HubClient : IDisposable
         var href = upload["href"]!.GetValue<string>();
         using var response = await SendAsync(
             () => WithHeaders(new HttpRequestMessage(HttpMethod.Put, href) { Content = file.Content(0, file.Size, n => Count(n, progress)) }, upload["header"]),
-            $"upload {file.Path}", cancellationToken, authorize: false);
+            $"upload {file.Path}", cancellationToken, authorize: false, uploadBytes: file.Size);
     }
 
     private async Task MultipartAsync(LocalFile file, JsonObject upload, IProgress<long>? progress, CancellationToken cancellationToken)
@@ -224,7 +227,7 @@ public sealed class HubClient : IDisposable
             var partUrl = url!.GetValue<string>();
             using var response = await SendAsync(
                 () => new HttpRequestMessage(HttpMethod.Put, partUrl) { Content = file.Content(offset, length, n => Count(n, progress)) },
-                $"upload part {number} of {file.Path}", cancellationToken, authorize: false);
+                $"upload part {number} of {file.Path}", cancellationToken, authorize: false, uploadBytes: length);
             var etag = response.Headers.ETag?.Tag ?? (response.Headers.TryGetValues("ETag", out var values) ? values.First() : null)
                        ?? throw new HubException($"the Hub's storage gave no ETag for part {number} of {file.Path}");
             etags.Add(new JsonObject { ["partNumber"] = number, ["etag"] = etag });
@@ -315,8 +318,10 @@ public sealed class HubClient : IDisposable
     /// connection); after a 5xx, a dropped answer or a timeout it fails with <see cref="HubException.MayHaveTakenEffect"/>.
     /// </summary>
     private async Task<HttpResponseMessage> SendAsync(
-        Func<HttpRequestMessage> make, string what, CancellationToken cancellationToken, HttpStatusCode[]? accept = null, bool authorize = true, bool idempotent = true)
+        Func<HttpRequestMessage> make, string what, CancellationToken cancellationToken, HttpStatusCode[]? accept = null, bool authorize = true, bool idempotent = true, long uploadBytes = 0)
     {
+        // An upload's time limit grows with its size, so a large file on a slow line is not cut off and restarted.
+        var timeout = RequestTimeout + TimeSpan.FromSeconds((double)uploadBytes / MinUploadBytesPerSecond);
         for (var attempt = 1; ; attempt++)
         {
             using var request = make();
@@ -335,7 +340,7 @@ public sealed class HubClient : IDisposable
             HttpResponseMessage? response = null;
             TimeSpan? wait = null;
             using var attemptTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            attemptTimeout.CancelAfter(RequestTimeout);
+            attemptTimeout.CancelAfter(timeout);
             try
             {
                 response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, attemptTimeout.Token);
@@ -380,6 +385,11 @@ public sealed class HubClient : IDisposable
                     throw await ErrorAsync(response, what, attemptTimeout.Token);
                 }
             }
+            catch (HttpRequestException e) when (e.HttpRequestError == HttpRequestError.ConfigurationLimitExceeded)
+            {
+                // An answer larger than MaxAnswerBytes: asking again would bring the same.
+                throw new HubException($"the Hub's answer to {what} is larger than the {MaxAnswerBytes:N0} bytes AutoRefiner reads", mayHaveTakenEffect: !idempotent);
+            }
             catch (HttpRequestException e) when (!idempotent && e.HttpRequestError != HttpRequestError.ConnectionError)
             {
                 throw new HubException(
@@ -388,7 +398,7 @@ public sealed class HubClient : IDisposable
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && !idempotent)
             {
                 throw new HubException(
-                    $"the Hub at {_shownEndpoint} did not answer to {what} within {RequestTimeout.TotalMinutes:0} minutes", mayHaveTakenEffect: true);
+                    $"the Hub at {_shownEndpoint} did not answer to {what} within {Duration(timeout)}", mayHaveTakenEffect: true);
             }
             catch (HttpRequestException e) when (attempt < MaxAttempts)
             {
@@ -400,7 +410,7 @@ public sealed class HubClient : IDisposable
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
-                throw new HubException($"the Hub at {_shownEndpoint} did not answer to {what} within {RequestTimeout.TotalMinutes:0} minutes, {attempt} times");
+                throw new HubException($"the Hub at {_shownEndpoint} did not answer to {what} within {Duration(timeout)}, {attempt} time{(attempt == 1 ? "" : "s")}");
             }
             catch (HttpRequestException e)
             {
@@ -458,6 +468,10 @@ public sealed class HubClient : IDisposable
         };
         return new HubException(text.Length > 0 ? $"{sentence}: {text}" : sentence, status, usage, mayHaveTakenEffect);
     }
+
+    private static string Duration(TimeSpan time) => time < TimeSpan.FromMinutes(2)
+        ? string.Create(CultureInfo.InvariantCulture, $"{time.TotalSeconds:0.#} s")
+        : string.Create(CultureInfo.InvariantCulture, $"{time.TotalMinutes:0} minutes");
 
     /// <summary>The first <paramref name="limit"/> bytes of a body, as text: an error page is read no further.</summary>
     private static async Task<string> ReadStartAsync(HttpContent content, int limit, CancellationToken cancellationToken)

@@ -31,6 +31,9 @@ public sealed record PushResult(bool Created, int Files, int LfsUploaded, long L
 /// </summary>
 public sealed class HubPusher(HubClient client)
 {
+    /// <summary>First wait before looking whether a commit whose answer was lost landed; doubles for each of three looks.</summary>
+    public TimeSpan CommitCheckDelay { get; init; } = TimeSpan.FromSeconds(2);
+
     /// <summary>Pushes <paramref name="folder"/>.</summary>
     public async Task<PushResult> PushAsync(string folder, PushOptions options, IProgress<long>? progress, CancellationToken cancellationToken)
     {
@@ -92,10 +95,10 @@ public sealed class HubPusher(HubClient client)
             }
             catch (HubException e) when (e.MayHaveTakenEffect)
             {
-                var remote = await client.ListFilesAsync(options.Repo, options.Revision, cancellationToken);
-                if (deleted.All(p => !remote.ContainsKey(p)) && files.All(f => remote.TryGetValue(f.Path, out var r) && Same(f, r)))
+                // The Hub may still be applying it (a gateway timeout answers before the commit lands): look a few
+                // times, waiting longer each time, before sending it again.
+                if (await LandedAsync(options, files, deleted, e, cancellationToken))
                 {
-                    // The commit went through; only its answer was lost.
                     return new CommitResult(client.RevisionUrl(options.Repo, options.Revision), "", null);
                 }
 
@@ -103,10 +106,33 @@ public sealed class HubPusher(HubClient client)
                 {
                     throw;
                 }
-
-                await Task.Delay(TimeSpan.FromSeconds(attempt), cancellationToken);
             }
         }
+    }
+
+    /// <summary>Whether the branch holds exactly the folder, looking three times with growing waits.</summary>
+    private async Task<bool> LandedAsync(PushOptions options, List<LocalFile> files, List<string> deleted, HubException failure, CancellationToken cancellationToken)
+    {
+        for (var look = 0; look < 3; look++)
+        {
+            await Task.Delay(CommitCheckDelay * (1 << look), cancellationToken);
+            IReadOnlyDictionary<string, RemoteFile> remote;
+            try
+            {
+                remote = await client.ListFilesAsync(options.Repo, options.Revision, cancellationToken);
+            }
+            catch (HubException e)
+            {
+                throw new HubException($"{failure.Message}; the commit may have been made, and the branch could not be read to tell ({e.Message})", failure.Status);
+            }
+
+            if (deleted.All(p => !remote.ContainsKey(p)) && files.All(f => remote.TryGetValue(f.Path, out var r) && Same(f, r)))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>Files the previous push made (its manifest says which) that the folder no longer has.</summary>

@@ -76,18 +76,23 @@ internal sealed class FakeHubServer : IAsyncDisposable
     public IReadOnlyList<string> Log => [.. _log];
 
     /// <summary>The next request whose path starts with <paramref name="prefix"/> is answered <paramref name="status"/>.</summary>
-    /// <summary>The next <paramref name="count"/> commits are carried out, but answered with <paramref name="status"/>, as when a gateway loses the answer.</summary>
-    public void LoseCommitAnswers(int count, int status = 502)
+    /// <summary>
+    /// The next <paramref name="count"/> commits are carried out, but answered with <paramref name="status"/>, as when a
+    /// gateway loses the answer; with <paramref name="landAfter"/>, the commit shows on the branch only that much later.
+    /// </summary>
+    public void LoseCommitAnswers(int count, int status = 502, TimeSpan landAfter = default)
     {
         lock (_gate)
         {
             _lostCommitAnswers = count;
             _lostCommitStatus = status;
+            _lostCommitLandsAfter = landAfter;
         }
     }
 
     private int _lostCommitAnswers;
     private int _lostCommitStatus;
+    private TimeSpan _lostCommitLandsAfter;
 
     /// <summary>The next request under <paramref name="prefix"/> is answered with <paramref name="status"/>; with <paramref name="bodyBytes"/>, an error page that long.</summary>
     public void Fail(string prefix, int status, int retryAfter = 0, long bodyBytes = 0)
@@ -450,9 +455,17 @@ internal sealed class FakeHubServer : IAsyncDisposable
     }
 
     /// <summary>The storage the batch API points at: PUT of whole objects and of parts, completion, verify.</summary>
+    /// <summary>How long the storage takes before it answers an upload, as a slow line would.</summary>
+    public TimeSpan StorageDelay { get; set; }
+
     private async Task StorageAsync(HttpListenerContext context, string rest)
     {
         var request = context.Request;
+        if (StorageDelay > TimeSpan.Zero && request.HttpMethod == "PUT")
+        {
+            await Task.Delay(StorageDelay);
+        }
+
         var parts = rest.Split('/');
         var oid = parts[0];
         if (request.Headers["Authorization"] is not null && parts is not [_, "verify"])
@@ -629,22 +642,37 @@ internal sealed class FakeHubServer : IAsyncDisposable
 
         string target;
         var lostStatus = 0;
+        var landsAfter = TimeSpan.Zero;
         lock (_gate)
         {
             var r = _repos[repo];
             r.Commits++;
             target = createPr ? $"refs/pr/{++r.PullRequests}" : revision;
-            r.Revisions[target] = next;
             if (_lostCommitAnswers > 0)
             {
                 _lostCommitAnswers--;
                 lostStatus = _lostCommitStatus;
+                landsAfter = _lostCommitLandsAfter;
+            }
+
+            if (landsAfter == TimeSpan.Zero)
+            {
+                r.Revisions[target] = next;
             }
         }
 
         if (lostStatus != 0)
         {
-            await ErrorAsync(context.Response, lostStatus, null, "Bad gateway");
+            await ErrorAsync(context.Response, lostStatus, null, "Gateway timeout");
+            if (landsAfter > TimeSpan.Zero)
+            {
+                await Task.Delay(landsAfter);
+                lock (_gate)
+                {
+                    _repos[repo].Revisions[target] = next;
+                }
+            }
+
             return;
         }
 

@@ -62,6 +62,9 @@ public sealed class HubPushTests : IAsyncLifetime
 
     private HubClient Client(string token = Token) => new(_hub.Endpoint, token) { RetryBaseDelay = TimeSpan.FromMilliseconds(20) };
 
+    /// <summary>A pusher that looks for a lost commit after 20, 40 and 80 ms rather than seconds.</summary>
+    private static HubPusher Pusher(HubClient client) => new(client) { CommitCheckDelay = TimeSpan.FromMilliseconds(20) };
+
     private static PushOptions Options(string revision = "main", bool pr = false, bool rejected = false) =>
         new("me/csharp-sft", Private: true, revision, pr, "Update dataset", rejected);
 
@@ -186,7 +189,7 @@ public sealed class HubPushTests : IAsyncLifetime
         using var client = Client();
         var clock = System.Diagnostics.Stopwatch.StartNew();
 
-        await new HubPusher(client).PushAsync(Out, Options(), null, CancellationToken.None);
+        await Pusher(client).PushAsync(Out, Options(), null, CancellationToken.None);
 
         AssertHubHoldsTheFolder();
         Assert.Equal(2, _hub.Log.Count(l => l == "POST /datasets/me/csharp-sft.git/info/lfs/objects/batch"));
@@ -201,7 +204,7 @@ public sealed class HubPushTests : IAsyncLifetime
         _hub.LoseCommitAnswers(1);
         using var client = Client();
 
-        var result = await new HubPusher(client).PushAsync(Out, Options(), null, CancellationToken.None);
+        var result = await Pusher(client).PushAsync(Out, Options(), null, CancellationToken.None);
 
         AssertHubHoldsTheFolder();
         Assert.Equal(1, _hub.Commits("me/csharp-sft"));
@@ -217,11 +220,24 @@ public sealed class HubPushTests : IAsyncLifetime
         _hub.Fail("/api/datasets/me/csharp-sft/commit", 503);
         using var client = Client();
 
-        await new HubPusher(client).PushAsync(Out, Options(), null, CancellationToken.None);
+        await Pusher(client).PushAsync(Out, Options(), null, CancellationToken.None);
 
         AssertHubHoldsTheFolder();
         Assert.Equal(1, _hub.Commits("me/csharp-sft"));
         Assert.Equal(3, _hub.Log.Count(l => l == "POST /api/datasets/me/csharp-sft/commit/main"));
+    }
+
+    [Fact]
+    public async Task Push_ACommitThatLandsAfterItsGatewayTimedOut_IsNotMadeTwice()
+    {
+        WriteDataset();
+        _hub.LoseCommitAnswers(1, status: 504, landAfter: TimeSpan.FromMilliseconds(150));
+        using var client = Client();
+
+        await new HubPusher(client) { CommitCheckDelay = TimeSpan.FromMilliseconds(50) }.PushAsync(Out, Options(), null, CancellationToken.None);
+
+        AssertHubHoldsTheFolder();
+        Assert.Equal(1, _hub.Log.Count(l => l == "POST /api/datasets/me/csharp-sft/commit/main"));
     }
 
     [Fact]
@@ -252,6 +268,40 @@ public sealed class HubPushTests : IAsyncLifetime
         Assert.Equal(403, e.Status);
         Assert.Contains("<html>gateway exploded", e.Message, StringComparison.Ordinal);
         Assert.True(e.Message.Length < 1000, $"{e.Message.Length} characters of message");
+    }
+
+    [Fact]
+    public async Task Push_AnUploadSlowerThanTheRequestTimeout_IsGivenTimeByItsSize()
+    {
+        WriteDataset();
+        _hub.StorageDelay = TimeSpan.FromSeconds(1.2);
+        using var patient = new HubClient(_hub.Endpoint, Token) { RequestTimeout = TimeSpan.FromSeconds(0.5), MinUploadBytesPerSecond = 256 * 1024, MaxAttempts = 1 };
+
+        await new HubPusher(patient).PushAsync(Out, Options(), null, CancellationToken.None); // each upload may take 0.5 s + its size at 256 KB/s
+
+        AssertHubHoldsTheFolder();
+        using var hasty = new HubClient(_hub.Endpoint, Token) { RequestTimeout = TimeSpan.FromSeconds(0.5), MinUploadBytesPerSecond = long.MaxValue, MaxAttempts = 1 };
+        File.WriteAllBytes(Path.Combine(Out, "jsonl/train.jsonl"), new byte[2_300_000]);
+        var e = await Assert.ThrowsAsync<HubException>(() => new HubPusher(hasty).PushAsync(Out, Options(), null, CancellationToken.None));
+        Assert.Contains("did not answer to upload", e.Message, StringComparison.Ordinal);
+        Assert.Contains("within 0.5 s, 1 time", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Push_AnAnswerLargerThanAnyTheHubSends_IsRefusedAtOnce()
+    {
+        WriteDataset();
+        await new HubPusher(Client()).PushAsync(Out, Options(), null, CancellationToken.None);
+        _hub.Fail("/api/datasets/me/csharp-sft/tree/", 200, bodyBytes: 1L << 40); // a listing that never ends
+        int Listings() => _hub.Log.Count(l => l.StartsWith("GET /api/datasets/me/csharp-sft/tree/", StringComparison.Ordinal));
+        var before = Listings();
+        using var client = Client();
+
+        var e = await Assert.ThrowsAsync<HubException>(() => new HubPusher(client).PushAsync(Out, Options(), null, CancellationToken.None))
+            .WaitAsync(TimeSpan.FromMinutes(1));
+
+        Assert.Contains("is larger than the 33,554,432 bytes AutoRefiner reads", e.Message, StringComparison.Ordinal);
+        Assert.Equal(before + 1, Listings()); // not asked again: the same answer would come back
     }
 
     [Fact]
