@@ -69,6 +69,38 @@ public sealed class HubClient : IDisposable
     private long _lfsBytes;
     private long _requests;
 
+    /// <summary>The open pull requests of <paramref name="repo"/> (the Hub's discussions API), by number, with their titles.</summary>
+    public async Task<IReadOnlyDictionary<int, string>> OpenPullRequestsAsync(string repo, CancellationToken cancellationToken)
+    {
+        var found = new Dictionary<int, string>();
+        for (var page = 0; page < 50; page++)
+        {
+            var url = $"api/datasets/{repo}/discussions?p={page}&type=pull_request&status=open";
+            using var response = await SendAsync(() => new HttpRequestMessage(HttpMethod.Get, url), $"list the pull requests of {repo}", cancellationToken);
+            var answer = JsonNode.Parse(await response.Content.ReadAsStringAsync(cancellationToken));
+            var discussions = answer?["discussions"]?.AsArray() ?? [];
+            foreach (var d in discussions)
+            {
+                if (d?["isPullRequest"]?.GetValue<bool>() == true && d["status"]?.GetValue<string>() is "open" or "draft" && d["num"]?.GetValue<int>() is { } num)
+                {
+                    found[num] = d["title"]?.GetValue<string>() ?? "";
+                }
+            }
+
+            var start = answer?["start"]?.GetValue<int>() ?? 0;
+            var count = answer?["count"]?.GetValue<int>() ?? 0;
+            if (discussions.Count == 0 || start + discussions.Count >= count)
+            {
+                break;
+            }
+        }
+
+        return found;
+    }
+
+    /// <summary>The page of a pull request, for people.</summary>
+    public string PullRequestUrl(string repo, int number) => string.Create(CultureInfo.InvariantCulture, $"{_shownEndpoint}/datasets/{repo}/discussions/{number}");
+
     /// <summary>The page of a revision of <paramref name="repo"/>, for people (no credentials in it).</summary>
     public string RevisionUrl(string repo, string revision) => $"{_shownEndpoint}/datasets/{repo}/tree/{Uri.EscapeDataString(revision)}";
 

@@ -81,17 +81,25 @@ public sealed class HubPusher(HubClient client)
     private async Task<CommitResult> CommitOnceAsync(
         PushOptions options, List<LocalFile> files, List<LocalFile> regular, List<LocalFile> lfs, List<string> deleted, CancellationToken cancellationToken)
     {
+        // The pull requests open before this one, so that one the Hub opened without saying so can be told from them.
+        var openBefore = options.CreatePr ? await client.OpenPullRequestsAsync(options.Repo, cancellationToken) : null;
         for (var attempt = 1; ; attempt++)
         {
             try
             {
                 return await client.CommitAsync(options.Repo, options.Revision, options.Message, regular, lfs, deleted, options.CreatePr, cancellationToken);
             }
-            catch (HubException e) when (e.MayHaveTakenEffect && options.CreatePr)
+            catch (HubException e) when (e.MayHaveTakenEffect && openBefore is not null)
             {
-                // A pull request that may exist cannot be told from one somebody else opened: say so rather than open two.
-                throw new HubException(
-                    $"{e.Message}. The Hub may have opened the pull request anyway: look at the repository's pull requests before pushing again", e.Status);
+                if (await OpenedAsync(options, files, openBefore, e, cancellationToken) is { } opened)
+                {
+                    return opened;
+                }
+
+                if (attempt >= CommitAttempts)
+                {
+                    throw;
+                }
             }
             catch (HubException e) when (e.MayHaveTakenEffect)
             {
@@ -108,6 +116,39 @@ public sealed class HubPusher(HubClient client)
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// The pull request the Hub opened for this push although its answer was lost: a new one with this push's title whose
+    /// files are exactly the folder's. Looks three times with growing waits; null when there is none.
+    /// </summary>
+    private async Task<CommitResult?> OpenedAsync(
+        PushOptions options, List<LocalFile> files, IReadOnlyDictionary<int, string> openBefore, HubException failure, CancellationToken cancellationToken)
+    {
+        for (var look = 0; look < 3; look++)
+        {
+            await Task.Delay(CommitCheckDelay * (1 << look), cancellationToken);
+            try
+            {
+                var open = await client.OpenPullRequestsAsync(options.Repo, cancellationToken);
+                foreach (var (number, title) in open.Where(pr => !openBefore.ContainsKey(pr.Key) && pr.Value == options.Message).OrderByDescending(pr => pr.Key))
+                {
+                    var remote = await client.ListFilesAsync(options.Repo, $"refs/pr/{number}", cancellationToken);
+                    if (files.All(f => remote.TryGetValue(f.Path, out var r) && Same(f, r)))
+                    {
+                        var url = client.PullRequestUrl(options.Repo, number);
+                        return new CommitResult(url, "", url);
+                    }
+                }
+            }
+            catch (HubException e)
+            {
+                throw new HubException(
+                    $"{failure.Message}; the Hub may have opened the pull request, and its pull requests could not be read to tell ({e.Message}): look at them before pushing again", failure.Status);
+            }
+        }
+
+        return null;
     }
 
     /// <summary>Whether the branch holds exactly the folder, looking three times with growing waits.</summary>

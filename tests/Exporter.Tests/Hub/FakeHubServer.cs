@@ -149,6 +149,9 @@ internal sealed class FakeHubServer : IAsyncDisposable
         public int Commits { get; set; }
 
         public int PullRequests { get; set; }
+
+        /// <summary>Titles of the pull requests, by number (all open).</summary>
+        public Dictionary<int, string> PullRequestTitles { get; } = [];
     }
 
     private sealed record Entry(byte[]? Bytes, string? Lfs, long Size);
@@ -251,6 +254,9 @@ internal sealed class FakeHubServer : IAsyncDisposable
             case ["api", "repos", "create"]:
                 await CreateAsync(context);
                 return;
+            case ["api", "datasets", var owner, var name, "discussions"]:
+                await DiscussionsAsync(context, $"{owner}/{name}");
+                return;
             case ["api", "datasets", var owner, var name, "tree", var rev, ..]:
                 await TreeAsync(context, $"{owner}/{name}", Uri.UnescapeDataString(rev));
                 return;
@@ -311,6 +317,31 @@ internal sealed class FakeHubServer : IAsyncDisposable
         }
 
         await JsonAsync(context.Response, 200, new JsonObject { ["url"] = new Uri(Endpoint, $"datasets/{repo}").ToString() });
+    }
+
+    /// <summary>The discussions API's list: pull requests only, two per page, so paging is exercised.</summary>
+    private async Task DiscussionsAsync(HttpListenerContext context, string repo)
+    {
+        var page = int.TryParse(context.Request.QueryString["p"], CultureInfo.InvariantCulture, out var p) ? p : 0;
+        JsonArray items;
+        int count;
+        lock (_gate)
+        {
+            var all = _repos.TryGetValue(repo, out var r) ? r.PullRequestTitles.OrderBy(kv => kv.Key).ToList() : [];
+            count = all.Count;
+            items = [.. all.Skip(page * 2).Take(2).Select(kv => (JsonNode)new JsonObject
+            {
+                ["num"] = kv.Key,
+                ["title"] = kv.Value,
+                ["status"] = "open",
+                ["isPullRequest"] = true,
+                ["createdAt"] = "2026-11-30T00:00:00.000Z",
+                ["author"] = new JsonObject { ["name"] = "me" },
+                ["repo"] = new JsonObject { ["name"] = repo, ["type"] = "dataset" },
+            })];
+        }
+
+        await JsonAsync(context.Response, 200, new JsonObject { ["discussions"] = items, ["count"] = count, ["start"] = page * 2 });
     }
 
     private async Task TreeAsync(HttpListenerContext context, string repo, string revision)
@@ -648,6 +679,11 @@ internal sealed class FakeHubServer : IAsyncDisposable
             var r = _repos[repo];
             r.Commits++;
             target = createPr ? $"refs/pr/{++r.PullRequests}" : revision;
+            if (createPr)
+            {
+                r.PullRequestTitles[r.PullRequests] = header["value"]!["summary"]!.GetValue<string>();
+            }
+
             if (_lostCommitAnswers > 0)
             {
                 _lostCommitAnswers--;

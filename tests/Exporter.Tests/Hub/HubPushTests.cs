@@ -241,18 +241,42 @@ public sealed class HubPushTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Push_APullRequestWhoseAnswerIsLost_IsNotOpenedTwice_AndTheErrorSaysSo()
+    public async Task Push_APullRequestWhoseAnswerIsLost_IsFoundAndNotOpenedTwice()
     {
         WriteDataset();
-        await new HubPusher(Client()).PushAsync(Out, Options(), null, CancellationToken.None);
+        await Pusher(Client()).PushAsync(Out, Options(), null, CancellationToken.None);
+        for (var other = 0; other < 3; other++)
+        {
+            // Pull requests somebody else opened, with the same title: more than a page of the discussions list.
+            File.WriteAllText(Path.Combine(Out, "README.md"), $"# someone else's change {other}\n");
+            await Pusher(Client()).PushAsync(Out, Options(pr: true), null, CancellationToken.None);
+        }
+
         File.WriteAllText(Path.Combine(Out, "README.md"), "# changed\n");
-        _hub.LoseCommitAnswers(1);
+        _hub.LoseCommitAnswers(1, status: 504, landAfter: TimeSpan.FromMilliseconds(60));
         using var client = Client();
 
-        var e = await Assert.ThrowsAsync<HubException>(() => new HubPusher(client).PushAsync(Out, Options(pr: true), null, CancellationToken.None));
+        var result = await Pusher(client).PushAsync(Out, Options(pr: true), null, CancellationToken.None);
 
-        Assert.Contains("may have opened the pull request anyway", e.Message, StringComparison.Ordinal);
-        Assert.Equal(2, _hub.Commits("me/csharp-sft")); // the first push, and the one pull request
+        Assert.Equal(5, _hub.Commits("me/csharp-sft")); // the first push, three others, and this one pull request
+        Assert.EndsWith("/datasets/me/csharp-sft/discussions/4", result.Commit!.PullRequestUrl, StringComparison.Ordinal);
+        AssertHubHoldsTheFolder("refs/pr/4");
+    }
+
+    [Fact]
+    public async Task Push_APullRequestThatNeverOpened_IsOpenedOnce()
+    {
+        WriteDataset();
+        await Pusher(Client()).PushAsync(Out, Options(), null, CancellationToken.None);
+        File.WriteAllText(Path.Combine(Out, "README.md"), "# changed\n");
+        _hub.Fail("/api/datasets/me/csharp-sft/commit", 502);
+        using var client = Client();
+
+        var result = await Pusher(client).PushAsync(Out, Options(pr: true), null, CancellationToken.None);
+
+        Assert.Equal(2, _hub.Commits("me/csharp-sft"));
+        Assert.EndsWith("/discussions/1", result.Commit!.PullRequestUrl, StringComparison.Ordinal);
+        AssertHubHoldsTheFolder("refs/pr/1");
     }
 
     [Fact]
