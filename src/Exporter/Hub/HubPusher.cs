@@ -81,13 +81,33 @@ public sealed class HubPusher(HubClient client)
     private async Task<CommitResult> CommitOnceAsync(
         PushOptions options, List<LocalFile> files, List<LocalFile> regular, List<LocalFile> lfs, List<string> deleted, CancellationToken cancellationToken)
     {
-        // The pull requests open before this one, so that one the Hub opened without saying so can be told from them.
-        var openBefore = options.CreatePr ? await client.OpenPullRequestsAsync(options.Repo, cancellationToken) : null;
+        // The pull requests open before this one, so that one the Hub opened without saying so can be told from them. A
+        // server without the discussions API (a mirror) still takes the push; a lost answer then cannot be checked.
+        IReadOnlyDictionary<int, string>? openBefore = null;
+        var canCheckPullRequests = false;
+        if (options.CreatePr)
+        {
+            try
+            {
+                openBefore = await client.OpenPullRequestsAsync(options.Repo, cancellationToken);
+                canCheckPullRequests = true;
+            }
+            catch (HubException e) when (!e.IsUsage || e.Status == 404)
+            {
+            }
+        }
+
         for (var attempt = 1; ; attempt++)
         {
             try
             {
                 return await client.CommitAsync(options.Repo, options.Revision, options.Message, regular, lfs, deleted, options.CreatePr, cancellationToken);
+            }
+            catch (HubException e) when (e.MayHaveTakenEffect && options.CreatePr && !canCheckPullRequests)
+            {
+                // A pull request that may exist, on a server that cannot list them: say so rather than open two.
+                throw new HubException(
+                    $"{e.Message}. The Hub may have opened the pull request anyway: look at the repository's pull requests before pushing again", e.Status);
             }
             catch (HubException e) when (e.MayHaveTakenEffect && openBefore is not null)
             {

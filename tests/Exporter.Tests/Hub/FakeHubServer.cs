@@ -320,8 +320,17 @@ internal sealed class FakeHubServer : IAsyncDisposable
     }
 
     /// <summary>The discussions API's list: pull requests only, two per page, so paging is exercised.</summary>
+    /// <summary>Whether the discussions API is served (a mirror may not serve it).</summary>
+    public bool ServesDiscussions { get; set; } = true;
+
     private async Task DiscussionsAsync(HttpListenerContext context, string repo)
     {
+        if (!ServesDiscussions)
+        {
+            await ErrorAsync(context.Response, 404, null, "Not Found");
+            return;
+        }
+
         var page = int.TryParse(context.Request.QueryString["p"], CultureInfo.InvariantCulture, out var p) ? p : 0;
         JsonArray items;
         int count;

@@ -264,6 +264,23 @@ public sealed class HubPushTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Push_APullRequestToAServerWithoutDiscussions_IsOpened_AndALostAnswerIsSaidPlainly()
+    {
+        WriteDataset();
+        _hub.ServesDiscussions = false;
+        await Pusher(Client()).PushAsync(Out, Options(pr: true), null, CancellationToken.None);
+        AssertHubHoldsTheFolder("refs/pr/1");
+        File.WriteAllText(Path.Combine(Out, "README.md"), "# changed\n");
+        _hub.LoseCommitAnswers(1);
+        using var client = Client();
+
+        var e = await Assert.ThrowsAsync<HubException>(() => Pusher(client).PushAsync(Out, Options(pr: true), null, CancellationToken.None));
+
+        Assert.Contains("may have opened the pull request anyway", e.Message, StringComparison.Ordinal);
+        Assert.Equal(2, _hub.Commits("me/csharp-sft")); // two pull requests, none twice
+    }
+
+    [Fact]
     public async Task Push_APullRequestThatNeverOpened_IsOpenedOnce()
     {
         WriteDataset();
