@@ -93,6 +93,13 @@ public sealed class ShardMergeTests : IDisposable
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("is given twice", result.Errors, StringComparison.Ordinal);
         Assert.False(Directory.Exists(_dir.Combine("merged")));
+
+        Directory.CreateSymbolicLink(_dir.Combine("alias"), _dir.Combine("out"));
+        var aliased = await CliRunner.RunAsync(["merge", _dir.Combine("out"), _dir.Combine("alias"), "--out", _dir.Combine("merged"), "--state", _dir.Combine("m.db")]);
+
+        Assert.Equal(2, aliased.ExitCode);
+        Assert.Contains("holds the same output as", aliased.Errors, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(_dir.Combine("merged")));
     }
 
     [Theory]

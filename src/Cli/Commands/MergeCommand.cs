@@ -46,6 +46,18 @@ public sealed class MergeCommand(CommandEnvironment environment) : AsyncCommand<
         }
 
         var manifests = folders.Select(DatasetFolder.ReadManifest).ToList();
+
+        // The same output under another path (a symlink, a copy) would be merged twice: its manifest, which records
+        // when its run started and ended, gives it away.
+        var byManifest = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (folder, given) in folders.Zip(settings.Folders))
+        {
+            var hash = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(Path.Combine(folder, "manifest.json"))));
+            if (!byManifest.TryAdd(hash, given))
+            {
+                throw AutoRefinerException.Usage($"'{given}' holds the same output as '{byManifest[hash]}' (a link or a copy); each output is merged once");
+            }
+        }
         var statePath = settings.State is null ? config.ResolvePath(config.State) : Path.GetFullPath(settings.State, cwd);
         var withStates = settings.WithStates.Select(s => Path.GetFullPath(s, cwd)).ToList();
         seen.Clear();
