@@ -13,17 +13,16 @@ namespace AutoRefiner.Exporter;
 
 /// <summary>
 /// Writes a run's output into a staging folder inside <c>--out</c> and, only when the run completes, replaces the
-/// previous output with it; a failed or cancelled run leaves the previous dataset as it was.
+/// previous output with it; a failed or cancelled run leaves the previous dataset as it was. What it replaces is decided
+/// by the <see cref="OutputFolder"/> guard: only files AutoRefiner wrote there before; a user's own files stay.
 /// </summary>
 internal sealed class DatasetWriter : IDatasetSink
 {
-    /// <summary>Names in the output folder that a run owns and replaces.</summary>
-    internal static readonly string[] OwnedEntries = ["data", "jsonl", "rejected.jsonl", "manifest.json", "README.md", "ATTRIBUTION.md", "report.html"];
-
     private readonly HarvestConfig _config;
     private readonly RunDescription _run;
     private readonly IReadOnlyList<ISampleGenerator> _generators;
     private readonly TimeProvider _time;
+    private readonly OutputFolder _output;
     private readonly string _out;
     private readonly string _staging;
     private readonly Dictionary<string, ParquetShardWriter> _parquet = new(StringComparer.Ordinal);
@@ -34,40 +33,23 @@ internal sealed class DatasetWriter : IDatasetSink
     private readonly ParquetOptions _parquetOptions;
     private long _promptTokens;
     private long _completionTokens;
+    private long _rows;
     private bool _completed;
 
-    public DatasetWriter(HarvestConfig config, RunDescription run, IEnumerable<ISampleGenerator> generators, TimeProvider time)
+    /// <summary>Opens a writer; without <paramref name="output"/>, the configured folder goes through the guard here.</summary>
+    public DatasetWriter(HarvestConfig config, RunDescription run, IEnumerable<ISampleGenerator> generators, TimeProvider time, OutputFolder? output = null)
     {
         _config = config;
         _run = run;
         _generators = [.. generators];
         _time = time;
-        _out = config.ResolvePath(config.Export.Out);
-        EnsureOutputIsOurs(_out);
+        _output = output ?? OutputFolder.Claim(config.ResolvePath(config.Export.Out), config.Export.Out, "--out", OutputLayout.Dataset);
+        _out = _output.FullPath;
         RemoveAbandonedStaging(_out);
         _staging = Path.Combine(_out, $".staging-{Environment.ProcessId}-{Guid.NewGuid():N}");
         Directory.CreateDirectory(_staging);
         _rejected = new JsonlWriter<RejectedRow>(Path.Combine(_staging, "rejected.jsonl"), ExportJson.Lines.RejectedRow);
         _parquetOptions = ParquetOptionsFor(config.Export.Compression);
-    }
-
-    /// <summary>
-    /// A run replaces <see cref="OwnedEntries"/> in the output folder; it refuses to start when the folder holds such
-    /// names but no manifest of ours (a project's own README.md or data/ must never be deleted).
-    /// </summary>
-    private static void EnsureOutputIsOurs(string outDir)
-    {
-        if (!Directory.Exists(outDir) || IsOurManifest(Path.Combine(outDir, "manifest.json")))
-        {
-            return;
-        }
-
-        var foreign = OwnedEntries.Where(e => File.Exists(Path.Combine(outDir, e)) || Directory.Exists(Path.Combine(outDir, e))).ToList();
-        if (foreign.Count > 0)
-        {
-            throw AutoRefinerException.Usage(
-                $"the output folder {outDir} holds {string.Join(", ", foreign)} but no AutoRefiner manifest.json; a run would replace them, so choose another --out (an empty or new folder)");
-        }
     }
 
     /// <summary>Deletes staging folders left by runs whose process is gone (killed, out of memory, power cut).</summary>
@@ -108,25 +90,6 @@ internal sealed class DatasetWriter : IDatasetSink
         }
     }
 
-    private static bool IsOurManifest(string path)
-    {
-        if (!File.Exists(path))
-        {
-            return false;
-        }
-
-        try
-        {
-            using var stream = File.OpenRead(path);
-            using var doc = System.Text.Json.JsonDocument.Parse(stream);
-            return doc.RootElement.TryGetProperty("tool", out var tool) && tool.ValueKind == System.Text.Json.JsonValueKind.String && tool.GetString() == "autorefiner";
-        }
-        catch (Exception e) when (e is IOException or System.Text.Json.JsonException)
-        {
-            return false;
-        }
-    }
-
     /// <summary>Parquet options for a codec name of <c>export.compression</c>. Zstd is set to <c>Optimal</c>: its default level is ~50× slower.</summary>
     public static ParquetOptions ParquetOptionsFor(string compression) => new()
     {
@@ -162,6 +125,7 @@ internal sealed class DatasetWriter : IDatasetSink
         var id = SampleId.Of(judged.Candidate);
         var split = SampleId.SplitOf(id, _config.Export.TestSplit);
         var row = DatasetRow.From(judged, id, _config.Lang, (judged.Candidate.CreatedAt ?? _time.GetUtcNow()).UtcDateTime);
+        _rows++;
         _licenses[row.SourceLicense] = _licenses.GetValueOrDefault(row.SourceLicense) + 1;
         var source = (row.SourceRepo, row.SourceCommit, row.SourceLicense, Attribution.RepositoryUrl(row.SourceUrl));
         _sources[source] = _sources.GetValueOrDefault(source) + 1;
@@ -192,6 +156,15 @@ internal sealed class DatasetWriter : IDatasetSink
     public async ValueTask CompleteAsync(RunStats stats, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(stats);
+        if (_rows == 0 && _output.PreviousRows is > 0 and var previous && !_output.AllowEmpty)
+        {
+            // An empty result is almost always a mistake (a wrong path, an unreadable tree, a filter that keeps nothing):
+            // it must not wipe out a dataset made earlier. Disposing removes the staging folder.
+            var inv = System.Globalization.CultureInfo.InvariantCulture;
+            throw AutoRefinerException.RunFailed(string.Create(inv,
+                $"this run produced no rows ({stats.Files.Count} C# files read, {stats.Seeds.Count} seeds, {stats.Candidates.Count} candidates), so the dataset already in {_output.Shown} ({previous} {(previous == 1 ? "row" : "rows")}) was kept; check the sources, or pass --allow-empty to replace it with an empty one"));
+        }
+
         var rowsPerSplit = new SortedDictionary<string, long>(StringComparer.Ordinal);
         var files = new List<(string Path, long? Rows)>();
         foreach (var (split, writer) in _parquet)
@@ -238,7 +211,7 @@ internal sealed class DatasetWriter : IDatasetSink
             await System.Text.Json.JsonSerializer.SerializeAsync(stream, manifest, ExportJson.Indented.Manifest, cancellationToken);
         }
 
-        Publish();
+        Publish(stats);
         _completed = true;
     }
 
@@ -333,29 +306,41 @@ internal sealed class DatasetWriter : IDatasetSink
         };
     }
 
-    /// <summary>Replaces the previous run's files in the output folder with the staged ones.</summary>
-    private void Publish()
+    /// <summary>
+    /// Replaces the previous run's files in the output folder with the staged ones. Only files the guard says AutoRefiner
+    /// wrote are replaced or removed; a staged file that would land on one of the user's stops the run before anything moves.
+    /// </summary>
+    private void Publish(RunStats stats)
     {
-        foreach (var name in OwnedEntries)
-        {
-            var target = Path.Combine(_out, name);
-            if (Directory.Exists(target))
-            {
-                Directory.Delete(target, recursive: true);
-            }
-            else if (File.Exists(target))
-            {
-                File.Delete(target);
-            }
+        var staged = Directory.GetFiles(_staging, "*", SearchOption.AllDirectories)
+            .Select(p => Path.GetRelativePath(_staging, p).Replace('\\', '/'))
+            .Order(StringComparer.Ordinal)
+            .ToList();
+        _output.EnsureMayWrite(staged);
 
-            var staged = Path.Combine(_staging, name);
-            if (Directory.Exists(staged))
+        // The previous run's files that this one does not write again go: the shards of a larger dataset, a split now empty.
+        var emptied = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var old in _output.Previous.Except(staged, StringComparer.Ordinal))
+        {
+            var path = Path.Combine(_out, old);
+            File.Delete(path);
+            emptied.Add(Path.GetDirectoryName(path)!);
+        }
+
+        foreach (var relative in staged)
+        {
+            var target = Path.Combine(_out, relative);
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Move(Path.Combine(_staging, relative), target, overwrite: true);
+            stats.Wrote(relative);
+        }
+
+        // A folder left empty by those removals goes too; one that still holds the user's files stays.
+        foreach (var dir in emptied.OrderByDescending(d => d.Length))
+        {
+            for (var d = dir; d.Length > _out.Length && Directory.Exists(d) && !Directory.EnumerateFileSystemEntries(d).Any(); d = Path.GetDirectoryName(d)!)
             {
-                Directory.Move(staged, target);
-            }
-            else if (File.Exists(staged))
-            {
-                File.Move(staged, target);
+                Directory.Delete(d);
             }
         }
 
@@ -393,8 +378,8 @@ internal sealed class DatasetWriter : IDatasetSink
 }
 
 /// <summary>Opens a <see cref="DatasetWriter"/> per run.</summary>
-internal sealed class DatasetWriterFactory(HarvestConfig config, RunDescription run, IEnumerable<ISampleGenerator> generators, TimeProvider time) : IDatasetSinkFactory
+internal sealed class DatasetWriterFactory(HarvestConfig config, RunDescription run, IEnumerable<ISampleGenerator> generators, TimeProvider time, OutputFolder? output = null) : IDatasetSinkFactory
 {
     /// <inheritdoc />
-    public IDatasetSink Open(RunStats stats) => new DatasetWriter(config, run, generators, time) { Stats = stats };
+    public IDatasetSink Open(RunStats stats) => new DatasetWriter(config, run, generators, time, output) { Stats = stats };
 }

@@ -86,6 +86,12 @@ public sealed class HarvestCommandTests : IDisposable
         Assert.Equal(0, (await CliRunner.RunAsync(args)).ExitCode);
         var first = CliRunner.ReadAllJsonlRows(Out).Select(r => r.GetProperty("id").GetString()).ToList();
         _dir.Write("out/data/train-00000-of-00009.parquet", "stale");
+
+        // As a previous run that wrote nine shards would have it: its manifest lists the shard, so the shard is the tool's.
+        var manifestPath = Path.Combine(Out, "manifest.json");
+        var manifest = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(manifestPath))!;
+        manifest["files"]!.AsArray().Add(new System.Text.Json.Nodes.JsonObject { ["path"] = "data/train-00000-of-00009.parquet" });
+        File.WriteAllText(manifestPath, manifest.ToJsonString());
         Assert.Equal(0, (await CliRunner.RunAsync(args)).ExitCode);
         var second = CliRunner.ReadAllJsonlRows(Out).Select(r => r.GetProperty("id").GetString()).ToList();
 

@@ -109,7 +109,12 @@ public sealed class FailureSafetyTests : IDisposable
 
         Directory.CreateDirectory(Path.Combine(Output, "jsonl"));
         await File.WriteAllTextAsync(Path.Combine(Output, "jsonl", "test.jsonl"), "{}\n");
-        await File.WriteAllTextAsync(Path.Combine(Output, "manifest.json"), "{\"tool\": \"autorefiner\"}");
+        // The previous run's manifest lists what it wrote: those files are the tool's to replace or remove.
+        await File.WriteAllTextAsync(Path.Combine(Output, "manifest.json"), """
+            {"tool": "autorefiner", "files": [
+              {"path": "data/train-00000-of-00003.parquet"}, {"path": "data/train-00001-of-00003.parquet"},
+              {"path": "data/train-00002-of-00003.parquet"}, {"path": "data/test-00000-of-00001.parquet"}, {"path": "jsonl/test.jsonl"}]}
+            """);
 
         await Export.WriteAsync(Config(testSplit: 0), Samples.PassedRange(50));
 
@@ -196,6 +201,69 @@ public sealed class FailureSafetyTests : IDisposable
         Assert.Equal(AutoRefiner.Core.FailureKind.Usage, e.Kind);
         Assert.Contains("README.md", e.Message, StringComparison.Ordinal);
         Assert.Equal("# someone's project", await File.ReadAllTextAsync(readme));
+        Assert.Empty(Directory.GetDirectories(Output, ".staging-*"));
+    }
+
+    [Fact]
+    public async Task CompleteAsync_UsersFilesInsideDataAndJsonl_AreKept()
+    {
+        await Export.WriteAsync(Config(), Samples.PassedRange(40));
+        string[] mine = ["data/mynotes.txt", "data/sub/y.txt", "jsonl/extra.jsonl"];
+        foreach (var file in mine)
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.Combine(Output, file))!);
+            await File.WriteAllTextAsync(Path.Combine(Output, file), "mine");
+        }
+
+        var stats = await Export.WriteAsync(Config(), Samples.PassedRange(30, "apache-2.0"));
+
+        Assert.All(mine, f => Assert.Equal("mine", File.ReadAllText(Path.Combine(Output, f))));
+        Assert.DoesNotContain(stats.Written, mine.Contains);
+        Assert.Contains("jsonl/train.jsonl", stats.Written);
+        Assert.Contains("manifest.json", stats.Written);
+    }
+
+    [Fact]
+    public async Task CompleteAsync_UsersFileWhereTheRunWritesOne_FailsAndReplacesNothing()
+    {
+        Directory.CreateDirectory(Path.Combine(Output, "jsonl"));
+        await File.WriteAllTextAsync(Path.Combine(Output, "manifest.json"), "{\"tool\": \"autorefiner\", \"files\": []}");
+        var users = Path.Combine(Output, "jsonl", "train.jsonl");
+        await File.WriteAllTextAsync(users, "mine");
+
+        var e = await Assert.ThrowsAsync<AutoRefiner.Core.AutoRefinerException>(() => Export.WriteAsync(Config(testSplit: 0), Samples.PassedRange(5)));
+
+        Assert.Equal(AutoRefiner.Core.FailureKind.Run, e.Kind);
+        Assert.Contains("jsonl/train.jsonl, which manifest.json does not list", e.Message, StringComparison.Ordinal);
+        Assert.Equal("mine", await File.ReadAllTextAsync(users));
+        Assert.False(Directory.Exists(Path.Combine(Output, "data")));
+        Assert.Empty(Directory.GetDirectories(Output, ".staging-*"));
+    }
+
+    [Fact]
+    public async Task CompleteAsync_ManifestListingAPathOutsideTheFolder_DeletesNothingThere()
+    {
+        var outside = Path.Combine(_dir.Path, "precious.txt");
+        await File.WriteAllTextAsync(outside, "keep");
+        Directory.CreateDirectory(Output);
+        await File.WriteAllTextAsync(Path.Combine(Output, "manifest.json"), "{\"tool\": \"autorefiner\", \"files\": [{\"path\": \"../precious.txt\"}, {\"path\": \"data/../../precious.txt\"}]}");
+
+        await Export.WriteAsync(Config(), Samples.PassedRange(5));
+
+        Assert.Equal("keep", await File.ReadAllTextAsync(outside));
+    }
+
+    [Fact]
+    public async Task CompleteAsync_NoRowsOverADatasetWithRows_FailsAndKeepsIt()
+    {
+        await Export.WriteAsync(Config(), Samples.PassedRange(40));
+        var before = Snapshot();
+
+        var e = await Assert.ThrowsAsync<AutoRefiner.Core.AutoRefinerException>(() => Export.WriteAsync(Config(), [Samples.Rejected(1, Core.Model.Verdict.CompileError, "CS0103")]));
+
+        Assert.Equal(AutoRefiner.Core.FailureKind.Run, e.Kind);
+        Assert.Contains("(40 rows) was kept", e.Message, StringComparison.Ordinal);
+        Assert.Equal(before, Snapshot());
         Assert.Empty(Directory.GetDirectories(Output, ".staging-*"));
     }
 }

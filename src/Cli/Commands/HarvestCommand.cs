@@ -52,10 +52,10 @@ public sealed class HarvestCommand(CommandEnvironment environment) : AsyncComman
         }
 
         var outDir = settings.Out is null ? config.ResolvePath(config.Export.Out) : Path.GetFullPath(settings.Out, cwd);
-        if (File.Exists(outDir))
-        {
-            throw AutoRefinerException.Usage($"--out '{settings.Out ?? config.Export.Out}' is a file; give a folder (it is created when missing)");
-        }
+
+        // The destination is judged before any work: safe, a folder, ours or free, writable. A dry run writes nothing there.
+        var output = settings.DryRun ? null : OutputFolder.Claim(outDir, settings.Out ?? config.Export.Out, "--out", OutputLayout.Dataset, settings.AllowEmpty);
+        outDir = output?.FullPath ?? outDir;
 
         // The manifest and the card name the sources as the user gave them, not as absolute paths of this machine.
         var shownSources = (settings.Sources.Length > 0
@@ -82,7 +82,6 @@ public sealed class HarvestCommand(CommandEnvironment environment) : AsyncComman
             config = config with { Extraction = config.Extraction with { InspirationSeeds = true } };
         }
 
-        PathChecks.EnsureFolderCanExist(config.Export.Out, "--out");
         PathChecks.EnsureFileCanExist(config.State, "--state");
 
         // One run at a time on a state store; a dry run only reads it.
@@ -159,6 +158,11 @@ public sealed class HarvestCommand(CommandEnvironment environment) : AsyncComman
             curation.Licenses,
             curation.UnlicensedLocal);
         services.AddExporter();
+        if (output is not null)
+        {
+            services.AddSingleton(output);
+        }
+
         services.AddSingleton(new RunDescription(AutoRefinerApp.Version, configHash, shownSources, model, commandLine));
         services.AddSingleton(sp => new HarvestPipeline(
             sp.GetRequiredService<ISeedSource>(),
@@ -189,6 +193,12 @@ public sealed class HarvestCommand(CommandEnvironment environment) : AsyncComman
         {
             var options = new PipelineOptions(parallelism, model is null ? 1 : config.Llm.Concurrency, config.Generation.RepairRounds) { CarryOver = kind == "refresh" };
             await progress.RunAsync(() => pipeline.RunAsync(request, stats, options, cancellationToken), cancellationToken);
+
+            // The run is complete only once its report and summary are out: a failure in them is a failed run.
+            var report = await Exporter.Report.ReportWriter.WriteAsync(config.Export.Out, cancellationToken);
+            stats.Wrote(Path.GetFileName(report));
+            progress.WriteSummary(config.Export.Out);
+            environment.Output.WriteLine($"report: {report}");
             status = "completed";
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -202,9 +212,6 @@ public sealed class HarvestCommand(CommandEnvironment environment) : AsyncComman
             state.EndRun(stats.RunId!.Value, status, status == "completed" ? stats.Splits.Values.Sum() : null, null, environment.Time.GetUtcNow());
         }
 
-        var report = await Exporter.Report.ReportWriter.WriteAsync(config.Export.Out, cancellationToken);
-        progress.WriteSummary(config.Export.Out);
-        environment.Output.WriteLine($"report: {report}");
         if (kind == "refresh" && config.Hub.Repo is { } hubRepo)
         {
             // A refresh ends by publishing what it made; the dataset is already complete on disk if the upload fails.

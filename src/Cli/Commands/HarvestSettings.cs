@@ -42,6 +42,11 @@ public sealed class HarvestSettings : CommandSettings
     [Description("Harvest the seeds and say how many LLM requests the run would send (and what they would cost), without sending any or writing the dataset.")]
     public bool DryRun { get; init; }
 
+    /// <summary><c>--allow-empty</c>.</summary>
+    [CommandOption("--allow-empty")]
+    [Description("Let a run that produced no rows replace a dataset that has some in --out (without it such a run keeps the previous dataset and fails).")]
+    public bool AllowEmpty { get; init; }
+
     /// <summary><c>--limit</c> as typed; read through <see cref="Limit"/>.</summary>
     [CommandOption("--limit <N>")]
     [Description("Stop after N seeds.")]

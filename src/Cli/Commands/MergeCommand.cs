@@ -25,6 +25,8 @@ public sealed class MergeCommand(CommandEnvironment environment) : AsyncCommand<
         var cwd = Directory.GetCurrentDirectory();
         var config = ConfigFiles.Load(settings.Config);
         var outDir = settings.Out is null ? config.ResolvePath(config.Export.Out) : Path.GetFullPath(settings.Out, cwd);
+        var output = OutputFolder.Claim(outDir, settings.Out ?? config.Export.Out, "--out", OutputLayout.Dataset, settings.AllowEmpty);
+        outDir = output.FullPath;
         var folders = settings.Folders.Select(f => Path.TrimEndingDirectorySeparator(Path.GetFullPath(f, cwd))).ToList();
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var (folder, given) in folders.Zip(settings.Folders))
@@ -79,7 +81,6 @@ public sealed class MergeCommand(CommandEnvironment environment) : AsyncCommand<
             }
         }
 
-        PathChecks.EnsureFolderCanExist(outDir, "--out");
         PathChecks.EnsureFileCanExist(statePath, "--state");
         config = config with { State = statePath, Export = config.Export with { Out = outDir } };
         var stats = new RunStats(environment.Time) { RunKind = "merge" };
@@ -96,6 +97,7 @@ public sealed class MergeCommand(CommandEnvironment environment) : AsyncCommand<
         services.AddSingleton(config);
         services.AddSingleton(environment.Time);
         services.AddExporter();
+        services.AddSingleton(output);
         services.AddSingleton(new RunDescription(
             AutoRefinerApp.Version,
             manifests.Select(m => m.ConfigHash).Distinct(StringComparer.Ordinal).Count() == 1 ? manifests[0].ConfigHash : ConfigHash.Of(config),
@@ -142,6 +144,7 @@ public sealed class MergeCommand(CommandEnvironment environment) : AsyncCommand<
             },
             cancellationToken);
         var report = await Exporter.Report.ReportWriter.WriteAsync(outDir, cancellationToken);
+        stats.Wrote(Path.GetFileName(report));
         progress.WriteSummary(outDir);
         environment.Output.WriteLine($"report: {report}");
         if (withStates.Count > 0)

@@ -32,6 +32,11 @@ public sealed class MergeSettings : CommandSettings
     [Description("A state store of one of the runs, merged into --state (repeatable).")]
     public string[] WithStates { get; init; } = [];
 
+    /// <summary><c>--allow-empty</c>.</summary>
+    [CommandOption("--allow-empty")]
+    [Description("Let a merge that has no rows replace a dataset that has some in --out.")]
+    public bool AllowEmpty { get; init; }
+
     /// <inheritdoc />
     public override ValidationResult Validate()
     {

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using AutoRefiner.Core;
+using AutoRefiner.Exporter;
 using AutoRefiner.Exporter.Report;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -15,12 +16,9 @@ public sealed class ReportCommand(CommandEnvironment environment) : AsyncCommand
         ArgumentNullException.ThrowIfNull(settings);
         var config = ConfigFiles.Load(settings.Config);
         var outDir = settings.Out is null ? config.ResolvePath(config.Export.Out) : Path.GetFullPath(settings.Out, Directory.GetCurrentDirectory());
-        if (!Directory.Exists(outDir))
-        {
-            throw AutoRefinerException.Usage($"'{settings.Out ?? config.Export.Out}' does not exist: run `autorefiner harvest` first, or give --out");
-        }
+        var output = OutputFolder.Claim(outDir, settings.Out ?? config.Export.Out, "--out", OutputLayout.Dataset, existing: true);
 
-        var report = await ReportWriter.WriteAsync(outDir, cancellationToken);
+        var report = await ReportWriter.WriteAsync(output.FullPath, cancellationToken);
         environment.Output.WriteLine($"report: {report}");
         if (settings.Open)
         {

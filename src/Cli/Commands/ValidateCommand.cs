@@ -53,12 +53,9 @@ public sealed class ValidateCommand(CommandEnvironment environment) : AsyncComma
             throw AutoRefinerException.Usage($"--out '{settings.Out}' would overwrite the input file; choose another folder");
         }
 
-        if (File.Exists(outDir))
-        {
-            throw AutoRefinerException.Usage($"--out '{settings.Out}' is a file; give a folder");
-        }
-
-        PathChecks.EnsureFolderCanExist(outDir, "--out");
+        // The same guard as harvest's: a folder that holds verdicts.jsonl or report.json of someone else's is refused,
+        // one of ours is replaced file by file.
+        var output = OutputFolder.Claim(outDir, settings.Out ?? "validated", "--out", OutputLayout.Validation(Path.GetFileName(input)));
         Directory.CreateDirectory(outDir);
 
         // Everything is written to a staging folder and moved into --out only when the run completes: a cancelled or
@@ -67,7 +64,7 @@ public sealed class ValidateCommand(CommandEnvironment environment) : AsyncComma
         Directory.CreateDirectory(staging);
         try
         {
-            return await RunAsync(settings, input, outDir, staging, config, cancellationToken);
+            return await RunAsync(settings, input, output, staging, config, cancellationToken);
         }
         finally
         {
@@ -82,8 +79,9 @@ public sealed class ValidateCommand(CommandEnvironment environment) : AsyncComma
         }
     }
 
-    private async Task<int> RunAsync(ValidateSettings settings, string input, string outDir, string staging, Core.Config.HarvestConfig config, CancellationToken cancellationToken)
+    private async Task<int> RunAsync(ValidateSettings settings, string input, OutputFolder output, string staging, Core.Config.HarvestConfig config, CancellationToken cancellationToken)
     {
+        var outDir = output.FullPath;
         var kept = Path.Combine(outDir, Path.GetFileName(input));
         var stagedKept = Path.Combine(staging, Path.GetFileName(input));
         var stats = new RunStats(environment.Time);
@@ -155,11 +153,15 @@ public sealed class ValidateCommand(CommandEnvironment environment) : AsyncComma
             }
         }
 
+        string[] written = [Path.GetFileName(input), "verdicts.jsonl", "report.json"];
         var report = new ValidationReport(
-            Path.GetFileName(input), layout, total, counts.Where(kv => kv.Value > 0).ToDictionary(), counts["passed"], testsRun, testsPassed, stats.Sandbox.Isolation);
+            "autorefiner", [.. written.Select(f => new WrittenFile(f))], Path.GetFileName(input), layout, total, counts.Where(kv => kv.Value > 0).ToDictionary(), counts["passed"], testsRun, testsPassed, stats.Sandbox.Isolation);
         await File.WriteAllTextAsync(Path.Combine(staging, "report.json"), JsonSerializer.Serialize(report, Indented) + "\n", cancellationToken);
         cancellationToken.ThrowIfCancellationRequested();
-        foreach (var name in new[] { Path.GetFileName(input), "verdicts.jsonl", "report.json" })
+        output.EnsureMayWrite(written);
+
+        // report.json, the folder's marker, goes last: it lists the other two as AutoRefiner's.
+        foreach (var name in written)
         {
             File.Move(Path.Combine(staging, name), Path.Combine(outDir, name), overwrite: true);
         }
@@ -182,6 +184,9 @@ public sealed class ValidateCommand(CommandEnvironment environment) : AsyncComma
 
     private sealed record RowVerdict(long Row, string? Id, string Verdict, string? Detail, int TestsRun, int TestsPassed);
 
+    private sealed record WrittenFile(string Path);
+
+    /// <summary>report.json: the results, and (<c>tool</c>, <c>files</c>) the mark of a folder written by <c>validate</c>.</summary>
     private sealed record ValidationReport(
-        string Input, string? Layout, long Rows, Dictionary<string, long> Verdicts, long Passed, long TestsRun, long TestsPassed, string? Sandbox);
+        string Tool, IReadOnlyList<WrittenFile> Files, string Input, string? Layout, long Rows, Dictionary<string, long> Verdicts, long Passed, long TestsRun, long TestsPassed, string? Sandbox);
 }

@@ -154,7 +154,7 @@ internal sealed class ProgressView(IAnsiConsole console, RunStats stats, string 
 
         var rows = stats.Splits.OrderBy(kv => kv.Key == "train" ? 0 : 1).Select(kv => $"{kv.Key} {kv.Value}");
         console.WriteLine(string.Create(inv, $"wrote {stats.Splits.Values.Sum()} rows ({string.Join(", ", rows.DefaultIfEmpty("none"))}) to {outDir}"));
-        foreach (var file in ListOutput(outDir))
+        foreach (var file in ListWritten(outDir))
         {
             console.WriteLine("  " + file);
         }
@@ -193,20 +193,16 @@ internal sealed class ProgressView(IAnsiConsole console, RunStats stats, string 
         }
     }
 
-    private static IEnumerable<string> ListOutput(string outDir)
+    /// <summary>
+    /// The files this run wrote, with their sizes: never a walk of the folder, which would list the user's own files as
+    /// written (and, in a folder like /, walk into /proc).
+    /// </summary>
+    private IEnumerable<string> ListWritten(string outDir)
     {
-        if (!Directory.Exists(outDir))
+        foreach (var relative in stats.Written.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))
         {
-            yield break;
-        }
-
-        foreach (var path in Directory.EnumerateFiles(outDir, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
-        {
-            var relative = Path.GetRelativePath(outDir, path).Replace('\\', '/');
-            if (!relative.StartsWith('.'))
-            {
-                yield return string.Create(CultureInfo.InvariantCulture, $"{relative} ({new FileInfo(path).Length:N0} bytes)");
-            }
+            var info = new FileInfo(Path.Combine(outDir, relative));
+            yield return string.Create(CultureInfo.InvariantCulture, $"{relative} ({(info.Exists ? info.Length : 0):N0} bytes)");
         }
     }
 

@@ -10,6 +10,7 @@ public sealed class RunStats
     private readonly ConcurrentDictionary<string, long> _seedRejects = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<Verdict, long> _verdicts = new();
     private readonly ConcurrentQueue<string> _notices = new();
+    private readonly ConcurrentQueue<string> _written = new();
     private readonly ConcurrentDictionary<string, ConcurrentQueue<string>> _seedRejectExamples = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, long> _repositorySkips = new(StringComparer.Ordinal);
     private long _documentedMethods;
@@ -82,6 +83,12 @@ public sealed class RunStats
 
     /// <summary>Things the user should be told at the end (no LLM configured, empty source, …).</summary>
     public IReadOnlyCollection<string> Notices => _notices;
+
+    /// <summary>Files this run wrote into its output folder (relative, with <c>/</c>), in the order written.</summary>
+    public IReadOnlyCollection<string> Written => _written;
+
+    /// <summary>Records a file this run wrote into its output folder.</summary>
+    public void Wrote(string relativePath) => _written.Enqueue(relativePath);
 
     /// <summary>Repositories harvested.</summary>
     public long Repositories => Interlocked.Read(ref _repositories);

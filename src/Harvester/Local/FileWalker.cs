@@ -1,4 +1,5 @@
 using System.Text;
+using AutoRefiner.Core;
 using AutoRefiner.Core.Config;
 using AutoRefiner.Core.Model;
 using AutoRefiner.Core.Pipeline;
@@ -66,6 +67,12 @@ public sealed class FileWalker(ExtractionConfig config)
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
+                // A folder inside the tree is one skip; the tree itself unreadable is a source that gives nothing at all.
+                if (ReferenceEquals(dir, root))
+                {
+                    throw AutoRefinerException.RunFailed($"source '{root}' cannot be read ({(e is UnauthorizedAccessException ? "permission denied" : "the system refuses to list it")})");
+                }
+
                 stats.SkipFile(e is PathTooLongException ? Reasons.TooDeep : Reasons.Unreadable);
                 continue;
             }

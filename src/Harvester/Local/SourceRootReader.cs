@@ -32,6 +32,18 @@ public static partial class SourceRootReader
                 : $"source '{shown}' does not exist (looked for {full})");
         }
 
+        // A tree that cannot even be listed would only be counted as one skip and give an empty dataset: say so instead.
+        try
+        {
+            using var entries = Directory.EnumerateFileSystemEntries(full).GetEnumerator();
+            entries.MoveNext();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw AutoRefinerException.Usage(
+                $"source '{shown}' cannot be read ({(e is UnauthorizedAccessException ? "permission denied" : "the system refuses to list it")}); give a directory this user can read");
+        }
+
         var gitTop = FindGitTop(full);
         var top = gitTop ?? full;
         var (repo, web) = gitTop is null ? (new DirectoryInfo(full).Name, "") : ReadOrigin(gitTop);
