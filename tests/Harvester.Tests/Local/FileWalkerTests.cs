@@ -16,6 +16,20 @@ public sealed class FileWalkerTests : IDisposable
     private List<string> Find() => [.. _walker.FindFiles(_tree.Root, _stats).Select(p => Path.GetRelativePath(_tree.Root, p))];
 
     [Fact]
+    public void FindFiles_RootThatCannotBeListed_IsAnErrorNamingItNotASkip()
+    {
+        // A tree gone between the check of the sources and the walk (root is not stopped by permission bits, but a
+        // folder that is no longer there cannot be listed by anyone).
+        var gone = Path.Combine(_tree.Root, "gone");
+
+        var e = Assert.Throws<AutoRefiner.Core.AutoRefinerException>(() => _walker.FindFiles(gone, _stats).ToList());
+
+        Assert.Equal(AutoRefiner.Core.FailureKind.Run, e.Kind);
+        Assert.Contains($"source '{gone}' cannot be read", e.Message, StringComparison.Ordinal);
+        Assert.Empty(_stats.FileSkips);
+    }
+
+    [Fact]
     public void FindFiles_SkipsBuildOutputVcsAndExcludedDirectories()
     {
         _tree.Write("src/A.cs", "class A { }");
