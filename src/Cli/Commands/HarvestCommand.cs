@@ -189,10 +189,12 @@ public sealed class HarvestCommand(CommandEnvironment environment) : AsyncComman
 
         var progress = new ProgressView(environment.Output, stats, $"{kind}{(shard is null ? "" : $" (shard {shard})")} ({lang}): {from} -> {config.Export.Out}");
         var status = "failed";
+        double? EstimatedCost() => model is null ? null : Pricing.Estimate(config.Llm, model, stats.Llm.PromptTokens, stats.Llm.CompletionTokens);
         try
         {
             var options = new PipelineOptions(parallelism, model is null ? 1 : config.Llm.Concurrency, config.Generation.RepairRounds) { CarryOver = kind == "refresh" };
             await progress.RunAsync(() => pipeline.RunAsync(request, stats, options, cancellationToken), cancellationToken);
+            stats.Llm.EstimatedCost = EstimatedCost();
 
             // The run is complete only once its report and summary are out: a failure in them is a failed run.
             var report = await Exporter.Report.ReportWriter.WriteAsync(config.Export.Out, cancellationToken);
@@ -208,7 +210,7 @@ public sealed class HarvestCommand(CommandEnvironment environment) : AsyncComman
         }
         finally
         {
-            stats.Llm.EstimatedCost = model is null ? null : Pricing.Estimate(config.Llm, model, stats.Llm.PromptTokens, stats.Llm.CompletionTokens);
+            stats.Llm.EstimatedCost = EstimatedCost();
             state.EndRun(stats.RunId!.Value, status, status == "completed" ? stats.Splits.Values.Sum() : null, null, environment.Time.GetUtcNow());
         }
 
