@@ -16,7 +16,7 @@ internal static class UnsafeDestinations
     ];
 
     /// <summary>Shared parents, refused themselves (a folder inside them is fine).</summary>
-    private static readonly string[] SharedFolders = ["/home", "/Users", "/root", "/opt", "/srv", "/mnt", "/media", "/tmp", "/Volumes", "/var/tmp", "/private/tmp"];
+    private static readonly string[] SharedFolders = ["/home", "/Users", "/opt", "/srv", "/mnt", "/media", "/tmp", "/Volumes", "/var/tmp", "/private/tmp"];
 
     /// <summary>Places under a system folder where writing is normal: scratch folders for everyone.</summary>
     private static readonly string[] ScratchTrees = ["/var/tmp", "/private/tmp", "/private/var/tmp"];

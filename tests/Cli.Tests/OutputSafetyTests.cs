@@ -167,6 +167,8 @@ public sealed class OutputSafetyTests : IDisposable
         var result = await HarvestAsync(Source);
 
         Assert.Equal(1, result.ExitCode);
+        Assert.Contains("the report could not be written to", result.Errors, StringComparison.Ordinal);
+        Assert.DoesNotContain("Exception", result.Errors, StringComparison.Ordinal);
         using var state = StateStore.Open(State);
         Assert.Equal(2, state.RunCount());
         Assert.Equal(1, state.LastCompletedRun(long.MaxValue)!.Id);

@@ -26,8 +26,16 @@ public static class ReportWriter
         var data = await ReportData.ReadAsync(folder, Samples, Examples, cancellationToken);
         var path = Path.Combine(folder, "report.html");
         var temp = path + ".tmp";
-        await File.WriteAllTextAsync(temp, Render(manifest, data), new UTF8Encoding(false), cancellationToken);
-        File.Move(temp, path, overwrite: true);
+        try
+        {
+            await File.WriteAllTextAsync(temp, Render(manifest, data), new UTF8Encoding(false), cancellationToken);
+            File.Move(temp, path, overwrite: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw AutoRefiner.Core.AutoRefinerException.RunFailed($"the report could not be written to {path}: {e.Message}", e);
+        }
+
         return path;
     }
 
