@@ -21,7 +21,7 @@ public sealed class AutoRefinerException : Exception
         new(FailureKind.Usage, $"{file}: {problem}", inner);
 
     /// <summary>The command line asks for something impossible.</summary>
-    public static AutoRefinerException Usage(string problem) => new(FailureKind.Usage, problem);
+    public static AutoRefinerException Usage(string problem, Exception? inner = null) => new(FailureKind.Usage, problem, inner);
 
     /// <summary>The run could not complete.</summary>
     public static AutoRefinerException RunFailed(string problem, Exception? inner = null) =>

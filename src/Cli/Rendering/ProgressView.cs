@@ -7,12 +7,20 @@ namespace AutoRefiner.Cli.Rendering;
 
 /// <summary>
 /// Shows a run while it goes: a live table of stages (count, total, rate, ETA) on a terminal, a plain log line every
-/// few seconds otherwise; then a summary of what was read, kept and written.
+/// few seconds otherwise; then a summary of what was read, kept and written. Waits on the run's clock, so a test drives
+/// the plain lines with a fake one.
 /// </summary>
-internal sealed class ProgressView(IAnsiConsole console, RunStats stats, string title)
+/// <param name="console">Where progress goes.</param>
+/// <param name="stats">The run's counters (and its clock).</param>
+/// <param name="title">The first line, or the table's title.</param>
+/// <param name="stages">The stages shown; by default the harvest pipeline's.</param>
+internal sealed class ProgressView(IAnsiConsole console, RunStats stats, string title, IReadOnlyList<StageCounter>? stages = null)
 {
-    private static readonly TimeSpan PlainInterval = TimeSpan.FromSeconds(5);
+    /// <summary>How often a plain log line is written when the output is not a terminal.</summary>
+    public static readonly TimeSpan PlainInterval = TimeSpan.FromSeconds(5);
     private readonly bool _live = console.Profile.Out.IsTerminal && console.Profile.Capabilities.Interactive;
+
+    private IReadOnlyList<StageCounter> Stages => stages ?? stats.Stages;
 
     /// <summary>Runs <paramref name="work"/> while showing its progress.</summary>
     public async Task RunAsync(Func<Task> work, CancellationToken cancellationToken)
@@ -38,7 +46,7 @@ internal sealed class ProgressView(IAnsiConsole console, RunStats stats, string 
                         break;
                     }
 
-                    await Task.WhenAny(task, Task.Delay(250, CancellationToken.None));
+                    await Task.WhenAny(task, Task.Delay(TimeSpan.FromMilliseconds(250), stats.Time, CancellationToken.None));
                 }
             });
         }
@@ -47,7 +55,7 @@ internal sealed class ProgressView(IAnsiConsole console, RunStats stats, string 
             console.WriteLine(title);
             while (!task.IsCompleted)
             {
-                await Task.WhenAny(task, Task.Delay(PlainInterval, CancellationToken.None));
+                await Task.WhenAny(task, Task.Delay(PlainInterval, stats.Time, CancellationToken.None));
                 if (!task.IsCompleted)
                 {
                     console.WriteLine(PlainLine());
@@ -65,7 +73,7 @@ internal sealed class ProgressView(IAnsiConsole console, RunStats stats, string 
             table.Rows.RemoveAt(0);
         }
 
-        foreach (var stage in stats.Stages)
+        foreach (var stage in Stages)
         {
             table.AddRow(
                 stage.Name,
@@ -88,7 +96,7 @@ internal sealed class ProgressView(IAnsiConsole console, RunStats stats, string 
     }
 
     private string PlainLine() =>
-        string.Join("  ", stats.Stages.Select(StageText).Append(LlmText()).Where(t => t.Length > 0));
+        string.Join("  ", Stages.Select(StageText).Append(LlmText()).Where(t => t.Length > 0));
 
     private string LlmText()
     {
