@@ -13,8 +13,8 @@ public sealed class AutoRefinerException : Exception
     public FailureKind Kind { get; }
 
     /// <summary>A configuration value is wrong: names the file, line and key.</summary>
-    public static AutoRefinerException Config(string file, int line, string key, string problem) =>
-        new(FailureKind.Usage, $"{file}:{line}: {key}: {problem}");
+    public static AutoRefinerException Config(string file, int line, string key, string problem, Exception? inner = null) =>
+        new(FailureKind.Usage, $"{file}:{line}: {key}: {problem}", inner);
 
     /// <summary>A configuration file as a whole cannot be used (missing, not YAML).</summary>
     public static AutoRefinerException ConfigFile(string file, string problem, Exception? inner = null) =>
