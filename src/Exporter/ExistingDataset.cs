@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 using AutoRefiner.Core;
+using AutoRefiner.Core.Text;
 using Parquet;
 using Parquet.Schema;
 using Parquet.Serialization;
@@ -152,28 +153,11 @@ public static class ExistingDataset
             }
             catch (JsonException e)
             {
-                problem = $"line {lineNumber} is not JSON: {JsonProblem(e)}";
+                problem = $"line {lineNumber} is not JSON: {JsonProblem.Describe(e)}";
             }
 
             yield return new DatasetRecord(index++, fields ?? [], problem) { RawLine = line, LineNumber = lineNumber };
         }
-    }
-
-    /// <summary>System.Text.Json's reason without its own position notes (zero-based, and about the line alone).</summary>
-    private static string JsonProblem(JsonException e)
-    {
-        var message = e.Message;
-        foreach (var marker in new[] { " Path: ", " LineNumber: " })
-        {
-            var at = message.IndexOf(marker, StringComparison.Ordinal);
-            if (at >= 0)
-            {
-                message = message[..at];
-            }
-        }
-
-        message = message.TrimEnd().TrimEnd('.');
-        return e.BytePositionInLine is { } column ? $"{message} (at byte {column + 1})" : message;
     }
 
     private static string Describe(ReadOnlySpan<byte> start)

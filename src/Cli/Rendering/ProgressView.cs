@@ -1,6 +1,7 @@
 using System.Globalization;
 using AutoRefiner.Core.Model;
 using AutoRefiner.Core.Pipeline;
+using AutoRefiner.Core.Text;
 using Spectre.Console;
 
 namespace AutoRefiner.Cli.Rendering;
@@ -103,7 +104,7 @@ internal sealed class ProgressView(IAnsiConsole console, RunStats stats, string 
         var llm = stats.Llm;
         return llm.Attempts + llm.Cached == 0
             ? ""
-            : string.Create(CultureInfo.InvariantCulture, $"llm {llm.Answered + llm.Cached} answers ({llm.Cached} cached, {llm.Retries} retries)");
+            : string.Create(CultureInfo.InvariantCulture, $"llm {Words.Count(llm.Answered + llm.Cached, "answer")} ({llm.Cached} cached, {Words.Count(llm.Retries, "retry", "retries")})");
     }
 
     private static string StageText(StageCounter s)
@@ -132,36 +133,36 @@ internal sealed class ProgressView(IAnsiConsole console, RunStats stats, string 
         var skips = stats.FileSkips;
         var skipped = skips.Values.Sum();
         console.WriteLine(string.Create(inv,
-            $"files: {stats.Files.Count} C# files read{(skipped > 0 ? $"; skipped {skipped} ({Join(skips)})" : "")}"));
+            $"files: {Words.Count(stats.Files.Count, "C# file")} read{(skipped > 0 ? $"; skipped {skipped} ({Join(skips)})" : "")}"));
         if (stats.Repositories > 0 || stats.RepositorySkips.Count > 0)
         {
             var repoSkips = stats.RepositorySkips;
             console.WriteLine(string.Create(inv,
-                $"repositories: {stats.Repositories} harvested{(repoSkips.Count > 0 ? $"; skipped {repoSkips.Values.Sum()} ({Join(repoSkips)})" : "")}; {stats.GitHubRequests} GitHub requests"));
+                $"repositories: {stats.Repositories} harvested{(repoSkips.Count > 0 ? $"; skipped {repoSkips.Values.Sum()} ({Join(repoSkips)})" : "")}; {Words.Count(stats.GitHubRequests, "GitHub request")}"));
         }
 
         console.WriteLine(string.Create(inv,
-            $"seeds: {stats.DocumentedMethods} documented methods, {stats.SelfContained} self-contained (seed yield {stats.SeedYield:P1}){(stats.SeedRejects.Count > 0 ? $"; not used: {Join(stats.SeedRejects)}" : "")}{(stats.InspirationSeeds > 0 ? $"; {stats.InspirationSeeds} more methods as inspiration for instruct" : "")}"));
-        var verdicts = stats.Verdicts.Where(kv => kv.Value > 0).OrderBy(kv => kv.Key).Select(kv => $"{kv.Key.ToWire()} {kv.Value}");
+            $"seeds: {Words.Count(stats.DocumentedMethods, "documented method")}, {stats.SelfContained} self-contained (seed yield {stats.SeedYield:P1}){(stats.SeedRejects.Count > 0 ? $"; not used: {Join(stats.SeedRejects)}" : "")}{(stats.InspirationSeeds > 0 ? $"; {Words.Count(stats.InspirationSeeds, "more method", "more methods")} as inspiration for instruct" : "")}"));
+        var verdicts = stats.Verdicts.Where(kv => kv.Value > 0).OrderBy(kv => kv.Key).Select(kv => $"{kv.Key.ToWire()} {kv.Value}").ToList();
         var repairs = stats.Repairs;
         console.WriteLine(string.Create(inv,
-            $"candidates: {stats.Candidates.Count} ({string.Join(", ", verdicts)}){(repairs.Count > 0 ? $"; {repairs.Values.Sum()} sent back for repair ({Join(repairs)}), {stats.Repaired} passed after it" : "")}"));
+            $"candidates: {stats.Candidates.Count}{(verdicts.Count > 0 ? $" ({string.Join(", ", verdicts)})" : "")}{(repairs.Count > 0 ? $"; {repairs.Values.Sum()} sent back for repair ({Join(repairs)}), {stats.Repaired} passed after it" : "")}"));
         var llm = stats.Llm;
         if (llm.Answered + llm.Cached + llm.Failures.Count > 0)
         {
             var failures = llm.Failures;
             console.WriteLine(string.Create(inv,
-                $"llm: {llm.Answered} answers received, {llm.Cached} from the cache, {llm.Retries} retries{(failures.Count > 0 ? $", failed: {Join(failures)}" : "")}; {llm.PromptTokens:N0} prompt + {llm.CompletionTokens:N0} completion tokens{(llm.EstimatedCost is { } cost ? $"; estimated cost {cost:0.####}" : "")}"));
+                $"llm: {Words.Count(llm.Answered, "answer")} received, {llm.Cached} from the cache, {Words.Count(llm.Retries, "retry", "retries")}{(failures.Count > 0 ? $", failed: {Join(failures)}" : "")}; {llm.PromptTokens:N0} prompt + {Words.Count(llm.CompletionTokens, "completion token", format: "N0")}{(llm.EstimatedCost is { } cost ? $"; estimated cost {cost:0.####}" : "")}"));
         }
 
         if (stats.Reused + stats.Carried > 0 || stats.RunKind == "refresh")
         {
             console.WriteLine(string.Create(inv,
-                $"{stats.RunKind}: {stats.Added} new rows; {stats.Reused} samples reused from earlier runs{(stats.Carried > 0 ? $", {stats.Carried} carried over from sources not seen this time" : "")}{(stats.PreviousRows is { } before ? $" (previous run: {before} rows)" : "")}"));
+                $"{stats.RunKind}: {Words.Count(stats.Added, "new row")}; {Words.Count(stats.Reused, "sample")} reused from earlier runs{(stats.Carried > 0 ? $", {stats.Carried} carried over from sources not seen this time" : "")}{(stats.PreviousRows is { } before ? $" (previous run: {Words.Count(before, "row")})" : "")}"));
         }
 
         var rows = stats.Splits.OrderBy(kv => kv.Key == "train" ? 0 : 1).Select(kv => $"{kv.Key} {kv.Value}");
-        console.WriteLine(string.Create(inv, $"wrote {stats.Splits.Values.Sum()} rows ({string.Join(", ", rows.DefaultIfEmpty("none"))}) to {outDir}"));
+        console.WriteLine(string.Create(inv, $"wrote {Words.Count(stats.Splits.Values.Sum(), "row")} ({string.Join(", ", rows.DefaultIfEmpty("none"))}) to {outDir}"));
         foreach (var file in ListOutput(outDir))
         {
             console.WriteLine("  " + file);
@@ -179,7 +180,7 @@ internal sealed class ProgressView(IAnsiConsole console, RunStats stats, string 
         ArgumentNullException.ThrowIfNull(plan);
         var inv = CultureInfo.InvariantCulture;
         console.WriteLine(string.Create(inv,
-            $"seeds: {plan.Seeds} ({stats.DocumentedMethods} documented methods, {stats.SelfContained} self-contained, seed yield {stats.SeedYield:P1}{(stats.InspirationSeeds > 0 ? $"; {stats.InspirationSeeds} more methods as inspiration for instruct" : "")})"));
+            $"seeds: {plan.Seeds} ({Words.Count(stats.DocumentedMethods, "documented method")}, {stats.SelfContained} self-contained, seed yield {stats.SeedYield:P1}{(stats.InspirationSeeds > 0 ? $"; {Words.Count(stats.InspirationSeeds, "more method", "more methods")} as inspiration for instruct" : "")})"));
         if (llm is null || model is null)
         {
             console.WriteLine("llm: none configured; a run would write doc-comment pairs only and send no request");
@@ -187,11 +188,11 @@ internal sealed class ProgressView(IAnsiConsole console, RunStats stats, string 
         else
         {
             console.WriteLine(string.Create(inv,
-                $"llm: a run would send {plan.ToSend} requests to {model} ({plan.Cached} of {plan.Requests} are answered in the state store already)"));
+                $"llm: a run would send {Words.Count(plan.ToSend, "request")} to {model} ({plan.Cached} of {plan.Requests} are answered in the state store already)"));
             var maxCompletion = plan.ToSend * (long)llm.MaxTokens;
             var cost = Core.Config.Pricing.Estimate(llm, model, plan.PromptTokens, maxCompletion);
             console.WriteLine(string.Create(inv,
-                $"tokens: about {plan.PromptTokens:N0} prompt tokens, at most {maxCompletion:N0} completion tokens (llm.max-tokens {llm.MaxTokens} each){(cost is { } c ? $"; at most {c:0.####} at the prices in llm.prices" : "")}"));
+                $"tokens: about {Words.Count(plan.PromptTokens, "prompt token", format: "N0")}, at most {Words.Count(maxCompletion, "completion token", format: "N0")} (llm.max-tokens {llm.MaxTokens} each){(cost is { } c ? $"; at most {c:0.####} at the prices in llm.prices" : "")}"));
         }
 
         console.WriteLine("nothing was sent and nothing was written (--dry-run)");
@@ -213,7 +214,7 @@ internal sealed class ProgressView(IAnsiConsole console, RunStats stats, string 
             var relative = Path.GetRelativePath(outDir, path).Replace('\\', '/');
             if (!relative.StartsWith('.'))
             {
-                yield return string.Create(CultureInfo.InvariantCulture, $"{relative} ({new FileInfo(path).Length:N0} bytes)");
+                yield return string.Create(CultureInfo.InvariantCulture, $"{relative} ({Words.Count(new FileInfo(path).Length, "byte", format: "N0")})");
             }
         }
     }
