@@ -99,7 +99,7 @@ public sealed class RefreshTests : IAsyncLifetime
         Assert.True(changedRows == 5, $"{changedRows} rows; rejected: {File.ReadAllText(Path.Combine(Out, "rejected.jsonl"))}\n{changed.Output}");
         Assert.Equal(1, Run(Out).GetProperty("added_rows").GetInt64());
         Assert.Contains("This refresh added 1 rows", File.ReadAllText(Path.Combine(Out, "README.md")), StringComparison.Ordinal);
-        Assert.Contains("refresh: 1 new rows; 4 samples reused from earlier runs", changed.Output, StringComparison.Ordinal);
+        Assert.Contains("refresh: 1 new row; 4 samples reused from earlier runs", changed.Output, StringComparison.Ordinal);
         var report = File.ReadAllText(Path.Combine(Out, "report.html"));
         Assert.Contains("What this refresh added", report, StringComparison.Ordinal);
         Assert.Contains("+1 rows", report, StringComparison.Ordinal);
