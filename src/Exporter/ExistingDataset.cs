@@ -70,13 +70,13 @@ public static class ExistingDataset
 
             var text = start.StartsWith(Utf8Bom) ? start[Utf8Bom.Length..] : start;
             var first = text.IndexOfAnyExcept(" \t\r\n\f"u8);
-            if (first < 0 && length < head.Length || first >= 0 && text[first] == (byte)'{')
+            if (first < 0 || text[first] == (byte)'{')
             {
                 return DatasetFormat.Jsonl;
             }
 
             throw AutoRefinerException.Usage(
-                $"{path} is neither JSON Lines (one JSON object per line, starting with '{{') nor Parquet (PAR1 at its start and end): it begins with {Describe(first < 0 ? [] : text[first..])}");
+                $"{path} is neither JSON Lines (one JSON object per line, starting with '{{') nor Parquet (PAR1 at its start and end): it begins with {Describe(text[first..])}");
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -162,13 +162,14 @@ public static class ExistingDataset
 
     private static string Describe(ReadOnlySpan<byte> start)
     {
-        if (start.IsEmpty)
+        var end = start.IndexOfAny((byte)'\n', (byte)'\r');
+        var text = Encoding.UTF8.GetString(start[..(end >= 0 ? end : start.Length)]);
+        if (end < 0)
         {
-            return "blank space only";
+            // Only the file's first bytes were read: a character cut at their end is not a sign of binary data.
+            text = text.TrimEnd('\uFFFD');
         }
 
-        var firstLine = start[..(start.IndexOfAny((byte)'\n', (byte)'\r') is var end and >= 0 ? end : start.Length)];
-        var text = Encoding.UTF8.GetString(firstLine);
         if (text.Contains('\uFFFD', StringComparison.Ordinal) || text.Any(c => char.IsControl(c) && c != '\t'))
         {
             return "binary data";
