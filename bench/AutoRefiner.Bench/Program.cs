@@ -16,6 +16,7 @@ var usage = """
       report [rows]     report.html of a run of that many rows (default 100000): size, time to write, time to open in headless Chromium
       llm [rounds] [latency-ms]  instruct generation at concurrency 8 and 32 against a fake endpoint with a fixed
                         latency (default 200 ms), rounds × C requests each (default 50), vs a bare HttpClient
+      config [repos]    loading a harvest.yml that lists that many sources.github.repos (default 100000) vs a tenth of them
       tree <dir> [methods]  only writes the memory benchmark's synthetic tree (default 20000 methods) into <dir>, for profiling
 
     environment: AUTOREFINER_CLI=<path to AutoRefiner.Cli.dll> overrides the CLI built beside this bench;
@@ -45,6 +46,7 @@ try
         "neardup-run" => CurationBench.NearDuplicatesRun(rest),
         "secrets" => await CurationBench.SecretsAsync(rest),
         "report" => await ReportBench.RunAsync(rest),
+        "config" => await ConfigBench.RunAsync(rest),
         "fake-openai" => await LlmBench.ServeAsync(rest),
         "tree" => WriteTree(rest),
         _ => Usage(),

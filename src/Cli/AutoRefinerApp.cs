@@ -1,5 +1,6 @@
 using System.Reflection;
 using AutoRefiner.Cli.Commands;
+using AutoRefiner.Cli.Rendering;
 using AutoRefiner.Core;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -21,6 +22,63 @@ public static class AutoRefinerApp
     {
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(errors);
+        if (args.Length == 0)
+        {
+            // No command is bad usage (exit 2, as the README says), not a request for help: the help goes to stderr with
+            // the error so that a script's stdout stays empty.
+            await Build(errors, output, time, args).RunAsync(["--help"], cancellationToken);
+            errors.MarkupLine("[red]error:[/] no command given; choose one of the commands above.");
+            return ExitCodes.Usage;
+        }
+
+        var app = Build(output, errors, time, args);
+        try
+        {
+            return await app.RunAsync(args, cancellationToken);
+        }
+        catch (AutoRefinerException e)
+        {
+            errors.MarkupLineInterpolated($"[red]error:[/] {e.Message}");
+            return e.Kind == FailureKind.Usage ? ExitCodes.Usage : ExitCodes.RunFailed;
+        }
+        catch (CommandAppException e)
+        {
+            errors.MarkupLineInterpolated($"[red]error:[/] {e.Message}");
+            errors.WriteLine("Run 'autorefiner --help' for usage.");
+            return ExitCodes.Usage;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            errors.MarkupLine("[yellow]cancelled:[/] nothing was written to the output folder; the previous dataset is untouched.");
+            return ExitCodes.Cancelled;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The system's own sentence names the file ("Access to the path '…' is denied.", "No space left on device").
+            errors.MarkupLineInterpolated($"[red]error:[/] the run failed: a file could not be read or written: {e.Message}");
+            WriteDetails(errors, e);
+            return ExitCodes.RunFailed;
+        }
+        catch (Exception e)
+        {
+            // Anything else is a bug: its type and message are the program's internals, not something the user can act on.
+            errors.MarkupLine("[red]error:[/] the run stopped on an unexpected internal error (a fault in AutoRefiner, not in your input or configuration). Run it again with AUTOREFINER_DEBUG=1 to see where, and report it.");
+            WriteDetails(errors, e);
+            return ExitCodes.RunFailed;
+        }
+    }
+
+    private static void WriteDetails(IAnsiConsole errors, Exception e)
+    {
+        if (Environment.GetEnvironmentVariable("AUTOREFINER_DEBUG") is "1" or "true")
+        {
+            errors.WriteException(e);
+        }
+    }
+
+    /// <summary>The command line, writing to <paramref name="output"/> (help included).</summary>
+    private static CommandApp Build(IAnsiConsole output, IAnsiConsole errors, TimeProvider time, string[] args)
+    {
         var registrar = new InstanceRegistrar();
         registrar.RegisterInstance(typeof(CommandEnvironment), new CommandEnvironment(output, errors, time, args));
         var app = new CommandApp(registrar);
@@ -29,6 +87,7 @@ public static class AutoRefinerApp
             config.SetApplicationName("autorefiner");
             config.SetApplicationVersion(Version);
             config.Settings.Console = output;
+            config.SetHelpProvider(new TrimmedHelpProvider(config.Settings));
             config.PropagateExceptions();
             config.Settings.StrictParsing = true;
             config.AddCommand<HarvestCommand>("harvest")
@@ -50,37 +109,7 @@ public static class AutoRefinerApp
                 .WithDescription("Re-validate an existing JSONL or Parquet SFT dataset: compile its C#, run its tests, keep what passes.")
                 .WithExample("validate", "out/jsonl/train.jsonl", "--out", "validated");
         });
-
-        try
-        {
-            return await app.RunAsync(args, cancellationToken);
-        }
-        catch (AutoRefinerException e)
-        {
-            errors.MarkupLineInterpolated($"[red]error:[/] {e.Message}");
-            return e.Kind == FailureKind.Usage ? ExitCodes.Usage : ExitCodes.RunFailed;
-        }
-        catch (CommandAppException e)
-        {
-            errors.MarkupLineInterpolated($"[red]error:[/] {e.Message}");
-            errors.WriteLine("Run 'autorefiner --help' for usage.");
-            return ExitCodes.Usage;
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            errors.MarkupLine("[yellow]cancelled:[/] nothing was written to the output folder; the previous dataset is untouched.");
-            return ExitCodes.Cancelled;
-        }
-        catch (Exception e)
-        {
-            errors.MarkupLineInterpolated($"[red]error:[/] the run failed: {e.GetType().Name}: {e.Message}");
-            if (Environment.GetEnvironmentVariable("AUTOREFINER_DEBUG") is "1" or "true")
-            {
-                errors.WriteException(e);
-            }
-
-            return ExitCodes.RunFailed;
-        }
+        return app;
     }
 
     /// <summary>A registrar that hands commands the few instances they need.</summary>
@@ -110,7 +139,15 @@ public static class AutoRefinerApp
 
             if (type.IsGenericType && type.GetGenericTypeDefinition() == typeof(IEnumerable<>))
             {
-                return Array.CreateInstance(type.GetGenericArguments()[0], 0);
+                // Spectre asks for all the registrations of a service (the help provider among them): the one there is.
+                var element = type.GetGenericArguments()[0];
+                var all = Array.CreateInstance(element, _factories.ContainsKey(element) ? 1 : 0);
+                if (all.Length == 1)
+                {
+                    all.SetValue(_factories[element](), 0);
+                }
+
+                return all;
             }
 
             return type.IsAbstract || type.IsInterface ? null : Construct(type);

@@ -13,15 +13,15 @@ public sealed class AutoRefinerException : Exception
     public FailureKind Kind { get; }
 
     /// <summary>A configuration value is wrong: names the file, line and key.</summary>
-    public static AutoRefinerException Config(string file, int line, string key, string problem) =>
-        new(FailureKind.Usage, $"{file}:{line}: {key}: {problem}");
+    public static AutoRefinerException Config(string file, int line, string key, string problem, Exception? inner = null) =>
+        new(FailureKind.Usage, $"{file}:{line}: {key}: {problem}", inner);
 
     /// <summary>A configuration file as a whole cannot be used (missing, not YAML).</summary>
     public static AutoRefinerException ConfigFile(string file, string problem, Exception? inner = null) =>
         new(FailureKind.Usage, $"{file}: {problem}", inner);
 
     /// <summary>The command line asks for something impossible.</summary>
-    public static AutoRefinerException Usage(string problem) => new(FailureKind.Usage, problem);
+    public static AutoRefinerException Usage(string problem, Exception? inner = null) => new(FailureKind.Usage, problem, inner);
 
     /// <summary>The run could not complete.</summary>
     public static AutoRefinerException RunFailed(string problem, Exception? inner = null) =>

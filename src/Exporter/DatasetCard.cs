@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using AutoRefiner.Core.Model;
+using AutoRefiner.Core.Text;
 
 namespace AutoRefiner.Exporter;
 
@@ -108,9 +109,9 @@ internal static class DatasetCard
 
         if (manifest.Run.Kind == "refresh")
         {
-            sb.Append(inv, $"- This refresh added {manifest.Run.AddedRows:N0} rows; the dataset is the union of every run ({total:N0} rows")
+            sb.Append(inv, $"- This refresh added {Words.Count(manifest.Run.AddedRows, "row", format: "N0")}; the dataset is the union of every run ({Words.Count(total, "row", format: "N0")}")
               .Append(manifest.Run.PreviousRows is { } before ? string.Create(inv, $", {before:N0} after the previous run") : "")
-              .Append(manifest.Run.Carried > 0 ? string.Create(inv, $"; {manifest.Run.Carried:N0} samples kept from sources not seen this time, with the commit they came from") : "")
+              .Append(manifest.Run.Carried > 0 ? string.Create(inv, $"; {Words.Count(manifest.Run.Carried, "sample", format: "N0")} kept from sources not seen this time, with the commit they came from") : "")
               .Append(").\n");
         }
 

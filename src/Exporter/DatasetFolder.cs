@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using AutoRefiner.Core;
+using AutoRefiner.Core.Text;
 using AutoRefiner.Core.Model;
 
 namespace AutoRefiner.Exporter;
@@ -27,7 +28,7 @@ public static class DatasetFolder
         }
         catch (JsonException e)
         {
-            throw AutoRefinerException.Usage($"{path} is not valid JSON: {e.Message}");
+            throw AutoRefinerException.Usage($"{path} is not a manifest AutoRefiner can read: {JsonProblem.Describe(e)}", e);
         }
     }
 
@@ -101,7 +102,7 @@ public static class DatasetFolder
             }
             catch (JsonException e)
             {
-                throw AutoRefinerException.Usage($"{file}:{number}: not a row AutoRefiner wrote ({e.Message})");
+                throw AutoRefinerException.Usage($"{file}:{number}: not a row AutoRefiner wrote ({JsonProblem.Describe(e)})", e);
             }
 
             if (value is not null)

@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 using AutoRefiner.Core;
+using AutoRefiner.Core.Text;
 using Parquet;
 using Parquet.Schema;
 using Parquet.Serialization;
@@ -9,41 +10,129 @@ using Parquet.Serialization;
 namespace AutoRefiner.Exporter;
 
 /// <summary>A row of a dataset read by <see cref="ExistingDataset"/>.</summary>
-/// <param name="Index">0-based position in the file.</param>
+/// <param name="Index">0-based position among the file's rows (blank lines are not rows).</param>
 /// <param name="Fields">Top-level fields as plain values: strings, numbers, lists, dictionaries.</param>
 /// <param name="Problem">Why the row could not be read (a line that is not JSON), or null.</param>
 public sealed record DatasetRecord(long Index, IReadOnlyDictionary<string, object?> Fields, string? Problem)
 {
-    /// <summary>The JSONL line as it was (kept so passing rows are written back byte for byte).</summary>
-    internal string? Line { get; init; }
+    /// <summary>The 1-based physical line of a JSONL row (blank lines counted), or null for Parquet.</summary>
+    public long? LineNumber { get; init; }
+
+    /// <summary>
+    /// The JSONL line's bytes as they were, line ending included and byte order mark excluded (kept so passing rows are
+    /// written back byte for byte).
+    /// </summary>
+    internal byte[]? RawLine { get; init; }
 
     /// <summary>The Parquet row as the reader gave it (written back with the file's own schema).</summary>
     internal Dictionary<string, object?>? ParquetRow { get; init; }
 }
 
 /// <summary>
-/// Reads an existing SFT dataset — JSONL (one object per line) or Parquet — row by row without holding it whole, and
-/// writes a subset of its rows in the same format: JSONL lines verbatim, Parquet with the file's own schema.
+/// Reads an existing SFT dataset — JSONL (one object per line) or Parquet, told apart by content — row by row without
+/// holding it whole, and writes a subset of its rows in the same format: JSONL lines byte for byte, Parquet with the
+/// file's own schema.
 /// </summary>
 public static class ExistingDataset
 {
-    /// <summary>Whether the file is Parquet (else JSONL), by its extension.</summary>
-    public static bool IsParquet(string path) => Path.GetExtension(path).Equals(".parquet", StringComparison.OrdinalIgnoreCase);
+    private static readonly byte[] ParquetMagic = "PAR1"u8.ToArray();
+    private static readonly byte[] Utf8Bom = [0xEF, 0xBB, 0xBF];
+
+    /// <summary>
+    /// Tells the format of <paramref name="path"/> by its content (a name says nothing: a Parquet file may be called
+    /// <c>.jsonl</c>): Parquet starts and ends with <c>PAR1</c>; JSON Lines starts with <c>{</c> (after an optional
+    /// byte order mark and blank space), and an empty file is an empty JSONL file. Anything else is a usage error that
+    /// says what the file looks like.
+    /// </summary>
+    public static DatasetFormat Detect(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        try
+        {
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.None);
+            var head = new byte[512];
+            var length = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+            var start = head.AsSpan(0, length);
+            if (start.StartsWith(ParquetMagic))
+            {
+                var tail = new byte[4];
+                if (stream.Length >= 12)
+                {
+                    stream.Seek(-4, SeekOrigin.End);
+                    stream.ReadExactly(tail);
+                }
+
+                return tail.AsSpan().SequenceEqual(ParquetMagic)
+                    ? DatasetFormat.Parquet
+                    : throw AutoRefinerException.Usage(
+                        $"{path} is not a readable Parquet file: it starts with PAR1 but does not end with it (the file is cut short or damaged)");
+            }
+
+            var text = start.StartsWith(Utf8Bom) ? start[Utf8Bom.Length..] : start;
+            var first = text.IndexOfAnyExcept(" \t\r\n\f"u8);
+            if (first < 0 || text[first] == (byte)'{')
+            {
+                return DatasetFormat.Jsonl;
+            }
+
+            throw AutoRefinerException.Usage(
+                $"{path} is neither JSON Lines (one JSON object per line, starting with '{{') nor Parquet (PAR1 at its start and end): it begins with {Describe(text[first..])}");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw AutoRefinerException.Usage($"{path} cannot be read ({Reason(e)})");
+        }
+    }
+
+    /// <summary>How many rows <paramref name="path"/> holds (non-blank lines of a JSONL file), read cheaply for progress.</summary>
+    public static async Task<long> CountRowsAsync(string path, CancellationToken cancellationToken)
+    {
+        if (Detect(path) == DatasetFormat.Parquet)
+        {
+            try
+            {
+                await using var stream = File.OpenRead(path);
+                await using var reader = await ParquetReader.CreateAsync(stream, cancellationToken: cancellationToken).ConfigureAwait(false);
+                return reader.Metadata?.NumRows ?? 0;
+            }
+            catch (Exception e) when (e is not OperationCanceledException and not AutoRefinerException)
+            {
+                throw UnreadableParquet(path, "its footer (the schema and the index of its row groups) is damaged", e);
+            }
+        }
+
+        await using var file = File.OpenRead(path);
+        long rows = 0;
+        await foreach (var line in RawLines.ReadAsync(file, cancellationToken).ConfigureAwait(false))
+        {
+            var content = rows == 0 && line.AsSpan().StartsWith(Utf8Bom) ? line.AsSpan(Utf8Bom.Length) : line;
+            if (!RawLines.IsBlank(content))
+            {
+                rows++;
+            }
+        }
+
+        return rows;
+    }
 
     /// <summary>Streams the rows of <paramref name="path"/>.</summary>
     public static IAsyncEnumerable<DatasetRecord> ReadAsync(string path, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(path);
-        return IsParquet(path) ? ReadParquetAsync(path, cancellationToken) : ReadJsonlAsync(path, cancellationToken);
+        return Detect(path) == DatasetFormat.Parquet ? ReadParquetAsync(path, cancellationToken) : ReadJsonlAsync(path, cancellationToken);
     }
 
     private static async IAsyncEnumerable<DatasetRecord> ReadJsonlAsync(string path, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        using var reader = new StreamReader(path, new UTF8Encoding(false, throwOnInvalidBytes: false), detectEncodingFromByteOrderMarks: true);
-        long index = 0;
-        while (await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false) is { } line)
+        await using var stream = File.OpenRead(path);
+        long index = 0, lineNumber = 0;
+        await foreach (var raw in RawLines.ReadAsync(stream, cancellationToken).ConfigureAwait(false))
         {
-            if (line.Trim().Length == 0)
+            lineNumber++;
+            // The byte order mark belongs to the file, not to its first row: the writer puts it back at the start.
+            var line = lineNumber == 1 && raw.AsSpan().StartsWith(Utf8Bom) ? raw[Utf8Bom.Length..] : raw;
+            var content = RawLines.Content(line);
+            if (RawLines.IsBlank(content.Span))
             {
                 continue;
             }
@@ -52,24 +141,53 @@ public static class ExistingDataset
             string? problem = null;
             try
             {
-                using var document = JsonDocument.Parse(line, new JsonDocumentOptions { MaxDepth = 64 });
+                using var document = JsonDocument.Parse(content, new JsonDocumentOptions { MaxDepth = 64 });
                 if (document.RootElement.ValueKind == JsonValueKind.Object)
                 {
                     fields = (Dictionary<string, object?>)Plain(document.RootElement)!;
                 }
                 else
                 {
-                    problem = $"line {index + 1} is a JSON {document.RootElement.ValueKind.ToString().ToLowerInvariant()}, not an object";
+                    problem = $"line {lineNumber} is a JSON {document.RootElement.ValueKind.ToString().ToLowerInvariant()}, not an object";
                 }
             }
             catch (JsonException e)
             {
-                problem = $"line {index + 1} is not JSON: {e.Message}";
+                problem = $"line {lineNumber} is not JSON: {JsonProblem.Describe(e)}";
             }
 
-            yield return new DatasetRecord(index++, fields ?? [], problem) { Line = line };
+            yield return new DatasetRecord(index++, fields ?? [], problem) { RawLine = line, LineNumber = lineNumber };
         }
     }
+
+    private static string Describe(ReadOnlySpan<byte> start)
+    {
+        var end = start.IndexOfAny((byte)'\n', (byte)'\r');
+        var text = Encoding.UTF8.GetString(start[..(end >= 0 ? end : start.Length)]);
+        if (end < 0)
+        {
+            // Only the file's first bytes were read: a character cut at their end is not a sign of binary data.
+            text = text.TrimEnd('\uFFFD');
+        }
+
+        if (text.Contains('\uFFFD', StringComparison.Ordinal) || text.Any(c => char.IsControl(c) && c != '\t'))
+        {
+            return "binary data";
+        }
+
+        var shown = text.Length > 40 ? text[..40] + "…" : text;
+        return $"'{shown}'{(text.Contains(',', StringComparison.Ordinal) || text.Contains('\t', StringComparison.Ordinal) ? " (CSV or TSV is not read; convert it to JSONL)" : "")}";
+    }
+
+    private static string Reason(Exception e) => e switch
+    {
+        UnauthorizedAccessException => "permission denied",
+        FileNotFoundException or DirectoryNotFoundException => "it does not exist",
+        _ => "the system could not read it",
+    };
+
+    private static AutoRefinerException UnreadableParquet(string path, string what, Exception inner) =>
+        AutoRefinerException.Usage($"{path} is not a readable Parquet file: {what}", inner);
 
     private static object? Plain(JsonElement element) => element.ValueKind switch
     {
@@ -91,18 +209,30 @@ public static class ExistingDataset
             await using var reader = await ParquetReader.CreateAsync(probe, cancellationToken: cancellationToken).ConfigureAwait(false);
             groups = reader.RowGroupCount;
         }
-        catch (Exception e) when (e is IOException or InvalidDataException or NotSupportedException or ArgumentException or InvalidOperationException)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
-            throw AutoRefinerException.Usage($"{path} is not a readable Parquet file: {e.Message}");
+            // A damaged file can make the reader fail in many ways (index out of range, a Thrift error, …); what the user
+            // needs is which file and which part of it, not the reader's internals.
+            throw UnreadableParquet(path, "its footer (the schema and the index of its row groups) is damaged", e);
         }
 
         long index = 0;
         for (var group = 0; group < groups; group++)
         {
             // One row group at a time: memory follows the row group, not the file.
-            await using var stream = File.OpenRead(path);
-            var result = await ParquetSerializer.DeserializeUntypedAsync(stream, null, group, cancellationToken).ConfigureAwait(false);
-            foreach (var row in result.Data)
+            IList<Dictionary<string, object>> rows;
+            try
+            {
+                await using var stream = File.OpenRead(path);
+                rows = (await ParquetSerializer.DeserializeUntypedAsync(stream, null, group, cancellationToken).ConfigureAwait(false)).Data;
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                throw UnreadableParquet(
+                    path, $"row group {group + 1} of {groups} is damaged and its rows cannot be read", e);
+            }
+
+            foreach (var row in rows)
             {
                 yield return new DatasetRecord(index++, row.ToDictionary(kv => kv.Key, kv => (object?)kv.Value, StringComparer.Ordinal), null) { ParquetRow = row! };
             }
@@ -112,9 +242,15 @@ public static class ExistingDataset
     /// <summary>Opens a writer for the rows kept from <paramref name="input"/>, in its format, at <paramref name="output"/>.</summary>
     public static async Task<IKeptRowsWriter> CreateWriterAsync(string input, string output, CancellationToken cancellationToken)
     {
-        if (!IsParquet(input))
+        if (Detect(input) == DatasetFormat.Jsonl)
         {
-            return new JsonlKeptRows(output);
+            var bom = new byte[Utf8Bom.Length];
+            await using (var stream = File.OpenRead(input))
+            {
+                await stream.ReadAtLeastAsync(bom, bom.Length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
+            }
+
+            return await JsonlKeptRows.CreateAsync(output, bom.AsSpan().SequenceEqual(Utf8Bom), cancellationToken).ConfigureAwait(false);
         }
 
         try
@@ -123,20 +259,30 @@ public static class ExistingDataset
             await using var reader = await ParquetReader.CreateAsync(stream, cancellationToken: cancellationToken).ConfigureAwait(false);
             return new ParquetKeptRows(output, reader.Schema);
         }
-        catch (Exception e) when (e is IOException or InvalidDataException or NotSupportedException or ArgumentException or InvalidOperationException)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
-            throw AutoRefinerException.Usage($"{input} is not a readable Parquet file: {e.Message}");
+            throw UnreadableParquet(input, "its footer (the schema and the index of its row groups) is damaged", e);
         }
     }
 
-    private sealed class JsonlKeptRows(string path) : IKeptRowsWriter
+    /// <summary>Kept JSONL rows: each line's bytes as read (its own line ending), after the input's byte order mark if it had one.</summary>
+    private sealed class JsonlKeptRows(FileStream stream) : IKeptRowsWriter
     {
-        private readonly StreamWriter _writer = new(path, append: false, new UTF8Encoding(false)) { NewLine = "\n" };
+        public static async Task<JsonlKeptRows> CreateAsync(string path, bool bom, CancellationToken cancellationToken)
+        {
+            var stream = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 64 * 1024, useAsync: true);
+            if (bom)
+            {
+                await stream.WriteAsync(Utf8Bom, cancellationToken).ConfigureAwait(false);
+            }
+
+            return new JsonlKeptRows(stream);
+        }
 
         public async ValueTask AddAsync(DatasetRecord record, CancellationToken cancellationToken) =>
-            await _writer.WriteLineAsync(record.Line.AsMemory(), cancellationToken).ConfigureAwait(false);
+            await stream.WriteAsync(record.RawLine, cancellationToken).ConfigureAwait(false);
 
-        public async ValueTask DisposeAsync() => await _writer.DisposeAsync().ConfigureAwait(false);
+        public async ValueTask DisposeAsync() => await stream.DisposeAsync().ConfigureAwait(false);
     }
 
     private sealed class ParquetKeptRows(string path, ParquetSchema schema) : IKeptRowsWriter

@@ -54,7 +54,7 @@ public sealed class TestValidator(CompileValidator compileOnly, SandboxPool sand
             SandboxEnd.Crashed => new Judged(candidate, Verdict.Crashed, outcome.Detail, run, passed),
             _ when outcome.Response?.Error is { } error => new Judged(candidate, Verdict.TestFailed, error, run, passed),
             _ when tests.FirstOrDefault(t => t.Outcome == "failed") is { } failed => new Judged(
-                candidate, Verdict.TestFailed, $"{run - passed} of {run} tests failed; {failed.Name}: {failed.Message}", run, passed),
+                candidate, Verdict.TestFailed, $"{run - passed} of {Words.Count(run, "test")} failed; {failed.Name}: {failed.Message}", run, passed),
             _ when run == 0 => new Judged(candidate, Verdict.TestFailed, "every test is skipped: nothing was checked", 0, 0),
             _ when outcome.Response?.LeftRunning == true => new Judged(
                 candidate, Verdict.BannedApi, "left a thread or task running after its tests ended (threads left running are denied)", run, passed),

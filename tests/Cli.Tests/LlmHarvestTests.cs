@@ -321,7 +321,7 @@ public sealed class LlmHarvestTests : IAsyncLifetime
         var docPair = Assert.Single(rows, r => r.GetProperty("task").GetString() == "doc-comments");
         Assert.Contains("Twice", docPair.GetProperty("instruction").GetString(), StringComparison.Ordinal);
         Assert.Contains(_server.Requests, r => r.UserText.Contains("total += n % 10;", StringComparison.Ordinal));
-        Assert.Contains("1 more methods as inspiration for instruct", result.Output, StringComparison.Ordinal);
+        Assert.Contains("1 more method as inspiration for instruct", result.Output, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -98,11 +98,11 @@ public sealed class RefreshTests : IAsyncLifetime
         var changedRows = CliRunner.ReadAllJsonlRows(Out).Count;
         Assert.True(changedRows == 5, $"{changedRows} rows; rejected: {File.ReadAllText(Path.Combine(Out, "rejected.jsonl"))}\n{changed.Output}");
         Assert.Equal(1, Run(Out).GetProperty("added_rows").GetInt64());
-        Assert.Contains("This refresh added 1 rows", File.ReadAllText(Path.Combine(Out, "README.md")), StringComparison.Ordinal);
-        Assert.Contains("refresh: 1 new rows; 4 samples reused from earlier runs", changed.Output, StringComparison.Ordinal);
+        Assert.Contains("This refresh added 1 row;", File.ReadAllText(Path.Combine(Out, "README.md")), StringComparison.Ordinal);
+        Assert.Contains("refresh: 1 new row; 4 samples reused from earlier runs", changed.Output, StringComparison.Ordinal);
         var report = File.ReadAllText(Path.Combine(Out, "report.html"));
         Assert.Contains("What this refresh added", report, StringComparison.Ordinal);
-        Assert.Contains("+1 rows", report, StringComparison.Ordinal);
+        Assert.Contains("+1 row<", report, StringComparison.Ordinal);
         Assert.Contains("4 rows after the previous run", report, StringComparison.Ordinal);
     }
 
@@ -124,7 +124,7 @@ public sealed class RefreshTests : IAsyncLifetime
         var kept = Assert.Single(rows, r => r.GetProperty("source_repo").GetString() == "octo/alpha");
         Assert.Equal(alphaCommit, kept.GetProperty("source_commit").GetString());
         Assert.Equal(1, Run(Out).GetProperty("carried").GetInt64());
-        Assert.Contains("1 samples kept from sources not seen this time", File.ReadAllText(Path.Combine(Out, "README.md")), StringComparison.Ordinal);
+        Assert.Contains("1 sample kept from sources not seen this time", File.ReadAllText(Path.Combine(Out, "README.md")), StringComparison.Ordinal);
 
         // A plain harvest is what its sources give now: the gone repository's sample is not in it.
         Assert.Equal(0, (await CliRunner.RunAsync(["harvest", "--config", config])).ExitCode);

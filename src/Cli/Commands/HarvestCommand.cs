@@ -220,7 +220,7 @@ public sealed class HarvestCommand(CommandEnvironment environment) : AsyncComman
             await PushCommand.PushAsync(
                 environment,
                 config.Export.Out,
-                new Exporter.Hub.PushOptions(hubRepo, config.Hub.Private, "main", CreatePr: false, $"Refresh (autorefiner {AutoRefinerApp.Version}): {stats.Added} new rows", IncludeRejected: false),
+                new Exporter.Hub.PushOptions(hubRepo, config.Hub.Private, "main", CreatePr: false, $"Refresh (autorefiner {AutoRefinerApp.Version}): {Words.Count(stats.Added, "new row")}", IncludeRejected: false),
                 cancellationToken);
         }
 

@@ -149,7 +149,7 @@ public sealed class MergeCommand(CommandEnvironment environment) : AsyncCommand<
         environment.Output.WriteLine($"report: {report}");
         if (withStates.Count > 0)
         {
-            environment.Output.WriteLine($"merged {withStates.Count} state stores into {statePath}");
+            environment.Output.WriteLine($"merged {Words.Count(withStates.Count, "state store")} into {statePath}");
         }
 
         return ExitCodes.Success;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using AutoRefiner.Core;
+using AutoRefiner.Core.Text;
 using AutoRefiner.Exporter.Hub;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -81,7 +82,7 @@ public sealed class PushCommand(CommandEnvironment environment) : AsyncCommand<P
         }
 
         environment.Output.WriteLine(string.Create(inv,
-            $"committed {result.Files} files ({result.LfsUploaded} LFS objects uploaded, {result.LfsBytes:N0} bytes; the Hub had the others){(result.Deleted.Count > 0 ? $", deleted {string.Join(", ", result.Deleted)}" : "")}"));
+            $"committed {Words.Count(result.Files, "file")} ({Words.Count(result.LfsUploaded, "LFS object")} uploaded, {Words.Count(result.LfsBytes, "byte", format: "N0")}; the Hub had the others){(result.Deleted.Count > 0 ? $", deleted {string.Join(", ", result.Deleted)}" : "")}"));
         environment.Output.WriteLine(result.Commit.PullRequestUrl is { } pr ? $"pull request: {pr}" : $"commit: {result.Commit.CommitUrl}");
     }
 }

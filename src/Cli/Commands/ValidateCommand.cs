@@ -4,6 +4,8 @@ using System.Text.Json.Serialization;
 using AutoRefiner.Core;
 using AutoRefiner.Core.Model;
 using AutoRefiner.Core.Pipeline;
+using AutoRefiner.Core.Text;
+using AutoRefiner.Cli.Rendering;
 using AutoRefiner.Exporter;
 using AutoRefiner.Validator;
 using AutoRefiner.Validator.Sandbox;
@@ -44,6 +46,9 @@ public sealed class ValidateCommand(CommandEnvironment environment) : AsyncComma
         {
             throw AutoRefinerException.Usage($"'{settings.File}' does not exist");
         }
+
+        // Told by content before anything is written: a Parquet file named .jsonl, or a CSV, is not read as JSONL.
+        ExistingDataset.Detect(input);
 
         var config = ConfigFiles.Load(settings.Config);
         var outDir = Path.GetFullPath(settings.Out ?? "validated", cwd);
@@ -99,7 +104,11 @@ public sealed class ValidateCommand(CommandEnvironment environment) : AsyncComma
         string? layout = null;
         var counts = VerdictNames.All.ToDictionary(v => v.ToWire(), _ => 0L, StringComparer.Ordinal);
         long total = 0, testsRun = 0, testsPassed = 0;
-        environment.Output.WriteLine($"validate: {settings.File} -> {outDir}");
+        var rowCount = await ExistingDataset.CountRowsAsync(input, cancellationToken);
+        var expected = settings.Limit is { } cap ? Math.Min(cap, rowCount) : rowCount;
+        var progressRows = new StageCounter("rows", environment.Time);
+        progressRows.SetTotal(expected);
+        var progress = new ProgressView(environment.Output, stats, $"validate: {settings.File} ({Words.Count(expected, "row")}) -> {outDir}", [progressRows]);
 
         var records = ExistingDataset.ReadAsync(input, cancellationToken);
         if (settings.Limit is { } limit)
@@ -134,24 +143,31 @@ public sealed class ValidateCommand(CommandEnvironment environment) : AsyncComma
             },
             cancellationToken);
 
-        await using (var writer = await ExistingDataset.CreateWriterAsync(input, stagedKept, cancellationToken))
-        await using (var verdicts = new StreamWriter(Path.Combine(staging, "verdicts.jsonl"), append: false, new System.Text.UTF8Encoding(false)) { NewLine = "\n" })
-        {
-            await foreach (var (record, verdict, detail, run, passed) in judged.WithCancellation(cancellationToken))
+        await progress.RunAsync(
+            async () =>
             {
-                total++;
-                counts[verdict.ToWire()]++;
-                testsRun += run;
-                testsPassed += passed;
-                if (verdict == Verdict.Passed)
+                await using var writer = await ExistingDataset.CreateWriterAsync(input, stagedKept, cancellationToken);
+                await using var verdicts = new StreamWriter(Path.Combine(staging, "verdicts.jsonl"), append: false, new System.Text.UTF8Encoding(false)) { NewLine = "\n" };
+                progressRows.Start();
+                await foreach (var (record, verdict, detail, run, passed) in judged.WithCancellation(cancellationToken))
                 {
-                    await writer.AddAsync(record, cancellationToken);
+                    total++;
+                    progressRows.Add();
+                    counts[verdict.ToWire()]++;
+                    testsRun += run;
+                    testsPassed += passed;
+                    if (verdict == Verdict.Passed)
+                    {
+                        await writer.AddAsync(record, cancellationToken);
+                    }
+
+                    var id = record.Fields.GetValueOrDefault("id") as string;
+                    await verdicts.WriteLineAsync(JsonSerializer.Serialize(new RowVerdict(record.Index, record.LineNumber, id, verdict.ToWire(), detail.Length > 0 ? detail : null, run, passed), Json).AsMemory(), cancellationToken);
                 }
 
-                var id = record.Fields.GetValueOrDefault("id") as string;
-                await verdicts.WriteLineAsync(JsonSerializer.Serialize(new RowVerdict(record.Index, id, verdict.ToWire(), detail.Length > 0 ? detail : null, run, passed), Json).AsMemory(), cancellationToken);
-            }
-        }
+                progressRows.Finish();
+            },
+            cancellationToken);
 
         string[] written = [Path.GetFileName(input), "verdicts.jsonl", "report.json"];
         var report = new ValidationReport(
@@ -170,8 +186,8 @@ public sealed class ValidateCommand(CommandEnvironment environment) : AsyncComma
         environment.Output.WriteLine(total == 0
             ? "rows: 0 (the file holds no rows)"
             : string.Create(inv,
-                $"rows: {total} ({layout ?? "no known layout"}): {string.Join(", ", counts.Where(kv => kv.Value > 0).Select(kv => $"{kv.Key} {kv.Value}"))}; {testsPassed} of {testsRun} tests passed"));
-        environment.Output.WriteLine(string.Create(inv, $"wrote {counts["passed"]} passing rows to {kept}"));
+                $"rows: {total} ({layout ?? "no known layout"}): {string.Join(", ", counts.Where(kv => kv.Value > 0).Select(kv => $"{kv.Key} {kv.Value}"))}; {testsPassed} of {Words.Count(testsRun, "test")} passed"));
+        environment.Output.WriteLine(string.Create(inv, $"wrote {Words.Count(counts["passed"], "passing row")} to {kept}"));
         environment.Output.WriteLine($"  verdicts: {Path.Combine(outDir, "verdicts.jsonl")}");
         environment.Output.WriteLine($"  report:   {Path.Combine(outDir, "report.json")}");
         if (stats.Sandbox.Isolation is { } isolation)
@@ -182,7 +198,7 @@ public sealed class ValidateCommand(CommandEnvironment environment) : AsyncComma
         return ExitCodes.Success;
     }
 
-    private sealed record RowVerdict(long Row, string? Id, string Verdict, string? Detail, int TestsRun, int TestsPassed);
+    private sealed record RowVerdict(long Row, long? Line, string? Id, string Verdict, string? Detail, int TestsRun, int TestsPassed);
 
     private sealed record WrittenFile(string Path);
 

@@ -1,18 +1,27 @@
 using System.Globalization;
 using AutoRefiner.Core.Model;
 using AutoRefiner.Core.Pipeline;
+using AutoRefiner.Core.Text;
 using Spectre.Console;
 
 namespace AutoRefiner.Cli.Rendering;
 
 /// <summary>
 /// Shows a run while it goes: a live table of stages (count, total, rate, ETA) on a terminal, a plain log line every
-/// few seconds otherwise; then a summary of what was read, kept and written.
+/// few seconds otherwise; then a summary of what was read, kept and written. Waits on the run's clock, so a test drives
+/// the plain lines with a fake one.
 /// </summary>
-internal sealed class ProgressView(IAnsiConsole console, RunStats stats, string title)
+/// <param name="console">Where progress goes.</param>
+/// <param name="stats">The run's counters (and its clock).</param>
+/// <param name="title">The first line, or the table's title.</param>
+/// <param name="stages">The stages shown; by default the harvest pipeline's.</param>
+internal sealed class ProgressView(IAnsiConsole console, RunStats stats, string title, IReadOnlyList<StageCounter>? stages = null)
 {
-    private static readonly TimeSpan PlainInterval = TimeSpan.FromSeconds(5);
+    /// <summary>How often a plain log line is written when the output is not a terminal.</summary>
+    public static readonly TimeSpan PlainInterval = TimeSpan.FromSeconds(5);
     private readonly bool _live = console.Profile.Out.IsTerminal && console.Profile.Capabilities.Interactive;
+
+    private IReadOnlyList<StageCounter> Stages => stages ?? stats.Stages;
 
     /// <summary>Runs <paramref name="work"/> while showing its progress.</summary>
     public async Task RunAsync(Func<Task> work, CancellationToken cancellationToken)
@@ -38,7 +47,7 @@ internal sealed class ProgressView(IAnsiConsole console, RunStats stats, string 
                         break;
                     }
 
-                    await Task.WhenAny(task, Task.Delay(250, CancellationToken.None));
+                    await Task.WhenAny(task, Task.Delay(TimeSpan.FromMilliseconds(250), stats.Time, CancellationToken.None));
                 }
             });
         }
@@ -47,7 +56,7 @@ internal sealed class ProgressView(IAnsiConsole console, RunStats stats, string 
             console.WriteLine(title);
             while (!task.IsCompleted)
             {
-                await Task.WhenAny(task, Task.Delay(PlainInterval, CancellationToken.None));
+                await Task.WhenAny(task, Task.Delay(PlainInterval, stats.Time, CancellationToken.None));
                 if (!task.IsCompleted)
                 {
                     console.WriteLine(PlainLine());
@@ -65,7 +74,7 @@ internal sealed class ProgressView(IAnsiConsole console, RunStats stats, string 
             table.Rows.RemoveAt(0);
         }
 
-        foreach (var stage in stats.Stages)
+        foreach (var stage in Stages)
         {
             table.AddRow(
                 stage.Name,
@@ -88,14 +97,14 @@ internal sealed class ProgressView(IAnsiConsole console, RunStats stats, string 
     }
 
     private string PlainLine() =>
-        string.Join("  ", stats.Stages.Select(StageText).Append(LlmText()).Where(t => t.Length > 0));
+        string.Join("  ", Stages.Select(StageText).Append(LlmText()).Where(t => t.Length > 0));
 
     private string LlmText()
     {
         var llm = stats.Llm;
         return llm.Attempts + llm.Cached == 0
             ? ""
-            : string.Create(CultureInfo.InvariantCulture, $"llm {llm.Answered + llm.Cached} answers ({llm.Cached} cached, {llm.Retries} retries)");
+            : string.Create(CultureInfo.InvariantCulture, $"llm {Words.Count(llm.Answered + llm.Cached, "answer")} ({llm.Cached} cached, {Words.Count(llm.Retries, "retry", "retries")})");
     }
 
     private static string StageText(StageCounter s)
@@ -124,36 +133,36 @@ internal sealed class ProgressView(IAnsiConsole console, RunStats stats, string 
         var skips = stats.FileSkips;
         var skipped = skips.Values.Sum();
         console.WriteLine(string.Create(inv,
-            $"files: {stats.Files.Count} C# files read{(skipped > 0 ? $"; skipped {skipped} ({Join(skips)})" : "")}"));
+            $"files: {Words.Count(stats.Files.Count, "C# file")} read{(skipped > 0 ? $"; skipped {skipped} ({Join(skips)})" : "")}"));
         if (stats.Repositories > 0 || stats.RepositorySkips.Count > 0)
         {
             var repoSkips = stats.RepositorySkips;
             console.WriteLine(string.Create(inv,
-                $"repositories: {stats.Repositories} harvested{(repoSkips.Count > 0 ? $"; skipped {repoSkips.Values.Sum()} ({Join(repoSkips)})" : "")}; {stats.GitHubRequests} GitHub requests"));
+                $"repositories: {stats.Repositories} harvested{(repoSkips.Count > 0 ? $"; skipped {repoSkips.Values.Sum()} ({Join(repoSkips)})" : "")}; {Words.Count(stats.GitHubRequests, "GitHub request")}"));
         }
 
         console.WriteLine(string.Create(inv,
-            $"seeds: {stats.DocumentedMethods} documented methods, {stats.SelfContained} self-contained (seed yield {stats.SeedYield:P1}){(stats.SeedRejects.Count > 0 ? $"; not used: {Join(stats.SeedRejects)}" : "")}{(stats.InspirationSeeds > 0 ? $"; {stats.InspirationSeeds} more methods as inspiration for instruct" : "")}"));
-        var verdicts = stats.Verdicts.Where(kv => kv.Value > 0).OrderBy(kv => kv.Key).Select(kv => $"{kv.Key.ToWire()} {kv.Value}");
+            $"seeds: {Words.Count(stats.DocumentedMethods, "documented method")}, {stats.SelfContained} self-contained (seed yield {stats.SeedYield:P1}){(stats.SeedRejects.Count > 0 ? $"; not used: {Join(stats.SeedRejects)}" : "")}{(stats.InspirationSeeds > 0 ? $"; {Words.Count(stats.InspirationSeeds, "more method", "more methods")} as inspiration for instruct" : "")}"));
+        var verdicts = stats.Verdicts.Where(kv => kv.Value > 0).OrderBy(kv => kv.Key).Select(kv => $"{kv.Key.ToWire()} {kv.Value}").ToList();
         var repairs = stats.Repairs;
         console.WriteLine(string.Create(inv,
-            $"candidates: {stats.Candidates.Count} ({string.Join(", ", verdicts)}){(repairs.Count > 0 ? $"; {repairs.Values.Sum()} sent back for repair ({Join(repairs)}), {stats.Repaired} passed after it" : "")}"));
+            $"candidates: {stats.Candidates.Count}{(verdicts.Count > 0 ? $" ({string.Join(", ", verdicts)})" : "")}{(repairs.Count > 0 ? $"; {repairs.Values.Sum()} sent back for repair ({Join(repairs)}), {stats.Repaired} passed after it" : "")}"));
         var llm = stats.Llm;
         if (llm.Answered + llm.Cached + llm.Failures.Count > 0)
         {
             var failures = llm.Failures;
             console.WriteLine(string.Create(inv,
-                $"llm: {llm.Answered} answers received, {llm.Cached} from the cache, {llm.Retries} retries{(failures.Count > 0 ? $", failed: {Join(failures)}" : "")}; {llm.PromptTokens:N0} prompt + {llm.CompletionTokens:N0} completion tokens{(llm.EstimatedCost is { } cost ? $"; estimated cost {cost:0.####}" : "")}"));
+                $"llm: {Words.Count(llm.Answered, "answer")} received, {llm.Cached} from the cache, {Words.Count(llm.Retries, "retry", "retries")}{(failures.Count > 0 ? $", failed: {Join(failures)}" : "")}; {llm.PromptTokens:N0} prompt + {Words.Count(llm.CompletionTokens, "completion token", format: "N0")}{(llm.EstimatedCost is { } cost ? $"; estimated cost {cost:0.####}" : "")}"));
         }
 
         if (stats.Reused + stats.Carried > 0 || stats.RunKind == "refresh")
         {
             console.WriteLine(string.Create(inv,
-                $"{stats.RunKind}: {stats.Added} new rows; {stats.Reused} samples reused from earlier runs{(stats.Carried > 0 ? $", {stats.Carried} carried over from sources not seen this time" : "")}{(stats.PreviousRows is { } before ? $" (previous run: {before} rows)" : "")}"));
+                $"{stats.RunKind}: {Words.Count(stats.Added, "new row")}; {Words.Count(stats.Reused, "sample")} reused from earlier runs{(stats.Carried > 0 ? $", {stats.Carried} carried over from sources not seen this time" : "")}{(stats.PreviousRows is { } before ? $" (previous run: {Words.Count(before, "row")})" : "")}"));
         }
 
         var rows = stats.Splits.OrderBy(kv => kv.Key == "train" ? 0 : 1).Select(kv => $"{kv.Key} {kv.Value}");
-        console.WriteLine(string.Create(inv, $"wrote {stats.Splits.Values.Sum()} rows ({string.Join(", ", rows.DefaultIfEmpty("none"))}) to {outDir}"));
+        console.WriteLine(string.Create(inv, $"wrote {Words.Count(stats.Splits.Values.Sum(), "row")} ({string.Join(", ", rows.DefaultIfEmpty("none"))}) to {outDir}"));
         foreach (var file in ListWritten(outDir))
         {
             console.WriteLine("  " + file);
@@ -171,7 +180,7 @@ internal sealed class ProgressView(IAnsiConsole console, RunStats stats, string 
         ArgumentNullException.ThrowIfNull(plan);
         var inv = CultureInfo.InvariantCulture;
         console.WriteLine(string.Create(inv,
-            $"seeds: {plan.Seeds} ({stats.DocumentedMethods} documented methods, {stats.SelfContained} self-contained, seed yield {stats.SeedYield:P1}{(stats.InspirationSeeds > 0 ? $"; {stats.InspirationSeeds} more methods as inspiration for instruct" : "")})"));
+            $"seeds: {plan.Seeds} ({Words.Count(stats.DocumentedMethods, "documented method")}, {stats.SelfContained} self-contained, seed yield {stats.SeedYield:P1}{(stats.InspirationSeeds > 0 ? $"; {Words.Count(stats.InspirationSeeds, "more method", "more methods")} as inspiration for instruct" : "")})"));
         if (llm is null || model is null)
         {
             console.WriteLine("llm: none configured; a run would write doc-comment pairs only and send no request");
@@ -179,11 +188,11 @@ internal sealed class ProgressView(IAnsiConsole console, RunStats stats, string 
         else
         {
             console.WriteLine(string.Create(inv,
-                $"llm: a run would send {plan.ToSend} requests to {model} ({plan.Cached} of {plan.Requests} are answered in the state store already)"));
+                $"llm: a run would send {Words.Count(plan.ToSend, "request")} to {model} ({plan.Cached} of {plan.Requests} are answered in the state store already)"));
             var maxCompletion = plan.ToSend * (long)llm.MaxTokens;
             var cost = Core.Config.Pricing.Estimate(llm, model, plan.PromptTokens, maxCompletion);
             console.WriteLine(string.Create(inv,
-                $"tokens: about {plan.PromptTokens:N0} prompt tokens, at most {maxCompletion:N0} completion tokens (llm.max-tokens {llm.MaxTokens} each){(cost is { } c ? $"; at most {c:0.####} at the prices in llm.prices" : "")}"));
+                $"tokens: about {Words.Count(plan.PromptTokens, "prompt token", format: "N0")}, at most {Words.Count(maxCompletion, "completion token", format: "N0")} (llm.max-tokens {llm.MaxTokens} each){(cost is { } c ? $"; at most {c:0.####} at the prices in llm.prices" : "")}"));
         }
 
         console.WriteLine("nothing was sent and nothing was written (--dry-run)");
@@ -202,7 +211,7 @@ internal sealed class ProgressView(IAnsiConsole console, RunStats stats, string 
         foreach (var relative in stats.Written.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))
         {
             var info = new FileInfo(Path.Combine(outDir, relative));
-            yield return string.Create(CultureInfo.InvariantCulture, $"{relative} ({(info.Exists ? info.Length : 0):N0} bytes)");
+            yield return string.Create(CultureInfo.InvariantCulture, $"{relative} ({Words.Count(info.Exists ? info.Length : 0, "byte", format: "N0")})");
         }
     }
 

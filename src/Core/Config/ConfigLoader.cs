@@ -39,13 +39,21 @@ public static class ConfigLoader
         }
         catch (YamlException e)
         {
+            // YamlDotNet reports a tab in the indentation at the start of the enclosing mapping (often line 1); the line
+            // that holds the tab is the one the user must fix.
+            if (TabIndentation.Find(text, (int)e.Start.Line) is { } tab)
+            {
+                throw AutoRefinerException.Config(fileName, tab.Line, tab.Key, "is indented with a tab; YAML does not allow tabs in indentation: indent with spaces", e);
+            }
+
             throw AutoRefinerException.ConfigFile(
                 fileName, $"line {e.Start.Line}, column {e.Start.Column}: not valid YAML: {Innermost(e).Message}", e);
         }
         catch (InvalidOperationException e)
         {
-            // YamlDotNet's scanner fails this way on some unterminated flow collections; it knows no position then.
-            throw AutoRefinerException.ConfigFile(fileName, $"not valid YAML (an unclosed [ or {{ ?): {e.Message}", e);
+            // YamlDotNet's scanner fails this way on some unterminated flow collections; it knows no position then, and
+            // its own message is about its internals.
+            throw AutoRefinerException.ConfigFile(fileName, "not valid YAML: a [ or { is never closed", e);
         }
 
         if (stream.Documents.Count > 1)
@@ -470,7 +478,9 @@ public static class ConfigLoader
                 return default!;
             }
 
-            var list = new List<string>();
+            var list = new List<string>(seq.Children.Count);
+            // A set, not list.Contains: a list of 100,000 repositories would otherwise take minutes to load.
+            var seen = new HashSet<string>(StringComparer.Ordinal);
             for (var i = 0; i < seq.Children.Count; i++)
             {
                 var item = new Node(seq.Children[i], $"{key}[{i}]", file);
@@ -480,7 +490,7 @@ public static class ConfigLoader
                     item.Fail($"'{value}' is not {what}");
                 }
 
-                if (list.Contains(value))
+                if (!seen.Add(value))
                 {
                     item.Fail($"'{value}' is listed twice");
                 }

@@ -12,6 +12,20 @@ public static partial class Redact
         return UrlUserInfo().Replace(text, "$1");
     }
 
+    /// <summary>
+    /// The shortest value treated as a secret. Real tokens and keys are far longer (GitHub 40, Hugging Face 37, OpenAI
+    /// 51+); a shorter configured value (a placeholder such as <c>x</c> for a local server) would, if replaced wherever it
+    /// occurs, scrub ordinary words ("E***ception") and hide the message instead of a secret.
+    /// </summary>
+    public const int MinSecretLength = 8;
+
+    /// <summary>Replaces every occurrence of <paramref name="secret"/> in <paramref name="text"/> with <c>***</c>, when it is long enough to be one.</summary>
+    public static string Secret(string text, string? secret)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return secret is { Length: >= MinSecretLength } ? text.Replace(secret, "***", StringComparison.Ordinal) : text;
+    }
+
     [GeneratedRegex(@"([a-zA-Z][a-zA-Z0-9+.-]*://)[^/@\s]*@")]
     private static partial Regex UrlUserInfo();
 }

@@ -446,7 +446,7 @@ public sealed class HubClient : IDisposable
             }
             catch (HttpRequestException e)
             {
-                throw new HubException($"cannot reach the Hub at {_shownEndpoint} to {what} after {attempt} attempts: {Scrub(e.Message)}");
+                throw new HubException($"cannot reach the Hub at {_shownEndpoint} to {what} after {AutoRefiner.Core.Text.Words.Count(attempt, "attempt")}: {Scrub(e.Message)}");
             }
             finally
             {
@@ -503,7 +503,7 @@ public sealed class HubClient : IDisposable
 
     private static string Duration(TimeSpan time) => time < TimeSpan.FromMinutes(2)
         ? string.Create(CultureInfo.InvariantCulture, $"{time.TotalSeconds:0.#} s")
-        : string.Create(CultureInfo.InvariantCulture, $"{time.TotalMinutes:0} minutes");
+        : AutoRefiner.Core.Text.Words.Count((long)Math.Round(time.TotalMinutes, MidpointRounding.AwayFromZero), "minute");
 
     /// <summary>The first <paramref name="limit"/> bytes of a body, as text: an error page is read no further.</summary>
     private static async Task<string> ReadStartAsync(HttpContent content, int limit, CancellationToken cancellationToken)
@@ -520,7 +520,7 @@ public sealed class HubClient : IDisposable
         return Encoding.UTF8.GetString(buffer, 0, length);
     }
 
-    private string Scrub(string text) => AutoRefiner.Core.Text.Redact.UserInfo(text.Replace(_token, "***", StringComparison.Ordinal));
+    private string Scrub(string text) => AutoRefiner.Core.Text.Redact.UserInfo(AutoRefiner.Core.Text.Redact.Secret(text, _token));
 
     private static string? NextLink(IEnumerable<string> links)
     {

@@ -43,6 +43,8 @@ public static class ReportWriter
 
     private static string N(long n) => n.ToString("N0", Inv);
 
+    private static string N(long n, string singular, string? plural = null) => Words.Count(n, singular, plural, "N0");
+
     internal static string Render(Manifest m, ReportData d)
     {
         var c = m.Counts;
@@ -65,17 +67,17 @@ public static class ReportWriter
             sb.Append("<section class=\"notice\" id=\"empty\"><h2>No rows were exported</h2><p>")
               .Append(c.Candidates == 0
                   ? "No candidate was made: the sources gave no usable seed (see the seeds and files below)."
-                  : $"All {N(c.Candidates)} candidates were rejected; the reasons are below, with examples.")
+                  : c.Candidates == 1 ? "The one candidate was rejected; the reason is below." : $"All {N(c.Candidates)} candidates were rejected; the reasons are below, with examples.")
               .Append("</p></section>\n");
         }
 
         if (m.Run.Kind == "refresh")
         {
             sb.Append("<section id=\"refresh\"><h2>What this refresh added</h2><p class=\"big\">+")
-              .Append(N(m.Run.AddedRows)).Append(" rows</p><p>")
-              .Append(m.Run.PreviousRows is { } before ? $"{N(before)} rows after the previous run; " : "")
+              .Append(N(m.Run.AddedRows, "row")).Append("</p><p>")
+              .Append(m.Run.PreviousRows is { } before ? $"{N(before, "row")} after the previous run; " : "")
               .Append(N(rows)).Append(" now (the union of every run); ")
-              .Append(N(m.Run.Reused)).Append(" samples reused without a new LLM call")
+              .Append(N(m.Run.Reused, "sample")).Append(" reused without a new LLM call")
               .Append(m.Run.Carried > 0 ? $"; {N(m.Run.Carried)} kept from sources not seen this time" : "")
               .Append(".</p></section>\n");
         }
@@ -93,7 +95,7 @@ public static class ReportWriter
         };
         sb.Append("<section id=\"funnel\"><h2>Funnel</h2>");
         Bars(sb, "funnel-chart", [.. funnel.Select(f => (f.Label, f.Count, (string?)null))], percentOf: c.Candidates > 0 ? c.Candidates : null, percentFrom: 2);
-        sb.Append("<p class=\"note\">Percentages are of the candidates. Seeds: ").Append(N(c.DocumentedMethods)).Append(" documented methods, ")
+        sb.Append("<p class=\"note\">Percentages are of the candidates. Seeds: ").Append(N(c.DocumentedMethods, "documented method")).Append(", ")
           .Append(N(c.SelfContained)).Append(" self-contained (yield ").Append((c.SeedYield * 100).ToString("0.0", Inv)).Append(" %)")
           .Append(c.InspirationSeeds > 0 ? $", {N(c.InspirationSeeds)} more as inspiration for instruct" : "")
           .Append(c.SeedsRejected.Count > 0 ? "; not used: " + H(string.Join(", ", c.SeedsRejected.Select(kv => $"{kv.Key} {N(kv.Value)}"))) : "")

@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using AutoRefiner.Core;
 using AutoRefiner.Core.Model;
 using AutoRefiner.Core.Pipeline;
+using AutoRefiner.Core.Text;
 using AutoRefiner.Generator.Llm;
 using AutoRefiner.Generator.Prompts;
 
@@ -74,7 +75,7 @@ public sealed class InstructGenerator(ResponseCache cache, RunStats stats, Promp
         {
             stats.Llm.CountFailure(e.Reason);
             throw AutoRefinerException.RunFailed(
-                $"{e.Message}. The {stats.Llm.Answered} answers received in this run are kept in the state store; run the same command again to go on from there.");
+                $"{e.Message}. The {Words.Count(stats.Llm.Answered, "answer")} received in this run {(stats.Llm.Answered == 1 ? "is" : "are")} kept in the state store; run the same command again to go on from there.");
         }
 
         if (refused is not null)
@@ -138,7 +139,7 @@ public sealed class InstructGenerator(ResponseCache cache, RunStats stats, Promp
         {
             stats.Llm.CountFailure(e.Reason);
             throw AutoRefinerException.RunFailed(
-                $"{e.Message}. The {stats.Llm.Answered} answers received in this run are kept in the state store; run the same command again to go on from there.");
+                $"{e.Message}. The {Words.Count(stats.Llm.Answered, "answer")} received in this run {(stats.Llm.Answered == 1 ? "is" : "are")} kept in the state store; run the same command again to go on from there.");
         }
 
         repaired = repaired with

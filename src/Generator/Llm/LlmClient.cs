@@ -1,6 +1,7 @@
 using System.Net;
 using AutoRefiner.Core.Pipeline;
 using AutoRefiner.Core.State;
+using AutoRefiner.Core.Text;
 using Microsoft.SemanticKernel;
 using Microsoft.SemanticKernel.ChatCompletion;
 using Microsoft.SemanticKernel.Connectors.OpenAI;
@@ -223,7 +224,7 @@ public sealed partial class LlmClient : IDisposable
         catch (Exception e) when (e is System.Text.Json.JsonException or FormatException or InvalidOperationException or KeyNotFoundException)
         {
             // A 200 whose body is not a chat completion: this answer is lost, the next request may be fine.
-            throw new LlmException(_endpoint.Scrub($"the LLM endpoint sent an answer that is not a chat completion ({e.GetType().Name}: {Shorten(e.Message)})"), false, LlmException.InvalidAnswer);
+            throw new LlmException(_endpoint.Scrub($"the LLM endpoint sent an answer that is not a chat completion ({(e is System.Text.Json.JsonException json ? JsonProblem.Describe(json) : Shorten(e.Message))})"), false, LlmException.InvalidAnswer);
         }
 
         Interlocked.Increment(ref _answers);
@@ -253,15 +254,15 @@ public sealed partial class LlmClient : IDisposable
             HttpStatusCode.NotFound => Fail(
                 $"the LLM endpoint ({where}) answered 404: check llm.endpoint (most servers want the base URL ending in /v1) and that model '{_endpoint.Model}' exists; {body}", true, "not-found"),
             HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests or >= HttpStatusCode.InternalServerError => Fail(
-                $"the LLM endpoint ({where}) still answered {(int)status.Value} after {attempts} attempts; {body}", true, "unavailable"),
+                $"the LLM endpoint ({where}) still answered {(int)status.Value} after {Words.Count(attempts, "attempt")}; {body}", true, "unavailable"),
             // An endpoint that refuses every request the same way (a parameter it will not take, a model it will not
             // serve) stops the run after a few, rather than turning every seed into the same rejection.
             { } other when RefusesEverything(body) => Fail(
                 $"the LLM endpoint ({where}) refused {RefusalsBeforeGivingUp} requests the same way and answered none ({(int)other} {other}): {body}", true, $"rejected-{(int)other}"),
             { } other => Fail($"the LLM endpoint rejected a request ({(int)other} {other}): {body}", false, $"rejected-{(int)other}"),
             null when Innermost(e) is TimeoutRejectedException or TimeoutException or OperationCanceledException => Fail(
-                $"the LLM endpoint ({where}) did not answer within llm.timeout-seconds ({_endpoint.Config.TimeoutSeconds} s) in {attempts} attempts", true, "timeout"),
-            null => Fail($"the LLM endpoint ({where}) cannot be reached after {attempts} attempts: {body}", true, "unreachable"),
+                $"the LLM endpoint ({where}) did not answer within llm.timeout-seconds ({_endpoint.Config.TimeoutSeconds} s) in {Words.Count(attempts, "attempt")}", true, "timeout"),
+            null => Fail($"the LLM endpoint ({where}) cannot be reached after {Words.Count(attempts, "attempt")}: {body}", true, "unreachable"),
         };
     }
 

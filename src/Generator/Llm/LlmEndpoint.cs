@@ -93,6 +93,6 @@ public sealed class LlmEndpoint
     public string Scrub(string message)
     {
         ArgumentNullException.ThrowIfNull(message);
-        return ApiKey is { Length: > 0 } key ? message.Replace(key, "***", StringComparison.Ordinal) : message;
+        return Redact.Secret(message, ApiKey);
     }
 }

@@ -52,5 +52,5 @@ public sealed record GitHubSettings(Uri ApiUri, Uri WebUri, string? Token, GitHu
         uri.UserInfo.Length == 0 ? uri : new UriBuilder(uri) { UserName = "", Password = "" }.Uri;
 
     /// <summary>The text without the token (for any message that could echo a URL or a header).</summary>
-    public string Redact(string text) => Token is null ? text : text.Replace(Token, "***", StringComparison.Ordinal);
+    public string Redact(string text) => AutoRefiner.Core.Text.Redact.Secret(text, Token);
 }

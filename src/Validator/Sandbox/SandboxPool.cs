@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
+using AutoRefiner.Core;
 
 namespace AutoRefiner.Validator.Sandbox;
 
@@ -99,9 +100,22 @@ public sealed class SandboxPool : IAsyncDisposable
 
     private async Task<SandboxWorker> StartWorkerAsync(CancellationToken cancellationToken)
     {
+        try
+        {
+            return await StartAnyWorkerAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception)
+        {
+            // Reaches the user: a sentence that says what could not be done, not the process API's exception.
+            throw AutoRefinerException.RunFailed($"a sandbox worker could not be started: {e.Message}", e);
+        }
+    }
+
+    private async Task<SandboxWorker> StartAnyWorkerAsync(CancellationToken cancellationToken)
+    {
         if (!File.Exists(_workerDll))
         {
-            throw new InvalidOperationException($"the sandbox worker is missing: {_workerDll} (build src/Sandbox)");
+            throw AutoRefinerException.RunFailed($"the sandbox worker is missing: {_workerDll} (build src/Sandbox)");
         }
 
         var host = DotnetHost();
@@ -150,7 +164,7 @@ public sealed class SandboxPool : IAsyncDisposable
                 }
             }
 
-            throw new InvalidOperationException($"no sandbox worker could be started: {last?.Message}", last);
+            throw AutoRefinerException.RunFailed($"no sandbox worker could be started: {last?.Message}", last);
         }
         finally
         {

@@ -83,7 +83,7 @@ internal sealed class SandboxWorker : IDisposable
         {
             var words = worker.LastWords();
             worker.Dispose();
-            throw new InvalidOperationException($"the worker did not start ({e.GetType().Name}): {words}", e);
+            throw new InvalidOperationException($"the worker did not start: {(e is OperationCanceledException ? "it did not answer in time" : "its pipe broke")}; {words}", e);
         }
         catch
         {
