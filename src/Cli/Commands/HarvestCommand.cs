@@ -203,8 +203,21 @@ public sealed class HarvestCommand(CommandEnvironment environment) : AsyncComman
         }
 
         var report = await Exporter.Report.ReportWriter.WriteAsync(config.Export.Out, cancellationToken);
+        var lost = stats.Llm.Failures.Values.Sum();
+        if (lost > 0)
+        {
+            stats.Notice(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"{lost} LLM requests got no usable answer; unless the refusal was about the seed itself (too long for the model's context, filtered), the next run asks for those seeds again"));
+        }
+
         progress.WriteSummary(config.Export.Out);
         environment.Output.WriteLine($"report: {report}");
+        if (lost > 0 && stats.Llm.Answered + stats.Llm.Cached == 0)
+        {
+            // Doc-comment pairs may have been written, but what the run was asked to generate with the LLM came to nothing.
+            throw AutoRefinerException.RunFailed(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"the LLM endpoint ({llm}) gave no usable answer to any of the {lost} requests of this run ({string.Join(", ", stats.Llm.Failures.Select(kv => $"{kv.Key} {kv.Value}"))}): fix the endpoint or the llm settings and run again"));
+        }
         if (kind == "refresh" && config.Hub.Repo is { } hubRepo)
         {
             // A refresh ends by publishing what it made; the dataset is already complete on disk if the upload fails.

@@ -85,6 +85,23 @@ internal sealed class ProgressView(IAnsiConsole console, RunStats stats, string 
                 llm.Cached > 0 ? $"{llm.Cached.ToString("N0", CultureInfo.InvariantCulture)} cached" : "",
                 llm.Retries > 0 ? $"[yellow]{llm.Retries.ToString("N0", CultureInfo.InvariantCulture)} retries[/]" : "");
         }
+
+        if (LlmWait() is { } wait)
+        {
+            table.AddRow("[yellow]llm[/]", "", "", "", $"[yellow]{Markup.Escape(wait)}[/]");
+        }
+    }
+
+    /// <summary>
+    /// What the run waits for, while it waits: the LLM endpoint asked for time (<c>Retry-After</c>) or is backed off from,
+    /// so a long wait does not look like a run that froze.
+    /// </summary>
+    private string? LlmWait()
+    {
+        var now = stats.Time.GetUtcNow();
+        return stats.Llm.WaitingUntil is { } until && until > now
+            ? string.Create(CultureInfo.InvariantCulture, $"waiting for the LLM endpoint until {until.UtcDateTime:HH:mm:ss} UTC ({Format(until - now)} left) before asking again")
+            : null;
     }
 
     private string PlainLine() =>
@@ -95,7 +112,7 @@ internal sealed class ProgressView(IAnsiConsole console, RunStats stats, string 
         var llm = stats.Llm;
         return llm.Attempts + llm.Cached == 0
             ? ""
-            : string.Create(CultureInfo.InvariantCulture, $"llm {llm.Answered + llm.Cached} answers ({llm.Cached} cached, {llm.Retries} retries)");
+            : string.Create(CultureInfo.InvariantCulture, $"llm {llm.Answered + llm.Cached} answers ({llm.Cached} cached, {llm.Retries} retries){(LlmWait() is { } wait ? "; " + wait : "")}");
     }
 
     private static string StageText(StageCounter s)

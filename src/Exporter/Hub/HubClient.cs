@@ -31,7 +31,7 @@ public sealed class HubClient : IDisposable
         ArgumentNullException.ThrowIfNull(endpoint);
         ArgumentException.ThrowIfNullOrEmpty(token);
         _endpoint = endpoint.AbsoluteUri.EndsWith('/') ? endpoint : new Uri(endpoint.AbsoluteUri + "/");
-        _shownEndpoint = AutoRefiner.Core.Text.Redact.UserInfo(_endpoint.GetLeftPart(UriPartial.Authority));
+        _shownEndpoint = AutoRefiner.Core.Text.Redact.Credentials(_endpoint.GetLeftPart(UriPartial.Authority));
         _token = token;
         _http = handler is null
             ? new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5), ConnectTimeout = TimeSpan.FromSeconds(30) }) { Timeout = Timeout.InfiniteTimeSpan }
@@ -520,7 +520,7 @@ public sealed class HubClient : IDisposable
         return Encoding.UTF8.GetString(buffer, 0, length);
     }
 
-    private string Scrub(string text) => AutoRefiner.Core.Text.Redact.UserInfo(text.Replace(_token, "***", StringComparison.Ordinal));
+    private string Scrub(string text) => AutoRefiner.Core.Text.Redact.Credentials(text.Replace(_token, "***", StringComparison.Ordinal));
 
     private static string? NextLink(IEnumerable<string> links)
     {

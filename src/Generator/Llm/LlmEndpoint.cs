@@ -87,12 +87,12 @@ public sealed class LlmEndpoint
     }
 
     /// <summary>The endpoint and model, never the key.</summary>
-    public override string ToString() => $"{Model} at {Redact.UserInfo(BaseUrl.ToString())}";
+    public override string ToString() => $"{Model} at {Redact.Credentials(BaseUrl.ToString())}";
 
-    /// <summary>Removes the key (and any credentials in URLs) from a message before anyone sees it.</summary>
+    /// <summary>Removes the key and any credentials in URLs (user-info, query values) from a message before anyone sees it.</summary>
     public string Scrub(string message)
     {
         ArgumentNullException.ThrowIfNull(message);
-        return ApiKey is { Length: > 0 } key ? message.Replace(key, "***", StringComparison.Ordinal) : message;
+        return Redact.Credentials(ApiKey is { Length: > 0 } key ? message.Replace(key, "***", StringComparison.Ordinal) : message);
     }
 }

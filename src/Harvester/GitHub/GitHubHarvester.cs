@@ -455,8 +455,8 @@ public sealed partial class GitHubHarvester : IDisposable
             catch (AuthorizationException)
             {
                 throw AutoRefinerException.Usage(_settings.Token is null
-                    ? $"GitHub ({_settings.ApiUri}) refused an anonymous request (401): set GITHUB_TOKEN to a token that can read public repositories"
-                    : $"GitHub ({_settings.ApiUri}) rejected GITHUB_TOKEN (401 Bad credentials): check that the token is valid and not expired");
+                    ? $"GitHub ({_settings.ShownApiUri}) refused an anonymous request (401): set GITHUB_TOKEN to a token that can read public repositories"
+                    : $"GitHub ({_settings.ShownApiUri}) rejected GITHUB_TOKEN (401 Bad credentials): check that the token is valid and not expired");
             }
             catch (RateLimitExceededException e)
             {
@@ -465,7 +465,7 @@ public sealed partial class GitHubHarvester : IDisposable
             }
             catch (HttpRequestException e)
             {
-                throw AutoRefinerException.RunFailed($"cannot reach GitHub at {_settings.ApiUri}: {_settings.Redact(e.Message)}");
+                throw AutoRefinerException.RunFailed($"cannot reach GitHub at {_settings.ShownApiUri}: {_settings.Redact(e.Message)}");
             }
         }
     }
