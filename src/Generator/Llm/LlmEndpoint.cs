@@ -75,6 +75,11 @@ public sealed class LlmEndpoint
                 : throw AutoRefinerException.Usage("llm.endpoint is set but llm.model is not: name the model to use in harvest.yml");
         }
 
+        if (!LlmConfig.IsVariableName(config.ApiKeyEnv))
+        {
+            throw AutoRefinerException.Usage("llm.api-key-env " + LlmConfig.NotAVariableName);
+        }
+
         var key = environment(config.ApiKeyEnv);
         if (!string.IsNullOrEmpty(key) && uri.Scheme == "http" && !uri.IsLoopback)
         {
