@@ -60,7 +60,7 @@ public sealed class HarvestCommand(CommandEnvironment environment) : AsyncComman
         // The manifest and the card name the sources as the user gave them, not as absolute paths of this machine.
         var shownSources = (settings.Sources.Length > 0
             ? [.. settings.Sources]
-            : config.Sources.Local.Concat(config.Sources.GitHub.Repos)).Select(Redact.UserInfo).ToList();
+            : config.Sources.Local.Concat(config.Sources.GitHub.Repos)).Select(Redact.Credentials).ToList();
         if (query is not null)
         {
             shownSources.Add($"GitHub search: {query}");
@@ -88,7 +88,7 @@ public sealed class HarvestCommand(CommandEnvironment environment) : AsyncComman
         // One run at a time on a state store; a dry run only reads it.
         using var stateLock = settings.DryRun ? null : StateLock.Acquire(config.State, environment.Time.GetUtcNow());
         using var state = StateStore.Open(config.State);
-        var commandLine = "autorefiner " + string.Join(' ', environment.Args.Select(a => Redact.UserInfo(ShownPath(a, cwd))));
+        var commandLine = "autorefiner " + string.Join(' ', environment.Args.Select(a => Redact.Credentials(ShownPath(a, cwd))));
         var configHash = ConfigHash.Of(config);
         stats.RunKind = kind;
         if (!settings.DryRun)
@@ -173,7 +173,7 @@ public sealed class HarvestCommand(CommandEnvironment environment) : AsyncComman
 
         var pipeline = provider.GetRequiredService<HarvestPipeline>();
         var request = new HarvestRequest(sources, settings.Limit) { GitHubQuery = query, Shard = shard };
-        var from = Redact.UserInfo(string.Join(", ", query is null ? sources : sources.Append($"GitHub search '{query}'")));
+        var from = Redact.Credentials(string.Join(", ", query is null ? sources : sources.Append($"GitHub search '{query}'")));
         if (settings.DryRun)
         {
             var planView = new ProgressView(environment.Output, stats, $"harvest --dry-run ({lang}): {from}");

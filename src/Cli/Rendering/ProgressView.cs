@@ -104,7 +104,7 @@ internal sealed class ProgressView(IAnsiConsole console, RunStats stats, string 
             : null;
     }
 
-    private string PlainLine() =>
+    internal string PlainLine() =>
         string.Join("  ", stats.Stages.Select(StageText).Append(LlmText()).Where(t => t.Length > 0));
 
     private string LlmText()
