@@ -90,7 +90,18 @@ internal sealed class ProgressView(IAnsiConsole console, RunStats stats, string 
         {
             table.AddRow("[yellow]llm[/]", "", "", "", $"[yellow]{Markup.Escape(wait)}[/]");
         }
+
+        if (SourceWait() is { } sourceWait)
+        {
+            table.AddRow("[yellow]sources[/]", "", "", "", $"[yellow]{Markup.Escape(sourceWait)}[/]");
+        }
     }
+
+    /// <summary>What the harvest waits for (GitHub's rate limit), while it waits.</summary>
+    private string? SourceWait() =>
+        stats.Waiting is { } wait
+            ? string.Create(CultureInfo.InvariantCulture, $"waiting for {wait.What} until {wait.Until.UtcDateTime:HH:mm:ss} UTC ({Format(wait.Until - stats.Time.GetUtcNow())} left)")
+            : null;
 
     /// <summary>
     /// What the run waits for, while it waits: the LLM endpoint asked for time (<c>Retry-After</c>) or is backed off from,
@@ -105,7 +116,7 @@ internal sealed class ProgressView(IAnsiConsole console, RunStats stats, string 
     }
 
     internal string PlainLine() =>
-        string.Join("  ", stats.Stages.Select(StageText).Append(LlmText()).Where(t => t.Length > 0));
+        string.Join("  ", stats.Stages.Select(StageText).Append(LlmText()).Append(SourceWait() ?? "").Where(t => t.Length > 0));
 
     private string LlmText()
     {

@@ -452,6 +452,7 @@ public sealed partial class GitHubHarvester : IDisposable
             {
                 _handler.EnsureWithinMaxWait(wait.Wait, wait.Message);
                 _stats.Notice($"{wait.Message}: waiting {wait.Wait.TotalMinutes:F1} min before asking again");
+                _stats.WaitFor("GitHub's rate limit", _time.GetUtcNow() + wait.Wait);
                 await Task.Delay(wait.Wait, _time, cancellationToken);
             }
             catch (AuthorizationException)
