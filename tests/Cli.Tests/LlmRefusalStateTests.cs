@@ -90,19 +90,4 @@ public sealed class LlmRefusalStateTests : IAsyncLifetime
         Assert.DoesNotContain("sk-proj", result.Output + result.Errors, StringComparison.Ordinal);
         Assert.Equal(0, _server.RequestCount);
     }
-
-    [Theory]
-    [InlineData("--repo", "../x", "--repo takes a Hub repository id")]
-    [InlineData("--repo", "me/ds?x=1", "--repo takes a Hub repository id")]
-    [InlineData("--repo", "me/my data", "--repo takes a Hub repository id")]
-    [InlineData("--revision", "../../main", "--revision takes a branch name")]
-    public async Task Push_ANameThatWouldLeaveItsUrlPath_IsAUsageError(string option, string value, string message)
-    {
-        string[] args = option == "--repo" ? ["push", "--repo", value, "--out", Out] : ["push", "--repo", "me/ds", "--revision", value, "--out", Out];
-
-        var result = await CliRunner.RunAsync(args);
-
-        Assert.Equal(2, result.ExitCode);
-        Assert.Contains(message, result.Output + result.Errors, StringComparison.Ordinal);
-    }
 }
