@@ -9,7 +9,7 @@ namespace AutoRefiner.Generator.Tests.Llm;
 /// What the LLM client makes of answers that are too big, too slow, empty of choices or not answers at all, and of
 /// refusals that blame the endpoint rather than the sample. Waits and time limits run on a <see cref="FakeTimeProvider"/>.
 /// </summary>
-public sealed class LlmAnswerLimitsTests : IAsyncLifetime
+public sealed class LlmAnswerLimitsTests(Xunit.Abstractions.ITestOutputHelper output) : IAsyncLifetime
 {
     private const string Key = "sk-test-7f3a9c1e5b2d4f6a8c0e";
     private readonly FakeOpenAiServer _server = new();
@@ -115,6 +115,7 @@ public sealed class LlmAnswerLimitsTests : IAsyncLifetime
 
         // What was read is the cap and what the sockets had in flight, not the endless rest.
         Assert.True(_server.EndlessBytesSent < 64L * 1024 * 1024, $"{_server.EndlessBytesSent:N0} bytes were taken");
+        output.WriteLine($"endless answer: {_server.EndlessBytesSent:N0} bytes sent before the client stopped; peak working set of the test process {System.Diagnostics.Process.GetCurrentProcess().PeakWorkingSet64:N0} bytes");
     }
 
     [Fact]
