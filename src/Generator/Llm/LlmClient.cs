@@ -297,6 +297,7 @@ public sealed partial class LlmClient : IDisposable
             { } other when RefusesEverything(body) => Fail(
                 $"the LLM endpoint ({where}) refused {RefusalsBeforeGivingUp} requests in a row the same way, answering none of them ({(int)other} {other}): {body}", true, $"rejected-{(int)other}"),
             { } other => Fail($"the LLM endpoint ({where}) rejected a request ({(int)other} {other}): {body}", false, $"rejected-{(int)other}", PerRequestRefusal().IsMatch(body)),
+            // The time limit's exception wraps the socket's own ("Operation canceled", an I/O error): look along the chain.
             null when Find<TimeoutRejectedException>(e) is not null || Find<TimeoutException>(e) is not null || Innermost(e) is OperationCanceledException => Fail(
                 $"the LLM endpoint ({where}) gave no answer within llm.timeout-seconds ({_endpoint.Config.TimeoutSeconds} s), {attempts} times", true, "timeout"),
             null => Fail($"the LLM endpoint ({where}) cannot be reached after {attempts} attempts: {body}", true, "unreachable"),

@@ -126,13 +126,6 @@ internal static class LlmHttp
                 response?.Dispose();
                 throw new LlmAnswerTooLargeException($"the answer is larger than {MaxAnswerBytes / (1024 * 1024)} MB", e);
             }
-            catch (Exception e) when (cancellationToken.IsCancellationRequested && e is not OperationCanceledException)
-            {
-                // The attempt's time ran out while the body was read: the socket reports "Operation canceled" as an I/O
-                // error, which would pass for a dropped connection. Said as what it is, the time limit turns it into a timeout.
-                response?.Dispose();
-                throw new OperationCanceledException("the attempt ran out of time", e, cancellationToken);
-            }
             catch
             {
                 response?.Dispose();

@@ -30,13 +30,16 @@ public sealed class LlmAnswerLimitsTests(Xunit.Abstractions.ITestOutputHelper ou
 
     private static ChatTurn[] Messages(string text = "hello") => [new("system", "be brief"), new("user", text)];
 
-    /// <summary>Moves the fake clock on in steps until <paramref name="task"/> ends (each step lets the timers registered so far fire).</summary>
+    /// <summary>
+    /// Moves the fake clock on in steps until <paramref name="task"/> ends, each step once every attempt the client sent
+    /// has reached the server (so no attempt's time runs out before the server saw it, however slow the machine).
+    /// </summary>
     private async Task<T> DriveAsync<T>(Task<T> task, TimeSpan step, int maxSteps = 2000)
     {
         for (var i = 0; i < maxSteps && !task.IsCompleted; i++)
         {
             await Task.WhenAny(task, Task.Delay(5));
-            if (!task.IsCompleted)
+            if (!task.IsCompleted && _server.RequestCount >= _usage.Attempts)
             {
                 _time.Advance(step);
             }
