@@ -259,7 +259,7 @@ public sealed partial class LlmClient : IDisposable
 
     /// <summary>A lost answer; the run stops after <see cref="RefusalsBeforeGivingUp"/> of the same kind in a row.</summary>
     private LlmException Garbage(string message, string reason) =>
-        RefusesEverything(reason)
+        SameFailureInARow("answer:" + reason)
             ? new LlmException(_endpoint.Scrub($"{message}; that is {RefusalsBeforeGivingUp} such answers in a row and none usable, so the run stops"), true, reason)
             : new LlmException(_endpoint.Scrub(message), false, reason);
 
@@ -315,7 +315,12 @@ public sealed partial class LlmClient : IDisposable
             return false;
         }
 
-        var shape = Digits().Replace(body, "#");
+        return SameFailureInARow(Digits().Replace(body, "#"));
+    }
+
+    /// <summary>Counts a failure of this <paramref name="shape"/>; whether it makes <see cref="RefusalsBeforeGivingUp"/> in a row.</summary>
+    private bool SameFailureInARow(string shape)
+    {
         lock (_gate)
         {
             _sameRefusals = shape == _lastRefusal ? _sameRefusals + 1 : 1;
