@@ -28,7 +28,7 @@ public static class GeneratorServiceCollectionExtensions
             {
                 case InstructGenerator.TaskName when llm is not null:
                     services.AddSingleton(llm);
-                    services.AddSingleton(sp => new LlmClient(llm, sp.GetRequiredService<RunStats>().Llm));
+                    services.AddSingleton(sp => new LlmClient(llm, sp.GetRequiredService<RunStats>().Llm, sp.GetRequiredService<RunStats>().Time));
                     services.TryAddSingleton(sp =>
                     {
                         var config = sp.GetRequiredService<HarvestConfig>();

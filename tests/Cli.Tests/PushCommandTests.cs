@@ -85,11 +85,26 @@ public sealed class PushCommandTests : IAsyncLifetime
     [Theory]
     [InlineData("justname")]
     [InlineData("a/b/c")]
+    [InlineData("../x")]
+    [InlineData("me/ds?x=1")]
+    [InlineData("me/ds#frag")]
+    [InlineData("me/my data")]
     public async Task Push_ABadRepoName_IsAUsageError(string repo)
     {
         var result = await CliRunner.RunAsync(["push", "--repo", repo, "--out", _dir.Path]);
 
         Assert.Equal(2, result.ExitCode);
-        Assert.Contains("--repo takes owner/name", result.Errors, StringComparison.Ordinal);
+        Assert.Contains("--repo takes a Hub repository id (owner/name)", result.Errors, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("../../main")]
+    [InlineData("my branch")]
+    public async Task Push_ARevisionThatIsNoBranchName_IsAUsageError(string revision)
+    {
+        var result = await CliRunner.RunAsync(["push", "--repo", "me/ds", "--revision", revision, "--out", _dir.Path]);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("--revision takes a branch name", result.Errors, StringComparison.Ordinal);
     }
 }

@@ -60,7 +60,7 @@ public sealed class HarvestCommand(CommandEnvironment environment) : AsyncComman
         // The manifest and the card name the sources as the user gave them, not as absolute paths of this machine.
         var shownSources = (settings.Sources.Length > 0
             ? [.. settings.Sources]
-            : config.Sources.Local.Concat(config.Sources.GitHub.Repos)).Select(Redact.UserInfo).ToList();
+            : config.Sources.Local.Concat(config.Sources.GitHub.Repos)).Select(Redact.Credentials).ToList();
         if (query is not null)
         {
             shownSources.Add($"GitHub search: {query}");
@@ -87,7 +87,7 @@ public sealed class HarvestCommand(CommandEnvironment environment) : AsyncComman
         // One run at a time on a state store; a dry run only reads it.
         using var stateLock = settings.DryRun ? null : StateLock.Acquire(config.State, environment.Time.GetUtcNow());
         using var state = StateStore.Open(config.State);
-        var commandLine = "autorefiner " + string.Join(' ', environment.Args.Select(a => Redact.UserInfo(ShownPath(a, cwd))));
+        var commandLine = "autorefiner " + string.Join(' ', environment.Args.Select(a => Redact.Credentials(ShownPath(a, cwd))));
         var configHash = ConfigHash.Of(config);
         stats.RunKind = kind;
         if (!settings.DryRun)
@@ -177,7 +177,7 @@ public sealed class HarvestCommand(CommandEnvironment environment) : AsyncComman
 
         var pipeline = provider.GetRequiredService<HarvestPipeline>();
         var request = new HarvestRequest(sources, settings.Limit) { GitHubQuery = query, Shard = shard };
-        var from = Redact.UserInfo(string.Join(", ", query is null ? sources : sources.Append($"GitHub search '{query}'")));
+        var from = Redact.Credentials(string.Join(", ", query is null ? sources : sources.Append($"GitHub search '{query}'")));
         if (settings.DryRun)
         {
             var planView = new ProgressView(environment.Output, stats, $"harvest --dry-run ({lang}): {from}");
@@ -199,6 +199,12 @@ public sealed class HarvestCommand(CommandEnvironment environment) : AsyncComman
             // The run is complete only once its report and summary are out: a failure in them is a failed run.
             var report = await Exporter.Report.ReportWriter.WriteAsync(config.Export.Out, cancellationToken);
             stats.Wrote(Path.GetFileName(report));
+            if (stats.Llm.Failures.Values.Sum() is var lostRequests and > 0)
+            {
+                stats.Notice(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                    $"{Words.Count(lostRequests, "LLM request")} got no usable answer; unless the refusal was about the seed itself (too long for the model's context, filtered), the next run asks for those seeds again"));
+            }
+
             progress.WriteSummary(config.Export.Out);
             environment.Output.WriteLine($"report: {report}");
             status = "completed";
@@ -212,6 +218,14 @@ public sealed class HarvestCommand(CommandEnvironment environment) : AsyncComman
         {
             stats.Llm.EstimatedCost = EstimatedCost();
             state.EndRun(stats.RunId!.Value, status, status == "completed" ? stats.Splits.Values.Sum() : null, null, environment.Time.GetUtcNow());
+        }
+
+        var lost = stats.Llm.Failures.Values.Sum();
+        if (lost > 0 && stats.Llm.Answered + stats.Llm.Cached == 0)
+        {
+            // Doc-comment pairs may have been written, but what the run was asked to generate with the LLM came to nothing.
+            throw AutoRefinerException.RunFailed(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"the LLM endpoint ({llm}) gave no usable answer to any of the {Words.Count(lost, "request")} of this run ({string.Join(", ", stats.Llm.Failures.Select(kv => $"{kv.Key} {kv.Value}"))}): fix the endpoint or the llm settings and run again"));
         }
 
         if (kind == "refresh" && config.Hub.Repo is { } hubRepo)

@@ -103,7 +103,7 @@ public sealed class MergeCommand(CommandEnvironment environment) : AsyncCommand<
             manifests.Select(m => m.ConfigHash).Distinct(StringComparer.Ordinal).Count() == 1 ? manifests[0].ConfigHash : ConfigHash.Of(config),
             [.. manifests.SelectMany(m => m.Sources).Distinct(StringComparer.Ordinal)],
             manifests.Select(m => m.Model).FirstOrDefault(m => m is not null),
-            "autorefiner " + string.Join(' ', environment.Args.Select(Redact.UserInfo)))
+            "autorefiner " + string.Join(' ', environment.Args.Select(Redact.Credentials)))
         {
             PromptVersions = manifests.SelectMany(m => m.PromptVersions).GroupBy(kv => kv.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().Value, StringComparer.Ordinal),
         });

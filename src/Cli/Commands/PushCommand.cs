@@ -59,7 +59,7 @@ public sealed class PushCommand(CommandEnvironment environment) : AsyncCommand<P
 
         using var client = new HubClient(endpoint, token);
         var inv = CultureInfo.InvariantCulture;
-        environment.Output.WriteLine($"push: {outDir} -> {Core.Text.Redact.UserInfo(endpoint.GetLeftPart(UriPartial.Authority))}/datasets/{options.Repo} ({options.Revision}{(options.CreatePr ? ", as a pull request" : "")})");
+        environment.Output.WriteLine($"push: {outDir} -> {Core.Text.Redact.Credentials(endpoint.GetLeftPart(UriPartial.Authority))}/datasets/{options.Repo} ({options.Revision}{(options.CreatePr ? ", as a pull request" : "")})");
         PushResult result;
         try
         {

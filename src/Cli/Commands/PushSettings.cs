@@ -64,8 +64,13 @@ public sealed class PushSettings : CommandSettings
             }
         }
 
-        return Repo is not null && Repo.Split('/') is not [{ Length: > 0 }, { Length: > 0 }]
-            ? ValidationResult.Error($"--repo takes owner/name, not '{Repo}'")
+        if (Repo is not null && Core.Config.HubNames.RepoIdProblem(Repo) is { } repoProblem)
+        {
+            return ValidationResult.Error($"--repo takes a Hub repository id (owner/name), not '{Repo}': {repoProblem}");
+        }
+
+        return Revision is not null && Core.Config.HubNames.RevisionProblem(Revision) is { } revisionProblem
+            ? ValidationResult.Error($"--revision takes a branch name, not '{Revision}': it {revisionProblem}")
             : ValidationResult.Success();
     }
 }

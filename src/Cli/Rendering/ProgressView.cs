@@ -94,17 +94,45 @@ internal sealed class ProgressView(IAnsiConsole console, RunStats stats, string 
                 llm.Cached > 0 ? $"{llm.Cached.ToString("N0", CultureInfo.InvariantCulture)} cached" : "",
                 llm.Retries > 0 ? $"[yellow]{llm.Retries.ToString("N0", CultureInfo.InvariantCulture)} retries[/]" : "");
         }
+
+        if (LlmWait() is { } wait)
+        {
+            table.AddRow("[yellow]llm[/]", "", "", "", $"[yellow]{Markup.Escape(wait)}[/]");
+        }
+
+        if (SourceWait() is { } sourceWait)
+        {
+            table.AddRow("[yellow]sources[/]", "", "", "", $"[yellow]{Markup.Escape(sourceWait)}[/]");
+        }
     }
 
-    private string PlainLine() =>
-        string.Join("  ", Stages.Select(StageText).Append(LlmText()).Where(t => t.Length > 0));
+    /// <summary>What the harvest waits for (GitHub's rate limit), while it waits.</summary>
+    private string? SourceWait() =>
+        stats.Waiting is { } wait
+            ? string.Create(CultureInfo.InvariantCulture, $"waiting for {wait.What} until {wait.Until.UtcDateTime:HH:mm:ss} UTC ({Format(wait.Until - stats.Time.GetUtcNow())} left)")
+            : null;
+
+    /// <summary>
+    /// What the run waits for, while it waits: the LLM endpoint asked for time (<c>Retry-After</c>) or is backed off from,
+    /// so a long wait does not look like a run that froze.
+    /// </summary>
+    private string? LlmWait()
+    {
+        var now = stats.Time.GetUtcNow();
+        return stats.Llm.WaitingUntil is { } until && until > now
+            ? string.Create(CultureInfo.InvariantCulture, $"waiting for the LLM endpoint until {until.UtcDateTime:HH:mm:ss} UTC ({Format(until - now)} left) before asking again")
+            : null;
+    }
+
+    internal string PlainLine() =>
+        string.Join("  ", Stages.Select(StageText).Append(LlmText()).Append(SourceWait() ?? "").Where(t => t.Length > 0));
 
     private string LlmText()
     {
         var llm = stats.Llm;
         return llm.Attempts + llm.Cached == 0
             ? ""
-            : string.Create(CultureInfo.InvariantCulture, $"llm {Words.Count(llm.Answered + llm.Cached, "answer")} ({llm.Cached} cached, {Words.Count(llm.Retries, "retry", "retries")})");
+            : string.Create(CultureInfo.InvariantCulture, $"llm {Words.Count(llm.Answered + llm.Cached, "answer")} ({llm.Cached} cached, {Words.Count(llm.Retries, "retry", "retries")}){(LlmWait() is { } wait ? "; " + wait : "")}");
     }
 
     private static string StageText(StageCounter s)

@@ -141,6 +141,13 @@ public static class ConfigLoader
         }
 
         var m = node.Mapping("endpoint", "model", "api-key-env", "concurrency", "temperature", "max-tokens", "max-tokens-field", "seed", "timeout-seconds", "max-retries", "prices");
+        var keyEnv = m.Get("api-key-env");
+        var keyEnvValue = keyEnv?.NonEmptyString();
+        if (keyEnvValue is not null && !LlmConfig.IsVariableName(keyEnvValue))
+        {
+            keyEnv!.Fail(LlmConfig.NotAVariableName);
+        }
+
         var endpoint = m.Get("endpoint");
         var endpointValue = endpoint?.OptionalString();
         if (endpointValue is not null && (!Uri.TryCreate(endpointValue, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https")))
@@ -152,7 +159,7 @@ public static class ConfigLoader
         {
             Endpoint = endpointValue ?? d.Endpoint,
             Model = m.Get("model")?.OptionalString() ?? d.Model,
-            ApiKeyEnv = m.Get("api-key-env")?.NonEmptyString() ?? d.ApiKeyEnv,
+            ApiKeyEnv = keyEnvValue ?? d.ApiKeyEnv,
             Concurrency = m.Get("concurrency")?.Int(1, 1024) ?? d.Concurrency,
             Temperature = m.Get("temperature")?.Double(0, 2) ?? d.Temperature,
             MaxTokens = m.Get("max-tokens")?.Int(16, 1_000_000) ?? d.MaxTokens,
@@ -289,9 +296,9 @@ public static class ConfigLoader
         var m = node.Mapping("repo", "private");
         var repo = m.Get("repo");
         var repoValue = repo?.OptionalString();
-        if (repoValue is not null && repoValue.Split('/') is not [{ Length: > 0 }, { Length: > 0 }])
+        if (repoValue is not null && HubNames.RepoIdProblem(repoValue) is { } problem)
         {
-            repo!.Fail($"must be owner/name, not '{repoValue}'");
+            repo!.Fail($"'{repoValue}' is not a Hub repository id: {problem}");
         }
 
         return new HubConfig

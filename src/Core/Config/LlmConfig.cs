@@ -12,6 +12,17 @@ public sealed record LlmConfig
     /// <summary>Name of the environment variable that holds the API key.</summary>
     public string ApiKeyEnv { get; init; } = "OPENAI_API_KEY";
 
+    /// <summary>
+    /// Whether <paramref name="name"/> can name an environment variable (letters, digits and _, not starting with a
+    /// digit). A key pasted where its variable's name belongs fails this, and must then never be shown.
+    /// </summary>
+    public static bool IsVariableName(string name) =>
+        name is { Length: > 0 and <= 255 } && !char.IsAsciiDigit(name[0]) && name.All(c => char.IsAsciiLetterOrDigit(c) || c == '_');
+
+    /// <summary>What is said of an <c>llm.api-key-env</c> that names no variable; the value itself is not shown.</summary>
+    public const string NotAVariableName =
+        "must be the name of an environment variable (letters, digits and _, such as OPENAI_API_KEY), not the key itself; the value is not shown, as it may be a key: put the key in that variable";
+
     /// <summary>Requests in flight at once.</summary>
     public int Concurrency { get; init; } = 8;
 

@@ -12,6 +12,7 @@ public sealed class LlmUsage
     private long _retries;
     private long _promptTokens;
     private long _completionTokens;
+    private long _waitingUntil;
 
     /// <summary>Requests the endpoint answered in this run (each paid once, whatever its retries).</summary>
     public long Answered => Interlocked.Read(ref _answered);
@@ -55,6 +56,22 @@ public sealed class LlmUsage
         if (retry)
         {
             Interlocked.Increment(ref _retries);
+        }
+    }
+
+    /// <summary>
+    /// Until when a request waits before it is sent again (what <c>Retry-After</c> asked, or a backoff); the latest of
+    /// the waits under way, or null when there was none. Compare with the run's clock: a past time means no wait now.
+    /// </summary>
+    public DateTimeOffset? WaitingUntil => Interlocked.Read(ref _waitingUntil) is var ticks and > 0 ? new DateTimeOffset(ticks, TimeSpan.Zero) : null;
+
+    /// <summary>Records that a request waits until <paramref name="until"/> before it is sent again.</summary>
+    public void WaitUntil(DateTimeOffset until)
+    {
+        var ticks = until.UtcTicks;
+        long seen;
+        while (ticks > (seen = Interlocked.Read(ref _waitingUntil)) && Interlocked.CompareExchange(ref _waitingUntil, ticks, seen) != seen)
+        {
         }
     }
 

@@ -229,6 +229,24 @@ public sealed class RunStats
     /// <summary>Counts a verdict.</summary>
     public void CountVerdict(Verdict verdict) => _verdicts.AddOrUpdate(verdict, 1, (_, n) => n + 1);
 
+    /// <summary>
+    /// What the run waits for and until when (a source's rate limit), while it waits; null otherwise. The LLM's waits
+    /// are in <see cref="LlmUsage.WaitingUntil"/>.
+    /// </summary>
+    public (string What, DateTimeOffset Until)? Waiting
+    {
+        get
+        {
+            var wait = Volatile.Read(ref _waiting);
+            return wait is { } w && w.Item2 > Time.GetUtcNow() ? (w.Item1, w.Item2) : null;
+        }
+    }
+
+    private Tuple<string, DateTimeOffset>? _waiting;
+
+    /// <summary>Records that the run waits for <paramref name="what"/> until <paramref name="until"/>, for the progress line.</summary>
+    public void WaitFor(string what, DateTimeOffset until) => Volatile.Write(ref _waiting, Tuple.Create(what, until));
+
     /// <summary>Adds a notice for the user, once.</summary>
     public void Notice(string message)
     {

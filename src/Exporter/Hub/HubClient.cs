@@ -31,7 +31,7 @@ public sealed class HubClient : IDisposable
         ArgumentNullException.ThrowIfNull(endpoint);
         ArgumentException.ThrowIfNullOrEmpty(token);
         _endpoint = endpoint.AbsoluteUri.EndsWith('/') ? endpoint : new Uri(endpoint.AbsoluteUri + "/");
-        _shownEndpoint = AutoRefiner.Core.Text.Redact.UserInfo(_endpoint.GetLeftPart(UriPartial.Authority));
+        _shownEndpoint = AutoRefiner.Core.Text.Redact.Credentials(_endpoint.GetLeftPart(UriPartial.Authority));
         _token = token;
         _http = handler is null
             ? new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5), ConnectTimeout = TimeSpan.FromSeconds(30) }) { Timeout = Timeout.InfiniteTimeSpan }
@@ -76,8 +76,9 @@ public sealed class HubClient : IDisposable
         for (var page = 0; page < 50; page++)
         {
             var url = $"api/datasets/{repo}/discussions?p={page}&type=pull_request&status=open";
-            using var response = await SendAsync(() => new HttpRequestMessage(HttpMethod.Get, url), $"list the pull requests of {repo}", cancellationToken);
-            var answer = JsonNode.Parse(await response.Content.ReadAsStringAsync(cancellationToken));
+            var what = $"list the pull requests of {repo}";
+            using var response = await SendAsync(() => new HttpRequestMessage(HttpMethod.Get, url), what, cancellationToken);
+            var answer = await ReadJsonAsync(response, what, cancellationToken);
             var discussions = answer?["discussions"]?.AsArray() ?? [];
             foreach (var d in discussions)
             {
@@ -121,13 +122,14 @@ public sealed class HubClient : IDisposable
         while (next is not null)
         {
             var url = next;
-            using var response = await SendAsync(() => new HttpRequestMessage(HttpMethod.Get, url), $"list the files of {repo}@{revision}", cancellationToken, accept: [HttpStatusCode.NotFound]);
+            var what = $"list the files of {repo}@{revision}";
+            using var response = await SendAsync(() => new HttpRequestMessage(HttpMethod.Get, url), what, cancellationToken, accept: [HttpStatusCode.NotFound]);
             if (response.StatusCode == HttpStatusCode.NotFound)
             {
                 return files; // a new, empty repository has no tree yet
             }
 
-            var page = JsonNode.Parse(await response.Content.ReadAsStringAsync(cancellationToken))?.AsArray() ?? [];
+            var page = await ReadJsonAsync(response, what, cancellationToken) is JsonArray array ? array : [];
             foreach (var entry in page)
             {
                 if (entry?["type"]?.GetValue<string>() == "file" && entry["path"]?.GetValue<string>() is { } path)
@@ -164,7 +166,7 @@ public sealed class HubClient : IDisposable
 
             var body = new JsonObject { ["files"] = list };
             using var response = await SendAsync(() => Json(HttpMethod.Post, $"api/datasets/{repo}/preupload/{Uri.EscapeDataString(revision)}", body), $"preupload to {repo}", cancellationToken);
-            var answer = JsonNode.Parse(await response.Content.ReadAsStringAsync(cancellationToken));
+            var answer = await ReadJsonAsync(response, $"preupload to {repo}", cancellationToken);
             foreach (var entry in answer?["files"]?.AsArray() ?? [])
             {
                 if (entry?["uploadMode"]?.GetValue<string>() == "lfs" && entry["path"]?.GetValue<string>() is { } path)
@@ -199,7 +201,7 @@ public sealed class HubClient : IDisposable
             };
             using var response = await SendAsync(
                 () => Json(HttpMethod.Post, $"datasets/{repo}.git/info/lfs/objects/batch", body, LfsMediaType), $"ask {repo} which LFS objects it needs", cancellationToken);
-            var answer = JsonNode.Parse(await response.Content.ReadAsStringAsync(cancellationToken))!;
+            var answer = await ReadJsonAsync(response, $"ask {repo} which LFS objects it needs", cancellationToken) ?? new JsonObject();
             var transfer = answer["transfer"]?.GetValue<string>() ?? "basic";
             foreach (var entry in answer["objects"]?.AsArray() ?? [])
             {
@@ -308,11 +310,32 @@ public sealed class HubClient : IDisposable
             $"commit to {repo}@{revision}",
             cancellationToken,
             idempotent: false);
-        var answer = JsonNode.Parse(await response.Content.ReadAsStringAsync(cancellationToken));
+        var answer = await ReadJsonAsync(response, $"commit to {repo}@{revision}", cancellationToken, committed: true);
         return new CommitResult(
             answer?["commitUrl"]?.GetValue<string>() ?? "",
             answer?["commitOid"]?.GetValue<string>() ?? "",
             answer?["pullRequestUrl"]?.GetValue<string>());
+    }
+
+    /// <summary>
+    /// The JSON of a successful answer, or a sentence saying the Hub's answer was not JSON (cut short, an HTML page from a
+    /// proxy). After a commit that answer does not say whether the commit was made, so the caller looks.
+    /// </summary>
+    private async Task<JsonNode?> ReadJsonAsync(HttpResponseMessage response, string what, CancellationToken cancellationToken, bool committed = false)
+    {
+        var text = await response.Content.ReadAsStringAsync(cancellationToken);
+        try
+        {
+            return JsonNode.Parse(text);
+        }
+        catch (JsonException e)
+        {
+            var where = e.BytePositionInLine is { } at ? string.Create(CultureInfo.InvariantCulture, $" at byte {at:N0} of {text.Length:N0}") : "";
+            throw new HubException(
+                $"the Hub at {_shownEndpoint} answered {(int)response.StatusCode} to {what} with something that is not the JSON it documents{where} (cut short, or a page from a proxy)",
+                (int)response.StatusCode,
+                mayHaveTakenEffect: committed);
+        }
     }
 
     private static HttpRequestMessage Json(HttpMethod method, string url, JsonNode body, string mediaType = "application/json")
@@ -520,7 +543,7 @@ public sealed class HubClient : IDisposable
         return Encoding.UTF8.GetString(buffer, 0, length);
     }
 
-    private string Scrub(string text) => AutoRefiner.Core.Text.Redact.UserInfo(AutoRefiner.Core.Text.Redact.Secret(text, _token));
+    private string Scrub(string text) => AutoRefiner.Core.Text.Redact.Credentials(AutoRefiner.Core.Text.Redact.Secret(text, _token));
 
     private static string? NextLink(IEnumerable<string> links)
     {

@@ -39,6 +39,18 @@ public sealed class HubPusher(HubClient client)
     {
         ArgumentNullException.ThrowIfNull(folder);
         ArgumentNullException.ThrowIfNull(options);
+
+        // Both become parts of the URLs the token is sent to: checked here, whoever the caller is.
+        if (Core.Config.HubNames.RepoIdProblem(options.Repo) is { } repoProblem)
+        {
+            throw new HubException($"'{options.Repo}' is not a Hub repository id (owner/name): {repoProblem}", isUsage: true);
+        }
+
+        if (Core.Config.HubNames.RevisionProblem(options.Revision) is { } revisionProblem)
+        {
+            throw new HubException($"'{options.Revision}' is not a branch name the Hub takes: it {revisionProblem}", isUsage: true);
+        }
+
         DatasetFolder.ReadManifest(folder); // an AutoRefiner output, or a usage error
         var paths = Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories)
             .Select(p => (Full: p, Relative: Path.GetRelativePath(folder, p).Replace('\\', '/')))

@@ -57,19 +57,20 @@ public sealed class InstructGenerator(ResponseCache cache, RunStats stats, Promp
         var messages = Messages(seed);
         Core.State.CachedAnswer answer;
         string? refused = null;
-        var transient = false;
+        var provisional = false;
         try
         {
             answer = await cache.GetOrAskAsync(PromptVersion, messages, cancellationToken).ConfigureAwait(false);
         }
         catch (LlmException e) when (!e.IsFatal)
         {
-            // This request was refused (too long for the model's context, …) or its answer was garbled; the others may
-            // still succeed. A garbled answer is not recorded as this seed's outcome: the next run asks again.
+            // This request was refused or its answer was garbled; the others may still succeed. Only a verdict on the
+            // seed itself (too long for the model's context, filtered) is recorded as its outcome; one that blames the
+            // endpoint is not, so the next run asks again.
             stats.Llm.CountFailure(e.Reason);
             answer = new Core.State.CachedAnswer("", 0, 0);
             refused = e.Message;
-            transient = e.IsTransient;
+            provisional = !e.IsAboutTheSample;
         }
         catch (LlmException e)
         {
@@ -80,7 +81,7 @@ public sealed class InstructGenerator(ResponseCache cache, RunStats stats, Promp
 
         if (refused is not null)
         {
-            yield return Unusable(seed, refused, answer) with { Provisional = transient };
+            yield return Unusable(seed, refused, answer) with { Provisional = provisional };
             yield break;
         }
 
@@ -133,7 +134,7 @@ public sealed class InstructGenerator(ResponseCache cache, RunStats stats, Promp
         catch (LlmException e) when (!e.IsFatal)
         {
             stats.Llm.CountFailure(e.Reason);
-            return repaired with { ParseError = $"the repair request failed: {e.Message}", Provisional = e.IsTransient };
+            return repaired with { ParseError = $"the repair request failed: {e.Message}", Provisional = !e.IsAboutTheSample };
         }
         catch (LlmException e)
         {

@@ -23,13 +23,14 @@ public sealed partial class LlmClient : IDisposable
     private readonly bool _adapt;
     private volatile TokenLimitField _field;
     private volatile bool _temperature = true;
-    private long _answers;
-    private long _sameRefusals;
-    private string? _firstRefusal;
+    private readonly Lock _gate = new();
+    private int _sameRefusals;
+    private string? _lastRefusal;
 
     /// <summary>
-    /// Identical refusals (a 4xx other than those of a dead endpoint, not about one request's size or content) with no
-    /// answer yet, after which the endpoint is taken to refuse everything this run sends.
+    /// Identical failures in a row with no answer between them — refusals (a 4xx other than those of a dead endpoint,
+    /// not about one request's size or content) or answers that are not chat completions — after which the endpoint is
+    /// taken to fail everything this run sends.
     /// </summary>
     public const int RefusalsBeforeGivingUp = 5;
 
@@ -46,13 +47,17 @@ public sealed partial class LlmClient : IDisposable
         MaxTokens,
     }
 
-    /// <summary>Creates a client that counts its requests in <paramref name="usage"/>.</summary>
-    public LlmClient(LlmEndpoint endpoint, LlmUsage usage)
+    /// <summary>
+    /// Creates a client that counts its requests in <paramref name="usage"/>; its retry waits and time limits run on
+    /// <paramref name="time"/> (the system clock when null).
+    /// </summary>
+    public LlmClient(LlmEndpoint endpoint, LlmUsage usage, TimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(endpoint);
+        ArgumentNullException.ThrowIfNull(usage);
         _endpoint = endpoint;
         _usage = usage;
-        _http = LlmHttp.Create(endpoint, usage);
+        _http = LlmHttp.Create(endpoint, usage, time ?? TimeProvider.System);
 
         // Local servers want no key, but the SDK wants one to send; theirs ignore it.
         _chat = new OpenAIChatCompletionService(endpoint.Model, endpoint.BaseUrl, endpoint.ApiKey ?? "none", organization: null, httpClient: _http);
@@ -217,22 +222,55 @@ public sealed partial class LlmClient : IDisposable
         {
             throw;
         }
+        catch (Exception e) when (Find<LlmAnswerTooLargeException>(e) is not null)
+        {
+            // An endless or huge answer is the endpoint's fault, not the seed's; asking again at once would bring the same.
+            throw Garbage(
+                $"the LLM endpoint ({_endpoint}) sent an answer too large (over {LlmHttp.MaxAnswerBytes / (1024 * 1024)} MB, the most AutoRefiner reads)",
+                LlmException.AnswerTooLarge);
+        }
         catch (Exception e) when (e is HttpOperationException or HttpRequestException or TimeoutRejectedException or OperationCanceledException or System.ClientModel.ClientResultException)
         {
             throw Translate(e);
         }
-        catch (Exception e) when (e is System.Text.Json.JsonException or FormatException or InvalidOperationException or KeyNotFoundException)
+        catch (Exception e) when (e is System.Text.Json.JsonException or FormatException or InvalidOperationException or KeyNotFoundException or ArgumentException or InvalidCastException)
         {
-            // A 200 whose body is not a chat completion: this answer is lost, the next request may be fine.
-            throw new LlmException(_endpoint.Scrub($"the LLM endpoint sent an answer that is not a chat completion ({(e is System.Text.Json.JsonException json ? JsonProblem.Describe(json) : Shorten(e.Message))})"), false, LlmException.InvalidAnswer);
+            // A 200 whose body is not a chat completion (an HTML page from a proxy, "choices": [] …): this answer is lost,
+            // the next request may be fine.
+            var what = e switch
+            {
+                System.Text.Json.JsonException or FormatException => "it is not JSON",
+                ArgumentOutOfRangeException => "it holds no choice (\"choices\" is empty)",
+                _ => "its JSON lacks the fields of a chat completion",
+            };
+            throw Garbage($"the LLM endpoint ({_endpoint}) answered 200 with something that is not a chat completion: {what}", LlmException.InvalidAnswer);
         }
 
-        Interlocked.Increment(ref _answers);
+        // The endpoint works: failures counted towards giving up start again from none.
+        lock (_gate)
+        {
+            (_sameRefusals, _lastRefusal) = (0, null);
+        }
+
         var usage = answer.Metadata?.TryGetValue("Usage", out var u) == true ? u as ChatTokenUsage : null;
         var result = new CachedAnswer(answer.Content ?? "", usage?.InputTokenCount ?? 0, usage?.OutputTokenCount ?? 0);
         _usage.CountAnswer(result.PromptTokens, result.CompletionTokens);
         return result;
     }
+
+    /// <summary>A lost answer; the run stops after <see cref="RefusalsBeforeGivingUp"/> of the same kind in a row.</summary>
+    private LlmException Garbage(string message, string reason) =>
+        SameFailureInARow("answer:" + reason)
+            ? new LlmException(_endpoint.Scrub($"{message}; that is {RefusalsBeforeGivingUp} such answers in a row and none usable, so the run stops"), true, reason)
+            : new LlmException(_endpoint.Scrub(message), false, reason);
+
+    private static T? Find<T>(Exception? e)
+        where T : Exception => e switch
+        {
+            null => null,
+            T found => found,
+            _ => Find<T>(e.InnerException),
+        };
 
     private LlmException Translate(Exception e)
     {
@@ -245,7 +283,7 @@ public sealed partial class LlmClient : IDisposable
             _ => null,
         };
         var body = e is HttpOperationException { ResponseContent: { Length: > 0 } content } ? Shorten(content) : Shorten(Innermost(e).Message);
-        LlmException Fail(string message, bool fatal, string reason) => new(_endpoint.Scrub(message), fatal, reason, null);
+        LlmException Fail(string message, bool fatal, string reason, bool aboutTheSample = false) => new(_endpoint.Scrub(message), fatal, reason, null, aboutTheSample);
 
         return status switch
         {
@@ -258,28 +296,38 @@ public sealed partial class LlmClient : IDisposable
             // An endpoint that refuses every request the same way (a parameter it will not take, a model it will not
             // serve) stops the run after a few, rather than turning every seed into the same rejection.
             { } other when RefusesEverything(body) => Fail(
-                $"the LLM endpoint ({where}) refused {RefusalsBeforeGivingUp} requests the same way and answered none ({(int)other} {other}): {body}", true, $"rejected-{(int)other}"),
-            { } other => Fail($"the LLM endpoint rejected a request ({(int)other} {other}): {body}", false, $"rejected-{(int)other}"),
-            null when Innermost(e) is TimeoutRejectedException or TimeoutException or OperationCanceledException => Fail(
-                $"the LLM endpoint ({where}) did not answer within llm.timeout-seconds ({_endpoint.Config.TimeoutSeconds} s) in {Words.Count(attempts, "attempt")}", true, "timeout"),
+                $"the LLM endpoint ({where}) refused {RefusalsBeforeGivingUp} requests in a row the same way, answering none of them ({(int)other} {other}): {body}", true, $"rejected-{(int)other}"),
+            { } other => Fail($"the LLM endpoint ({where}) rejected a request ({(int)other} {other}): {body}", false, $"rejected-{(int)other}", PerRequestRefusal().IsMatch(body)),
+            // The time limit's exception wraps the socket's own ("Operation canceled", an I/O error): look along the chain.
+            null when Find<TimeoutRejectedException>(e) is not null || Find<TimeoutException>(e) is not null || Innermost(e) is OperationCanceledException => Fail(
+                $"the LLM endpoint ({where}) gave no answer within llm.timeout-seconds ({_endpoint.Config.TimeoutSeconds} s), {Words.Count(attempts, "time")}", true, "timeout"),
             null => Fail($"the LLM endpoint ({where}) cannot be reached after {Words.Count(attempts, "attempt")}: {body}", true, "unreachable"),
         };
     }
 
     /// <summary>
-    /// Whether this refusal makes <see cref="RefusalsBeforeGivingUp"/> identical ones (numbers aside) before any answer.
-    /// Refusals about one request — too long for the context, filtered content — never count: other seeds may pass.
+    /// Whether this failure makes <see cref="RefusalsBeforeGivingUp"/> identical ones (numbers aside) since the last
+    /// answer. Refusals about one request — too long for the context, filtered content — never count: other seeds may pass.
     /// </summary>
     private bool RefusesEverything(string body)
     {
-        if (Interlocked.Read(ref _answers) > 0 || PerRequestRefusal().IsMatch(body))
+        if (PerRequestRefusal().IsMatch(body))
         {
             return false;
         }
 
-        var shape = Digits().Replace(body, "#");
-        var first = Interlocked.CompareExchange(ref _firstRefusal, shape, null) ?? shape;
-        return first == shape && Interlocked.Increment(ref _sameRefusals) >= RefusalsBeforeGivingUp;
+        return SameFailureInARow(Digits().Replace(body, "#"));
+    }
+
+    /// <summary>Counts a failure of this <paramref name="shape"/>; whether it makes <see cref="RefusalsBeforeGivingUp"/> in a row.</summary>
+    private bool SameFailureInARow(string shape)
+    {
+        lock (_gate)
+        {
+            _sameRefusals = shape == _lastRefusal ? _sameRefusals + 1 : 1;
+            _lastRefusal = shape;
+            return _sameRefusals >= RefusalsBeforeGivingUp;
+        }
     }
 
     [System.Text.RegularExpressions.GeneratedRegex(@"(?i)context|content[ _-]?(?:filter|management|policy)|filtered|too long|too large|too many tokens|maximum|exceed")]

@@ -75,6 +75,11 @@ public sealed class LlmEndpoint
                 : throw AutoRefinerException.Usage("llm.endpoint is set but llm.model is not: name the model to use in harvest.yml");
         }
 
+        if (!LlmConfig.IsVariableName(config.ApiKeyEnv))
+        {
+            throw AutoRefinerException.Usage("llm.api-key-env " + LlmConfig.NotAVariableName);
+        }
+
         var key = environment(config.ApiKeyEnv);
         if (!string.IsNullOrEmpty(key) && uri.Scheme == "http" && !uri.IsLoopback)
         {
@@ -87,12 +92,12 @@ public sealed class LlmEndpoint
     }
 
     /// <summary>The endpoint and model, never the key.</summary>
-    public override string ToString() => $"{Model} at {Redact.UserInfo(BaseUrl.ToString())}";
+    public override string ToString() => $"{Model} at {Redact.Credentials(BaseUrl.ToString())}";
 
-    /// <summary>Removes the key (and any credentials in URLs) from a message before anyone sees it.</summary>
+    /// <summary>Removes the key and any credentials in URLs (user-info, query values) from a message before anyone sees it.</summary>
     public string Scrub(string message)
     {
         ArgumentNullException.ThrowIfNull(message);
-        return Redact.Secret(message, ApiKey);
+        return Redact.Credentials(Redact.Secret(message, ApiKey));
     }
 }

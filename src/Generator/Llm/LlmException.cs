@@ -4,11 +4,12 @@ namespace AutoRefiner.Generator.Llm;
 public sealed class LlmException : Exception
 {
     /// <summary>Creates the exception; the message must already be free of secrets.</summary>
-    public LlmException(string message, bool isFatal, string reason, Exception? inner = null)
+    public LlmException(string message, bool isFatal, string reason, Exception? inner = null, bool isAboutTheSample = false)
         : base(message, inner)
     {
         IsFatal = isFatal;
         Reason = reason;
+        IsAboutTheSample = isAboutTheSample;
     }
 
     /// <summary>No later request can succeed either (dead endpoint after its retries, refused key, unknown model).</summary>
@@ -20,9 +21,14 @@ public sealed class LlmException : Exception
     /// <summary>The reason of a 200 whose body is not a chat completion.</summary>
     public const string InvalidAnswer = "invalid-answer";
 
+    /// <summary>The reason of an answer larger than AutoRefiner reads.</summary>
+    public const string AnswerTooLarge = "answer-too-large";
+
     /// <summary>
-    /// The same request may well succeed next time: its answer was garbled on the way. A refusal (a 400: too long for
-    /// the model's context, filtered) would be refused again, so it is an outcome to record.
+    /// The refusal is a verdict on this request's own content — longer than the model's context, stopped by a content
+    /// filter — so the same model would refuse it again: it is recorded as the seed's outcome (a new model or prompt asks
+    /// anew, as they key the record). Anything else blames the endpoint (a parameter it will not take, a garbled or
+    /// oversized answer, a 5xx) and is never recorded: the next run asks again, once the endpoint is fixed.
     /// </summary>
-    public bool IsTransient => Reason == InvalidAnswer;
+    public bool IsAboutTheSample { get; }
 }

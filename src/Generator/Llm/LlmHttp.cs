@@ -10,27 +10,41 @@ namespace AutoRefiner.Generator.Llm;
 /// <summary>
 /// The HttpClient under Semantic Kernel's connector (which turns the OpenAI SDK's own retries off): one resilience
 /// pipeline retries 408, 429, 5xx, dropped connections and attempts that ran past <c>llm.timeout-seconds</c>, waiting
-/// what <c>Retry-After</c> asks (capped) or an exponential backoff with jitter, and counts every attempt.
+/// what <c>Retry-After</c> asks (capped) or an exponential backoff with jitter, and counts every attempt. Every answer is
+/// read whole inside the attempt's time limit and at most <see cref="MaxAnswerBytes"/> of it. Waits and time limits run on
+/// the given <see cref="TimeProvider"/>.
 /// </summary>
 internal static class LlmHttp
 {
     private static readonly HttpRequestOptionsKey<bool> SentBefore = new("autorefiner.sent-before");
 
-    /// <summary>A client for <paramref name="endpoint"/> that reports attempts to <paramref name="usage"/>.</summary>
-    public static HttpClient Create(LlmEndpoint endpoint, LlmUsage usage)
+    /// <summary>
+    /// Largest answer read: a chat completion of a million tokens is a few MB of JSON; a server streaming without end
+    /// would otherwise be held in memory until it stops (a 601 MB answer took 5.2 GB).
+    /// </summary>
+    public const int MaxAnswerBytes = 16 * 1024 * 1024;
+
+    /// <summary>A client for <paramref name="endpoint"/> that reports attempts and waits to <paramref name="usage"/>.</summary>
+    public static HttpClient Create(LlmEndpoint endpoint, LlmUsage usage, TimeProvider time)
     {
         var retry = new HttpRetryStrategyOptions
         {
             MaxRetryAttempts = Math.Max(1, endpoint.Config.MaxRetries),
             ShouldRetryAfterHeader = false,
-            DelayGenerator = args => ValueTask.FromResult<TimeSpan?>(Delay(endpoint, args.AttemptNumber, args.Outcome.Result)),
+            DelayGenerator = args => ValueTask.FromResult<TimeSpan?>(Delay(endpoint, args.AttemptNumber, args.Outcome.Result, time)),
+            OnRetry = args =>
+            {
+                // The progress shows the wait, so a long Retry-After does not look like a run that froze.
+                usage.WaitUntil(time.GetUtcNow() + args.RetryDelay);
+                return ValueTask.CompletedTask;
+            },
         };
         if (endpoint.Config.MaxRetries == 0)
         {
             retry.ShouldHandle = _ => PredicateResult.False();
         }
 
-        var pipeline = new ResiliencePipelineBuilder<HttpResponseMessage>()
+        var pipeline = new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = time }
             .AddRetry(retry)
             .AddTimeout(new HttpTimeoutStrategyOptions { Timeout = TimeSpan.FromSeconds(endpoint.Config.TimeoutSeconds) })
             .Build();
@@ -49,9 +63,9 @@ internal static class LlmHttp
     }
 
     /// <summary>How long to wait before retry number <paramref name="attempt"/> (0-based).</summary>
-    internal static TimeSpan Delay(LlmEndpoint endpoint, int attempt, HttpResponseMessage? response)
+    internal static TimeSpan Delay(LlmEndpoint endpoint, int attempt, HttpResponseMessage? response, TimeProvider time)
     {
-        if (response is not null && RetryAfter(response) is { } asked)
+        if (response is not null && RetryAfter(response, time) is { } asked)
         {
             return asked < TimeSpan.Zero ? TimeSpan.Zero : asked > endpoint.MaxRetryDelay ? endpoint.MaxRetryDelay : asked;
         }
@@ -64,7 +78,7 @@ internal static class LlmHttp
     }
 
     /// <summary><c>Retry-After</c> as seconds or an HTTP date; also OpenAI's <c>retry-after-ms</c>.</summary>
-    internal static TimeSpan? RetryAfter(HttpResponseMessage response)
+    internal static TimeSpan? RetryAfter(HttpResponseMessage response, TimeProvider time)
     {
         if (response.Headers.TryGetValues("retry-after-ms", out var ms)
             && double.TryParse(ms.FirstOrDefault(), NumberStyles.Float, CultureInfo.InvariantCulture, out var millis) && millis >= 0)
@@ -75,7 +89,7 @@ internal static class LlmHttp
         return response.Headers.RetryAfter switch
         {
             { Delta: { } delta } => delta,
-            { Date: { } date } => date - DateTimeOffset.UtcNow,
+            { Date: { } date } => date - time.GetUtcNow(),
             _ => null,
         };
     }
@@ -88,22 +102,33 @@ internal static class LlmHttp
             var retry = request.Options.TryGetValue(SentBefore, out var sent) && sent;
             request.Options.Set(SentBefore, true);
             usage.CountAttempt(retry);
-            var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            HttpResponseMessage? response = null;
 
-            // Read the body here, inside the retry pipeline: a connection that drops mid-answer, or a 200 with nothing
-            // in it (a proxy giving up), is then retried like any other transient failure.
+            // Read the body here, inside the retry pipeline and its time limit: a connection that drops mid-answer, or a
+            // 200 with nothing in it (a proxy giving up), is then retried like any other transient failure.
             try
             {
-                await response.Content.LoadIntoBufferAsync(cancellationToken).ConfigureAwait(false);
+                response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+                if (response.Content.Headers.ContentLength > MaxAnswerBytes)
+                {
+                    throw new LlmAnswerTooLargeException();
+                }
+
+                await response.Content.LoadIntoBufferAsync(MaxAnswerBytes, cancellationToken).ConfigureAwait(false);
                 if (response.IsSuccessStatusCode && response.Content.Headers.ContentLength is 0 or null
                     && (await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false)).Length == 0)
                 {
                     throw new HttpRequestException($"the endpoint answered {(int)response.StatusCode} with an empty body");
                 }
             }
+            catch (HttpRequestException e) when (e.HttpRequestError == HttpRequestError.ConfigurationLimitExceeded)
+            {
+                response?.Dispose();
+                throw new LlmAnswerTooLargeException($"the answer is larger than {MaxAnswerBytes / (1024 * 1024)} MB", e);
+            }
             catch
             {
-                response.Dispose();
+                response?.Dispose();
                 throw;
             }
 

@@ -185,6 +185,7 @@ public sealed partial class GitHubHarvester : IDisposable
             var response = await Call(
                 () => _client.Connection.Get<string>(
                     new Uri($"repos/{owner}/{name}/commits/{Uri.EscapeDataString(repo.DefaultBranch)}", UriKind.Relative), null, "application/vnd.github.sha", cancellationToken),
+                $"repos/{owner}/{name}/commits/{repo.DefaultBranch}",
                 cancellationToken);
             var sha = (response.Body ?? "").Trim();
             if (Sha().IsMatch(sha))
@@ -220,7 +221,7 @@ public sealed partial class GitHubHarvester : IDisposable
         {
             // Streamed to disk through Octokit's own connection (redirect and token handling), never buffered whole.
             var endpoint = sha is null ? $"repos/{owner}/{name}/tarball" : $"repos/{owner}/{name}/tarball/{sha}";
-            var response = await Call(() => _client.Connection.GetRawStream(new Uri(endpoint, UriKind.Relative), null), cancellationToken);
+            var response = await Call(() => _client.Connection.GetRawStream(new Uri(endpoint, UriKind.Relative), null), endpoint, cancellationToken);
             if (response.Body is null)
             {
                 // Octokit hands over a stream only for archive media types; anything else is not a tarball.
@@ -305,7 +306,7 @@ public sealed partial class GitHubHarvester : IDisposable
         var (owner, name) = Split(fullName);
         try
         {
-            var response = await Call(() => _client.Connection.Get<GitHubRepo>(new Uri($"repos/{owner}/{name}", UriKind.Relative), null, null, cancellationToken), cancellationToken);
+            var response = await Call(() => _client.Connection.Get<GitHubRepo>(new Uri($"repos/{owner}/{name}", UriKind.Relative), null, null, cancellationToken), $"repos/{owner}/{name}", cancellationToken);
             if (response.Body is not { FullName.Length: > 0 } repo)
             {
                 Skip(fullName, "no-answer", $"GitHub answered {(int)response.HttpResponse.StatusCode} without the repository");
@@ -350,7 +351,7 @@ public sealed partial class GitHubHarvester : IDisposable
                 IApiResponse<GitHubSearchPage> response;
                 try
                 {
-                    response = await Call(() => _client.Connection.Get<GitHubSearchPage>(new Uri("search/repositories", UriKind.Relative), parameters, null, cancellationToken), cancellationToken);
+                    response = await Call(() => _client.Connection.Get<GitHubSearchPage>(new Uri("search/repositories", UriKind.Relative), parameters, null, cancellationToken), "search/repositories", cancellationToken);
                 }
                 catch (ApiValidationException e)
                 {
@@ -434,11 +435,12 @@ public sealed partial class GitHubHarvester : IDisposable
     }
 
     /// <summary>
-    /// Runs one Octokit call: waits out long rate limits with the run's token and asks again, and turns the failures a
-    /// user can act on into sentences (never with the token). Other API errors reach the caller, which skips that
-    /// repository.
+    /// Runs one Octokit call (to <paramref name="what"/>, an API path for messages): waits out long rate limits with the
+    /// run's token and asks again, and turns the failures a user can act on into sentences (never with the token): an
+    /// answer too large, one that is not the JSON GitHub documents, none within Octokit's time limit. Other API errors
+    /// reach the caller, which skips that repository.
     /// </summary>
-    private async Task<T> Call<T>(Func<Task<T>> call, CancellationToken cancellationToken)
+    private async Task<T> Call<T>(Func<Task<T>> call, string what, CancellationToken cancellationToken)
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -450,13 +452,14 @@ public sealed partial class GitHubHarvester : IDisposable
             {
                 _handler.EnsureWithinMaxWait(wait.Wait, wait.Message);
                 _stats.Notice($"{wait.Message}: waiting {wait.Wait.TotalMinutes:F1} min before asking again");
+                _stats.WaitFor("GitHub's rate limit", _time.GetUtcNow() + wait.Wait);
                 await Task.Delay(wait.Wait, _time, cancellationToken);
             }
             catch (AuthorizationException)
             {
                 throw AutoRefinerException.Usage(_settings.Token is null
-                    ? $"GitHub ({_settings.ApiUri}) refused an anonymous request (401): set GITHUB_TOKEN to a token that can read public repositories"
-                    : $"GitHub ({_settings.ApiUri}) rejected GITHUB_TOKEN (401 Bad credentials): check that the token is valid and not expired");
+                    ? $"GitHub ({_settings.ShownApiUri}) refused an anonymous request (401): set GITHUB_TOKEN to a token that can read public repositories"
+                    : $"GitHub ({_settings.ShownApiUri}) rejected GITHUB_TOKEN (401 Bad credentials): check that the token is valid and not expired");
             }
             catch (RateLimitExceededException e)
             {
@@ -465,10 +468,28 @@ public sealed partial class GitHubHarvester : IDisposable
             }
             catch (HttpRequestException e)
             {
-                throw AutoRefinerException.RunFailed($"cannot reach GitHub at {_settings.ApiUri}: {_settings.Redact(e.Message)}");
+                throw AutoRefinerException.RunFailed($"cannot reach GitHub at {_settings.ShownApiUri}: {_settings.Redact(e.Message)}");
+            }
+            catch (GitHubAnswerException e)
+            {
+                throw AutoRefinerException.RunFailed($"{_settings.Redact(e.Message)} (GitHub at {_settings.ShownApiUri})");
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                throw AutoRefinerException.RunFailed(
+                    $"GitHub ({_settings.ShownApiUri}) gave no answer to {_settings.Redact(what)} within Octokit's limit of {OctokitTimeout.TotalSeconds:F0} s per request");
+            }
+            catch (Exception e) when (e is System.Runtime.Serialization.SerializationException or InvalidCastException or FormatException or OverflowException or System.Text.Json.JsonException)
+            {
+                // Octokit's deserialiser fails on an HTML page from a proxy, JSON cut short, or fields of the wrong type.
+                throw AutoRefinerException.RunFailed(
+                    $"GitHub ({_settings.ShownApiUri}) answered {_settings.Redact(what)} with something that is not the JSON it documents (cut short, or a page from a proxy?)");
             }
         }
     }
+
+    /// <summary>How long Octokit lets one request take (its <c>Request.Timeout</c>), waits inside the handler included.</summary>
+    private static readonly TimeSpan OctokitTimeout = TimeSpan.FromSeconds(100);
 
     /// <summary>An API error that concerns one repository (451, blocked, empty, a 5xx that did not pass): it is skipped.</summary>
     private void SkipFailed(string repo, ApiException e) =>

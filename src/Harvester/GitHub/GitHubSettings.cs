@@ -51,6 +51,9 @@ public sealed record GitHubSettings(Uri ApiUri, Uri WebUri, string? Token, GitHu
     private static Uri WithoutUserInfo(Uri uri) =>
         uri.UserInfo.Length == 0 ? uri : new UriBuilder(uri) { UserName = "", Password = "" }.Uri;
 
-    /// <summary>The text without the token (for any message that could echo a URL or a header).</summary>
-    public string Redact(string text) => AutoRefiner.Core.Text.Redact.Secret(text, Token);
+    /// <summary>The text without the token and without credentials in URLs (for any message that could echo a URL or a header).</summary>
+    public string Redact(string text) => Core.Text.Redact.Credentials(Core.Text.Redact.Secret(text, Token));
+
+    /// <summary>The API base as messages show it: no query values (user-info is already dropped).</summary>
+    public string ShownApiUri => Core.Text.Redact.Credentials(ApiUri.ToString());
 }

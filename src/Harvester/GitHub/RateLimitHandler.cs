@@ -22,6 +22,12 @@ public sealed class RateLimitHandler(TimeProvider time, TimeSpan maxWait, Action
     /// </summary>
     public static readonly TimeSpan InlineWaitLimit = TimeSpan.FromSeconds(20);
 
+    /// <summary>
+    /// Largest API answer read (JSON and error pages; archives are streamed to disk under the extractor's own limits).
+    /// Octokit reads these into one string; a search page of 100 repositories is about half a megabyte.
+    /// </summary>
+    public const int MaxAnswerBytes = 32 * 1024 * 1024;
+
     private readonly Lock _gate = new();
 
     // GitHub counts the search API (30 a minute) apart from the rest (5,000 an hour): one budget each.
@@ -56,6 +62,16 @@ public sealed class RateLimitHandler(TimeProvider time, TimeSpan maxWait, Action
 
             Observe(request, response);
             StreamArchives(response);
+            try
+            {
+                await CapAsync(request, response, cancellationToken).ConfigureAwait(false);
+            }
+            catch
+            {
+                response.Dispose();
+                throw;
+            }
+
             var wait = await RetryDelayAsync(response, attempt, cancellationToken).ConfigureAwait(false);
             if (wait is null || attempt >= MaxAttempts)
             {
@@ -189,6 +205,33 @@ public sealed class RateLimitHandler(TimeProvider time, TimeSpan maxWait, Action
         if (response.Content?.Headers.ContentType?.MediaType is "application/gzip" or "application/x-tar" or "application/x-gtar" or "application/x-compressed-tar")
         {
             response.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/octet-stream");
+        }
+    }
+
+    /// <summary>
+    /// Reads an answer that is not an archive into memory here, at most <see cref="MaxAnswerBytes"/> of it, within
+    /// Octokit's time limit for the request; a larger one stops with a sentence rather than filling memory.
+    /// </summary>
+    private static async Task CapAsync(HttpRequestMessage request, HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        if (response.Content is null || response.Content.Headers.ContentType?.MediaType is "application/octet-stream" or "application/x-gzip" or "application/zip")
+        {
+            return;
+        }
+
+        var tooLarge = $"GitHub's answer to {request.RequestUri?.AbsolutePath} is larger than the {MaxAnswerBytes / (1024 * 1024)} MB AutoRefiner reads from its API";
+        if (response.Content.Headers.ContentLength > MaxAnswerBytes)
+        {
+            throw new GitHubAnswerException(tooLarge);
+        }
+
+        try
+        {
+            await response.Content.LoadIntoBufferAsync(MaxAnswerBytes, cancellationToken).ConfigureAwait(false);
+        }
+        catch (HttpRequestException e) when (e.HttpRequestError == HttpRequestError.ConfigurationLimitExceeded)
+        {
+            throw new GitHubAnswerException(tooLarge, e);
         }
     }
 

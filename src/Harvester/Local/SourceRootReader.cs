@@ -19,7 +19,7 @@ public static partial class SourceRootReader
         }
 
         var full = Path.GetFullPath(path);
-        var shown = Core.Text.Redact.UserInfo(path);
+        var shown = Core.Text.Redact.Credentials(path);
         if (File.Exists(full))
         {
             throw AutoRefinerException.Usage($"source '{shown}' is a file; give a directory or a local git checkout");

@@ -105,7 +105,10 @@ public sealed class ConfigLoaderTests
     [InlineData("sources:\n  github:\n    repos: [not-a-repo]\n", "harvest.yml:3: sources.github.repos[0]: 'not-a-repo' is not owner/name")]
     [InlineData("sources:\n  github:\n    licenses: [MIT]\n", "harvest.yml:3: sources.github.licenses[0]: 'MIT' is not a lower-case SPDX id")]
     [InlineData("llm:\n  endpoint: ftp://x\n", "harvest.yml:2: llm.endpoint: must be an http(s) URL")]
-    [InlineData("hub:\n  repo: justname\n", "harvest.yml:2: hub.repo: must be owner/name, not 'justname'")]
+    [InlineData("hub:\n  repo: justname\n", "harvest.yml:2: hub.repo: 'justname' is not a Hub repository id: must be owner/name (one slash)")]
+    [InlineData("hub:\n  repo: ../x\n", "harvest.yml:2: hub.repo: '../x' is not a Hub repository id: the owner must not hold '--' or '..'")]
+    [InlineData("hub:\n  repo: 'me/ds?x=1'\n", "harvest.yml:2: hub.repo: 'me/ds?x=1' is not a Hub repository id: the name may hold only letters, digits, '-', '_' and '.'")]
+    [InlineData("llm:\n  model: m\n  api-key-env: sk-proj-Ab12Cd34Ef56\n", "harvest.yml:3: llm.api-key-env: must be the name of an environment variable")]
     [InlineData("validation:\n  tests: maybe\n", "harvest.yml:2: validation.tests: must be true or false, not 'maybe'")]
     [InlineData("state: ''\n", "harvest.yml:1: state: must not be empty")]
     [InlineData("generation:\n  tasks: [doc-comments, doc-comments]\n", "harvest.yml:2: generation.tasks[1]: 'doc-comments' is listed twice")]
@@ -120,6 +123,9 @@ public sealed class ConfigLoaderTests
     public void Parse_ImpossibleValue_NamesLineKeyAndProblem(string yaml, string expected)
     {
         var e = Fails(yaml);
+
+        // A key pasted where its variable's name belongs is never echoed.
+        Assert.DoesNotContain("sk-proj", e.Message, StringComparison.Ordinal);
 
         Assert.Equal(FailureKind.Usage, e.Kind);
         Assert.StartsWith(expected, e.Message);

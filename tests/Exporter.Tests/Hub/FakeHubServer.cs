@@ -26,6 +26,7 @@ internal sealed class FakeHubServer : IAsyncDisposable
     private readonly Dictionary<string, Repo> _repos = new(StringComparer.Ordinal);
     private readonly HashSet<string> _objects = new(StringComparer.Ordinal);
     private readonly List<(string Prefix, int Status, int RetryAfter, long BodyBytes)> _faults = [];
+    private readonly List<(string Prefix, string Body)> _garbled = [];
     private readonly ConcurrentQueue<string> _log = new();
     private long _next;
     private long _lfsBytes;
@@ -100,6 +101,15 @@ internal sealed class FakeHubServer : IAsyncDisposable
         lock (_gate)
         {
             _faults.Add((prefix, status, retryAfter, bodyBytes));
+        }
+    }
+
+    /// <summary>The next request under <paramref name="prefix"/> is answered 200 with exactly <paramref name="body"/> (JSON cut short, a proxy's page).</summary>
+    public void Garble(string prefix, string body)
+    {
+        lock (_gate)
+        {
+            _garbled.Add((prefix, body));
         }
     }
 
@@ -197,14 +207,34 @@ internal sealed class FakeHubServer : IAsyncDisposable
         var path = request.Url!.AbsolutePath;
         _log.Enqueue($"{request.HttpMethod} {path}");
         (string Prefix, int Status, int RetryAfter, long BodyBytes)? fault = null;
+        string? garbled = null;
         lock (_gate)
         {
+            var g = _garbled.FindIndex(f => path.StartsWith(f.Prefix, StringComparison.Ordinal));
+            if (g >= 0)
+            {
+                garbled = _garbled[g].Body;
+                _garbled.RemoveAt(g);
+            }
+
             var index = _faults.FindIndex(f => path.StartsWith(f.Prefix, StringComparison.Ordinal));
             if (index >= 0)
             {
                 fault = _faults[index];
                 _faults.RemoveAt(index);
             }
+        }
+
+        if (garbled is not null)
+        {
+            await DrainAsync(request);
+            var bytes = Encoding.UTF8.GetBytes(garbled);
+            response.StatusCode = 200;
+            response.ContentType = "application/json";
+            response.ContentLength64 = bytes.Length;
+            await response.OutputStream.WriteAsync(bytes);
+            response.Close();
+            return;
         }
 
         if (fault is { } f)

@@ -158,6 +158,35 @@ public sealed class InstructGeneratorTests : IAsyncLifetime
         Assert.Equal(0, store.AnswerCount()); // nothing cached: a later run may try again
     }
 
+    [Theory]
+    [InlineData(400, "Unsupported parameter: 'seed' is not supported with this model.", true)]
+    [InlineData(422, "Unprocessable entity", true)]
+    [InlineData(400, "This model's maximum context length is 8192 tokens.", false)]
+    [InlineData(400, "The prompt was filtered by the content filter.", false)]
+    public async Task Generate_ARefusal_IsProvisionalUnlessItIsAVerdictOnTheSeed(int status, string refusal, bool provisional)
+    {
+        // Provisional candidates are not recorded as the seed's outcome: the next run asks again.
+        _server.Responder = _ => FakeReply.Fail(status, refusal);
+        var (generator, _, _) = Create();
+
+        var candidate = await One(generator, Seed());
+
+        Assert.NotNull(candidate.ParseError);
+        Assert.Equal(provisional, candidate.Provisional);
+    }
+
+    [Fact]
+    public async Task Generate_AGarbledAnswer_IsProvisional()
+    {
+        _server.Responder = _ => FakeReply.Raw("""{"object":"chat.completion","choices":[]}""");
+        var (generator, stats, _) = Create();
+
+        var candidate = await One(generator, Seed());
+
+        Assert.True(candidate.Provisional);
+        Assert.Equal(1, stats.Llm.Failures[LlmException.InvalidAnswer]);
+    }
+
     [Fact]
     public async Task Generate_AnEndpointThatStaysDown_StopsTheRunAndKeepsTheAnswersAlreadyReceived()
     {

@@ -23,6 +23,7 @@ internal sealed class FakeOpenAiServer : IAsyncDisposable
     private readonly ConcurrentDictionary<string, int> _attemptsByBody = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<FakeChatRequest> _log = new();
     private long _nextId;
+    private long _endlessBytesSent;
     private int _concurrent;
     private int _maxConcurrent;
 
@@ -54,6 +55,9 @@ internal sealed class FakeOpenAiServer : IAsyncDisposable
 
     /// <summary>Most requests being handled at the same moment.</summary>
     public int MaxConcurrent => Volatile.Read(ref _maxConcurrent);
+
+    /// <summary>Bytes of endless answers the client took before it stopped reading.</summary>
+    public long EndlessBytesSent => Interlocked.Read(ref _endlessBytesSent);
 
     /// <summary>Starts counting <see cref="MaxConcurrent"/> afresh.</summary>
     public void ResetMaxConcurrent() => Volatile.Write(ref _maxConcurrent, 0);
@@ -206,6 +210,59 @@ internal sealed class FakeOpenAiServer : IAsyncDisposable
                 }
             }
 
+            if (reply.Hang is { } hang)
+            {
+                // Headers (and, mid-body, a start of the body) are sent; then nothing more until the server stops.
+                if (hang == HangPoint.MidBody)
+                {
+                    response.StatusCode = 200;
+                    response.ContentType = "application/json";
+                    response.ContentLength64 = 4096;
+                    await response.OutputStream.WriteAsync("{\"id\":\"chatcmpl"u8.ToArray()).ConfigureAwait(false);
+                    await response.OutputStream.FlushAsync().ConfigureAwait(false);
+                }
+
+                try
+                {
+                    await Task.Delay(Timeout.Infinite, _stopping.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                }
+
+                response.Abort();
+                return;
+            }
+
+            if (reply.EndlessBody)
+            {
+                // A 200 streamed without a length that never ends (until the client stops reading).
+                response.StatusCode = 200;
+                response.ContentType = "application/json";
+                response.SendChunked = true;
+                var chunk = Encoding.UTF8.GetBytes(new string(' ', 64 * 1024));
+                await response.OutputStream.WriteAsync("{\"id\":\""u8.ToArray()).ConfigureAwait(false);
+                while (!_stopping.IsCancellationRequested)
+                {
+                    await response.OutputStream.WriteAsync(chunk, _stopping.Token).ConfigureAwait(false);
+                    Interlocked.Add(ref _endlessBytesSent, chunk.Length);
+                }
+
+                return;
+            }
+
+            if (reply.ClaimedLength is { } claimed)
+            {
+                // Promise a body of that many bytes; send a little and stop.
+                response.StatusCode = 200;
+                response.ContentType = "application/json";
+                response.ContentLength64 = claimed;
+                await response.OutputStream.WriteAsync("{\"id\":\"chatcmpl"u8.ToArray()).ConfigureAwait(false);
+                await response.OutputStream.FlushAsync().ConfigureAwait(false);
+                response.Abort();
+                return;
+            }
+
             if (reply.DropConnection)
             {
                 // Promise a body, send a little of it, and cut the connection.
@@ -257,7 +314,7 @@ internal sealed class FakeOpenAiServer : IAsyncDisposable
             };
             await WriteAsync(response, 200, completion.ToJsonString()).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is HttpListenerException or IOException or ObjectDisposedException or InvalidOperationException)
+        catch (Exception e) when (e is HttpListenerException or IOException or ObjectDisposedException or InvalidOperationException or OperationCanceledException)
         {
             // The client went away (a timeout on its side); nothing to answer.
         }
@@ -376,6 +433,22 @@ internal sealed record FakeReply
 
     public static FakeReply Dropped() => new() { DropConnection = true };
 
+    /// <summary>Never finishes the answer: before its headers, or after the start of its body.</summary>
+    public HangPoint? Hang { get; init; }
+
+    /// <summary>A 200 whose chunked body never ends.</summary>
+    public bool EndlessBody { get; init; }
+
+    /// <summary>A 200 whose <c>Content-Length</c> says this many bytes.</summary>
+    public long? ClaimedLength { get; init; }
+
     /// <summary>A 200 whose body is exactly <paramref name="body"/> (empty, or not a chat completion).</summary>
     public static FakeReply Raw(string body) => new() { RawBody = body };
+}
+
+/// <summary>Where a hanging answer stops.</summary>
+internal enum HangPoint
+{
+    BeforeHeaders,
+    MidBody,
 }

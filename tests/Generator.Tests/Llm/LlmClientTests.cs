@@ -197,7 +197,7 @@ public sealed class LlmClientTests : IAsyncLifetime
 
         var last = await Assert.ThrowsAsync<LlmException>(() => client.CompleteAsync(Messages(), CancellationToken.None));
         Assert.True(last.IsFatal);
-        Assert.Contains("refused 5 requests the same way and answered none", last.Message, StringComparison.Ordinal);
+        Assert.Contains("refused 5 requests in a row the same way, answering none of them", last.Message, StringComparison.Ordinal);
         Assert.Contains("tools are not supported", last.Message, StringComparison.Ordinal);
     }
 

@@ -405,6 +405,8 @@ internal sealed class FakeGitHubServer : IAsyncDisposable
             FakeFaultKind.PrimaryExhausted => PrimaryExhaustedReply(headers),
             FakeFaultKind.Unauthorized => BadCredentials(),
             FakeFaultKind.ConnectionReset => Reply.Aborted(),
+            FakeFaultKind.Garbage => new Reply(200, "application/json; charset=utf-8", Encoding.UTF8.GetBytes("<html><body><h1>Unicorn!</h1> this page is taking too long</body></html>")),
+            FakeFaultKind.HugeJson => new Reply(200, "application/json; charset=utf-8", HugeJson(fault.StatusCode)),
             _ => Reply.Json(fault.StatusCode, ErrorJson("Server Error", DocsRoot, fault.StatusCode)),
         };
         if (fault.RetryAfterSeconds > 0)
@@ -418,6 +420,16 @@ internal sealed class FakeGitHubServer : IAsyncDisposable
         }
 
         return reply;
+    }
+
+    /// <summary>A JSON document of <paramref name="megabytes"/> MB: one long string.</summary>
+    private static byte[] HugeJson(int megabytes)
+    {
+        var body = new byte[megabytes * 1024 * 1024];
+        body.AsSpan().Fill((byte)'a');
+        "{\"message\":\""u8.CopyTo(body);
+        "\"}"u8.CopyTo(body.AsSpan(body.Length - 2));
+        return body;
     }
 
     private Reply DispatchApi(string method, string subPath, IReadOnlyList<KeyValuePair<string, string>> query, Dictionary<string, string> headers)
@@ -1646,6 +1658,12 @@ internal enum FakeFaultKind
 
     /// <summary>The connection is dropped without an answer.</summary>
     ConnectionReset,
+
+    /// <summary>200 labelled JSON whose body is an HTML page.</summary>
+    Garbage,
+
+    /// <summary>200 with a JSON document of many megabytes.</summary>
+    HugeJson,
 }
 
 /// <summary>A one-shot failure, queued with <see cref="FakeGitHubServer.EnqueueFault"/>.</summary>
@@ -1681,6 +1699,12 @@ internal sealed class FakeFault
 
     /// <summary>429 with Retry-After and the secondary-limit message.</summary>
     public static FakeFault TooManyRequests(int retryAfterSeconds) => new(FakeFaultKind.TooManyRequests, 429, retryAfterSeconds);
+
+    /// <summary>200 labelled JSON whose body is an HTML page (a proxy's).</summary>
+    public static FakeFault Garbage { get; } = new(FakeFaultKind.Garbage, 200, 0);
+
+    /// <summary>200 with a JSON document of <paramref name="megabytes"/> MB.</summary>
+    public static FakeFault HugeJson(int megabytes) => new(FakeFaultKind.HugeJson, megabytes, 0);
 
     /// <summary>A 5xx (502 by default) with a GitHub error body.</summary>
     public static FakeFault ServerError(int statusCode = 502) => new(FakeFaultKind.ServerError, statusCode, 0);
