@@ -7,16 +7,26 @@ using AutoRefiner.Core.Text;
 namespace AutoRefiner.Core.Curation;
 
 /// <summary>
-/// Keeps out code whose licence is not on <c>curation.licenses</c> (verdict <c>license</c>), on seeds and on samples.
-/// Code with no licence found (local sources without a licence file) follows <c>curation.unlicensed-local</c>.
+/// Keeps out code whose licence is not on <c>curation.licenses</c> (verdict <c>license</c>), on seeds and on samples, for
+/// every source, local ones included. Only code with no licence anywhere (no licence file above it, no licence in its
+/// header) follows <c>curation.unlicensed-local</c>; a licence text that was not recognised is <c>unknown</c>, which is
+/// refused unless listed, and copyleft code is kept only when its own id is admitted by the list.
 /// </summary>
 public sealed class LicenseCurator(CurationConfig config) : ICurator, ISeedFilter
 {
     /// <summary>Why <paramref name="license"/> is not allowed, or null when it is.</summary>
-    public string? Refusal(string license) =>
-        license.Length == 0
-            ? config.UnlicensedLocal == "drop" ? "no licence was found for its source (curation.unlicensed-local: drop)" : null
-            : config.Licenses.Contains(license) ? null : $"its source's licence {license} is not in curation.licenses ({string.Join(", ", config.Licenses)})";
+    public string? Refusal(string license)
+    {
+        ArgumentNullException.ThrowIfNull(license);
+        if (license.Length == 0)
+        {
+            return config.UnlicensedLocal == "drop" ? "no licence was found for its source (curation.unlicensed-local: drop)" : null;
+        }
+
+        return Spdx.IsAllowed(license, config.Licenses)
+            ? null
+            : $"its licence {license} is not in curation.licenses ({string.Join(", ", config.Licenses)})";
+    }
 
     /// <inheritdoc />
     public Judged Curate(Judged judged)
