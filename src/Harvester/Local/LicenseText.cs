@@ -91,7 +91,7 @@ public static partial class LicenseText
         var region = IsFullGnuText(text) ? text[..text.IndexOf("Preamble", StringComparison.Ordinal)] : text;
         return [.. region.Split('\n')
             .Select(l => CommentPrefix().Replace(l, "").Trim())
-            .Where(l => CopyrightLine().IsMatch(l) && !l.Contains('<', StringComparison.Ordinal)
+            .Where(l => l.Length < 300 && CopyrightLine().IsMatch(l) && !Placeholder().IsMatch(l)
                 && !l.Contains("Free Software Foundation", StringComparison.OrdinalIgnoreCase))
             .Distinct(StringComparer.Ordinal)
             .Take(10)];
@@ -164,6 +164,10 @@ public static partial class LicenseText
     [GeneratedRegex(@"^\s*(//+|/\*+|\*+|#)?")]
     private static partial Regex CommentPrefix();
 
-    [GeneratedRegex(@"^Copyright\b.*(\([cC]\)|©|\b(19|20)\d\d\b)")]
+    [GeneratedRegex(@"\bCopyright\b\s*(\([cC]\)|©|(19|20)\d\d\b)")]
     private static partial Regex CopyrightLine();
+
+    /// <summary>A template's blank (<c>&lt;year&gt;</c>, <c>&lt;name of author&gt;</c>, <c>[yyyy]</c>).</summary>
+    [GeneratedRegex(@"[<\[]\s*(year|yyyy|name|owner|copyright|fullname)", RegexOptions.IgnoreCase)]
+    private static partial Regex Placeholder();
 }
