@@ -87,6 +87,9 @@ public sealed class ProjectProvenanceTests : IDisposable
         _tree.Write("lib/Spdx.cs", Class("Spdx", "Two", "// SPDX-License-Identifier: Apache-2.0\n// Copyright 2020 Someone Else\n\n"));
         _tree.Write("lib/Gnu.cs", Class("Gnu", "Three", """
             /*
+              Demo Library
+              Copyright (C) 2003-2021 Grace Example <grace@example.org>
+
               This program is free software; you can redistribute it and/or modify
               it under the terms of the GNU Lesser General Public License as published by
               the Free Software Foundation; either version 2.1 of the License, or
@@ -101,6 +104,7 @@ public sealed class ProjectProvenanceTests : IDisposable
         Assert.Equal(("Apache-2.0", "file"), Origin(seeds, "Two"));
         Assert.Equal(("LGPL-2.1-or-later", "file"), Origin(seeds, "Three"));
         Assert.Equal("Copyright 2020 Someone Else", Assert.Single(seeds, s => s.Name == "Two").Provenance.Notice);
+        Assert.Equal("Copyright (C) 2003-2021 Grace Example <grace@example.org>", Assert.Single(seeds, s => s.Name == "Three").Provenance.Notice);
     }
 
     private static (string, string) Origin(List<Seed> seeds, string method) =>
