@@ -21,7 +21,18 @@ internal static partial class Attribution
         }
 
         var afterSha = fileUrl.IndexOf('/', blob + "/blob/".Length);
-        return afterSha < 0 ? "" : fileUrl[..blob] + "/tree/" + fileUrl[(blob + "/blob/".Length)..afterSha];
+        if (afterSha < 0)
+        {
+            return "";
+        }
+
+        var repository = fileUrl[..blob] + "/tree/" + fileUrl[(blob + "/blob/".Length)..afterSha];
+
+        // An upstream has a host and an owner/name: a URL made of an origin like file:///etc/passwd has neither.
+        return Uri.TryCreate(repository, UriKind.Absolute, out var uri) && uri.Host.Length > 0 && !uri.Host.Equals("file", StringComparison.OrdinalIgnoreCase)
+            && uri.AbsolutePath.Split('/', StringSplitOptions.RemoveEmptyEntries).Length >= 4 && repository.IndexOf("//", 8, StringComparison.Ordinal) < 0
+            ? repository
+            : "";
     }
 
     /// <summary>True for an http(s) URL made only of characters that need no escaping in markdown or HTML.</summary>
