@@ -40,12 +40,12 @@ public static partial class LicenseText
     }
 
     /// <summary>
-    /// The licence the header of a C# file states (its leading comments, <c>#region</c> lines included), or empty when
-    /// it states none.
+    /// The licence the header of a C# file states (its leading comments, with the directives among them such as
+    /// <c>#region License</c>), or empty when it states none.
     /// </summary>
     public static string FromHeader(string fileText) => Classify(Header(fileText));
 
-    /// <summary>The leading comment block of a file (and <c>#region</c>/<c>#endregion</c> lines around it).</summary>
+    /// <summary>The leading comment block of a file (and the directive lines among it).</summary>
     public static string Header(string fileText)
     {
         ArgumentNullException.ThrowIfNull(fileText);
@@ -62,7 +62,8 @@ public static partial class LicenseText
                 continue;
             }
 
-            if (t.Length == 0 || t.StartsWith("//", StringComparison.Ordinal) || t.StartsWith("#region", StringComparison.Ordinal) || t.StartsWith("#endregion", StringComparison.Ordinal))
+            // Directives (#region License, #if NET20) often wrap or precede the notice.
+            if (t.Length == 0 || t.StartsWith("//", StringComparison.Ordinal) || t.StartsWith('#'))
             {
                 lines.Add(line);
                 continue;
@@ -105,6 +106,8 @@ public static partial class LicenseText
         (Rx("Permission is hereby granted, free of charge"), _ => "MIT"),
         (Rx(@"\bMIT License\b|\bMIT licen[cs]e\b|\bLicensed under the MIT\b|\bunder the MIT\b"), _ => "MIT"),
         (Rx(@"Apache License,?\s+Version 2\.0|Apache License\s*\n\s*Version 2\.0|\bApache[ -]2\.0\b"), _ => "Apache-2.0"),
+        (Rx(@"\bNew BSD License\b|\bModified BSD License\b|\bBSD[- ]3[- ]Clause\b"), _ => "BSD-3-Clause"),
+        (Rx(@"\bSimplified BSD License\b|\bFreeBSD License\b|\bBSD[- ]2[- ]Clause\b"), _ => "BSD-2-Clause"),
         (Rx("Redistribution and use in source and binary forms"), t => Has(t, "Neither the name") || Has(t, "names of its contributors") ? "BSD-3-Clause" : "BSD-2-Clause"),
         (Rx(@"GNU (Lesser|Library) General Public License"), t => Gnu(t, "LGPL", LgplVersion(t))),
         (Rx(@"GNU Affero General Public License"), t => Gnu(t, "AGPL", "3.0")),

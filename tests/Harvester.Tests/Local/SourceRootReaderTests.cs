@@ -113,6 +113,7 @@ public sealed class SourceRootReaderTests : IDisposable
     [InlineData("// Licensed under the Apache License, Version 2.0 (the \"License\");\nnamespace A;", "Apache-2.0")]
     [InlineData("/*\n  This program is free software; you can redistribute it and/or modify\n  it under the terms of the GNU General Public License as published by\n  the Free Software Foundation; either version 3 of the License, or\n  (at your option) any later version.\n*/\nclass A { }", "GPL-3.0-or-later")]
     [InlineData("// This Source Code Form is subject to the terms of the Mozilla Public License, v. 2.0.\nclass A { }", "MPL-2.0")]
+    [InlineData("\n#if NET20\n\n#region License, Terms and Author(s)\n// Copyright (c) 2007-9 Someone. All rights reserved.\n// under the terms of the New BSD License, a copy of which should have\n#endregion\n\nusing System;", "BSD-3-Clause")]
     [InlineData("// Copyright (c) Someone. All rights reserved.\nclass A { }", "")]
     [InlineData("class A { }\n// Licensed under the GNU General Public License\n", "")]
     public void FromHeader_StatedLicence_IsItsSpdxId(string file, string expected)
