@@ -23,7 +23,10 @@ internal sealed class SourceTally
     public void Add(DatasetRow row)
     {
         ArgumentNullException.ThrowIfNull(row);
-        Licenses[row.SourceLicense] = Licenses.GetValueOrDefault(row.SourceLicense) + 1;
+
+        // Rows of earlier runs (carried over, merged) may spell an id in lower case: mit and MIT are one licence.
+        var license = Core.Curation.Spdx.Canonical(row.SourceLicense ?? "");
+        Licenses[license] = Licenses.GetValueOrDefault(license) + 1;
         var key = (row.SourceRepo, row.SourceCommit);
         if (!_projects.TryGetValue(key, out var project))
         {
@@ -31,7 +34,7 @@ internal sealed class SourceTally
         }
 
         project.Rows++;
-        project.Licenses[row.SourceLicense] = project.Licenses.GetValueOrDefault(row.SourceLicense) + 1;
+        project.Licenses[license] = project.Licenses.GetValueOrDefault(license) + 1;
         if (project.Upstream.Length == 0)
         {
             project.Upstream = Attribution.RepositoryUrl(row.SourceUrl);

@@ -53,4 +53,14 @@ public sealed class AttributionTests
         Assert.Contains("| alice/tools |  | `aaaa` | MIT | <https://github.com/alice/tools/tree/aaaa> | 1 |\n", text, StringComparison.Ordinal);
         Assert.Contains("| bob/utils | 2.1 | `bbbb` | Apache-2.0 \\(1\\), MIT \\(1\\) | <https://github.com/bob/utils/tree/bbbb> | 2 |\n", text, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Write_AnIdSpelledInLowerCaseByAnEarlierRun_IsTheSameLicence()
+    {
+        var text = Write(
+            new DatasetRow { SourceRepo = "alice/tools", SourceCommit = "aaaa", SourceLicense = "mit" },
+            new DatasetRow { SourceRepo = "alice/tools", SourceCommit = "aaaa", SourceLicense = "MIT" });
+
+        Assert.Contains("| alice/tools |  | `aaaa` | MIT |  | 2 |\n", text, StringComparison.Ordinal);
+    }
 }
