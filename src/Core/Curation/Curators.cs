@@ -25,7 +25,8 @@ public sealed class LicenseCurator(CurationConfig config) : ICurator, ISeedFilte
 
         return Spdx.IsAllowed(license, config.Licenses)
             ? null
-            : $"its licence {license} is not in curation.licenses ({string.Join(", ", config.Licenses)})";
+            : $"its licence {license} is not in curation.licenses ({string.Join(", ", config.Licenses)})"
+              + (Spdx.IsCopyleft(license) ? "; copyleft code is kept only when its own id is listed" : "");
     }
 
     /// <inheritdoc />

@@ -17,7 +17,8 @@ public static partial class Spdx
         "MPL-1.1", "MPL-2.0", "EPL-1.0", "EPL-2.0", "CC0-1.0", "WTFPL", "Artistic-2.0",
         "GPL-2.0-only", "GPL-2.0-or-later", "GPL-3.0-only", "GPL-3.0-or-later",
         "LGPL-2.0-only", "LGPL-2.0-or-later", "LGPL-2.1-only", "LGPL-2.1-or-later", "LGPL-3.0-only", "LGPL-3.0-or-later",
-        "AGPL-3.0-only", "AGPL-3.0-or-later",
+        "AGPL-3.0-only", "AGPL-3.0-or-later", "GPL-1.0-only", "GPL-1.0-or-later", "Artistic-1.0",
+        "GFDL-1.1-only", "GFDL-1.1-or-later", "GFDL-1.2-only", "GFDL-1.2-or-later", "GFDL-1.3-only", "GFDL-1.3-or-later",
     ];
 
     private static readonly Dictionary<string, string> ByLowerCase = Known.ToDictionary(k => k.ToLowerInvariant(), StringComparer.Ordinal);
@@ -130,12 +131,12 @@ public static partial class Spdx
     [GeneratedRegex(@"[A-Za-z0-9][A-Za-z0-9.\-]*\+?")]
     private static partial Regex ExpressionToken();
 
-    [GeneratedRegex(@"^(a|l)?gpl-\d\.\d$")]
+    [GeneratedRegex(@"^(a|l)?gpl-\d\.\d$|^gfdl-\d\.\d$")]
     private static partial Regex GnuFamily();
 
-    [GeneratedRegex(@"^(?<family>A?GPL|LGPL|MPL|EPL)-(?<version>\d\.\d)-or-later$", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"^(?<family>A?GPL|LGPL|GFDL|MPL|EPL)-(?<version>\d\.\d)-or-later$", RegexOptions.IgnoreCase)]
     private static partial Regex OrLater();
 
-    [GeneratedRegex(@"^(?<family>A?GPL|LGPL|MPL|EPL)-(?<version>\d\.\d)(-only|-or-later)?$", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"^(?<family>A?GPL|LGPL|GFDL|MPL|EPL)-(?<version>\d\.\d)(-only|-or-later)?$", RegexOptions.IgnoreCase)]
     private static partial Regex GnuVersioned();
 }

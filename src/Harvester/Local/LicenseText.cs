@@ -112,6 +112,9 @@ public static partial class LicenseText
         (Rx(@"GNU (Lesser|Library) General Public License"), t => Gnu(t, "LGPL", LgplVersion(t))),
         (Rx(@"GNU Affero General Public License"), t => Gnu(t, "AGPL", "3.0")),
         (Rx(@"GNU General Public License"), t => Gnu(t, "GPL", GplVersion(t))),
+        (Rx(@"GNU Free Documentation License"), t => Gnu(t, "GFDL", GfdlVersion().Match(t) is { Success: true } v ? v.Groups[1].Value : "1.3")),
+        (Rx(@"The Artistic License 2\.0"), _ => "Artistic-2.0"),
+        (Rx(@"The ""Artistic License"""), _ => "Artistic-1.0"),
         (Rx(@"Mozilla Public License,?\s+(v\.?|Version)\s*2\.0"), _ => "MPL-2.0"),
         (Rx(@"Mozilla Public License,?\s+(v\.?|Version)\s*1\.1"), _ => "MPL-1.1"),
         (Rx(@"Eclipse Public License\s*(-\s*)?v(ersion)?\s*2\.0"), _ => "EPL-2.0"),
@@ -139,7 +142,13 @@ public static partial class LicenseText
             var stated = m.Groups["v"].Success && m.Groups["v"].Value.Length > 0 ? m.Groups["v"].Value : m.Groups["w"].Value;
             if (stated.Length > 0)
             {
-                version = stated.Contains('.', StringComparison.Ordinal) ? stated : stated + (family == "LGPL" && stated == "2" ? ".1" : ".0");
+                stated = stated.Contains('.', StringComparison.Ordinal) ? stated : stated + (family == "LGPL" && stated == "2" ? ".1" : ".0");
+
+                // "version 1.3 or any later" in a documentation licence is no GPL version: only a version the family has counts.
+                if (GnuVersions[family].Contains(stated))
+                {
+                    version = stated;
+                }
             }
 
             return $"{family}-{version}-or-later";
@@ -148,7 +157,12 @@ public static partial class LicenseText
         return $"{family}-{version}-only";
     }
 
-    private static string GplVersion(string text) => GplV3().IsMatch(text) ? "3.0" : "2.0";
+    private static readonly Dictionary<string, string[]> GnuVersions = new(StringComparer.Ordinal)
+    {
+        ["GPL"] = ["1.0", "2.0", "3.0"], ["LGPL"] = ["2.0", "2.1", "3.0"], ["AGPL"] = ["3.0"], ["GFDL"] = ["1.1", "1.2", "1.3"],
+    };
+
+    private static string GplVersion(string text) => GplV3().IsMatch(text) ? "3.0" : GplV1().IsMatch(text) ? "1.0" : "2.0";
 
     private static string LgplVersion(string text) => LesserV3().IsMatch(text) ? "3.0" : Has(text, "Library General Public") ? "2.0" : "2.1";
 
@@ -160,6 +174,12 @@ public static partial class LicenseText
 
     [GeneratedRegex(@"GENERAL PUBLIC LICENSE\s+Version 3|version 3 of the License|GPL-?v?3", RegexOptions.IgnoreCase)]
     private static partial Regex GplV3();
+
+    [GeneratedRegex(@"GENERAL PUBLIC LICENSE\s+Version 1,", RegexOptions.IgnoreCase)]
+    private static partial Regex GplV1();
+
+    [GeneratedRegex(@"Free Documentation License\s+Version (1\.[123])", RegexOptions.IgnoreCase)]
+    private static partial Regex GfdlVersion();
 
     [GeneratedRegex(@"LESSER GENERAL PUBLIC LICENSE\s+Version 3|version 3 of the License|LGPL-?v?3", RegexOptions.IgnoreCase)]
     private static partial Regex LesserV3();
