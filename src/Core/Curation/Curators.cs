@@ -97,7 +97,10 @@ public sealed class SecretCurator(CurationConfig config) : ICurator, ISeedFilter
             return null;
         }
 
-        return ReferenceEquals(code, seed.Code) || code == seed.Code ? seed : seed with { Code = code };
+        // The notices that travel with the seed into ATTRIBUTION.md keep their names, not their e-mail addresses.
+        var notice = SecretScanner.RedactEmails(seed.Provenance.Notice);
+        var kept = notice == seed.Provenance.Notice ? seed : seed with { Provenance = seed.Provenance with { Notice = notice } };
+        return code == seed.Code ? kept : kept with { Code = code };
     }
 
     private static string Clean(string text, string where, List<string> found)

@@ -98,6 +98,20 @@ public sealed class SecretScannerTests
         Assert.Contains("<secret:github-token>", curated.Detail, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void SecretCurator_SeedNotice_KeepsTheNameButNotTheEmailAddress()
+    {
+        var seed = new Model.Seed
+        {
+            Id = "s", Name = "Run", Signature = "void Run()", ContainingType = "class A", Doc = new Model.DocComment { Summary = "Runs." }, Code = "class A { }",
+            Provenance = new Model.Provenance("keepass", "A.cs", "", "GPL-2.0-or-later", "") { Notice = "Copyright (C) 2003-2021 Dominik Example <dominik@example.org>" },
+        };
+
+        var kept = new SecretCurator(new AutoRefiner.Core.Config.CurationConfig()).Filter(seed, out _, out _);
+
+        Assert.Equal("Copyright (C) 2003-2021 Dominik Example <<email>>", kept!.Provenance.Notice);
+    }
+
     [Theory]
     [InlineData("token")]
     [InlineData("<RSAKeyValue><D>")]

@@ -173,4 +173,17 @@ public sealed class ProjectProvenanceTests : IDisposable
         var two = Assert.Single(seeds, s => s.Name == "Dos").Provenance;
         Assert.Equal(("two", ""), (two.Repo, two.Url));
     }
+
+    [Fact]
+    public async Task Harvest_ApacheProjectWithANoticeFile_CarriesTheNotice()
+    {
+        _tree.Write("a/LICENSE", "                                 Apache License\n                           Version 2.0, January 2004\n");
+        _tree.Write("a/NOTICE", "Demo Component\nCopyright 2021 The Demo Authors\n");
+        _tree.Write("a/src/A.cs", Class("Alpha", "First"));
+
+        var seeds = await HarvestAsync("a");
+
+        var p = Assert.Single(seeds).Provenance;
+        Assert.Equal(("Apache-2.0", "Demo Component\nCopyright 2021 The Demo Authors"), (p.License, p.Notice));
+    }
 }
