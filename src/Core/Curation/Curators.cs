@@ -97,10 +97,31 @@ public sealed class SecretCurator(CurationConfig config) : ICurator, ISeedFilter
             return null;
         }
 
-        // The notices that travel with the seed into ATTRIBUTION.md keep their names, not their e-mail addresses.
-        var notice = SecretScanner.RedactEmails(seed.Provenance.Notice);
+        var notice = RedactNoticeEmails(seed.Provenance.Notice);
         var kept = notice == seed.Provenance.Notice ? seed : seed with { Provenance = seed.Provenance with { Notice = notice } };
         return code == seed.Code ? kept : kept with { Code = code };
+    }
+
+    /// <summary>
+    /// The notices that travel with a seed into ATTRIBUTION.md keep their holders' names, not their e-mail addresses;
+    /// but a copyright line whose only holder is an address keeps it, since the licence asks for the notice as written.
+    /// </summary>
+    private static string RedactNoticeEmails(string notice)
+    {
+        if (!notice.Contains('@', StringComparison.Ordinal))
+        {
+            return notice;
+        }
+
+        return string.Join('\n', notice.Split('\n').Select(line =>
+        {
+            var redacted = SecretScanner.RedactEmails(line);
+            var rest = redacted.Replace("<email>", "", StringComparison.Ordinal)
+                .Replace("Copyright", "", StringComparison.OrdinalIgnoreCase)
+                .Replace("All rights reserved", "", StringComparison.OrdinalIgnoreCase)
+                .Replace("(c)", "", StringComparison.OrdinalIgnoreCase);
+            return rest.Any(char.IsLetter) ? redacted : line;
+        }));
     }
 
     private static string Clean(string text, string where, List<string> found)

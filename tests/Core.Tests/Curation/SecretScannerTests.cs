@@ -98,18 +98,20 @@ public sealed class SecretScannerTests
         Assert.Contains("<secret:github-token>", curated.Detail, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public void SecretCurator_SeedNotice_KeepsTheNameButNotTheEmailAddress()
+    [Theory]
+    [InlineData("Copyright (C) 2003-2021 Dominik Example <dominik@example.org>", "Copyright (C) 2003-2021 Dominik Example <<email>>")]
+    [InlineData("Copyright (C) 2012-2018 someone@example.org", "Copyright (C) 2012-2018 someone@example.org")]
+    public void SecretCurator_SeedNotice_KeepsTheHolderButNotAnAddressBesideTheirName(string notice, string kept)
     {
         var seed = new Model.Seed
         {
             Id = "s", Name = "Run", Signature = "void Run()", ContainingType = "class A", Doc = new Model.DocComment { Summary = "Runs." }, Code = "class A { }",
-            Provenance = new Model.Provenance("keepass", "A.cs", "", "GPL-2.0-or-later", "") { Notice = "Copyright (C) 2003-2021 Dominik Example <dominik@example.org>" },
+            Provenance = new Model.Provenance("keepass", "A.cs", "", "GPL-2.0-or-later", "") { Notice = notice },
         };
 
-        var kept = new SecretCurator(new AutoRefiner.Core.Config.CurationConfig()).Filter(seed, out _, out _);
+        var curated = new SecretCurator(new AutoRefiner.Core.Config.CurationConfig()).Filter(seed, out _, out _);
 
-        Assert.Equal("Copyright (C) 2003-2021 Dominik Example <<email>>", kept!.Provenance.Notice);
+        Assert.Equal(kept, curated!.Provenance.Notice);
     }
 
     [Theory]
