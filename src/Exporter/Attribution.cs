@@ -1,45 +1,103 @@
 using System.Globalization;
 using System.Text;
+using System.Text.RegularExpressions;
 
 namespace AutoRefiner.Exporter;
 
-/// <summary><c>ATTRIBUTION.md</c>: every source repository and commit the rows were made from, with its licence and row count.</summary>
-internal static class Attribution
+/// <summary>
+/// <c>ATTRIBUTION.md</c>: every project the rows were made from, with its licence, upstream, version, row count and the
+/// notices its licence asks to keep. Everything that comes from outside (names, notices, URLs) is escaped, and only an
+/// http(s) address is ever a link.
+/// </summary>
+internal static partial class Attribution
 {
     /// <summary>The repository's link at the commit, from a row's file permalink (<c>…/blob/&lt;sha&gt;/path#L1-L2</c>).</summary>
     public static string RepositoryUrl(string fileUrl)
     {
         var blob = fileUrl.IndexOf("/blob/", StringComparison.Ordinal);
-        if (blob < 0)
+        if (blob < 0 || !IsWebUrl(fileUrl))
         {
             return "";
         }
 
         var afterSha = fileUrl.IndexOf('/', blob + "/blob/".Length);
-        return afterSha < 0 ? fileUrl : fileUrl[..blob] + "/tree/" + fileUrl[(blob + "/blob/".Length)..afterSha];
+        if (afterSha < 0)
+        {
+            return "";
+        }
+
+        var repository = fileUrl[..blob] + "/tree/" + fileUrl[(blob + "/blob/".Length)..afterSha];
+
+        // An upstream has a host and an owner/name: a URL made of an origin like file:///etc/passwd has neither.
+        return Uri.TryCreate(repository, UriKind.Absolute, out var uri) && uri.Host.Length > 0 && !uri.Host.Equals("file", StringComparison.OrdinalIgnoreCase)
+            && uri.AbsolutePath.Split('/', StringSplitOptions.RemoveEmptyEntries).Length >= 4 && repository.IndexOf("//", 8, StringComparison.Ordinal) < 0
+            ? repository
+            : "";
     }
 
-    public static string Write(IReadOnlyDictionary<(string Repo, string Commit, string License, string Url), long> sources)
+    /// <summary>True for an http(s) URL made only of characters that need no escaping in markdown or HTML.</summary>
+    public static bool IsWebUrl(string url) => SafeUrl().IsMatch(url);
+
+    public static string Write(SourceTally tally)
     {
         var inv = CultureInfo.InvariantCulture;
         var sb = new StringBuilder();
         sb.Append("# Attribution\n\nThe rows of this dataset were made from the source code below. Each row's `source_repo`, `source_path`, ")
-          .Append("`source_commit`, `source_license` and `source_url` name the exact file and lines; this file lists each repository and commit ")
-          .Append("once, with its licence (SPDX id) and how many rows came from it. Reproduce or redistribute under the terms of those licences.\n\n");
-        if (sources.Count == 0)
+          .Append("`source_lines`, `source_commit`, `source_license` and `source_url` name the exact file and lines; this file lists each ")
+          .Append("project once, with its licence (SPDX id), its upstream when known, and how many rows came from it, followed by the ")
+          .Append("notices its licence asks to keep with the code. Reproduce or redistribute under the terms of those licences.\n\n");
+        var projects = tally.Projects.ToList();
+        if (projects.Count == 0)
         {
             return sb.Append("No rows, so no sources.\n").ToString();
         }
 
-        sb.Append("| repository | commit | licence | rows |\n|---|---|---|---:|\n");
-        foreach (var ((repo, commit, license, url), rows) in sources.OrderBy(kv => kv.Key.Repo, StringComparer.Ordinal).ThenBy(kv => kv.Key.Commit, StringComparer.Ordinal))
+        sb.Append("| project | version | commit | licence | upstream | rows |\n|---|---|---|---|---|---:|\n");
+        foreach (var p in projects)
         {
-            var name = url.Length > 0 ? $"[{Escape(repo)}]({url})" : Escape(repo);
-            sb.Append(inv, $"| {name} | {(commit.Length > 0 ? $"`{commit}`" : "(not a git checkout)")} | {(license.Length > 0 ? license : "unknown")} | {rows:N0} |\n");
+            sb.Append(inv, $"| {Escape(p.Repo)} | {(p.Version.Length > 0 ? Escape(p.Version) : "")} | ")
+              .Append(p.Commit.Length > 0 ? $"`{Escape(p.Commit)}`" : "(not a git checkout)")
+              .Append(" | ").Append(Escape(p.LicenseSummary))
+              .Append(" | ").Append(IsWebUrl(p.Upstream) ? $"<{p.Upstream}>" : "")
+              .Append(inv, $" | {p.Rows:N0} |\n");
+        }
+
+        var withNotices = projects.Where(p => p.Notices.Count > 0).ToList();
+        if (withNotices.Count > 0)
+        {
+            sb.Append("\n## Notices\n\nCopyright lines and NOTICE files of the code the rows were made from, as their licences ask.\n");
+            foreach (var p in withNotices)
+            {
+                sb.Append("\n### ").Append(Escape(p.Repo)).Append("\n\n");
+                foreach (var notice in p.Notices)
+                {
+                    // An indented block: shown verbatim, never read as markdown or HTML.
+                    sb.Append(string.Concat(notice.ReplaceLineEndings("\n").Split('\n').Select(l => $"    {l}\n"))).Append('\n');
+                }
+
+                if (p.NoticesLeftOut)
+                {
+                    sb.Append("More notices of this project are in the rows' `source_notice`.\n\n");
+                }
+            }
         }
 
         return sb.ToString();
     }
 
-    private static string Escape(string text) => text.Replace("|", "\\|", StringComparison.Ordinal).Replace("[", "\\[", StringComparison.Ordinal).Replace("]", "\\]", StringComparison.Ordinal);
+    /// <summary>Text from outside, safe in a markdown table cell: markdown punctuation and HTML are escaped, lines joined.</summary>
+    public static string Escape(string text) =>
+        MarkdownSpecial().Replace(text.ReplaceLineEndings(" "), m => m.Value switch
+        {
+            "<" => "&lt;",
+            ">" => "&gt;",
+            "&" => "&amp;",
+            var c => "\\" + c,
+        });
+
+    [GeneratedRegex(@"[\\`*_{}\[\]()#+!|<>&~]")]
+    private static partial Regex MarkdownSpecial();
+
+    [GeneratedRegex(@"^https?://[A-Za-z0-9.-]+(:\d+)?(/[A-Za-z0-9._~%/+-]*)?(#[A-Za-z0-9-]*)?$")]
+    private static partial Regex SafeUrl();
 }

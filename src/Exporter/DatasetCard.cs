@@ -11,6 +11,35 @@ namespace AutoRefiner.Exporter;
 /// </summary>
 internal static class DatasetCard
 {
+    /// <summary>
+    /// The <c>license:</c> front matter: the rows' licence when they all have the same (by the Hub's name for it, or
+    /// <c>other</c> with its SPDX id as <c>license_name</c> when the Hub has none); <c>other</c> when there are several,
+    /// whose rows are counted in the card's licence table; <c>unknown</c> when no row has a known licence.
+    /// </summary>
+    public static string LicenseMetadata(IReadOnlyDictionary<string, long> licenses)
+    {
+        var ids = licenses.Where(kv => kv.Value > 0).Select(kv => kv.Key).ToList();
+        if (ids.Count == 0 || ids is [""] || ids is [Core.Curation.Spdx.Unknown])
+        {
+            return "license: unknown\n";
+        }
+
+        if (ids.Count == 1)
+        {
+            return Core.Curation.Spdx.HubName(ids[0]) is { } hub
+                ? $"license: {hub}\n"
+                : $"license: other\nlicense_name: {Slug(ids[0])}\nlicense_link: ATTRIBUTION.md\n";
+        }
+
+        return "license: other\nlicense_name: multiple\nlicense_link: ATTRIBUTION.md\n";
+    }
+
+    /// <summary>An SPDX expression as a YAML-safe name (<c>gpl-2.0-or-later</c>, <c>mit-or-apache-2.0</c>).</summary>
+    private static string Slug(string id) =>
+        string.Join('-', id.ToLowerInvariant().Split([' ', '(', ')'], StringSplitOptions.RemoveEmptyEntries))
+            .Where(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '+')
+            .Aggregate(new StringBuilder(), (b, c) => b.Append(c)).ToString();
+
     /// <summary>The Hub's size buckets.</summary>
     public static string SizeCategory(long rows) => rows switch
     {
@@ -23,35 +52,14 @@ internal static class DatasetCard
         _ => "100M<n<1B",
     };
 
-    public static string Write(Manifest manifest, IReadOnlyDictionary<string, long> licenses, IReadOnlyList<string> splits, bool parquet)
+    public static string Write(Manifest manifest, SourceTally sources, IReadOnlyList<string> splits, bool parquet)
     {
         var total = manifest.Counts.Rows.Values.Sum();
+        var licenses = sources.Licenses;
         var sb = new StringBuilder();
         var inv = CultureInfo.InvariantCulture;
         sb.Append("---\n");
-        var ids = licenses.Keys.Where(k => k.Length > 0).Order(StringComparer.Ordinal).ToList();
-        if (ids.Count == 1 && !licenses.ContainsKey(""))
-        {
-            sb.Append("license: ").Append(ids[0]).Append('\n');
-        }
-        else if (ids.Count > 0)
-        {
-            sb.Append("license:\n");
-            foreach (var id in ids)
-            {
-                sb.Append("- ").Append(id).Append('\n');
-            }
-
-            if (licenses.ContainsKey(""))
-            {
-                sb.Append("- unknown\n");
-            }
-        }
-        else
-        {
-            sb.Append("license: unknown\n");
-        }
-
+        sb.Append(LicenseMetadata(licenses));
         sb.Append("language:\n- en\n");
         sb.Append("tags:\n- code\n- csharp\n- sft\n- autorefiner\n");
         sb.Append("task_categories:\n- text-generation\n");
@@ -75,12 +83,12 @@ internal static class DatasetCard
           .Append("another sample were dropped. Repositories from GitHub are taken only when their licence is on the configured ")
           .Append("allow-list. ")
           .Append(manifest.Curation is { } curation
-              ? $"Curation: code whose licence is not {string.Join(", ", curation.Licenses)} was left out{(curation.UnlicensedLocal == "drop" ? ", as was code without a known licence" : " (code without a known licence — local sources — was kept)")}; " +
+              ? $"Curation: code whose licence is not {string.Join(", ", curation.Licenses)} was left out{(curation.UnlicensedLocal == "drop" ? ", as was code with no licence at all" : " (code with no licence at all — private local sources — was kept)")}; " +
                 $"secrets were {(curation.Secrets == "drop" ? "grounds to drop a sample" : "replaced by <secret:kind>")} and e-mail addresses were redacted; " +
                 $"near-duplicates were removed ({curation.NearDuplicates}); " +
                 (curation.Benchmarks.Count > 0 ? $"samples overlapping {string.Join(", ", curation.Benchmarks.Select(kv => $"{kv.Key} ({kv.Value} items)"))} were dropped." : "no evaluation set was given for decontamination.")
               : "No secret scan or benchmark decontamination has been applied.")
-          .Append(" Every source repository and commit is listed in ATTRIBUTION.md.\n\n");
+          .Append(" Every source project, its licence and the notices its licence asks to keep are listed in ATTRIBUTION.md.\n\n");
         sb.Append("## Contents\n\n| split | rows |\n|---|---:|\n");
         foreach (var (split, rows) in manifest.Counts.Rows)
         {
@@ -89,12 +97,12 @@ internal static class DatasetCard
 
         sb.Append("\nEach row has `id`, `task`, `instruction`, `response` (markdown with a ```csharp block), `tests`, ")
           .Append("`messages` (chat form: user, assistant), `lang`, the seed's provenance (`source_repo`, `source_path`, ")
-          .Append("`source_commit`, `source_license`, `source_url`), `generator`, `prompt_version`, `tests_run`, `tests_passed`, ")
-          .Append("`repair_rounds`, `prompt_tokens`, `completion_tokens` and `created_at`. The split is decided by a hash of `id`, ")
+          .Append("`source_commit`, `source_license`, `source_url`, `source_lines`, `source_project_version`, `license_origin`, `source_notice`), ")
+          .Append("`generator`, `prompt_version`, `tests_run`, `tests_passed`, `repair_rounds`, `prompt_tokens`, `completion_tokens` and `created_at`. The split is decided by a hash of `id`, ")
           .Append("so a row stays in its split when the dataset is regenerated.\n\n");
 
         sb.Append("## How it was made\n\n");
-        sb.Append("- Sources: ").Append(string.Join(", ", manifest.Sources.Select(s => $"`{s}`"))).Append('\n');
+        sb.Append("- Sources: ").Append(string.Join(", ", manifest.Sources.Select(s => $"`{s.Replace("`", "'", StringComparison.Ordinal)}`"))).Append('\n');
         sb.Append("- Generators: ").Append(string.Join(", ", manifest.PromptVersions.Select(kv => $"`{kv.Key}` ({kv.Value})"))).Append('\n');
         sb.Append("- Model: ").Append(manifest.Model ?? "none (doc-comment pairs are written from the code's own XML documentation)").Append('\n');
         if (manifest.Model is not null && manifest.PromptVersions.TryGetValue("instruct", out var instructPrompt))
@@ -125,11 +133,30 @@ internal static class DatasetCard
             sb.Append("| ").Append(verdict.ToWire()).Append(" | ").Append(c.Verdicts.GetValueOrDefault(verdict.ToWire()).ToString("N0", inv)).Append(" |\n");
         }
 
-        sb.Append("\n## Licences\n\nEach row carries the licence of the code it was made from (`source_license`, an SPDX id; empty when ")
-          .Append("no licence file was found). Rows per licence:\n\n| licence | rows |\n|---|---:|\n");
-        foreach (var (id, rows) in licenses.OrderByDescending(kv => kv.Value))
+        sb.Append("\n## Licences\n\nEach row carries the licence of the code it was made from (`source_license`, an SPDX id: the one the ")
+          .Append("file's own header states, else that of the nearest licence file above it — `license_origin` says which; `unknown` for a ")
+          .Append("licence text that was not recognised, empty when there was none). Rows per licence:\n\n| licence | rows |\n|---|---:|\n");
+        foreach (var (id, rows) in licenses.OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key, StringComparer.Ordinal))
         {
-            sb.Append("| ").Append(id.Length > 0 ? id : "unknown").Append(" | ").Append(rows.ToString("N0", inv)).Append(" |\n");
+            sb.Append("| ").Append(Attribution.Escape(ProjectTally.Name(id))).Append(" | ").Append(rows.ToString("N0", inv)).Append(" |\n");
+        }
+
+        sb.Append("\n## Sources\n\n");
+        var projects = sources.Projects.ToList();
+        if (projects.Count == 0)
+        {
+            sb.Append("No rows, so no sources.\n");
+        }
+        else
+        {
+            sb.Append("| project | licence | upstream | rows |\n|---|---|---|---:|\n");
+            foreach (var p in projects)
+            {
+                sb.Append("| ").Append(Attribution.Escape(p.Repo)).Append(p.Version.Length > 0 ? $" {Attribution.Escape(p.Version)}" : "")
+                  .Append(" | ").Append(Attribution.Escape(p.LicenseSummary))
+                  .Append(" | ").Append(Attribution.IsWebUrl(p.Upstream) ? $"<{p.Upstream}>" : "")
+                  .Append(" | ").Append(p.Rows.ToString("N0", inv)).Append(" |\n");
+            }
         }
 
         sb.Append("\n## Reproduce\n\n```\n").Append(manifest.Command).Append("\n```\n\n");

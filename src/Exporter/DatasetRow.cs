@@ -69,6 +69,18 @@ public class DatasetRow
     [ParquetTimestamp(ParquetTimestampResolution.Microseconds, true, true)]
     public DateTime CreatedAt { get; set; }
 
+    /// <summary><c>start-end</c> (1-based) of the seed in its file, or empty.</summary>
+    [JsonPropertyName("source_lines")] public string SourceLines { get; set; } = "";
+
+    /// <summary>The seed's project version as its .csproj, .props or .nuspec states it, or empty.</summary>
+    [JsonPropertyName("source_project_version")] public string SourceProjectVersion { get; set; } = "";
+
+    /// <summary>Where <see cref="SourceLicense"/> was read: <c>file</c> (the file's header) or <c>project</c> (a licence file), or empty.</summary>
+    [JsonPropertyName("license_origin")] public string LicenseOrigin { get; set; } = "";
+
+    /// <summary>The copyright lines and NOTICE text the seed's licence asks to keep with it, or empty.</summary>
+    [JsonPropertyName("source_notice")] public string SourceNotice { get; set; } = "";
+
     /// <summary>Builds the row of a passed candidate.</summary>
     public static DatasetRow From(Judged judged, string id, string lang, DateTime createdAtUtc) =>
         Fill(new DatasetRow(), judged, id, lang, createdAtUtc);
@@ -92,6 +104,10 @@ public class DatasetRow
         row.SourceCommit = c.Provenance.Commit;
         row.SourceLicense = c.Provenance.License;
         row.SourceUrl = c.Provenance.Url;
+        row.SourceLines = c.Provenance.Lines;
+        row.SourceProjectVersion = c.Provenance.Version;
+        row.LicenseOrigin = c.Provenance.LicenseOrigin;
+        row.SourceNotice = c.Provenance.Notice;
         row.Generator = c.Generator;
         row.PromptVersion = c.PromptVersion;
         row.TestsRun = judged.TestsRun;
@@ -132,7 +148,13 @@ public static class DatasetRows
             Tests = row.Tests,
             Generator = row.Generator,
             PromptVersion = row.PromptVersion,
-            Provenance = new Provenance(row.SourceRepo, row.SourcePath, row.SourceCommit, row.SourceLicense, row.SourceUrl),
+            Provenance = new Provenance(row.SourceRepo, row.SourcePath, row.SourceCommit, row.SourceLicense, row.SourceUrl)
+            {
+                Lines = row.SourceLines ?? "",
+                Version = row.SourceProjectVersion ?? "",
+                LicenseOrigin = row.LicenseOrigin ?? "",
+                Notice = row.SourceNotice ?? "",
+            },
             SeedId = rejected?.SeedId ?? "",
             PromptTokens = row.PromptTokens,
             CompletionTokens = row.CompletionTokens,

@@ -28,8 +28,7 @@ internal sealed class DatasetWriter : IDatasetSink
     private readonly Dictionary<string, ParquetShardWriter> _parquet = new(StringComparer.Ordinal);
     private readonly Dictionary<string, JsonlWriter<DatasetRow>> _jsonl = new(StringComparer.Ordinal);
     private readonly JsonlWriter<RejectedRow> _rejected;
-    private readonly Dictionary<string, long> _licenses = new(StringComparer.Ordinal);
-    private readonly Dictionary<(string Repo, string Commit, string License, string Url), long> _sources = [];
+    private readonly SourceTally _sources = new();
     private readonly ParquetOptions _parquetOptions;
     private long _promptTokens;
     private long _completionTokens;
@@ -126,9 +125,7 @@ internal sealed class DatasetWriter : IDatasetSink
         var split = SampleId.SplitOf(id, _config.Export.TestSplit);
         var row = DatasetRow.From(judged, id, _config.Lang, (judged.Candidate.CreatedAt ?? _time.GetUtcNow()).UtcDateTime);
         _rows++;
-        _licenses[row.SourceLicense] = _licenses.GetValueOrDefault(row.SourceLicense) + 1;
-        var source = (row.SourceRepo, row.SourceCommit, row.SourceLicense, Attribution.RepositoryUrl(row.SourceUrl));
-        _sources[source] = _sources.GetValueOrDefault(source) + 1;
+        _sources.Add(row);
         Stats?.Exported.Add();
         if (WritesParquet)
         {
@@ -205,7 +202,7 @@ internal sealed class DatasetWriter : IDatasetSink
         }
 
         var splits = rowsPerSplit.Keys.OrderBy(s => s == "train" ? 0 : 1).ToList();
-        await File.WriteAllTextAsync(Path.Combine(_staging, "README.md"), DatasetCard.Write(manifest, _licenses, splits, WritesParquet), cancellationToken);
+        await File.WriteAllTextAsync(Path.Combine(_staging, "README.md"), DatasetCard.Write(manifest, _sources, splits, WritesParquet), cancellationToken);
         await using (var stream = File.Create(Path.Combine(_staging, "manifest.json")))
         {
             await System.Text.Json.JsonSerializer.SerializeAsync(stream, manifest, ExportJson.Indented.Manifest, cancellationToken);

@@ -158,14 +158,14 @@ public sealed class CurationTests : IAsyncLifetime
         Assert.Equal(1, seedsRejected.GetProperty("secret").GetInt64());          // the seed holding a token never reached the model
         Assert.Equal(1, seedsRejected.GetProperty("license").GetInt64());         // the GPL source
         Assert.Equal(1, seedsRejected.GetProperty("near-duplicate").GetInt64());  // SquareSum is SumOfSquares renamed
-        Assert.Contains("gpl-3.0 is not in curation.licenses", counts.GetProperty("seed_reject_examples").GetProperty("license")[0].GetString(), StringComparison.Ordinal);
+        Assert.Contains("GPL-3.0-only is not in curation.licenses", counts.GetProperty("seed_reject_examples").GetProperty("license")[0].GetString(), StringComparison.Ordinal);
         Assert.Equal(1, manifest.RootElement.GetProperty("curation").GetProperty("benchmarks").GetProperty("humaneval-csharp").GetInt32());
         Assert.DoesNotContain(_llm.Requests, r => r.UserText.Contains("SquareSum", StringComparison.Ordinal) || r.UserText.Contains("Triple", StringComparison.Ordinal));
 
         var rows = CliRunner.ReadAllJsonlRows(outDir);
         Assert.Contains(rows, r => r.GetProperty("instruction").GetString()!.Contains("Questions: <email>", StringComparison.Ordinal));
         var attribution = File.ReadAllText(Path.Combine(outDir, "ATTRIBUTION.md"));
-        Assert.Contains("| mine | (not a git checkout) | unknown |", attribution, StringComparison.Ordinal);
+        Assert.Contains("| mine |  | (not a git checkout) | none |  |", attribution, StringComparison.Ordinal);
         Assert.Contains("near-duplicates were removed (MinHash + LSH", File.ReadAllText(Path.Combine(outDir, "README.md")), StringComparison.Ordinal);
     }
 

@@ -45,7 +45,7 @@ public sealed class GitHubSourceTests : IAsyncLifetime, IDisposable
         Assert.Equal(1, await CliRunner.AssertDatasetIsSoundAsync(outDir));
         var row = Assert.Single(CliRunner.ReadAllJsonlRows(outDir));
         Assert.Equal($"{_server.BaseUri}octo/words/blob/{repo.Sha}/Words.cs#L4-L4", row.GetProperty("source_url").GetString());
-        Assert.Equal("mit", row.GetProperty("source_license").GetString());
+        Assert.Equal("MIT", row.GetProperty("source_license").GetString());
         using var manifest = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "manifest.json")));
         Assert.Equal(1, manifest.RootElement.GetProperty("counts").GetProperty("repositories").GetInt64());
         Assert.Contains("repositories: 1 harvested", result.Output, StringComparison.Ordinal);

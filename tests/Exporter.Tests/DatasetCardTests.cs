@@ -56,19 +56,60 @@ public sealed class DatasetCardTests : IDisposable
     }
 
     [Fact]
-    public async Task CompleteAsync_SeveralLicenses_LicenseIsAListOfEachId()
+    public async Task CompleteAsync_SeveralLicenses_LicenseIsOtherWithATableOfRowsPerLicence()
     {
-        await Export.WriteAsync(Config(), [.. Samples.PassedRange(10, "mit"), Samples.Passed(100, "apache-2.0"), Samples.Passed(101, "bsd-3-clause")]);
+        await Export.WriteAsync(Config(), [.. Samples.PassedRange(10, "MIT"), Samples.Passed(100, "GPL-2.0-or-later"), Samples.Passed(101, "BSD-3-Clause")]);
 
-        Assert.Equal(["apache-2.0", "bsd-3-clause", "mit"], Sequence(ReadFrontMatter()["license"]));
+        var front = ReadFrontMatter();
+        Assert.Equal("other", Scalar(front["license"]));
+        Assert.Equal("multiple", Scalar(front["license_name"]));
+        var card = File.ReadAllText(Path.Combine(Output, "README.md"));
+        Assert.Contains("| MIT | 10 |\n", card, StringComparison.Ordinal);
+        Assert.Contains("| GPL-2.0-or-later | 1 |\n", card, StringComparison.Ordinal);
+        Assert.Contains("| BSD-3-Clause | 1 |\n", card, StringComparison.Ordinal);
     }
 
     [Fact]
-    public async Task CompleteAsync_OneLicenseAndRowsWithout_LicenseListsTheIdAndUnknown()
+    public async Task CompleteAsync_OneLicenseAndRowsWithout_LicenseIsOther()
     {
         await Export.WriteAsync(Config(), [.. Samples.PassedRange(10, "mit"), Samples.Passed(100, "")]);
 
-        Assert.Equal(["mit", "unknown"], Sequence(ReadFrontMatter()["license"]));
+        Assert.Equal("other", Scalar(ReadFrontMatter()["license"]));
+    }
+
+    [Theory]
+    [InlineData("MIT", "mit")]
+    [InlineData("Apache-2.0", "apache-2.0")]
+    [InlineData("GPL-3.0-only", "gpl-3.0")]
+    public async Task CompleteAsync_OneSpdxId_LicenseIsTheHubsNameForIt(string id, string hub)
+    {
+        await Export.WriteAsync(Config(), Samples.PassedRange(10, id));
+
+        Assert.Equal(hub, Scalar(ReadFrontMatter()["license"]));
+    }
+
+    [Fact]
+    public async Task CompleteAsync_OneIdTheHubDoesNotList_IsOtherNamingIt()
+    {
+        await Export.WriteAsync(Config(), Samples.PassedRange(10, "GPL-2.0-or-later"));
+
+        var front = ReadFrontMatter();
+        Assert.Equal("other", Scalar(front["license"]));
+        Assert.Equal("gpl-2.0-or-later", Scalar(front["license_name"]));
+    }
+
+    [Fact]
+    public async Task CompleteAsync_CardAndAttribution_NameEachProjectWithItsLicenceUpstreamAndRows()
+    {
+        await Export.WriteAsync(Config(), Samples.PassedRange(9, "MIT"));
+
+        var card = File.ReadAllText(Path.Combine(Output, "README.md"));
+        var attribution = File.ReadAllText(Path.Combine(Output, "ATTRIBUTION.md"));
+        foreach (var i in new[] { 0, 1, 2 })
+        {
+            Assert.Contains($"| owner/repo{i} | MIT | <https://github.com/owner/repo{i}/tree/{Samples.Commit}> | 3 |\n", card, StringComparison.Ordinal);
+            Assert.Contains($"| owner/repo{i} |  | `{Samples.Commit}` | MIT | <https://github.com/owner/repo{i}/tree/{Samples.Commit}> | 3 |\n", attribution, StringComparison.Ordinal);
+        }
     }
 
     [Fact]
@@ -82,7 +123,7 @@ public sealed class DatasetCardTests : IDisposable
     [Fact]
     public async Task CompleteAsync_RejectedRowsLicenses_DoNotCountTowardsTheCardLicense()
     {
-        var rejected = new Judged(Samples.Candidate(500, "gpl-3.0"), Verdict.License, "gpl-3.0 is not allowed");
+        var rejected = new Judged(Samples.Candidate(500, "GPL-3.0-only"), Verdict.License, "GPL-3.0-only is not allowed");
         await Export.WriteAsync(Config(), [.. Samples.PassedRange(10, "mit"), rejected]);
 
         Assert.Equal("mit", Scalar(ReadFrontMatter()["license"]));

@@ -9,12 +9,14 @@ internal static class RowSchema
         "source_repo", "source_path", "source_commit", "source_license", "source_url",
         "generator", "prompt_version", "tests_run", "tests_passed", "repair_rounds",
         "prompt_tokens", "completion_tokens", "created_at",
+        "source_lines", "source_project_version", "license_origin", "source_notice",
     ];
 
     public static readonly string[] StringColumns =
     [
         "id", "task", "instruction", "response", "tests", "lang",
         "source_repo", "source_path", "source_commit", "source_license", "source_url", "generator", "prompt_version",
+        "source_lines", "source_project_version", "license_origin", "source_notice",
     ];
 
     public static readonly string[] Int32Columns = ["tests_run", "tests_passed", "repair_rounds", "prompt_tokens", "completion_tokens"];

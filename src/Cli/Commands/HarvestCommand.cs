@@ -11,6 +11,7 @@ using AutoRefiner.Generator.DocComments;
 using AutoRefiner.Generator.Instruct;
 using AutoRefiner.Generator.Llm;
 using AutoRefiner.Harvester;
+using AutoRefiner.Harvester.Local;
 using AutoRefiner.Validator;
 using Microsoft.Extensions.DependencyInjection;
 using Spectre.Console;
@@ -57,10 +58,13 @@ public sealed class HarvestCommand(CommandEnvironment environment) : AsyncComman
         var output = settings.DryRun ? null : OutputFolder.Claim(outDir, settings.Out ?? config.Export.Out, "--out", OutputLayout.Dataset, settings.AllowEmpty);
         outDir = output?.FullPath ?? outDir;
 
-        // The manifest and the card name the sources as the user gave them, not as absolute paths of this machine.
+        // The manifest, the card and the report name a local source by its project (origin owner/name, else its folder's
+        // name), never by a path of this machine: they are published by push.
         var shownSources = (settings.Sources.Length > 0
-            ? [.. settings.Sources]
-            : config.Sources.Local.Concat(config.Sources.GitHub.Repos)).Select(Redact.Credentials).ToList();
+            ? settings.Sources.Select(s => (Given: s, Full: Path.GetFullPath(s, cwd)))
+            : config.Sources.Local.Select(s => (Given: s, Full: config.ResolvePath(s))).Concat(config.Sources.GitHub.Repos.Select(r => (Given: r, Full: ""))))
+            .Select(s => s.Full.Length > 0 && Directory.Exists(s.Full) ? ProjectName(s.Full) : Redact.Credentials(s.Given))
+            .ToList();
         if (query is not null)
         {
             shownSources.Add($"GitHub search: {query}");
@@ -241,7 +245,10 @@ public sealed class HarvestCommand(CommandEnvironment environment) : AsyncComman
         return ExitCodes.Success;
     }
 
-    /// <summary>A path argument as the manifest shows it: relative to the working directory, or with ~ for home.</summary>
+    /// <summary>
+    /// A path argument as the manifest shows it: relative to the working directory when it is inside it, else only its
+    /// last part (<c>…/name</c>): the manifest and the card are published, and a path of this machine says too much.
+    /// </summary>
     private static string ShownPath(string arg, string cwd)
     {
         if (!Path.IsPathFullyQualified(arg))
@@ -255,7 +262,19 @@ public sealed class HarvestCommand(CommandEnvironment environment) : AsyncComman
             return relative;
         }
 
-        var home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
-        return home.Length > 1 && arg.StartsWith(home + Path.DirectorySeparatorChar, StringComparison.Ordinal) ? "~" + arg[home.Length..] : arg;
+        return "…/" + Path.GetFileName(Path.TrimEndingDirectorySeparator(arg));
+    }
+
+    /// <summary>The name of a local source's project: its git origin's owner/name, else its folder's name.</summary>
+    private static string ProjectName(string directory)
+    {
+        try
+        {
+            return SourceRootReader.Read(directory).Repo;
+        }
+        catch (AutoRefinerException)
+        {
+            return Path.GetFileName(Path.TrimEndingDirectorySeparator(directory));
+        }
     }
 }

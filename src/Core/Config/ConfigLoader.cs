@@ -255,7 +255,7 @@ public static class ConfigLoader
             BenchmarkLocations = m.Get("benchmarks")?.ItemLocations() ?? d.BenchmarkLocations,
             BenchmarkNgram = m.Get("benchmark-ngram")?.Int(3, 100) ?? d.BenchmarkNgram,
             Secrets = m.Get("secrets")?.OneOf(CurationConfig.SecretActions, "an action") ?? d.Secrets,
-            Licenses = m.Get("licenses")?.StringList(v => !v.Any(char.IsUpper), "a lower-case SPDX id") ?? d.Licenses,
+            Licenses = m.Get("licenses")?.StringList(v => v.Length > 0 && v.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '+'), "an SPDX id (mit, GPL-2.0-or-later, …)") ?? d.Licenses,
             UnlicensedLocal = m.Get("unlicensed-local")?.OneOf(CurationConfig.UnlicensedActions, "an action") ?? d.UnlicensedLocal,
         };
     }

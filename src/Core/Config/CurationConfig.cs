@@ -30,10 +30,10 @@ public sealed record CurationConfig
     /// <summary>What to do with a secret: <c>drop</c> the sample or <c>redact</c> it.</summary>
     public string Secrets { get; init; } = "drop";
 
-    /// <summary>SPDX ids (lower case) whose code may be in the dataset.</summary>
+    /// <summary>SPDX ids (in any case) whose code may be in the dataset, local sources included.</summary>
     public IReadOnlyList<string> Licenses { get; init; } = ["mit", "apache-2.0", "bsd-2-clause", "bsd-3-clause"];
 
-    /// <summary>What to do with code whose licence is unknown (local sources without a licence file): <c>keep</c> or <c>drop</c>.</summary>
+    /// <summary>What to do with code that has no licence anywhere (no licence file above it, none in its header): <c>keep</c> or <c>drop</c>.</summary>
     public string UnlicensedLocal { get; init; } = "keep";
 
     /// <summary>Known values of <see cref="Secrets"/>.</summary>

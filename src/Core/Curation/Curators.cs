@@ -7,16 +7,27 @@ using AutoRefiner.Core.Text;
 namespace AutoRefiner.Core.Curation;
 
 /// <summary>
-/// Keeps out code whose licence is not on <c>curation.licenses</c> (verdict <c>license</c>), on seeds and on samples.
-/// Code with no licence found (local sources without a licence file) follows <c>curation.unlicensed-local</c>.
+/// Keeps out code whose licence is not on <c>curation.licenses</c> (verdict <c>license</c>), on seeds and on samples, for
+/// every source, local ones included. Only code with no licence anywhere (no licence file above it, no licence in its
+/// header) follows <c>curation.unlicensed-local</c>; a licence text that was not recognised is <c>unknown</c>, which is
+/// refused unless listed, and copyleft code is kept only when its own id is admitted by the list.
 /// </summary>
 public sealed class LicenseCurator(CurationConfig config) : ICurator, ISeedFilter
 {
     /// <summary>Why <paramref name="license"/> is not allowed, or null when it is.</summary>
-    public string? Refusal(string license) =>
-        license.Length == 0
-            ? config.UnlicensedLocal == "drop" ? "no licence was found for its source (curation.unlicensed-local: drop)" : null
-            : config.Licenses.Contains(license) ? null : $"its source's licence {license} is not in curation.licenses ({string.Join(", ", config.Licenses)})";
+    public string? Refusal(string license)
+    {
+        ArgumentNullException.ThrowIfNull(license);
+        if (license.Length == 0)
+        {
+            return config.UnlicensedLocal == "drop" ? "no licence was found for its source (curation.unlicensed-local: drop)" : null;
+        }
+
+        return Spdx.IsAllowed(license, config.Licenses)
+            ? null
+            : $"its licence {license} is not in curation.licenses ({string.Join(", ", config.Licenses)})"
+              + (Spdx.IsCopyleft(license) ? "; copyleft code is kept only when its own id is listed" : "");
+    }
 
     /// <inheritdoc />
     public Judged Curate(Judged judged)
@@ -86,7 +97,31 @@ public sealed class SecretCurator(CurationConfig config) : ICurator, ISeedFilter
             return null;
         }
 
-        return ReferenceEquals(code, seed.Code) || code == seed.Code ? seed : seed with { Code = code };
+        var notice = RedactNoticeEmails(seed.Provenance.Notice);
+        var kept = notice == seed.Provenance.Notice ? seed : seed with { Provenance = seed.Provenance with { Notice = notice } };
+        return code == seed.Code ? kept : kept with { Code = code };
+    }
+
+    /// <summary>
+    /// The notices that travel with a seed into ATTRIBUTION.md keep their holders' names, not their e-mail addresses;
+    /// but a copyright line whose only holder is an address keeps it, since the licence asks for the notice as written.
+    /// </summary>
+    private static string RedactNoticeEmails(string notice)
+    {
+        if (!notice.Contains('@', StringComparison.Ordinal))
+        {
+            return notice;
+        }
+
+        return string.Join('\n', notice.Split('\n').Select(line =>
+        {
+            var redacted = SecretScanner.RedactEmails(line);
+            var rest = redacted.Replace("<email>", "", StringComparison.Ordinal)
+                .Replace("Copyright", "", StringComparison.OrdinalIgnoreCase)
+                .Replace("All rights reserved", "", StringComparison.OrdinalIgnoreCase)
+                .Replace("(c)", "", StringComparison.OrdinalIgnoreCase);
+            return rest.Any(char.IsLetter) ? redacted : line;
+        }));
     }
 
     private static string Clean(string text, string where, List<string> found)

@@ -17,9 +17,17 @@ public sealed class StateJournal(StateStore store, long run, bool readOnly = fal
         return $"{seed.Id}|{generator.Task}|{generator.Model}|{generator.PromptVersion}";
     }
 
-    /// <inheritdoc />
-    public IReadOnlyList<Judged>? TryReuse(Seed seed, ISampleGenerator generator) =>
-        !readOnly && store.TakeJudged(KeyOf(seed, generator), run) is { } stored ? [.. stored.Select(JudgedJson.Read)] : null;
+    /// <summary>
+    /// The samples judged before for this seed's content. The key is the content, so they may have been made from an
+    /// identical file of another repository: they take this seed's provenance, since a row names its own source.
+    /// </summary>
+    public IReadOnlyList<Judged>? TryReuse(Seed seed, ISampleGenerator generator)
+    {
+        ArgumentNullException.ThrowIfNull(seed);
+        return !readOnly && store.TakeJudged(KeyOf(seed, generator), run) is { } stored
+            ? [.. stored.Select(JudgedJson.Read).Select(j => j with { Candidate = j.Candidate with { Provenance = seed.Provenance } })]
+            : null;
+    }
 
     /// <inheritdoc />
     public bool Knows(Seed seed, ISampleGenerator generator) => store.FirstRunOf(KeyOf(seed, generator)) is not null;

@@ -15,6 +15,9 @@ namespace AutoRefiner.Harvester.Local;
 /// </summary>
 public sealed class LocalSeedSource(FileWalker walker, SeedExtractor extractor, ExtractionConfig config, int parallelism)
 {
+    /// <summary>The run's project names: the same folder name in two sources still names two projects apart.</summary>
+    private readonly ProjectNames _names = new();
+
     /// <summary>
     /// Seeds of one tree (<paramref name="path"/>, inside <paramref name="root"/>), project by project; adds its files
     /// to the run's expected total, and (with <paramref name="filesRead"/>) lists the files read with their content hash.
@@ -27,6 +30,7 @@ public sealed class LocalSeedSource(FileWalker walker, SeedExtractor extractor, 
         var paths = walker.FindFiles(path, stats, cancellationToken).ToList();
         var groups = ProjectGroup.Find(path, paths);
         var byDir = groups.ToDictionary(g => g.Directory, StringComparer.Ordinal);
+        var layout = new ProjectLayout(root, _names);
         stats.Files.SetTotal((stats.Files.Total ?? 0) + paths.Count);
         stats.Files.Start();
         foreach (var group in groups)
@@ -35,10 +39,10 @@ public sealed class LocalSeedSource(FileWalker walker, SeedExtractor extractor, 
                 .SelectMany(d => byDir[d].Paths)
                 .Take(config.MaxFilesPerCompilation)
                 .ToList();
-            var context = ReadAll(contextPaths, root, stats: null, cancellationToken);
+            var context = ReadAll(contextPaths, root, layout, stats: null, cancellationToken);
             foreach (var chunk in group.Paths.Chunk(config.MaxFilesPerCompilation))
             {
-                var files = ReadAll(chunk, root, stats, cancellationToken);
+                var files = ReadAll(chunk, root, layout, stats, cancellationToken);
                 if (filesRead is not null)
                 {
                     foreach (var file in files)
@@ -57,7 +61,7 @@ public sealed class LocalSeedSource(FileWalker walker, SeedExtractor extractor, 
     }
 
     /// <summary>Reads files; with <paramref name="stats"/>, counts each and its skip reason.</summary>
-    private List<SourceFile> ReadAll(IEnumerable<string> paths, SourceRoot root, RunStats? stats, CancellationToken cancellationToken)
+    private List<SourceFile> ReadAll(IEnumerable<string> paths, SourceRoot root, ProjectLayout layout, RunStats? stats, CancellationToken cancellationToken)
     {
         var files = new List<SourceFile>();
         foreach (var path in paths)
@@ -71,7 +75,7 @@ public sealed class LocalSeedSource(FileWalker walker, SeedExtractor extractor, 
                 continue;
             }
 
-            files.Add(new SourceFile(Path.GetRelativePath(root.RootPath, path).Replace('\\', '/'), text!, root));
+            files.Add(new SourceFile(Path.GetRelativePath(root.RootPath, path).Replace('\\', '/'), text!, root) { Origin = layout.Of(path, text!) });
         }
 
         return files;

@@ -51,78 +51,95 @@ public static partial class SourceRootReader
         return new SourceRoot(top, repo, commit, DetectLicense(top), web);
     }
 
-    /// <summary>
-    /// The SPDX id of the licence file at the top of <paramref name="directory"/> (<c>LICENSE</c>, <c>License.txt</c>,
-    /// <c>LICENCE.md</c>, <c>COPYING</c>, … in any case), or empty when there is none or it is not recognised.
-    /// </summary>
-    public static string DetectLicense(string directory)
+    /// <summary>True when <paramref name="directory"/> is the top of a git checkout (it holds <c>.git</c>).</summary>
+    public static bool IsGitTop(string directory)
     {
-        try
+        var git = Path.Combine(directory, ".git");
+        return Directory.Exists(git) || File.Exists(git);
+    }
+
+    /// <summary>
+    /// The repository (owner/name of a GitHub-like origin, else the folder's name), its web address (empty when the
+    /// origin is not an upstream) and the HEAD commit of the checkout whose top is <paramref name="top"/>.
+    /// </summary>
+    public static (string Repo, string WebUrl, string Commit) ReadGit(string top)
+    {
+        var (repo, web) = ReadOrigin(top);
+        return (repo, web, ReadHead(top));
+    }
+
+    /// <summary>
+    /// The SPDX id of the licence file of <paramref name="directory"/> (<c>LICENSE</c>, <c>License.txt</c>,
+    /// <c>LICENCE.md</c>, <c>COPYING</c>, … in any case, in the directory or its <c>doc</c>/<c>docs</c> folder):
+    /// <c>unknown</c> when there is one but its text is not recognised, empty when there is none.
+    /// </summary>
+    public static string DetectLicense(string directory) => FindLicense(directory)?.Id ?? "";
+
+    /// <summary>The licence file of a directory (see <see cref="DetectLicense"/>) with its id, or null when there is none.</summary>
+    public static (string Id, string Path, string Text)? FindLicense(string directory)
+    {
+        (string, string, string)? unrecognised = null;
+        foreach (var file in LicenseFiles(directory))
         {
-            var files = Directory.EnumerateFiles(directory)
-                .Where(f => LicenseName().IsMatch(Path.GetFileName(f)))
-                .Order(StringComparer.Ordinal);
-            foreach (var file in files)
+            try
             {
                 var info = new FileInfo(file);
-                if (info.LinkTarget is null && info.Length is > 0 and < 256 * 1024 && Classify(File.ReadAllText(file)) is { Length: > 0 } id)
+                if (info.LinkTarget is not null || info.Length is 0 or >= 256 * 1024)
                 {
-                    return id;
+                    continue;
                 }
+
+                var text = File.ReadAllText(file);
+                if (LicenseText.Classify(text) is { Length: > 0 } id)
+                {
+                    return (id, file, text);
+                }
+
+                unrecognised ??= (Core.Curation.Spdx.Unknown, file, text);
             }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // An unreadable licence file is a licence we do not know.
+                unrecognised ??= (Core.Curation.Spdx.Unknown, file, "");
+            }
+        }
+
+        return unrecognised;
+    }
+
+    private static readonly string[] DocFolders = ["doc", "docs", "documentation"];
+    private static readonly string[] NotLicenceExtensions = [".cs", ".csproj", ".xml", ".json", ".resx", ".png", ".ico", ".dll", ".exe", ".config", ".xaml", ".yml", ".yaml", ".props", ".targets", ".sln"];
+
+    private static IEnumerable<string> LicenseFiles(string directory)
+    {
+        IEnumerable<string> In(string dir) => Directory.EnumerateFiles(dir)
+            .Where(f => LicenseName().IsMatch(Path.GetFileName(f)) && !NotLicenceExtensions.Contains(Path.GetExtension(f), StringComparer.OrdinalIgnoreCase))
+            .Order(StringComparer.Ordinal);
+        string[] own, docs;
+        try
+        {
+            own = [.. In(directory)];
+            docs = own.Length > 0 ? [] : [.. Directory.EnumerateDirectories(directory)
+                .Where(d => DocFolders.Contains(Path.GetFileName(d), StringComparer.OrdinalIgnoreCase) && new DirectoryInfo(d).LinkTarget is null)
+                .Order(StringComparer.Ordinal)
+                .SelectMany(In)];
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            // An unreadable licence file is an unknown licence.
+            return [];
         }
 
-        return "";
+        return own.Concat(docs);
     }
 
-    /// <summary>Recognises the common licence texts by their wording.</summary>
-    public static string Classify(string text)
-    {
-        ArgumentNullException.ThrowIfNull(text);
-
-        // A licence file often ends with third-party notices under other licences: the licence named first is the
-        // project's own.
-        var best = "";
-        var bestAt = int.MaxValue;
-        foreach (var (marker, id) in LicenseMarkers)
-        {
-            var at = text.IndexOf(marker, StringComparison.OrdinalIgnoreCase);
-            if (at >= 0 && at < bestAt)
-            {
-                (best, bestAt) = (id(text), at);
-            }
-        }
-
-        return best;
-    }
-
-    private static readonly (string Marker, Func<string, string> Id)[] LicenseMarkers =
-    [
-        ("Permission is hereby granted, free of charge", _ => "mit"),
-        ("Apache License", t => Has(t, "2.0") ? "apache-2.0" : ""),
-        ("Apache 2.0", _ => "apache-2.0"),
-        ("Apache-2.0", _ => "apache-2.0"),
-        ("Redistribution and use in source and binary forms", t => Has(t, "Neither the name") || Has(t, "names of its contributors") ? "bsd-3-clause" : "bsd-2-clause"),
-        ("GNU LESSER GENERAL PUBLIC LICENSE", t => Has(t, "Version 3") ? "lgpl-3.0" : "lgpl-2.1"),
-        ("GNU AFFERO GENERAL PUBLIC LICENSE", _ => "agpl-3.0"),
-        ("GNU GENERAL PUBLIC LICENSE", t => Has(t, "Version 3") ? "gpl-3.0" : "gpl-2.0"),
-        ("Mozilla Public License", t => Has(t, "2.0") ? "mpl-2.0" : ""),
-        ("This is free and unencumbered software released into the public domain", _ => "unlicense"),
-        ("Microsoft Public License", _ => "ms-pl"),
-    ];
-
-    private static bool Has(string text, string part) => text.Contains(part, StringComparison.OrdinalIgnoreCase);
+    /// <summary>Recognises the common licence texts by their wording (see <see cref="LicenseText.Classify"/>).</summary>
+    public static string Classify(string text) => LicenseText.Classify(text);
 
     private static string? FindGitTop(string directory)
     {
         for (var dir = new DirectoryInfo(directory); dir is not null; dir = dir.Parent)
         {
-            var git = Path.Combine(dir.FullName, ".git");
-            if (Directory.Exists(git) || File.Exists(git))
+            if (IsGitTop(dir.FullName))
             {
                 return dir.FullName;
             }
@@ -236,13 +253,14 @@ public static partial class SourceRootReader
     }
 
     /// <summary>
-    /// owner/name and the web URL of a remote (<c>https://host/owner/name(.git)</c> or <c>git@host:owner/name(.git)</c>);
-    /// credentials in the URL are never kept.
+    /// owner/name and the web URL of a remote (<c>https://host/owner/name(.git)</c>, <c>ssh://…</c>, <c>git://…</c> or
+    /// <c>git@host:owner/name(.git)</c>); credentials in the URL are never kept. Anything else — a <c>file://</c> URL, a
+    /// local path, a host or path with characters no forge uses — is not an upstream: null.
     /// </summary>
     public static (string Repo, string WebUrl)? ParseRemote(string url)
     {
         ArgumentNullException.ThrowIfNull(url);
-        var m = Remote().Match(url);
+        var m = Remote().Match(url.Trim());
         if (!m.Success)
         {
             return null;
@@ -255,7 +273,8 @@ public static partial class SourceRootReader
             path = path[..^4];
         }
 
-        return path.Split('/').Length >= 2 ? (path, $"https://{host}/{path}") : null;
+        var segments = path.Split('/');
+        return segments.Length >= 2 && segments.All(s => RepoSegment().IsMatch(s) && s is not ("." or "..")) ? (path, $"https://{host}/{path}") : null;
     }
 
     [GeneratedRegex("^[0-9a-f]{40}([0-9a-f]{24})?$")]
@@ -268,6 +287,10 @@ public static partial class SourceRootReader
     [GeneratedRegex(@"^(licen[cs]e|copying|unlicense)([.\-_].*)?$", RegexOptions.IgnoreCase)]
     private static partial Regex LicenseName();
 
-    [GeneratedRegex(@"^(?:(?:https?|ssh|git)://(?:[^@/]+@)?(?<host>[^/:]+)(?::\d+)?/|(?:[^@]+@)?(?<host>[^:/]+):)(?<path>[^?#]+)$")]
+    /// <summary>A URL form (http, https, ssh, git) or the scp form, which needs its user (<c>git@host:owner/name</c>).</summary>
+    [GeneratedRegex(@"^(?:(?:https?|ssh|git)://(?:[^@/\s]+@)?(?<host>[A-Za-z0-9][A-Za-z0-9.-]*)(?::\d+)?/|[A-Za-z0-9._-]+@(?<host>[A-Za-z0-9][A-Za-z0-9.-]*):)(?<path>[^?#\s]+)$")]
     private static partial Regex Remote();
+
+    [GeneratedRegex(@"^[A-Za-z0-9._-]+$")]
+    private static partial Regex RepoSegment();
 }

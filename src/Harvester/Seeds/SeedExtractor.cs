@@ -214,7 +214,7 @@ public sealed partial class SeedExtractor(ICodeCompiler compiler, ExtractionConf
             Doc = doc ?? new DocComment { Summary = "" },
             Code = code,
             SelfContained = false,
-            Provenance = Permalink(file.Source.ProvenanceOf(file.RelativePath), method),
+            Provenance = Permalink(file.Provenance, method),
         };
     }
 
@@ -310,20 +310,20 @@ public sealed partial class SeedExtractor(ICodeCompiler compiler, ExtractionConf
             Doc = doc,
             Code = code,
             Dependencies = closure.Members.Count - 1,
-            Provenance = Permalink(file.Source.ProvenanceOf(file.RelativePath), method),
+            Provenance = Permalink(file.Provenance, method),
         }, null, null);
     }
 
-    /// <summary>The file link narrowed to the method's lines (<c>…/blob/&lt;sha&gt;/path#L10-L24</c>), when there is a link.</summary>
+    /// <summary>
+    /// The method's lines in its file (<c>10-24</c>, from its declaration to its closing brace), and the file link
+    /// narrowed to them (<c>…/blob/&lt;sha&gt;/path#L10-L24</c>) when there is a link.
+    /// </summary>
     private static Provenance Permalink(Provenance provenance, MethodDeclarationSyntax method)
     {
-        if (provenance.Url.Length == 0)
-        {
-            return provenance;
-        }
-
         var lines = method.SyntaxTree.GetLineSpan(method.Span);
-        return provenance with { Url = $"{provenance.Url}#L{lines.StartLinePosition.Line + 1}-L{lines.EndLinePosition.Line + 1}" };
+        var (start, end) = (lines.StartLinePosition.Line + 1, lines.EndLinePosition.Line + 1);
+        var withLines = provenance with { Lines = $"{start}-{end}" };
+        return provenance.Url.Length == 0 ? withLines : withLines with { Url = $"{provenance.Url}#L{start}-L{end}" };
     }
 
     /// <summary>

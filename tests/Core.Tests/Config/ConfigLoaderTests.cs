@@ -248,4 +248,18 @@ public sealed class ConfigLoaderTests
         Assert.Equal(["evals/a.jsonl", "evals/b.parquet"], curation.Benchmarks);
         Assert.Equal(["harvest.yml:3", "harvest.yml:4"], curation.BenchmarkLocations);
     }
+
+    [Fact]
+    public void Parse_CurationLicences_TakeSpdxIdsAsSpdxWritesThem()
+    {
+        Assert.Equal(["mit", "GPL-2.0-or-later"], Parse("curation:\n  licenses: [mit, GPL-2.0-or-later]\n").Curation.Licenses);
+    }
+
+    [Fact]
+    public void Parse_CurationLicenceThatIsNoId_IsRefusedWithItsLine()
+    {
+        var e = Assert.Throws<AutoRefinerException>(() => Parse("curation:\n  licenses: [\"the MIT one\"]\n"));
+
+        Assert.Contains("harvest.yml:2: curation.licenses[0]: 'the MIT one' is not an SPDX id", e.Message, StringComparison.Ordinal);
+    }
 }

@@ -99,6 +99,22 @@ public sealed class SecretScannerTests
     }
 
     [Theory]
+    [InlineData("Copyright (C) 2003-2021 Dominik Example <dominik@example.org>", "Copyright (C) 2003-2021 Dominik Example <<email>>")]
+    [InlineData("Copyright (C) 2012-2018 someone@example.org", "Copyright (C) 2012-2018 someone@example.org")]
+    public void SecretCurator_SeedNotice_KeepsTheHolderButNotAnAddressBesideTheirName(string notice, string kept)
+    {
+        var seed = new Model.Seed
+        {
+            Id = "s", Name = "Run", Signature = "void Run()", ContainingType = "class A", Doc = new Model.DocComment { Summary = "Runs." }, Code = "class A { }",
+            Provenance = new Model.Provenance("keepass", "A.cs", "", "GPL-2.0-or-later", "") { Notice = notice },
+        };
+
+        var curated = new SecretCurator(new AutoRefiner.Core.Config.CurationConfig()).Filter(seed, out _, out _);
+
+        Assert.Equal(kept, curated!.Provenance.Notice);
+    }
+
+    [Theory]
     [InlineData("token")]
     [InlineData("<RSAKeyValue><D>")]
     [InlineData("<RSAKeyValue><D>QUJDREVGR0hJSktMTU5PUA==")]

@@ -77,7 +77,7 @@ public sealed class GitHubHarvestingTests : IAsyncLifetime, IDisposable
         Assert.Equal("octo/calc", seed.Provenance.Repo);
         Assert.Equal(repo.Sha, seed.Provenance.Commit);
         Assert.Equal("src/Calc.cs", seed.Provenance.Path);
-        Assert.Equal("mit", seed.Provenance.License);
+        Assert.Equal("MIT", seed.Provenance.License);
         Assert.Equal($"{_server.BaseUri}octo/calc/blob/{repo.Sha}/src/Calc.cs#L8-L8", seed.Provenance.Url);
         Assert.Equal(1, stats.Repositories);
         // A boolean check, so that a failure never prints the token.

@@ -53,7 +53,7 @@ public sealed class SourceRootReaderTests : IDisposable
         Assert.Equal(_tree.Root, root.RootPath);
         Assert.Equal("Owner/Repo", root.Repo);
         Assert.Equal(Sha, root.Commit);
-        Assert.Equal("mit", root.License);
+        Assert.Equal("MIT", root.License);
         Assert.Equal($"https://github.com/Owner/Repo/blob/{Sha}/src/lib/A.cs", root.ProvenanceOf("src/lib/A.cs").Url);
         Assert.DoesNotContain("secret", root.WebUrl, StringComparison.Ordinal);
     }
@@ -86,16 +86,51 @@ public sealed class SourceRootReaderTests : IDisposable
     }
 
     [Theory]
-    [InlineData("Apache License\nVersion 2.0, January 2004", "apache-2.0")]
-    [InlineData("Redistribution and use in source and binary forms ... Neither the name of the copyright holder", "bsd-3-clause")]
-    [InlineData("Redistribution and use in source and binary forms, with or without modification", "bsd-2-clause")]
-    [InlineData("GNU GENERAL PUBLIC LICENSE\nVersion 3, 29 June 2007", "gpl-3.0")]
+    [InlineData("Apache License\nVersion 2.0, January 2004", "Apache-2.0")]
+    [InlineData("Redistribution and use in source and binary forms ... Neither the name of the copyright holder", "BSD-3-Clause")]
+    [InlineData("Redistribution and use in source and binary forms, with or without modification", "BSD-2-Clause")]
+    [InlineData("GNU GENERAL PUBLIC LICENSE\nVersion 3, 29 June 2007", "GPL-3.0-only")]
     [InlineData("All rights reserved. Do not copy.", "")]
-    [InlineData("The Dapper library and tools are licenced under Apache 2.0: http://www.apache.org/licenses/LICENSE-2.0", "apache-2.0")]
-    [InlineData("Apache License\nVersion 2.0\n...\nThird-party notices:\nPermission is hereby granted, free of charge, to any person", "apache-2.0")]
+    [InlineData("The Dapper library and tools are licenced under Apache 2.0: http://www.apache.org/licenses/LICENSE-2.0", "Apache-2.0")]
+    [InlineData("Apache License\nVersion 2.0\n...\nThird-party notices:\nPermission is hereby granted, free of charge, to any person", "Apache-2.0")]
+    [InlineData("The MIT License (MIT)\n\nCopyright (c) 2007 James Newton-King\n\nPermission is hereby granted, free of charge", "MIT")]
+    [InlineData("GNU GENERAL PUBLIC LICENSE\nVersion 2, June 1991\n\nPreamble\n\nTERMS AND CONDITIONS\n\neither version 2 of the License, or\n(at your option) any later version.", "GPL-2.0-only")]
+    [InlineData("Distributed under the GNU General Public License\nversion 2 or later.\n\nGNU GENERAL PUBLIC LICENSE\nVersion 2, June 1991\n\nPreamble\n\nTERMS AND CONDITIONS", "GPL-2.0-or-later")]
+    [InlineData("GNU LESSER GENERAL PUBLIC LICENSE\nVersion 3, 29 June 2007", "LGPL-3.0-only")]
+    [InlineData("GNU AFFERO GENERAL PUBLIC LICENSE\nVersion 3, 19 November 2007", "AGPL-3.0-only")]
+    [InlineData("Mozilla Public License Version 2.0\n==================================", "MPL-2.0")]
+    [InlineData("Eclipse Public License - v 2.0", "EPL-2.0")]
     public void Classify_KnownTexts_GiveTheirSpdxId(string text, string expected)
     {
         Assert.Equal(expected, SourceRootReader.Classify(text));
+    }
+
+    [Theory]
+    [InlineData("// SPDX-License-Identifier: MIT OR Apache-2.0\nusing System;\nclass A { }", "MIT OR Apache-2.0")]
+    [InlineData("/* SPDX-License-Identifier: GPL-2.0+ */\nclass A { }", "GPL-2.0-or-later")]
+    [InlineData("#region License\n// Copyright (c) 2007 James Newton-King\n//\n// Permission is hereby granted, free of charge, to any person\n#endregion\n\nusing System;", "MIT")]
+    [InlineData("// Licensed to the .NET Foundation under one or more agreements.\n// The .NET Foundation licenses this file to you under the MIT license.\n", "MIT")]
+    [InlineData("// Licensed under the Apache License, Version 2.0 (the \"License\");\nnamespace A;", "Apache-2.0")]
+    [InlineData("/*\n  This program is free software; you can redistribute it and/or modify\n  it under the terms of the GNU General Public License as published by\n  the Free Software Foundation; either version 3 of the License, or\n  (at your option) any later version.\n*/\nclass A { }", "GPL-3.0-or-later")]
+    [InlineData("// This Source Code Form is subject to the terms of the Mozilla Public License, v. 2.0.\nclass A { }", "MPL-2.0")]
+    [InlineData("\n#if NET20\n\n#region License, Terms and Author(s)\n// Copyright (c) 2007-9 Someone. All rights reserved.\n// under the terms of the New BSD License, a copy of which should have\n#endregion\n\nusing System;", "BSD-3-Clause")]
+    [InlineData("// Copyright (c) Someone. All rights reserved.\nclass A { }", "")]
+    [InlineData("class A { }\n// Licensed under the GNU General Public License\n", "")]
+    public void FromHeader_StatedLicence_IsItsSpdxId(string file, string expected)
+    {
+        Assert.Equal(expected, LicenseText.FromHeader(file));
+    }
+
+    [Theory]
+    [InlineData("file:///etc/passwd")]
+    [InlineData("/home/someone/repos/project.git")]
+    [InlineData("../other/project")]
+    [InlineData("https://github.com/owner/<script>alert(1)</script>")]
+    [InlineData("https://github.com/owner/na](javascript:alert(1))me")]
+    [InlineData("C:/repos/project")]
+    public void ParseRemote_LocalOrOddOrigins_AreNoUpstream(string url)
+    {
+        Assert.Null(SourceRootReader.ParseRemote(url));
     }
 
     [Theory]
@@ -143,6 +178,6 @@ public sealed class SourceRootReaderTests : IDisposable
     {
         _tree.Write(name, "Apache License\nVersion 2.0, January 2004");
 
-        Assert.Equal("apache-2.0", SourceRootReader.DetectLicense(_tree.Root));
+        Assert.Equal("Apache-2.0", SourceRootReader.DetectLicense(_tree.Root));
     }
 }

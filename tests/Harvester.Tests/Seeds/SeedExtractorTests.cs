@@ -595,8 +595,8 @@ public sealed class SeedExtractorTests : IDisposable
 
         var seed = await SingleSeedAsync("One");
 
-        Assert.Equal(new Provenance("acme/tools", "src/Ok.cs", "0123456789abcdef0123456789abcdef01234567", "apache-2.0",
-            "https://github.com/acme/tools/blob/0123456789abcdef0123456789abcdef01234567/src/Ok.cs#L4-L4"), seed.Provenance);
+        Assert.Equal(new Provenance("acme/tools", "src/Ok.cs", "0123456789abcdef0123456789abcdef01234567", "Apache-2.0",
+            "https://github.com/acme/tools/blob/0123456789abcdef0123456789abcdef01234567/src/Ok.cs#L4-L4") { Lines = "4-4", LicenseOrigin = "project" }, seed.Provenance);
     }
 
     [Fact]
