@@ -80,7 +80,7 @@ public sealed class MalformedInputTests : IDisposable
         { "report: unknown option", ["report", "--bogus"], 2, "Unknown option 'bogus'" },
         { "report: --out missing", ["report", "--out", "{dir}/none"], 2, "'{dir}/none' does not exist" },
         { "report: not an output folder", ["report", "--out", "{dir}/no-manifest"], 2, "is not an AutoRefiner output folder" },
-        { "report: a manifest with a wrong type", ["report", "--out", "{dir}/bad-manifest"], 2, "a value has the wrong type" },
+        { "report: a manifest with a wrong type", ["report", "--out", "{dir}/bad-manifest"], 2, "is not an AutoRefiner output folder (it has no AutoRefiner manifest.json)" },
     };
 
     [Theory]
