@@ -15,31 +15,86 @@ namespace AutoRefiner.Sandbox;
 /// </summary>
 internal static class TestRunner
 {
-    private const int TestStackBytes = 8 * 1024 * 1024;
+    /// <summary>
+    /// Stack of the threads that load, discover and run a sample: the JIT compiles its methods on them, recursing over
+    /// its expressions, and code nested as deep as the validator accepts (<c>DeepCode.DepthLimit</c>) must fit.
+    /// Reserved, committed only as used.
+    /// </summary>
+    private const int TestStackBytes = 64 * 1024 * 1024;
+
+    /// <summary>How long work the tests started may take to wind down after the last test before it counts as left running.</summary>
+    private static readonly TimeSpan Settle = TimeSpan.FromMilliseconds(250);
 
     /// <summary>Runs every test of <paramref name="image"/>.</summary>
     public static RunResponse Run(byte[] image, TimeSpan testTimeout)
     {
-        var (response, context) = RunInContext(image, testTimeout);
+        // Counted before the sample runs, so nothing an earlier sample of this worker left behind is charged to this one.
+        var before = WorkInFlight.Now();
+        var (response, context) = OnDeepCode(() => RunInContext(image, testTimeout));
         if (response.Retiring)
         {
             return response;
         }
 
-        // A program that left a thread or a static event handler behind keeps its context alive: this worker is done.
+        // Left running is decided on evidence of work still going — threads, thread-pool work, timers — after a short
+        // settle, not on whether the assembly unloads: a cache that merely holds one of the sample's types keeps an
+        // assembly loaded too, and single-threaded code was reported as leaving threads running for that.
+        var running = WorkInFlight.Settled(before, Settle);
+        if (!Unloaded(context))
+        {
+            // Framework caches keyed by type (System.Text.Json's, reflection's) hold the sample's types; they are
+            // emptied through the hook the framework itself uses when types change under hot reload.
+            CacheClearing.ClearFrameworkCaches();
+        }
+
+        var unloaded = Unloaded(context);
+
+        // Whatever keeps the assembly loaded, this worker is done: a fresh one takes the next sample.
+        return running is not null
+            ? response with { Retiring = true, LeftRunning = true, Running = running }
+            : unloaded ? response : response with { Retiring = true };
+    }
+
+    private static T OnDeepCode<T>(Func<T> work)
+    {
+        T result = default!;
+        System.Runtime.ExceptionServices.ExceptionDispatchInfo? failure = null;
+        var thread = new Thread(
+            () =>
+            {
+                try
+                {
+                    result = work();
+                }
+                catch (Exception e)
+                {
+                    // Out of memory, mostly: the worker's loop reports it and retires.
+                    failure = System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e);
+                }
+            },
+            TestStackBytes)
+        { Name = "runner" };
+        thread.Start();
+        thread.Join();
+        failure?.Throw();
+        return result;
+    }
+
+    private static bool Unloaded(WeakReference context)
+    {
         for (var i = 0; i < 8 && context.IsAlive; i++)
         {
             GC.Collect();
             GC.WaitForPendingFinalizers();
         }
 
-        return context.IsAlive ? response with { Retiring = true, LeftRunning = true } : response;
+        return !context.IsAlive;
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static (RunResponse Response, WeakReference Context) RunInContext(byte[] image, TimeSpan testTimeout)
     {
-        var context = new AssemblyLoadContext("generated", isCollectible: true);
+        var context = new SampleLoadContext();
         var weak = new WeakReference(context);
         try
         {

@@ -76,6 +76,11 @@ public sealed class SandboxPool : IAsyncDisposable
                 throw;
             }
 
+            if (outcome.End == SandboxEnd.Crashed && IsOutOfMemory(outcome.Detail))
+            {
+                outcome = outcome with { Detail = $"{outcome.Detail} (the heap cap is {_options.MemoryCapBytes / (1024 * 1024)} MB: validation.memory-mb)" };
+            }
+
             if (outcome.End == SandboxEnd.Completed && outcome.Response is { Retiring: false } && worker.Served < _options.SamplesPerWorker)
             {
                 _idle.Add(worker);
@@ -97,6 +102,9 @@ public sealed class SandboxPool : IAsyncDisposable
             _slots.Release();
         }
     }
+
+    private static bool IsOutOfMemory(string detail) =>
+        detail.Contains("OutOfMemory", StringComparison.Ordinal) || detail.Contains("out of memory", StringComparison.OrdinalIgnoreCase);
 
     private async Task<SandboxWorker> StartWorkerAsync(CancellationToken cancellationToken)
     {
