@@ -30,32 +30,29 @@ internal static class TestRunner
     {
         // Counted before the sample runs, so nothing an earlier sample of this worker left behind is charged to this one.
         var before = WorkInFlight.Now();
-        var (response, context) = OnDeepCode(() => RunInContext(image, testTimeout));
+        var (response, context) = OnLargeStack(() => RunInContext(image, testTimeout));
         if (response.Retiring)
         {
             return response;
         }
 
-        // Left running is decided on evidence of work still going — threads, thread-pool work, timers — after a short
-        // settle, not on whether the assembly unloads: a cache that merely holds one of the sample's types keeps an
-        // assembly loaded too, and single-threaded code was reported as leaving threads running for that.
+        // Work the sample started and did not finish is named where it can be seen — threads, queued work, timers —
+        // once it has had a moment to wind down. Code still running on a pool thread shows only in that it keeps the
+        // assembly loaded; so does a cache holding one of the sample's types, which is why those are emptied first:
+        // xunit's assertion caches are loaded per sample (SampleLoadContext), the framework's are cleared through its
+        // own hook. Before, xunit's caches alone made single-threaded code look as if it left threads running.
         var running = WorkInFlight.Settled(before, Settle);
         if (!Unloaded(context))
         {
-            // Framework caches keyed by type (System.Text.Json's, reflection's) hold the sample's types; they are
-            // emptied through the hook the framework itself uses when types change under hot reload.
             CacheClearing.ClearFrameworkCaches();
+            running ??= Unloaded(context) ? null : "code of the sample still in use: a task or callback still running, or a handler it registered";
         }
 
-        var unloaded = Unloaded(context);
-
-        // Whatever keeps the assembly loaded, this worker is done: a fresh one takes the next sample.
-        return running is not null
-            ? response with { Retiring = true, LeftRunning = true, Running = running }
-            : unloaded ? response : response with { Retiring = true };
+        // Whatever still runs, this worker is done: a fresh one takes the next sample.
+        return running is null ? response : response with { Retiring = true, LeftRunning = true, Running = running };
     }
 
-    private static T OnDeepCode<T>(Func<T> work)
+    private static T OnLargeStack<T>(Func<T> work)
     {
         T result = default!;
         System.Runtime.ExceptionServices.ExceptionDispatchInfo? failure = null;

@@ -4,24 +4,21 @@ using System.Globalization;
 namespace AutoRefiner.Sandbox;
 
 /// <summary>
-/// Work going on in the worker beyond the runner itself: threads of the sample's, timers, and thread-pool work. Counted
+/// Work going on in the worker beyond the runner itself: threads of the sample's, timers, and queued thread-pool work
+/// (a pool thread busy with the sample's code is not told apart from an idle one here, as the pool's own counts did
+/// not show it; it keeps the sample's assembly loaded, which the runner checks after this). Counted
 /// before a sample runs and after its tests end; what is there after and was not before is work the sample left
 /// running. Threads are counted from <c>/proc/self/task</c> by name: the runtime names its own service threads
 /// "<c>.NET …</c>" (the thread pool's, the finalizer, tiered compilation), and a thread the sample starts is named
 /// after the thread that started it, or by the sample. Elsewhere than Linux threads are not counted, and a sample that
 /// keeps its assembly loaded only retires its worker.
 /// </summary>
-internal readonly record struct WorkInFlight(int Threads, long Timers, int BusyPoolThreads)
+internal readonly record struct WorkInFlight(int Threads, long Timers)
 {
     private const string TaskDirectory = "/proc/self/task";
 
     /// <summary>The counts now.</summary>
-    public static WorkInFlight Now()
-    {
-        ThreadPool.GetMaxThreads(out var maxWorkers, out _);
-        ThreadPool.GetAvailableThreads(out var availableWorkers, out _);
-        return new(SampleThreads(), Timer.ActiveCount, maxWorkers - availableWorkers);
-    }
+    public static WorkInFlight Now() => new(SampleThreads(), Timer.ActiveCount);
 
     /// <summary>
     /// What is still running compared with <paramref name="before"/> (<c>1 thread, 2 timers</c>) once it has had
@@ -49,12 +46,6 @@ internal readonly record struct WorkInFlight(int Threads, long Timers, int BusyP
         if (now.Threads > before.Threads)
         {
             parts.Add(Count(now.Threads - before.Threads, "thread"));
-        }
-
-        // Busy pool threads beyond those busy before (the runner itself is on the pool after an await in the worker's loop).
-        if (now.BusyPoolThreads > before.BusyPoolThreads)
-        {
-            parts.Add(Count(now.BusyPoolThreads - before.BusyPoolThreads, "busy thread-pool thread"));
         }
 
         if (ThreadPool.PendingWorkItemCount > 0)

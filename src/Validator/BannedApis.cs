@@ -10,6 +10,9 @@ namespace AutoRefiner.Validator;
 /// </summary>
 public static class BannedApis
 {
+    /// <summary>Why invoking through reflection is denied; allowed where <see cref="OwnTypeReflection"/> proves the target is the sample's own.</summary>
+    private const string ReflectionInvocation = "reflection invocation";
+
     /// <summary>Namespaces whose every type is denied, with why.</summary>
     private static readonly (string Namespace, string Why)[] Namespaces =
     [
@@ -86,10 +89,10 @@ public static class BannedApis
         [("System.Reflection.MemberInfo", "Module")] = "reaching other assemblies",
         [("System.Reflection.MethodBase", "GetMethodFromHandle")] = "resolving members by handle",
         [("System.Reflection.FieldInfo", "GetFieldFromHandle")] = "resolving members by handle",
-        [("System.Reflection.FieldInfo", "SetValueDirect")] = "reflection invocation",
-        [("System.Reflection.FieldInfo", "GetValueDirect")] = "reflection invocation",
+        [("System.Reflection.FieldInfo", "SetValueDirect")] = ReflectionInvocation,
+        [("System.Reflection.FieldInfo", "GetValueDirect")] = ReflectionInvocation,
         [("System.Reflection.MethodBase", "MethodHandle")] = "native code pointers",
-        [("System.Reflection.PropertyInfo", "GetConstantValue")] = "reflection invocation",
+        [("System.Reflection.PropertyInfo", "GetConstantValue")] = ReflectionInvocation,
         [("System.Xml.Linq.XDocument", "Load")] = "file system access",
         [("System.Xml.Linq.XDocument", "Save")] = "file system access",
         [("System.Xml.Linq.XElement", "Load")] = "file system access",
@@ -106,17 +109,17 @@ public static class BannedApis
         [("System.Data.DataSet", "WriteXmlSchema")] = "file system access",
         [("System.Data.DataTable", "ReadXml")] = "file system access",
         [("System.Data.DataTable", "WriteXml")] = "file system access",
-        [("System.Type", "InvokeMember")] = "reflection invocation",
-        [("System.Reflection.MethodBase", "Invoke")] = "reflection invocation",
-        [("System.Reflection.MethodInfo", "Invoke")] = "reflection invocation",
-        [("System.Reflection.ConstructorInfo", "Invoke")] = "reflection invocation",
-        [("System.Reflection.MethodInfo", "CreateDelegate")] = "reflection invocation",
-        [("System.Reflection.PropertyInfo", "SetValue")] = "reflection invocation",
-        [("System.Reflection.PropertyInfo", "GetValue")] = "reflection invocation",
-        [("System.Reflection.FieldInfo", "SetValue")] = "reflection invocation",
-        [("System.Reflection.FieldInfo", "GetValue")] = "reflection invocation",
-        [("System.Delegate", "CreateDelegate")] = "reflection invocation",
-        [("System.Activator", "CreateInstance")] = "reflection invocation",
+        [("System.Type", "InvokeMember")] = ReflectionInvocation,
+        [("System.Reflection.MethodBase", "Invoke")] = ReflectionInvocation,
+        [("System.Reflection.MethodInfo", "Invoke")] = ReflectionInvocation,
+        [("System.Reflection.ConstructorInfo", "Invoke")] = ReflectionInvocation,
+        [("System.Reflection.MethodInfo", "CreateDelegate")] = ReflectionInvocation,
+        [("System.Reflection.PropertyInfo", "SetValue")] = ReflectionInvocation,
+        [("System.Reflection.PropertyInfo", "GetValue")] = ReflectionInvocation,
+        [("System.Reflection.FieldInfo", "SetValue")] = ReflectionInvocation,
+        [("System.Reflection.FieldInfo", "GetValue")] = ReflectionInvocation,
+        [("System.Delegate", "CreateDelegate")] = ReflectionInvocation,
+        [("System.Activator", "CreateInstance")] = ReflectionInvocation,
         [("System.Activator", "CreateInstanceFrom")] = "assembly loading",
         [("System.Linq.Expressions.LambdaExpression", "Compile")] = "compiling code at run time",
         [("System.Linq.Expressions.Expression`1", "Compile")] = "compiling code at run time",
@@ -160,7 +163,8 @@ public static class BannedApis
                     symbol = model.GetTypeInfo(node, cancellationToken).Type;
                 }
 
-                if (symbol is not null && Denied(symbol, node) is { } why)
+                if (symbol is not null && Denied(symbol, node) is { } why
+                    && !(why == ReflectionInvocation && OwnTypeReflection.Reaches(node, model, cancellationToken)))
                 {
                     return $"{symbol.ToDisplayString(SymbolDisplayFormat.CSharpErrorMessageFormat)} ({why}) at {Where(node)}";
                 }
@@ -243,7 +247,6 @@ public static class BannedApis
             }
         }
 
-        _ = node;
         return null;
     }
 

@@ -16,7 +16,7 @@ public sealed record ValidationConfig
     public const int MaxMemoryMb = 65536;
 
     /// <summary>Managed heap cap of each sandbox worker, in MB (<c>validation.memory-mb</c>).</summary>
-    public int MemoryMb { get; init; } = 512;
+    public int MemoryMb { get; init; } = 1024;
 
     /// <summary>Compilations in parallel; 0 = one per core.</summary>
     public int Parallelism { get; init; }

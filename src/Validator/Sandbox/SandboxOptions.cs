@@ -13,7 +13,7 @@ public sealed record SandboxOptions
     public TimeSpan TestTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
     /// <summary>Managed heap cap of a worker (<c>DOTNET_GCHeapHardLimit</c>, <c>validation.memory-mb</c>); allocating past it is an out-of-memory crash.</summary>
-    public long MemoryCapBytes { get; init; } = 512L * 1024 * 1024;
+    public long MemoryCapBytes { get; init; } = 1024L * 1024 * 1024;
 
     /// <summary>Samples a worker runs before it is replaced anyway (bounds what a long run can accumulate in one process).</summary>
     public int SamplesPerWorker { get; init; } = 500;
