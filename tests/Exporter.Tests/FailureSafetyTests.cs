@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using AutoRefiner.Core.Config;
+using AutoRefiner.Core.Model;
 using AutoRefiner.Core.Pipeline;
 using AutoRefiner.Exporter.Tests.Support;
 using Microsoft.Extensions.Time.Testing;
