@@ -137,8 +137,31 @@ internal static class OwnTypeReflection
         return value;
     }
 
-    /// <summary>A type declared in the compilation's own source (a generic definition of it, instantiated with anything).</summary>
-    private static bool Own(ITypeSymbol? type, SemanticModel model) =>
-        type is INamedTypeSymbol named
-        && SymbolEqualityComparer.Default.Equals(named.OriginalDefinition.ContainingAssembly, model.Compilation.Assembly);
+    /// <summary>
+    /// A type declared in the compilation's own source (a generic definition of it, instantiated with anything) whose
+    /// base types are its own too, up to <c>object</c>, <c>ValueType</c> or <c>Enum</c>: look-ups with non-public
+    /// flags also find inherited internal members, and those of a framework base type would reach the framework.
+    /// </summary>
+    private static bool Own(ITypeSymbol? type, SemanticModel model)
+    {
+        if (type is not INamedTypeSymbol named || !SymbolEqualityComparer.Default.Equals(named.OriginalDefinition.ContainingAssembly, model.Compilation.Assembly))
+        {
+            return false;
+        }
+
+        for (var b = named.BaseType; b is not null; b = b.BaseType)
+        {
+            if (b.SpecialType is SpecialType.System_Object or SpecialType.System_ValueType or SpecialType.System_Enum)
+            {
+                return true;
+            }
+
+            if (!SymbolEqualityComparer.Default.Equals(b.OriginalDefinition.ContainingAssembly, model.Compilation.Assembly))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
 }

@@ -137,6 +137,7 @@ public sealed class HostileCodeTests(SandboxFixture sandbox) : IClassFixture<San
     [InlineData("public static class P { [System.Runtime.InteropServices.DllImport(\"libc\")] public static extern int getpid(); }", "P/Invoke")]
     [InlineData("public static class U { public static unsafe int Read(int* p) => *p; }", "unsafe code")]
     [InlineData("public static class U { public static int Read() { unsafe { int x = 1; int* p = &x; return *p; } } }", "unsafe code")]
+    [InlineData("public class Own : System.Text.Encoder { public override int GetByteCount(char[] c, int i, int n, bool f) => 0; public override int GetBytes(char[] c, int i, int n, byte[] b, int j, bool f) => 0; public static object? Call() => typeof(Own).GetMethod(\"Reset\")!.Invoke(new Own(), null); }", "reflection invocation")]
     public async Task NativeCallsAndUnsafeCode_AreBannedApi(string solution, string why)
     {
         var judged = await sandbox.JudgeAsync(solution, "public class T { [Fact] public void A() => Assert.True(true); }");
