@@ -96,8 +96,11 @@ public sealed record RunResponse(IReadOnlyList<TestResult> Tests, string? Error)
     /// </summary>
     public bool Retiring { get; init; }
 
-    /// <summary>The tests ended but code they started is still running (the assembly could not be unloaded).</summary>
+    /// <summary>The tests ended but work they started is still running: a thread, thread-pool work or a timer.</summary>
     public bool LeftRunning { get; init; }
+
+    /// <summary>What was still running when <see cref="LeftRunning"/> (<c>2 threads, 1 timer</c>), or null.</summary>
+    public string? Running { get; init; }
 }
 
 /// <summary>One test's result.</summary>

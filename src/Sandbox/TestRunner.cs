@@ -15,31 +15,83 @@ namespace AutoRefiner.Sandbox;
 /// </summary>
 internal static class TestRunner
 {
-    private const int TestStackBytes = 8 * 1024 * 1024;
+    /// <summary>
+    /// Stack of the threads that load, discover and run a sample: the JIT compiles its methods on them, recursing over
+    /// its expressions, and code nested as deep as the validator accepts (<c>DeepCode.DepthLimit</c>) must fit.
+    /// Reserved, committed only as used.
+    /// </summary>
+    private const int TestStackBytes = 64 * 1024 * 1024;
+
+    /// <summary>How long work the tests started may take to wind down after the last test before it counts as left running.</summary>
+    private static readonly TimeSpan Settle = TimeSpan.FromMilliseconds(250);
 
     /// <summary>Runs every test of <paramref name="image"/>.</summary>
     public static RunResponse Run(byte[] image, TimeSpan testTimeout)
     {
-        var (response, context) = RunInContext(image, testTimeout);
+        // Counted before the sample runs, so nothing an earlier sample of this worker left behind is charged to this one.
+        var before = WorkInFlight.Now();
+        var (response, context) = OnLargeStack(() => RunInContext(image, testTimeout));
         if (response.Retiring)
         {
             return response;
         }
 
-        // A program that left a thread or a static event handler behind keeps its context alive: this worker is done.
+        // Work the sample started and did not finish is named where it can be seen — threads, queued work, timers —
+        // once it has had a moment to wind down. Code still running on a pool thread shows only in that it keeps the
+        // assembly loaded; so does a cache holding one of the sample's types, which is why those are emptied first:
+        // xunit's assertion caches are loaded per sample (SampleLoadContext), the framework's are cleared through its
+        // own hook. Before, xunit's caches alone made single-threaded code look as if it left threads running.
+        var running = WorkInFlight.Settled(before, Settle);
+        if (!Unloaded(context))
+        {
+            CacheClearing.ClearFrameworkCaches();
+            running ??= Unloaded(context) ? null : "code of the sample still in use: a task or callback still running, or a handler it registered";
+        }
+
+        // Whatever still runs, this worker is done: a fresh one takes the next sample.
+        return running is null ? response : response with { Retiring = true, LeftRunning = true, Running = running };
+    }
+
+    private static T OnLargeStack<T>(Func<T> work)
+    {
+        T result = default!;
+        System.Runtime.ExceptionServices.ExceptionDispatchInfo? failure = null;
+        var thread = new Thread(
+            () =>
+            {
+                try
+                {
+                    result = work();
+                }
+                catch (Exception e)
+                {
+                    // Out of memory, mostly: the worker's loop reports it and retires.
+                    failure = System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e);
+                }
+            },
+            TestStackBytes)
+        { Name = "runner" };
+        thread.Start();
+        thread.Join();
+        failure?.Throw();
+        return result;
+    }
+
+    private static bool Unloaded(WeakReference context)
+    {
         for (var i = 0; i < 8 && context.IsAlive; i++)
         {
             GC.Collect();
             GC.WaitForPendingFinalizers();
         }
 
-        return context.IsAlive ? response with { Retiring = true, LeftRunning = true } : response;
+        return !context.IsAlive;
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static (RunResponse Response, WeakReference Context) RunInContext(byte[] image, TimeSpan testTimeout)
     {
-        var context = new AssemblyLoadContext("generated", isCollectible: true);
+        var context = new SampleLoadContext();
         var weak = new WeakReference(context);
         try
         {

@@ -10,6 +10,9 @@ namespace AutoRefiner.Validator;
 /// </summary>
 public static class BannedApis
 {
+    /// <summary>Why invoking through reflection is denied; allowed where <see cref="OwnTypeReflection"/> proves the target is the sample's own.</summary>
+    private const string ReflectionInvocation = "reflection invocation";
+
     /// <summary>Namespaces whose every type is denied, with why.</summary>
     private static readonly (string Namespace, string Why)[] Namespaces =
     [
@@ -21,7 +24,7 @@ public static class BannedApis
         ("System.IO.IsolatedStorage", "file system access"),
         ("Microsoft.Win32", "the registry and native handles"),
         ("System.Runtime.Intrinsics", "hardware intrinsics"),
-        ("System.Reflection", "reflection"),
+        ("System.Reflection.Metadata", "reading assemblies' metadata"),
         ("System.IO.Enumeration", "file system access"),
         ("System.Formats.Tar", "file system access"),
         ("Microsoft.VisualBasic", "file system and process access"),
@@ -50,15 +53,15 @@ public static class BannedApis
         ["System.Runtime.InteropServices.GCHandle"] = "native handles",
         ["System.Runtime.InteropServices.SafeHandle"] = "native handles",
         ["System.Runtime.CompilerServices.Unsafe"] = "unsafe memory access",
-        ["System.Threading.Thread"] = "threads that can outlive the test",
-        ["System.Threading.ThreadPool"] = "work that can outlive the test",
-        ["System.Threading.Timer"] = "timers that outlive the test",
-        ["System.Timers.Timer"] = "timers that outlive the test",
         ["System.Threading.Mutex"] = "machine-wide synchronisation",
         ["System.Threading.Semaphore"] = "machine-wide synchronisation",
         ["System.Threading.EventWaitHandle"] = "machine-wide synchronisation",
         ["System.Runtime.GCSettings"] = "the process's garbage collector settings",
         ["System.Runtime.MemoryFailPoint"] = "the process's memory",
+        ["System.Reflection.Assembly"] = "reaching other assemblies",
+        ["System.Reflection.Module"] = "resolving members by metadata token",
+        ["System.Reflection.Pointer"] = "unsafe memory access",
+        ["System.Reflection.DispatchProxy"] = "code generated at run time",
         ["System.IO.Compression.ZipFile"] = "file system access",
         ["System.IO.Compression.ZipFileExtensions"] = "file system access",
     };
@@ -77,29 +80,19 @@ public static class BannedApis
         [("System.Console", "SetIn")] = "the worker's own streams",
         [("System.Console", "SetOut")] = "the worker's own streams",
         [("System.Console", "SetError")] = "the worker's own streams",
-        [("System.Reflection.Assembly", "Load")] = "assembly loading",
-        [("System.Reflection.Assembly", "LoadFrom")] = "assembly loading",
-        [("System.Reflection.Assembly", "LoadFile")] = "assembly loading",
-        [("System.Reflection.Assembly", "UnsafeLoadFrom")] = "assembly loading",
-        [("System.Reflection.Assembly", "LoadWithPartialName")] = "assembly loading",
-        [("System.Reflection.Assembly", "GetType")] = "reaching types by name",
-        [("System.Reflection.Assembly", "GetTypes")] = "reaching types by name",
-        [("System.Reflection.Assembly", "GetExportedTypes")] = "reaching types by name",
         [("System.Type", "GetType")] = "reaching types by name",
-        [("System.Type", "Assembly")] = "reflection",
-        [("System.Type", "Module")] = "reflection",
-        [("System.Type", "GetMethod")] = "reflection",
-        [("System.Type", "GetMethods")] = "reflection",
-        [("System.Type", "GetProperty")] = "reflection",
-        [("System.Type", "GetProperties")] = "reflection",
-        [("System.Type", "GetField")] = "reflection",
-        [("System.Type", "GetFields")] = "reflection",
-        [("System.Type", "GetMember")] = "reflection",
-        [("System.Type", "GetMembers")] = "reflection",
-        [("System.Type", "GetConstructor")] = "reflection",
-        [("System.Type", "GetConstructors")] = "reflection",
-        [("System.Type", "GetEvent")] = "reflection",
-        [("System.Type", "GetNestedType")] = "reflection",
+        [("System.Type", "GetTypeFromProgID")] = "reaching types by name",
+        [("System.Type", "GetTypeFromCLSID")] = "reaching types by name",
+        [("System.Type", "ReflectionOnlyGetType")] = "reaching types by name",
+        [("System.Type", "Assembly")] = "reaching other assemblies",
+        [("System.Type", "Module")] = "reaching other assemblies",
+        [("System.Reflection.MemberInfo", "Module")] = "reaching other assemblies",
+        [("System.Reflection.MethodBase", "GetMethodFromHandle")] = "resolving members by handle",
+        [("System.Reflection.FieldInfo", "GetFieldFromHandle")] = "resolving members by handle",
+        [("System.Reflection.FieldInfo", "SetValueDirect")] = ReflectionInvocation,
+        [("System.Reflection.FieldInfo", "GetValueDirect")] = ReflectionInvocation,
+        [("System.Reflection.MethodBase", "MethodHandle")] = "native code pointers",
+        [("System.Reflection.PropertyInfo", "GetConstantValue")] = ReflectionInvocation,
         [("System.Xml.Linq.XDocument", "Load")] = "file system access",
         [("System.Xml.Linq.XDocument", "Save")] = "file system access",
         [("System.Xml.Linq.XElement", "Load")] = "file system access",
@@ -116,24 +109,23 @@ public static class BannedApis
         [("System.Data.DataSet", "WriteXmlSchema")] = "file system access",
         [("System.Data.DataTable", "ReadXml")] = "file system access",
         [("System.Data.DataTable", "WriteXml")] = "file system access",
-        [("System.Type", "InvokeMember")] = "reflection invocation",
-        [("System.Reflection.MethodBase", "Invoke")] = "reflection invocation",
-        [("System.Reflection.MethodInfo", "Invoke")] = "reflection invocation",
-        [("System.Reflection.ConstructorInfo", "Invoke")] = "reflection invocation",
-        [("System.Reflection.MethodInfo", "CreateDelegate")] = "reflection invocation",
-        [("System.Reflection.PropertyInfo", "SetValue")] = "reflection invocation",
-        [("System.Reflection.PropertyInfo", "GetValue")] = "reflection invocation",
-        [("System.Reflection.FieldInfo", "SetValue")] = "reflection invocation",
-        [("System.Reflection.FieldInfo", "GetValue")] = "reflection invocation",
-        [("System.Delegate", "CreateDelegate")] = "reflection invocation",
-        [("System.Activator", "CreateInstance")] = "reflection invocation",
+        [("System.Type", "InvokeMember")] = ReflectionInvocation,
+        [("System.Reflection.MethodBase", "Invoke")] = ReflectionInvocation,
+        [("System.Reflection.MethodInfo", "Invoke")] = ReflectionInvocation,
+        [("System.Reflection.ConstructorInfo", "Invoke")] = ReflectionInvocation,
+        [("System.Reflection.MethodInfo", "CreateDelegate")] = ReflectionInvocation,
+        [("System.Reflection.PropertyInfo", "SetValue")] = ReflectionInvocation,
+        [("System.Reflection.PropertyInfo", "GetValue")] = ReflectionInvocation,
+        [("System.Reflection.FieldInfo", "SetValue")] = ReflectionInvocation,
+        [("System.Reflection.FieldInfo", "GetValue")] = ReflectionInvocation,
+        [("System.Delegate", "CreateDelegate")] = ReflectionInvocation,
+        [("System.Activator", "CreateInstance")] = ReflectionInvocation,
         [("System.Activator", "CreateInstanceFrom")] = "assembly loading",
         [("System.Linq.Expressions.LambdaExpression", "Compile")] = "compiling code at run time",
         [("System.Linq.Expressions.Expression`1", "Compile")] = "compiling code at run time",
         [("System.IO.StreamReader", ".ctor(path)")] = "file system access",
         [("System.IO.StreamWriter", ".ctor(path)")] = "file system access",
         [("System.GC", "AddMemoryPressure")] = "the process's memory",
-        [("System.Threading.Tasks.TaskFactory", "StartNew")] = "work that can outlive the test",
     };
 
     /// <summary>The first denied use in the compilation's own trees, as "<c>symbol</c> (why) at (line,col)", or null.</summary>
@@ -171,7 +163,8 @@ public static class BannedApis
                     symbol = model.GetTypeInfo(node, cancellationToken).Type;
                 }
 
-                if (symbol is not null && Denied(symbol, node) is { } why)
+                if (symbol is not null && Denied(symbol, node) is { } why
+                    && !(why == ReflectionInvocation && OwnTypeReflection.Reaches(node, model, cancellationToken)))
                 {
                     return $"{symbol.ToDisplayString(SymbolDisplayFormat.CSharpErrorMessageFormat)} ({why}) at {Where(node)}";
                 }
@@ -254,7 +247,6 @@ public static class BannedApis
             }
         }
 
-        _ = node;
         return null;
     }
 

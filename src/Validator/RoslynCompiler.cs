@@ -16,14 +16,16 @@ public sealed class RoslynCompiler : ICodeCompiler
     public const int MaxErrors = 5;
 
     /// <inheritdoc />
-    public CompileResult Compile(string code, CancellationToken cancellationToken)
+    public CompileResult Compile(string code, CancellationToken cancellationToken) => DeepCode.Run(() => CompileHere(code, cancellationToken));
+
+    private static CompileResult CompileHere(string code, CancellationToken cancellationToken)
     {
         // Doc comments are parsed: the compiler only reports unnecessary usings (CS8019) then, since a cref may need one.
         var tree = CSharpSyntaxTree.ParseText(code, ReferenceSet.AnalysisParseOptions, path: "Sample.cs", cancellationToken: cancellationToken);
-        if (SyntaxDepth.IsTooDeep(tree.GetRoot(cancellationToken)))
+        if (SyntaxDepth.IsTooDeep(tree.GetRoot(cancellationToken), DeepCode.DepthLimit))
         {
-            // Binding such code could overflow the stack and kill the process; it is no sample anyone wants.
-            return new CompileResult(false, [$"error AR0001: the code is nested deeper than {SyntaxDepth.Limit} levels"]);
+            // Binding such code could overflow even the large stack and kill the process; it is no sample anyone wants.
+            return new CompileResult(false, [DeepCode.TooDeep]);
         }
 
         var compilation = CSharpCompilation.Create(

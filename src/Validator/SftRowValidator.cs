@@ -18,6 +18,13 @@ public sealed class SftRowValidator(TestValidator validator)
     /// <summary>Judges one row's instruction, response and tests.</summary>
     public async ValueTask<Judged> ValidateAsync(string instruction, string response, string tests, CancellationToken cancellationToken)
     {
+        // Datasets often store the tests as markdown, a fenced block like the response's: the code is what runs. Only
+        // a field that opens with a fence is read so; C# that holds a fence in a string literal is left as it is.
+        if (tests.TrimStart().StartsWith("```", StringComparison.Ordinal) || tests.TrimStart().StartsWith("~~~", StringComparison.Ordinal))
+        {
+            tests = string.Join("\n", CodeBlocks.All(tests).Select(b => b.Body).Where(b => b.Trim().Length > 0));
+        }
+
         var blocks = CodeBlocks.All(response)
             .Where(b => b.Tag.ToUpperInvariant() is "CSHARP" or "CS" or "C#" or "")
             .Select(b => b.Body)
@@ -68,16 +75,18 @@ public sealed class SftRowValidator(TestValidator validator)
 
     private static bool IsTestCode(string code) => code.Contains("[Fact", StringComparison.Ordinal) || code.Contains("[Theory", StringComparison.Ordinal);
 
-    private static bool HasTopLevelStatements(string code, CancellationToken cancellationToken) =>
+    private static bool HasTopLevelStatements(string code, CancellationToken cancellationToken) => DeepCode.Run(() =>
         CSharpSyntaxTree.ParseText(code, ReferenceSet.ParseOptions, cancellationToken: cancellationToken).GetRoot(cancellationToken) is CompilationUnitSyntax unit
-        && unit.Members.OfType<GlobalStatementSyntax>().Any();
+        && unit.Members.OfType<GlobalStatementSyntax>().Any());
 
-    private static List<string> CompileProgram(string code, CancellationToken cancellationToken)
+    private static List<string> CompileProgram(string code, CancellationToken cancellationToken) => DeepCode.Run(() => CompileProgramHere(code, cancellationToken));
+
+    private static List<string> CompileProgramHere(string code, CancellationToken cancellationToken)
     {
         var tree = CSharpSyntaxTree.ParseText(code, ReferenceSet.ParseOptions, path: "Program.cs", cancellationToken: cancellationToken);
-        if (SyntaxDepth.IsTooDeep(tree.GetRoot(cancellationToken)))
+        if (SyntaxDepth.IsTooDeep(tree.GetRoot(cancellationToken), DeepCode.DepthLimit))
         {
-            return [$"error AR0001: the code is nested deeper than {SyntaxDepth.Limit} levels"];
+            return [DeepCode.TooDeep];
         }
 
         var compilation = CSharpCompilation.Create(

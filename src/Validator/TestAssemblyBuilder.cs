@@ -32,7 +32,11 @@ public static class TestAssemblyBuilder
     /// <param name="Errors">The first compiler errors (<c>Tests.cs(4,9): error CS0103: …</c>); empty when it compiled.</param>
     /// <param name="BannedUse">The first use of a denied API, or null.</param>
     /// <param name="Image">The emitted assembly, when it compiled and nothing denied is used.</param>
-    public sealed record Result(IReadOnlyList<string> Errors, string? BannedUse, byte[]? Image);
+    public sealed record Result(IReadOnlyList<string> Errors, string? BannedUse, byte[]? Image)
+    {
+        /// <summary>NuGet packages the code needs and the sandbox does not have, each with the <c>using</c> that needs it (<see cref="MissingPackages"/>).</summary>
+        public IReadOnlyList<string> MissingPackages { get; init; } = [];
+    }
 
     /// <summary>Compiles, checks and emits.</summary>
     public static Result Build(string solution, string tests, CancellationToken cancellationToken) => Build(solution, tests, checkDenyList: true, cancellationToken);
@@ -42,11 +46,16 @@ public static class TestAssemblyBuilder
     {
         ArgumentNullException.ThrowIfNull(solution);
         ArgumentNullException.ThrowIfNull(tests);
+        return DeepCode.Run(() => BuildHere(solution, tests, checkDenyList, cancellationToken));
+    }
+
+    private static Result BuildHere(string solution, string tests, bool checkDenyList, CancellationToken cancellationToken)
+    {
         var solutionTree = CSharpSyntaxTree.ParseText(solution, ReferenceSet.ParseOptions, path: SolutionFile, cancellationToken: cancellationToken);
         var testsTree = CSharpSyntaxTree.ParseText(tests, ReferenceSet.ParseOptions, path: TestsFile, cancellationToken: cancellationToken);
-        if (SyntaxDepth.IsTooDeep(solutionTree.GetRoot(cancellationToken)) || SyntaxDepth.IsTooDeep(testsTree.GetRoot(cancellationToken)))
+        if (SyntaxDepth.IsTooDeep(solutionTree.GetRoot(cancellationToken), DeepCode.DepthLimit) || SyntaxDepth.IsTooDeep(testsTree.GetRoot(cancellationToken), DeepCode.DepthLimit))
         {
-            return new Result([$"error AR0001: the code is nested deeper than {SyntaxDepth.Limit} levels"], null, null);
+            return new Result([DeepCode.TooDeep], null, null);
         }
 
         var compilation = CSharpCompilation.Create(
@@ -55,8 +64,8 @@ public static class TestAssemblyBuilder
             References,
             ReferenceSet.LibraryOptions);
 
-        var errors = compilation.GetDiagnostics(cancellationToken)
-            .Where(d => d.Severity == DiagnosticSeverity.Error)
+        var allErrors = compilation.GetDiagnostics(cancellationToken).Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
+        var errors = allErrors
             .OrderBy(d => d.Location.SourceTree == testsTree ? 1 : 0)
             .ThenBy(d => d.Location.SourceSpan.Start)
             .Take(RoslynCompiler.MaxErrors)
@@ -67,7 +76,7 @@ public static class TestAssemblyBuilder
         var banned = checkDenyList ? BannedApis.FirstViolation(compilation, [solutionTree, testsTree], cancellationToken) : null;
         if (errors.Count > 0 || banned is not null)
         {
-            return new Result(errors, banned, null);
+            return new Result(errors, banned, null) { MissingPackages = MissingPackages.Find(allErrors, cancellationToken) };
         }
 
         using var pe = new MemoryStream();

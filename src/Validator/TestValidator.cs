@@ -34,6 +34,15 @@ public sealed class TestValidator(CompileValidator compileOnly, SandboxPool sand
             return new Judged(candidate, Verdict.BannedApi, $"uses {banned}");
         }
 
+        if (built.Image is null && built.MissingPackages.Count > 0)
+        {
+            // One missing package, not the dozens of errors it causes: no repair of the code would make it compile here.
+            return new Judged(
+                candidate,
+                Verdict.MissingDependency,
+                $"needs the NuGet {(built.MissingPackages.Count == 1 ? "package" : "packages")} {string.Join("; ", built.MissingPackages)} (the sandbox has the .NET libraries and xunit only)");
+        }
+
         if (built.Image is not { } image)
         {
             return new Judged(candidate, Verdict.CompileError, string.Join('\n', built.Errors));
@@ -57,7 +66,7 @@ public sealed class TestValidator(CompileValidator compileOnly, SandboxPool sand
                 candidate, Verdict.TestFailed, $"{run - passed} of {Words.Count(run, "test")} failed; {failed.Name}: {failed.Message}", run, passed),
             _ when run == 0 => new Judged(candidate, Verdict.TestFailed, "every test is skipped: nothing was checked", 0, 0),
             _ when outcome.Response?.LeftRunning == true => new Judged(
-                candidate, Verdict.BannedApi, "left a thread or task running after its tests ended (threads left running are denied)", run, passed),
+                candidate, Verdict.BannedApi, $"left work running after its tests ended ({outcome.Response.Running ?? "its assembly stayed in use"}): threads, tasks and timers a sample starts must finish before its tests end", run, passed),
             _ => new Judged(candidate, Verdict.Passed, "", run, passed),
         };
     }

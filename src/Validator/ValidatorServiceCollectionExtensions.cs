@@ -19,12 +19,7 @@ public static class ValidatorServiceCollectionExtensions
         services.AddSingleton(sp =>
         {
             var validation = sp.GetRequiredService<HarvestConfig>().Validation;
-            return new SandboxPool(new SandboxOptions
-            {
-                Workers = validation.EffectiveParallelism,
-                SampleTimeout = TimeSpan.FromSeconds(validation.TimeoutSeconds),
-                TestTimeout = TimeSpan.FromSeconds(validation.TimeoutSeconds),
-            }, sp.GetService<RunStats>()?.Sandbox);
+            return new SandboxPool(SandboxOptions.From(validation), sp.GetService<RunStats>()?.Sandbox);
         });
         services.AddSingleton<ICandidateValidator>(sp => new TestValidator(
             sp.GetRequiredService<CompileValidator>(),

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using AutoRefiner.Core.Config;
+using AutoRefiner.Core.Model;
 using AutoRefiner.Core.Pipeline;
 using AutoRefiner.Exporter.Tests.Support;
 using Microsoft.Extensions.Time.Testing;
@@ -166,7 +167,8 @@ public sealed class FailureSafetyTests : IDisposable
         var counts = manifest.GetProperty("counts");
         Assert.Equal(0, counts.GetProperty("rows").EnumerateObject().Sum(p => p.Value.GetInt64()));
         Assert.All(counts.GetProperty("verdicts").EnumerateObject(), p => Assert.Equal(0, p.Value.GetInt64()));
-        Assert.Equal(11, counts.GetProperty("verdicts").EnumerateObject().Count());
+        Assert.Equal(VerdictNames.All.Count, counts.GetProperty("verdicts").EnumerateObject().Count());
+        Assert.True(counts.GetProperty("verdicts").TryGetProperty("missing-dependency", out _));
         Assert.Equal(Export.Run.ConfigHash, manifest.GetProperty("config_hash").GetString());
 
         var front = DatasetCardTests.FrontMatter(await File.ReadAllTextAsync(Path.Combine(Output, "README.md")));

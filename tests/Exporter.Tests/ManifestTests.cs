@@ -36,7 +36,7 @@ public sealed class ManifestTests : IDisposable
         var verdicts = Manifest().GetProperty("counts").GetProperty("verdicts").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetInt64(), StringComparer.Ordinal);
 
         Assert.Equal(
-            ["banned-api", "compile-error", "contaminated", "crashed", "duplicate", "license", "passed", "secret", "test-failed", "timeout", "unparseable"],
+            ["banned-api", "compile-error", "contaminated", "crashed", "duplicate", "license", "missing-dependency", "passed", "secret", "test-failed", "timeout", "unparseable"],
             verdicts.Keys.Order(StringComparer.Ordinal));
         Assert.Equal(600, verdicts["passed"]);
         Assert.Equal(2, verdicts["compile-error"]);

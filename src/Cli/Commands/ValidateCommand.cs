@@ -92,12 +92,7 @@ public sealed class ValidateCommand(CommandEnvironment environment) : AsyncComma
         var stats = new RunStats(environment.Time);
         var validation = config.Validation;
         await using var sandbox = new SandboxPool(
-            new SandboxOptions
-            {
-                Workers = validation.EffectiveParallelism,
-                SampleTimeout = TimeSpan.FromSeconds(validation.TimeoutSeconds),
-                TestTimeout = TimeSpan.FromSeconds(validation.TimeoutSeconds),
-            },
+            SandboxOptions.From(validation),
             stats.Sandbox);
         var rows = new SftRowValidator(new TestValidator(new CompileValidator(new RoslynCompiler()), sandbox, validation.Tests));
 

@@ -5,7 +5,8 @@ namespace AutoRefiner.Core.CSharp;
 /// <summary>
 /// Nesting depth of a syntax tree, measured without recursion. Roslyn's binder and flow analysis recurse over nested
 /// expressions; a few thousand levels overflow the stack and kill the process, which no catch can stop, so code nested
-/// deeper than <see cref="Limit"/> is refused before it is analysed.
+/// deeper than <see cref="Limit"/> is refused before it is analysed. Code compiled on a thread with a large stack
+/// (the validator's) can take a higher limit.
 /// </summary>
 public static class SyntaxDepth
 {
@@ -13,7 +14,10 @@ public static class SyntaxDepth
     public const int Limit = 300;
 
     /// <summary>True when some node of <paramref name="root"/> is nested deeper than <see cref="Limit"/>.</summary>
-    public static bool IsTooDeep(SyntaxNode root)
+    public static bool IsTooDeep(SyntaxNode root) => IsTooDeep(root, Limit);
+
+    /// <summary>True when some node of <paramref name="root"/> is nested deeper than <paramref name="limit"/>.</summary>
+    public static bool IsTooDeep(SyntaxNode root, int limit)
     {
         ArgumentNullException.ThrowIfNull(root);
         var pending = new Stack<(SyntaxNode Node, int Depth)>();
@@ -21,7 +25,7 @@ public static class SyntaxDepth
         while (pending.Count > 0)
         {
             var (node, depth) = pending.Pop();
-            if (depth > Limit)
+            if (depth > limit)
             {
                 return true;
             }

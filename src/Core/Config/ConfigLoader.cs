@@ -217,11 +217,12 @@ public static class ConfigLoader
             return d;
         }
 
-        var m = node.Mapping("tests", "timeout-seconds", "parallelism");
+        var m = node.Mapping("tests", "timeout-seconds", "memory-mb", "parallelism");
         return new ValidationConfig
         {
             Tests = m.Get("tests")?.Bool() ?? d.Tests,
             TimeoutSeconds = m.Get("timeout-seconds")?.Int(1, 3600) ?? d.TimeoutSeconds,
+            MemoryMb = m.Get("memory-mb")?.Int(ValidationConfig.MinMemoryMb, ValidationConfig.MaxMemoryMb) ?? d.MemoryMb,
             Parallelism = m.Get("parallelism")?.Int(0, 256) ?? d.Parallelism,
         };
     }

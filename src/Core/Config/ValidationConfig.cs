@@ -9,6 +9,15 @@ public sealed record ValidationConfig
     /// <summary>Wall-clock limit per test run.</summary>
     public int TimeoutSeconds { get; init; } = 10;
 
+    /// <summary>Smallest <see cref="MemoryMb"/>: below it the runtime and xunit alone do not fit.</summary>
+    public const int MinMemoryMb = 64;
+
+    /// <summary>Largest <see cref="MemoryMb"/> (64 GB).</summary>
+    public const int MaxMemoryMb = 65536;
+
+    /// <summary>Managed heap cap of each sandbox worker, in MB (<c>validation.memory-mb</c>).</summary>
+    public int MemoryMb { get; init; } = 1024;
+
     /// <summary>Compilations in parallel; 0 = one per core.</summary>
     public int Parallelism { get; init; }
 

@@ -35,13 +35,16 @@ public enum Verdict
 
     /// <summary>The source's licence is not allowed.</summary>
     License,
+
+    /// <summary>The code needs a NuGet package the sandbox does not have; the detail names it.</summary>
+    MissingDependency,
 }
 
 /// <summary>Wire names of <see cref="Verdict"/>.</summary>
 public static class VerdictNames
 {
     private static readonly string[] Names =
-        ["passed", "unparseable", "compile-error", "banned-api", "test-failed", "timeout", "crashed", "duplicate", "contaminated", "secret", "license"];
+        ["passed", "unparseable", "compile-error", "banned-api", "test-failed", "timeout", "crashed", "duplicate", "contaminated", "secret", "license", "missing-dependency"];
 
     /// <summary>The kebab-case name used in files (<c>compile-error</c>).</summary>
     public static string ToWire(this Verdict verdict) => Names[(int)verdict];

@@ -85,7 +85,7 @@ public static class ReportWriter
         // The funnel.
         var verdicts = c.Verdicts;
         long V(string name) => verdicts.GetValueOrDefault(name);
-        var compiled = c.Candidates - V("unparseable") - V("compile-error");
+        var compiled = c.Candidates - V("unparseable") - V("compile-error") - V("missing-dependency");
         var tested = compiled - V("banned-api") - V("test-failed") - V("timeout") - V("crashed");
         var curated = tested - V("duplicate") - V("contaminated") - V("secret") - V("license");
         var funnel = new (string Label, long Count)[]

@@ -21,6 +21,7 @@ public sealed class SandboxPool : IAsyncDisposable
     private readonly string _root;
     private readonly string _workerDll;
     private IReadOnlyList<string>? _prefix;
+    private volatile bool _invariantCulture;
     private int _nextWorker;
     private long _started;
     private long _replaced;
@@ -76,6 +77,11 @@ public sealed class SandboxPool : IAsyncDisposable
                 throw;
             }
 
+            if (outcome.End == SandboxEnd.Crashed && IsOutOfMemory(outcome.Detail))
+            {
+                outcome = outcome with { Detail = $"{outcome.Detail} (the heap cap is {_options.MemoryCapBytes / (1024 * 1024)} MB: validation.memory-mb)" };
+            }
+
             if (outcome.End == SandboxEnd.Completed && outcome.Response is { Retiring: false } && worker.Served < _options.SamplesPerWorker)
             {
                 _idle.Add(worker);
@@ -97,6 +103,9 @@ public sealed class SandboxPool : IAsyncDisposable
             _slots.Release();
         }
     }
+
+    private static bool IsOutOfMemory(string detail) =>
+        detail.Contains("OutOfMemory", StringComparison.Ordinal) || detail.Contains("out of memory", StringComparison.OrdinalIgnoreCase);
 
     private async Task<SandboxWorker> StartWorkerAsync(CancellationToken cancellationToken)
     {
@@ -146,9 +155,23 @@ public sealed class SandboxPool : IAsyncDisposable
                 {
                     // A fresh folder for each attempt: a failed attempt's worker takes its folder with it.
                     var scratch = NewScratch();
-                    var worker = await SandboxWorker.StartAsync([.. prefix, host, _workerDll], WorkerEnvironment(scratch), scratch, TimeSpan.FromSeconds(30)).ConfigureAwait(false);
+                    SandboxWorker worker;
+                    try
+                    {
+                        worker = await SandboxWorker.StartAsync([.. prefix, host, _workerDll], WorkerEnvironment(scratch), scratch, TimeSpan.FromSeconds(30)).ConfigureAwait(false);
+                    }
+                    catch (InvalidOperationException e) when (!_invariantCulture && e.Message.Contains("ICU", StringComparison.Ordinal))
+                    {
+                        // No culture data on this machine (libicu is not installed): workers run without it, and samples
+                        // that format for a culture fail as they would on any such machine.
+                        _invariantCulture = true;
+                        var retry = NewScratch();
+                        worker = await SandboxWorker.StartAsync([.. prefix, host, _workerDll], WorkerEnvironment(retry), retry, TimeSpan.FromSeconds(30)).ConfigureAwait(false);
+                    }
+
                     _prefix = prefix;
-                    Isolation = string.Join(", ", layers.Append("empty environment").Append($"{_options.MemoryCapBytes / (1024 * 1024)} MB heap cap").Append("scratch working directory"));
+                    Isolation = string.Join(", ", layers.Append("empty environment").Append($"{_options.MemoryCapBytes / (1024 * 1024)} MB heap cap").Append("scratch working directory")
+                        .Append(_invariantCulture ? "no culture data (ICU not installed)" : "culture data (ICU)"));
                     if (_usage is not null)
                     {
                         _usage.Isolation = Isolation;
@@ -265,6 +288,11 @@ public sealed class SandboxPool : IAsyncDisposable
         if (System.Environment.GetEnvironmentVariable("DOTNET_ROOT") is { Length: > 0 } dotnetRoot)
         {
             env["DOTNET_ROOT"] = dotnetRoot;
+        }
+
+        if (_invariantCulture)
+        {
+            env["DOTNET_SYSTEM_GLOBALIZATION_INVARIANT"] = "1";
         }
 
         return env;

@@ -26,7 +26,16 @@ public sealed class ConfigLoaderTests
         Assert.Equal(0.05, config.Export.TestSplit);
         Assert.Equal("zstd", config.Export.Compression);
         Assert.Equal("OPENAI_API_KEY", config.Llm.ApiKeyEnv);
+        Assert.Equal(1024, config.Validation.MemoryMb);
         Assert.Equal(Path.GetDirectoryName(path), config.BaseDirectory);
+    }
+
+    [Fact]
+    public void Parse_ValidationMemoryMb_IsTheWorkersHeapCap()
+    {
+        var config = Parse("validation:\n  memory-mb: 2048\n");
+
+        Assert.Equal(2048, config.Validation.MemoryMb);
     }
 
     [Fact]
@@ -98,6 +107,7 @@ public sealed class ConfigLoaderTests
     [InlineData("llm:\n  concurrency: 0\n", "harvest.yml:2: llm.concurrency: must be between 1 and 1024, not 0")]
     [InlineData("sources:\n  github:\n    max-repos: 99999999999999999999999\n", "harvest.yml:3: sources.github.max-repos: must be between 0 and 100000, not 99999999999999999999999")]
     [InlineData("validation:\n  timeout-seconds: -1\n", "harvest.yml:2: validation.timeout-seconds: must be between 1 and 3600, not -1")]
+    [InlineData("validation:\n  memory-mb: 16\n", "harvest.yml:2: validation.memory-mb: must be between 64 and 65536, not 16")]
     [InlineData("lang: cobol\n", "harvest.yml:1: lang: 'cobol' is not a supported language; supported: csharp")]
     [InlineData("generation:\n  tasks: [instruct, poetry]\n", "harvest.yml:2: generation.tasks[1]: 'poetry' is not one of instruct, doc-comments")]
     [InlineData("generation:\n  tasks: []\n", "harvest.yml:2: generation.tasks: needs at least one task")]
