@@ -131,6 +131,12 @@ public sealed class HarvestCommand(CommandEnvironment environment) : AsyncComman
         for (var i = 0; i < curation.Benchmarks.Count; i++)
         {
             var file = curation.Benchmarks[i];
+            if (file == BuiltinBenchmarks.Keyword)
+            {
+                BuiltinBenchmarks.LoadInto(benchmarks);
+                continue;
+            }
+
             if (!File.Exists(config.ResolvePath(file)))
             {
                 var where = i < curation.BenchmarkLocations.Count ? curation.BenchmarkLocations[i] + ": " : "";

@@ -250,8 +250,8 @@ public static class ConfigLoader
             MinHashPermutations = permutationValue ?? d.MinHashPermutations,
             ShingleSize = m.Get("shingle-size")?.Int(1, 64) ?? d.ShingleSize,
             Benchmarks = m.Get("benchmarks")?.StringList(
-                v => v.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase) || v.EndsWith(".json", StringComparison.OrdinalIgnoreCase) || v.EndsWith(".parquet", StringComparison.OrdinalIgnoreCase),
-                "a .jsonl or .parquet file") ?? d.Benchmarks,
+                v => v == Curation.BuiltinBenchmarks.Keyword || v.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase) || v.EndsWith(".json", StringComparison.OrdinalIgnoreCase) || v.EndsWith(".parquet", StringComparison.OrdinalIgnoreCase),
+                $"{Curation.BuiltinBenchmarks.Keyword} (the C# HumanEval and MBPP shipped with AutoRefiner) or a .jsonl or .parquet file") ?? d.Benchmarks,
             BenchmarkLocations = m.Get("benchmarks")?.ItemLocations() ?? d.BenchmarkLocations,
             BenchmarkNgram = m.Get("benchmark-ngram")?.Int(3, 100) ?? d.BenchmarkNgram,
             Secrets = m.Get("secrets")?.OneOf(CurationConfig.SecretActions, "an action") ?? d.Secrets,
