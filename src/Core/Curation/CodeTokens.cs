@@ -5,10 +5,9 @@ namespace AutoRefiner.Core.Curation;
 /// <summary>
 /// The tokens near-duplicate detection and decontamination compare: C# (or any C-like text) split into identifiers,
 /// numbers, string literals and punctuation, with comments and white space dropped — so reformatting changes nothing —
-/// and every name the unit declares itself (its types, members, constants, parameters, locals and type parameters), as
-/// well as any other lower-case name not after a dot, replaced by its order of first appearance — so renaming any of
-/// them changes nothing, while the names bound outside the unit (the APIs called, <c>.Select</c>, <c>Math.Max</c>, BCL
-/// types) and the literals still tell methods apart. Each token is returned as a 32-bit hash.
+/// and local names (lower-case identifiers that are not keywords and do not follow a dot) replaced by their order of
+/// first appearance — so renaming variables and parameters changes nothing, while the APIs called (<c>.Select</c>,
+/// <c>Math.Max</c>) and type names still tell methods apart. Each token is returned as a 32-bit hash.
 /// </summary>
 public static class CodeTokens
 {
@@ -30,72 +29,8 @@ public static class CodeTokens
     public static void Tokenize(ReadOnlySpan<char> code, List<uint> tokens)
     {
         ArgumentNullException.ThrowIfNull(tokens);
-        var lexed = t_lexed ??= new List<Lexeme>(512);
-        lexed.Clear();
-        Lex(code, lexed);
-        var declared = t_declared ??= new HashSet<int>();
-        declared.Clear();
-        DeclaredNames(code, lexed, declared);
-
-        Dictionary<int, uint>? names = null;
+        Dictionary<int, uint>? locals = null;
         var previousWasDot = false;
-        foreach (var t in lexed)
-        {
-            var text = code.Slice(t.Start, t.Length);
-            switch (t.Kind)
-            {
-                case LexemeKind.Word:
-                    var word = text[0] == '@' ? text[1..] : text;
-                    var key = string.GetHashCode(word, StringComparison.Ordinal);
-                    var isKeyword = IsKeyword(word);
-                    if (!isKeyword && word.Length > 0 && (declared.Contains(key) || (!previousWasDot && char.IsLower(word[0]))))
-                    {
-                        names ??= [];
-                        if (!names.TryGetValue(key, out var placeholder))
-                        {
-                            names[key] = placeholder = 0x9E3779B9u * (uint)(names.Count + 1);
-                        }
-
-                        tokens.Add(placeholder);
-                    }
-                    else
-                    {
-                        tokens.Add(Hash(word));
-                    }
-
-                    previousWasDot = false;
-                    break;
-                case LexemeKind.Punctuation:
-                    tokens.Add(text[0]);
-                    previousWasDot = text[0] == '.';
-                    break;
-                default:
-                    tokens.Add(Hash(text));
-                    previousWasDot = false;
-                    break;
-            }
-        }
-    }
-
-    [ThreadStatic]
-    private static List<Lexeme>? t_lexed;
-
-    [ThreadStatic]
-    private static HashSet<int>? t_declared;
-
-    private enum LexemeKind : byte
-    {
-        Word,
-        Number,
-        Text,
-        Punctuation,
-    }
-
-    private readonly record struct Lexeme(int Start, int Length, LexemeKind Kind);
-
-    /// <summary>Splits code into words, numbers, string and char literals and punctuation; comments and white space go.</summary>
-    private static void Lex(ReadOnlySpan<char> code, List<Lexeme> lexed)
-    {
         var i = 0;
         while (i < code.Length)
         {
@@ -123,32 +58,57 @@ public static class CodeTokens
                 continue;
             }
 
-            var start = i;
             if (char.IsLetter(c) || c == '_' || c == '@')
             {
+                var start = i;
                 i++;
                 while (i < code.Length && (char.IsLetterOrDigit(code[i]) || code[i] == '_'))
                 {
                     i++;
                 }
 
-                lexed.Add(new Lexeme(start, i - start, LexemeKind.Word));
+                var word = code[start..i];
+                if (word[0] == '@')
+                {
+                    word = word[1..];
+                }
+
+                if (!previousWasDot && word.Length > 0 && char.IsLower(word[0]) && !IsKeyword(word))
+                {
+                    locals ??= [];
+                    var key = string.GetHashCode(word, StringComparison.Ordinal);
+                    if (!locals.TryGetValue(key, out var placeholder))
+                    {
+                        locals[key] = placeholder = 0x9E3779B9u * (uint)(locals.Count + 1);
+                    }
+
+                    tokens.Add(placeholder);
+                }
+                else
+                {
+                    tokens.Add(Hash(word));
+                }
+
+                previousWasDot = false;
                 continue;
             }
 
             if (char.IsDigit(c))
             {
+                var start = i;
                 while (i < code.Length && (char.IsLetterOrDigit(code[i]) || code[i] == '.' || code[i] == '_'))
                 {
                     i++;
                 }
 
-                lexed.Add(new Lexeme(start, i - start, LexemeKind.Number));
+                tokens.Add(Hash(code[start..i]));
+                previousWasDot = false;
                 continue;
             }
 
             if (c is '"' or '\'')
             {
+                var start = i;
                 i++;
                 while (i < code.Length && code[i] != c && code[i] != '\n')
                 {
@@ -156,234 +116,16 @@ public static class CodeTokens
                 }
 
                 i = Math.Min(i + 1, code.Length);
-                lexed.Add(new Lexeme(start, i - start, LexemeKind.Text));
+                tokens.Add(Hash(code[start..i]));
+                previousWasDot = false;
                 continue;
             }
 
-            lexed.Add(new Lexeme(start, 1, LexemeKind.Punctuation));
+            tokens.Add(c);
+            previousWasDot = c == '.';
             i++;
         }
     }
-
-    /// <summary>
-    /// The names the code declares itself — types, members, constants, parameters, locals, type parameters, enum
-    /// members — found from where they stand: after <c>class</c>/<c>struct</c>/<c>interface</c>/<c>enum</c>/<c>record</c>,
-    /// or after a type and before <c>( = ; , ) { &lt; in</c>. Every other name is bound outside the unit (an API, a BCL
-    /// type) and is kept. A lexical pass, not Roslyn's binder: measured, binding each snippet costs far more than the
-    /// whole near-duplicate path (docs/benchmarks.md §8).
-    /// </summary>
-    private static void DeclaredNames(ReadOnlySpan<char> code, List<Lexeme> t, HashSet<int> declared)
-    {
-        Span<bool> genericClose = t.Count <= 1024 ? stackalloc bool[t.Count] : new bool[t.Count];
-        new Declarations(code, t, genericClose, declared).Find();
-    }
-
-    /// <summary>The lexical search behind <see cref="DeclaredNames"/>, over one snippet's lexemes.</summary>
-    private readonly ref struct Declarations(ReadOnlySpan<char> code, List<Lexeme> t, Span<bool> genericClose, HashSet<int> declared)
-    {
-        private readonly ReadOnlySpan<char> _code = code;
-        private readonly Span<bool> _genericClose = genericClose;
-
-        private bool Is(int i, char c) => i >= 0 && i < t.Count && t[i].Kind == LexemeKind.Punctuation && _code[t[i].Start] == c;
-
-        private bool IsWord(int i) => i >= 0 && i < t.Count && t[i].Kind == LexemeKind.Word;
-
-        private ReadOnlySpan<char> Text(int i) => _code.Slice(t[i].Start, t[i].Length);
-
-        private bool IsWordText(int i, string text) => IsWord(i) && Text(i).SequenceEqual(text);
-
-        private void Declare(int i)
-        {
-            var text = Text(i);
-            declared.Add(string.GetHashCode(text[0] == '@' ? text[1..] : text, StringComparison.Ordinal));
-        }
-
-        /// <summary>A word that can end a type: a name, or a keyword that is a type.</summary>
-        private bool IsTypeWord(int i) => IsWord(i) && (!IsKeyword(Text(i)) || TypeKeywords.GetAlternateLookup<ReadOnlySpan<char>>().Contains(Text(i)));
-
-        private bool EndsType(int i) =>
-            IsTypeWord(i)
-            || (Is(i, '>') && _genericClose[i])
-            || (Is(i, ']') && Is(i - 1, '['))
-            || (Is(i, '?') && !Is(i - 1, '?') && (IsTypeWord(i - 1) || (Is(i - 1, '>') && _genericClose[i - 1])));
-
-        public void Find()
-        {
-            // Where a generic argument list closes (List<int> xs), so a '>' there ends a type rather than a comparison.
-            for (var i = 1; i < t.Count; i++)
-            {
-                if (Is(i, '<') && IsWord(i - 1))
-                {
-                    MarkGenericClose(i);
-                }
-            }
-
-            for (var i = 0; i < t.Count; i++)
-            {
-                if (Is(i, ')') && Is(i + 1, '=') && Is(i + 2, '>'))
-                {
-                    DeclareLambdaParameters(i);
-                    continue;
-                }
-
-                if (IsWordText(i, "var") && Is(i + 1, '('))
-                {
-                    DeclareDeconstruction(i + 1);
-                    continue;
-                }
-
-                if (!IsWord(i) || IsKeyword(Text(i)))
-                {
-                    continue;
-                }
-
-                // A lambda's lone parameter: x => ….
-                if (Is(i + 1, '=') && Is(i + 2, '>') && (Is(i - 1, '(') || Is(i - 1, ',') || Is(i - 1, '=') || IsWordText(i - 1, "return") || IsWordText(i - 1, "async")))
-                {
-                    Declare(i);
-                    continue;
-                }
-
-                // A property pattern's designation: x is { Length: > 0 } text ? … : ….
-                if (Is(i - 1, '}') && (Is(i + 1, ')') || Is(i + 1, '?') || Is(i + 1, '&') || Is(i + 1, '|')))
-                {
-                    Declare(i);
-                    continue;
-                }
-
-                var afterTypeKeyword = IsWord(i - 1) && DeclaringKeywords.GetAlternateLookup<ReadOnlySpan<char>>().Contains(Text(i - 1));
-                var next = i + 1;
-                var beforeDeclarator = next < t.Count
-                    && (Is(next, '=') || Is(next, '(') || Is(next, ';') || Is(next, ',') || Is(next, ')') || Is(next, '{') || Is(next, '<') || IsWordText(next, "in"))
-                    && !(Is(next, '=') && Is(next + 1, '='));
-                if (!afterTypeKeyword && !(beforeDeclarator && EndsType(i - 1)))
-                {
-                    continue;
-                }
-
-                Declare(i);
-                if (Is(next, '<'))
-                {
-                    DeclareTypeParameters(next);
-                }
-
-                if (afterTypeKeyword && IsWordText(i - 1, "enum"))
-                {
-                    DeclareEnumMembers(i + 1);
-                }
-            }
-        }
-
-        private void MarkGenericClose(int open)
-        {
-            var depth = 0;
-            for (var j = open; j < t.Count && j < open + 32; j++)
-            {
-                if (Is(j, '<'))
-                {
-                    depth++;
-                }
-                else if (Is(j, '>'))
-                {
-                    if (--depth == 0)
-                    {
-                        _genericClose[j] = true;
-                        return;
-                    }
-                }
-                else if (!(IsWord(j) || Is(j, ',') || Is(j, '.') || Is(j, '?') || Is(j, '[') || Is(j, ']') || Is(j, '(') || Is(j, ')')))
-                {
-                    return;
-                }
-            }
-        }
-
-        /// <summary>The names of a deconstruction: var (a, b) = …, foreach (var (key, value) in …).</summary>
-        private void DeclareDeconstruction(int open)
-        {
-            var depth = 0;
-            for (var j = open; j < t.Count && j < open + 64; j++)
-            {
-                depth += Is(j, '(') ? 1 : Is(j, ')') ? -1 : 0;
-                if (depth == 0)
-                {
-                    return;
-                }
-
-                if (IsWord(j) && !IsKeyword(Text(j)) && (Is(j + 1, ',') || Is(j + 1, ')')))
-                {
-                    Declare(j);
-                }
-            }
-        }
-
-        /// <summary>A parenthesised lambda's parameters, typed or not: (a, b) => …, (int a, string b) => ….</summary>
-        private void DeclareLambdaParameters(int close)
-        {
-            var depth = 0;
-            for (var j = close; j >= 0 && j > close - 64; j--)
-            {
-                depth += Is(j, ')') ? 1 : Is(j, '(') ? -1 : 0;
-                if (depth == 0)
-                {
-                    return;
-                }
-
-                if (depth == 1 && IsWord(j) && !IsKeyword(Text(j)) && (Is(j + 1, ',') || Is(j + 1, ')')))
-                {
-                    Declare(j);
-                }
-            }
-        }
-
-        /// <summary>Type parameters: Box&lt;T&gt;, Map&lt;TKey, TValue&gt;(…).</summary>
-        private void DeclareTypeParameters(int open)
-        {
-            for (var j = open + 1; j < t.Count && !Is(j, '>') && j < open + 32; j++)
-            {
-                if (IsWord(j) && !IsKeyword(Text(j)) && !IsWordText(j, "in") && !IsWordText(j, "out") && (Is(j - 1, '<') || Is(j - 1, ',') || IsWord(j - 1)))
-                {
-                    Declare(j);
-                }
-            }
-        }
-
-        /// <summary>Enum members: the words right after '{' or ',' in the enum's body.</summary>
-        private void DeclareEnumMembers(int from)
-        {
-            var open = from;
-            while (open < t.Count && !Is(open, '{'))
-            {
-                open++;
-            }
-
-            var depth = 0;
-            for (var j = open; j < t.Count; j++)
-            {
-                depth += Is(j, '{') || Is(j, '(') ? 1 : Is(j, '}') || Is(j, ')') ? -1 : 0;
-                if (depth == 0)
-                {
-                    return;
-                }
-
-                if (depth == 1 && IsWord(j) && (Is(j - 1, '{') || Is(j - 1, ',')))
-                {
-                    Declare(j);
-                }
-            }
-        }
-    }
-
-    /// <summary>Keywords after which the next word is the name of a declared type.</summary>
-    private static readonly FrozenSet<string> DeclaringKeywords =
-        new[] { "class", "struct", "interface", "enum", "record", "delegate" }.ToFrozenSet(StringComparer.Ordinal);
-
-    /// <summary>Keywords that are types, so a word after one is a declared name (int count = 0).</summary>
-    private static readonly FrozenSet<string> TypeKeywords = new[]
-    {
-        "bool", "byte", "char", "decimal", "double", "float", "int", "long", "object", "sbyte", "short", "string", "uint",
-        "ulong", "ushort", "void", "var", "dynamic", "nint", "nuint",
-    }.ToFrozenSet(StringComparer.Ordinal);
 
     private static bool IsKeyword(ReadOnlySpan<char> word) =>
         word.Length <= 12 && Keywords.GetAlternateLookup<ReadOnlySpan<char>>().Contains(word);
