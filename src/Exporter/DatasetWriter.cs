@@ -285,6 +285,13 @@ internal sealed class DatasetWriter : IDatasetSink
                 PromptTokensBilled = stats.Llm.PromptTokens,
                 CompletionTokensBilled = stats.Llm.CompletionTokens,
                 EstimatedCost = Pricing.Estimate(_config.Llm, model, stats.Llm.PromptTokens, stats.Llm.CompletionTokens) is { } cost ? Math.Round(cost, 6) : null,
+                CostPerKeptSample = Pricing.Estimate(_config.Llm, model, stats.Llm.PromptTokens, stats.Llm.CompletionTokens) is { } total && rows.Values.Sum() is var kept and > 0
+                    ? Math.Round(total / kept, 6)
+                    : null,
+                MaxCost = _config.Llm.MaxCost,
+                MaxTokensTotal = _config.Llm.MaxTokensTotal,
+                BudgetReached = stats.Budget?.Reached,
+                SeedsLeftForBudget = stats.LeftForBudget,
             },
             PeakWorkingSetBytes = process.PeakWorkingSet64,
         };

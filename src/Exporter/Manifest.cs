@@ -158,6 +158,21 @@ public sealed class ManifestLlm
 
     /// <summary>Cost of the billed tokens at the prices in <c>llm.prices</c>, or null when the model is not listed.</summary>
     public double? EstimatedCost { get; set; }
+
+    /// <summary><see cref="EstimatedCost"/> divided by the rows the run exported; null without a price or a row.</summary>
+    public double? CostPerKeptSample { get; set; }
+
+    /// <summary><c>llm.max-cost</c>, when set.</summary>
+    public double? MaxCost { get; set; }
+
+    /// <summary><c>llm.max-tokens-total</c>, when set.</summary>
+    public long? MaxTokensTotal { get; set; }
+
+    /// <summary>The limit that stopped the run from sending (<c>llm.max-cost 0.5</c>), or null.</summary>
+    public string? BudgetReached { get; set; }
+
+    /// <summary>Seeds (per generator) left for the next run by the budget.</summary>
+    public long SeedsLeftForBudget { get; set; }
 }
 
 /// <summary>The sandbox part of <see cref="Manifest"/>.</summary>

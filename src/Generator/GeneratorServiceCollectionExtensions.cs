@@ -38,7 +38,8 @@ public static class GeneratorServiceCollectionExtensions
                         sp.GetRequiredService<LlmClient>(),
                         sp.GetRequiredService<StateStore>(),
                         sp.GetRequiredService<RunStats>().Llm,
-                        sp.GetRequiredService<TimeProvider>()));
+                        sp.GetRequiredService<TimeProvider>(),
+                        sp.GetRequiredService<RunStats>().Budget));
                     services.AddSingleton(sp => new InstructGenerator(
                         sp.GetRequiredService<ResponseCache>(),
                         sp.GetRequiredService<RunStats>(),

@@ -170,6 +170,81 @@ public sealed class CurationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task DefaultHarvest_DropsADisguisedHumanEvalItem_AsContaminated_AndTheCardNamesTheBuiltinSets()
+    {
+        // No curation section at all: the built-in C# HumanEval and MBPP are what a new user gets.
+        _dir.Write("src/Numbers.cs", """
+            public static class Numbers
+            {
+                /// <summary>Whether any two values are nearer than the gap.</summary>
+                public static bool Near(float[] values, float gap) => values.Length > 1 && Math.Abs(values[0] - values[1]) < gap;
+            }
+            """);
+        var config = _dir.Write("default.yml", $"""
+            sources:
+              local: [src]
+            llm:
+              endpoint: {_llm.BaseUrl}
+              model: fake-coder
+            generation:
+              tasks: [instruct]
+            """);
+        _llm.Responder = _ => FakeReply.Answer(
+            $"[Instruction]\nImplement AnyPairWithin: given a sequence of single-precision values and a tolerance, report whether some two distinct entries differ by less than the tolerance.\n\n[Response]\nCompare every pair once.\n\n" +
+            $"```csharp\n{DisguisedSolution}\n```\n\n[Tests]\n```csharp\n{DisguisedTests}\n```\n");
+
+        var result = await CliRunner.RunAsync(["harvest", "--config", config, "--out", _dir.Combine("out"), "--state", _dir.Combine("state.db")]);
+
+        Assert.True(result.ExitCode == 0, result.Output + result.Errors);
+        var rejected = CliRunner.ReadJsonl(Path.Combine(_dir.Combine("out"), "rejected.jsonl"));
+        var contaminated = Assert.Single(rejected, r => r.GetProperty("verdict").GetString() == "contaminated");
+        Assert.Contains("humaneval-cs item HumanEval/0", contaminated.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        // Only the rejects list and the report (which shows rejects) may quote it.
+        foreach (var file in Directory.EnumerateFiles(_dir.Combine("out"), "*", SearchOption.AllDirectories).Where(f => Path.GetFileName(f) is not ("rejected.jsonl" or "report.html")))
+        {
+            Assert.False(File.ReadAllText(file).Contains("AnyPairWithin", StringComparison.Ordinal), file);
+        }
+
+        Assert.Contains("decontaminated against humaneval-cs (", File.ReadAllText(Path.Combine(_dir.Combine("out"), "README.md")), StringComparison.Ordinal);
+    }
+
+    private const string DisguisedSolution = """
+        public static class Closeness
+        {
+            public static bool AnyPairWithin(List<float> samples, float tolerance)
+            {
+                for (var a = 0; a < samples.Count; a++)
+                {
+                    for (var b = a + 1; b < samples.Count; b++)
+                    {
+                        if (Math.Abs(samples[a] - samples[b]) < tolerance)
+                        {
+                            return true;
+                        }
+                    }
+                }
+
+                return false;
+            }
+        }
+        """;
+
+    private const string DisguisedTests = """
+        public class ClosenessTests
+        {
+            [Fact]
+            public void Examples()
+            {
+                Assert.True(Closeness.AnyPairWithin(new List<float> { 1.0f, 2.0f, 3.9f, 4.0f, 5.0f, 2.2f }, 0.3f));
+                Assert.False(Closeness.AnyPairWithin(new List<float> { 1.0f, 2.0f, 3.9f, 4.0f, 5.0f, 2.2f }, 0.05f));
+                Assert.True(Closeness.AnyPairWithin(new List<float> { 1.0f, 2.0f, 5.9f, 4.0f, 5.0f }, 0.95f));
+                Assert.False(Closeness.AnyPairWithin(new List<float> { 1.0f, 2.0f, 5.9f, 4.0f, 5.0f }, 0.8f));
+                Assert.True(Closeness.AnyPairWithin(new List<float> { 1.0f, 2.0f, 3.0f, 4.0f, 5.0f, 2.0f }, 0.1f));
+            }
+        }
+        """;
+
+    [Fact]
     public async Task Harvest_WithSecretsRedacted_KeepsTheSampleWithAPlaceholder()
     {
         WriteSources();
@@ -193,7 +268,7 @@ public sealed class CurationTests : IAsyncLifetime
     [Theory]
     [InlineData("curation:\n  secrets: shred\n", "curation.secrets: 'shred' is not an action; supported: drop, redact")]
     [InlineData("curation:\n  minhash-permutations: 100\n", "curation.minhash-permutations: must be a multiple of 8")]
-    [InlineData("curation:\n  benchmarks: [evals.csv]\n", "curation.benchmarks[0]: 'evals.csv' is not a .jsonl or .parquet file")]
+    [InlineData("curation:\n  benchmarks: [evals.csv]\n", "curation.benchmarks[0]: 'evals.csv' is not builtin (the C# HumanEval and MBPP shipped with AutoRefiner) or a .jsonl or .parquet file")]
     [InlineData("curation:\n  benchmarks: [missing.jsonl]\n", "bad.yml:4: curation.benchmarks[0]: 'missing.jsonl' does not exist")]
     public async Task Harvest_BadCurationSettings_AreUsageErrors(string yaml, string message)
     {

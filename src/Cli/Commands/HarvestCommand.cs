@@ -113,6 +113,16 @@ public sealed class HarvestCommand(CommandEnvironment environment) : AsyncComman
         var model = llm is not null && !missing.Contains(InstructGenerator.TaskName) && config.Generation.Tasks.Contains(InstructGenerator.TaskName)
             ? llm.Model
             : null;
+        if (model is not null)
+        {
+            if (config.Llm.MaxCost is not null && !config.Llm.Prices.ContainsKey(model))
+            {
+                throw AutoRefinerException.Usage($"llm.max-cost needs a price for model '{model}' in llm.prices (the limit is in the currency of that table)");
+            }
+
+            stats.Budget = new LlmBudget(config.Llm, model, stats.Llm);
+        }
+
         if (missing.Count > 0)
         {
             stats.Notice(Environment.GetEnvironmentVariable(LlmEndpoint.BaseUrlVariable) is { Length: > 0 } && config.Llm.Model is null
@@ -131,6 +141,12 @@ public sealed class HarvestCommand(CommandEnvironment environment) : AsyncComman
         for (var i = 0; i < curation.Benchmarks.Count; i++)
         {
             var file = curation.Benchmarks[i];
+            if (file == BuiltinBenchmarks.Keyword)
+            {
+                BuiltinBenchmarks.LoadInto(benchmarks);
+                continue;
+            }
+
             if (!File.Exists(config.ResolvePath(file)))
             {
                 var where = i < curation.BenchmarkLocations.Count ? curation.BenchmarkLocations[i] + ": " : "";
@@ -203,6 +219,12 @@ public sealed class HarvestCommand(CommandEnvironment environment) : AsyncComman
             // The run is complete only once its report and summary are out: a failure in them is a failed run.
             var report = await Exporter.Report.ReportWriter.WriteAsync(config.Export.Out, cancellationToken);
             stats.Wrote(Path.GetFileName(report));
+            if (stats.Budget?.Reached is { } limit)
+            {
+                stats.Notice(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                    $"the budget ({limit}) was reached, so {Words.Count(stats.LeftForBudget, "seed was", "seeds were")} not sent to the model and {(stats.LeftForBudget == 1 ? "has" : "have")} no sample yet; run the same command again to continue: the answers received so far are in the state store and cost nothing"));
+            }
+
             if (stats.Llm.Failures.Values.Sum() is var lostRequests and > 0)
             {
                 stats.Notice(string.Create(System.Globalization.CultureInfo.InvariantCulture,

@@ -180,7 +180,7 @@ internal sealed class ProgressView(IAnsiConsole console, RunStats stats, string 
         {
             var failures = llm.Failures;
             console.WriteLine(string.Create(inv,
-                $"llm: {Words.Count(llm.Answered, "answer")} received, {llm.Cached} from the cache, {Words.Count(llm.Retries, "retry", "retries")}{(failures.Count > 0 ? $", failed: {Join(failures)}" : "")}; {llm.PromptTokens:N0} prompt + {Words.Count(llm.CompletionTokens, "completion token", format: "N0")}{(llm.EstimatedCost is { } cost ? $"; estimated cost {cost:0.####}" : "")}"));
+                $"llm: {Words.Count(llm.Answered, "answer")} received, {llm.Cached} from the cache, {Words.Count(llm.Retries, "retry", "retries")}{(failures.Count > 0 ? $", failed: {Join(failures)}" : "")}; {llm.PromptTokens:N0} prompt + {Words.Count(llm.CompletionTokens, "completion token", format: "N0")}{(llm.EstimatedCost is { } cost ? $"; estimated cost {cost:0.####}" : "")}{(stats.CostPerKeptSample is { } each ? $" ({each:0.######} per kept sample)" : "")}"));
         }
 
         if (stats.Reused + stats.Carried > 0 || stats.RunKind == "refresh")
@@ -221,6 +221,10 @@ internal sealed class ProgressView(IAnsiConsole console, RunStats stats, string 
             var cost = Core.Config.Pricing.Estimate(llm, model, plan.PromptTokens, maxCompletion);
             console.WriteLine(string.Create(inv,
                 $"tokens: about {Words.Count(plan.PromptTokens, "prompt token", format: "N0")}, at most {Words.Count(maxCompletion, "completion token", format: "N0")} (llm.max-tokens {llm.MaxTokens} each){(cost is { } c ? $"; at most {c:0.####} at the prices in llm.prices" : "")}"));
+            if (Budget(llm, cost, plan.PromptTokens + maxCompletion) is { } budget)
+            {
+                console.WriteLine(budget);
+            }
         }
 
         console.WriteLine("nothing was sent and nothing was written (--dry-run)");
@@ -228,6 +232,32 @@ internal sealed class ProgressView(IAnsiConsole console, RunStats stats, string 
         {
             console.MarkupLineInterpolated($"[yellow]note:[/] {notice}");
         }
+    }
+
+    /// <summary>How a dry run's worst case compares with <c>llm.max-cost</c> and <c>llm.max-tokens-total</c>; null when neither is set.</summary>
+    private static string? Budget(Core.Config.LlmConfig llm, double? cost, long tokens)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        var parts = new List<string>();
+        if (llm.MaxCost is { } maxCost)
+        {
+            parts.Add(cost is { } c
+                ? string.Create(inv, $"llm.max-cost {maxCost}: the worst case ({c:0.####}) {(c <= maxCost ? "fits" : "is over it")}")
+                : string.Create(inv, $"llm.max-cost {maxCost}: no price for the model in llm.prices to compare with"));
+        }
+
+        if (llm.MaxTokensTotal is { } maxTokens)
+        {
+            parts.Add(string.Create(inv, $"llm.max-tokens-total {maxTokens:N0}: the worst case ({tokens:N0} tokens) {(tokens <= maxTokens ? "fits" : "is over it")}"));
+        }
+
+        if (parts.Count == 0)
+        {
+            return null;
+        }
+
+        var over = (cost is { } x && llm.MaxCost is { } y && x > y) || (llm.MaxTokensTotal is { } z && tokens > z);
+        return $"budget: {string.Join("; ", parts)}{(over ? "; a run would stop sending once the budget is reached, export what it has, and the next run would continue" : "")}";
     }
 
     /// <summary>

@@ -140,7 +140,7 @@ public static class ConfigLoader
             return d;
         }
 
-        var m = node.Mapping("endpoint", "model", "api-key-env", "concurrency", "temperature", "max-tokens", "max-tokens-field", "seed", "timeout-seconds", "max-retries", "prices");
+        var m = node.Mapping("endpoint", "model", "api-key-env", "concurrency", "temperature", "max-tokens", "max-tokens-field", "seed", "timeout-seconds", "max-retries", "prices", "max-cost", "max-tokens-total");
         var keyEnv = m.Get("api-key-env");
         var keyEnvValue = keyEnv?.NonEmptyString();
         if (keyEnvValue is not null && !LlmConfig.IsVariableName(keyEnvValue))
@@ -155,10 +155,21 @@ public static class ConfigLoader
             endpoint!.Fail("must be an http(s) URL");
         }
 
+        var prices = ReadPrices(m.Get("prices")) ?? d.Prices;
+        var model = m.Get("model")?.OptionalString() ?? d.Model;
+        var maxCost = m.Get("max-cost");
+        var maxCostValue = maxCost is { IsNull: false } ? maxCost.Double(0, 1e12) : d.MaxCost;
+        if (maxCostValue is not null && model is not null && !prices.ContainsKey(model))
+        {
+            maxCost!.Fail($"needs a price for model '{model}' in llm.prices (the limit is in the currency of that table)");
+        }
+
         return new LlmConfig
         {
+            MaxCost = maxCostValue,
+            MaxTokensTotal = m.Get("max-tokens-total") is { IsNull: false } total ? total.Int(1, int.MaxValue) : d.MaxTokensTotal,
             Endpoint = endpointValue ?? d.Endpoint,
-            Model = m.Get("model")?.OptionalString() ?? d.Model,
+            Model = model,
             ApiKeyEnv = keyEnvValue ?? d.ApiKeyEnv,
             Concurrency = m.Get("concurrency")?.Int(1, 1024) ?? d.Concurrency,
             Temperature = m.Get("temperature")?.Double(0, 2) ?? d.Temperature,
@@ -167,7 +178,7 @@ public static class ConfigLoader
             Seed = m.Get("seed") is { IsNull: false } seed ? seed.Int(int.MinValue, int.MaxValue) : d.Seed,
             TimeoutSeconds = m.Get("timeout-seconds")?.Int(1, 24 * 3600) ?? d.TimeoutSeconds,
             MaxRetries = m.Get("max-retries")?.Int(0, 100) ?? d.MaxRetries,
-            Prices = ReadPrices(m.Get("prices")) ?? d.Prices,
+            Prices = prices,
         };
     }
 
@@ -251,8 +262,8 @@ public static class ConfigLoader
             MinHashPermutations = permutationValue ?? d.MinHashPermutations,
             ShingleSize = m.Get("shingle-size")?.Int(1, 64) ?? d.ShingleSize,
             Benchmarks = m.Get("benchmarks")?.StringList(
-                v => v.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase) || v.EndsWith(".json", StringComparison.OrdinalIgnoreCase) || v.EndsWith(".parquet", StringComparison.OrdinalIgnoreCase),
-                "a .jsonl or .parquet file") ?? d.Benchmarks,
+                v => v == Curation.BuiltinBenchmarks.Keyword || v.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase) || v.EndsWith(".json", StringComparison.OrdinalIgnoreCase) || v.EndsWith(".parquet", StringComparison.OrdinalIgnoreCase),
+                $"{Curation.BuiltinBenchmarks.Keyword} (the C# HumanEval and MBPP shipped with AutoRefiner) or a .jsonl or .parquet file") ?? d.Benchmarks,
             BenchmarkLocations = m.Get("benchmarks")?.ItemLocations() ?? d.BenchmarkLocations,
             BenchmarkNgram = m.Get("benchmark-ngram")?.Int(3, 100) ?? d.BenchmarkNgram,
             Secrets = m.Get("secrets")?.OneOf(CurationConfig.SecretActions, "an action") ?? d.Secrets,

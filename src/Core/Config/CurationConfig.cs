@@ -15,8 +15,11 @@ public sealed record CurationConfig
     /// <summary>Tokens per shingle.</summary>
     public int ShingleSize { get; init; } = 5;
 
-    /// <summary>Evaluation sets to keep out (JSONL or Parquet files).</summary>
-    public IReadOnlyList<string> Benchmarks { get; init; } = [];
+    /// <summary>
+    /// Evaluation sets to keep out: <c>builtin</c> (the C# HumanEval and MBPP shipped with AutoRefiner, the default) and
+    /// JSONL or Parquet files; <c>[]</c> turns decontamination off.
+    /// </summary>
+    public IReadOnlyList<string> Benchmarks { get; init; } = [Curation.BuiltinBenchmarks.Keyword];
 
     /// <summary>
     /// Where each of <see cref="Benchmarks"/> is written (<c>harvest.yml:12</c>), for messages about the file: its existence

@@ -50,6 +50,15 @@ public sealed record LlmConfig
     /// <summary>Retries of one request after a 408, 429, 5xx, a timeout or a dropped connection.</summary>
     public int MaxRetries { get; init; } = 6;
 
+    /// <summary>
+    /// Most a run may spend, in the currency of <see cref="Prices"/> (which must price the model); null = no limit. A
+    /// request whose worst case (its prompt estimate plus <see cref="MaxTokens"/>) could cross it is not sent.
+    /// </summary>
+    public double? MaxCost { get; init; }
+
+    /// <summary>Most tokens (prompt and completion) a run may be billed; null = no limit. Checked like <see cref="MaxCost"/>.</summary>
+    public long? MaxTokensTotal { get; init; }
+
     /// <summary>Prices per million tokens by model id, for the estimated cost; empty = no estimate.</summary>
     public IReadOnlyDictionary<string, TokenPrice> Prices { get; init; } = new Dictionary<string, TokenPrice>(StringComparer.Ordinal);
 }

@@ -12,7 +12,9 @@ public sealed record BenchmarkItem(string Benchmark, string Id, string Text);
 /// Finds samples that overlap an evaluation set, the way datatrove and NeMo Curator do, made robust to paraphrase: a
 /// sample is contaminated when its instruction shares an n-gram of words with an item, or when its code contains at
 /// least half of an item's code n-grams (tokens normalised as for near-duplicates, so renamed variables and
-/// reformatting do not hide a copied solution). Reports which benchmark and which item.
+/// reformatting do not hide a copied solution), or when it repeats a good part of an item's test data: the sequence of its
+/// literals (numbers by value, so <c>1.0f</c>, <c>1.0</c> and <c>1L</c> agree, and strings), which survives renaming every
+/// name, rewording the text and rewriting the asserts in another test style. Reports which benchmark and which item.
 /// </summary>
 public sealed class BenchmarkIndex
 {
@@ -21,6 +23,8 @@ public sealed class BenchmarkIndex
     private readonly Dictionary<ulong, int> _words = [];
     private readonly Dictionary<ulong, List<int>> _code = [];
     private readonly List<int> _codeCounts = [];
+    private readonly Dictionary<ulong, List<int>> _literals = [];
+    private readonly List<int> _literalCounts = [];
 
     /// <summary>Creates an empty index comparing n-grams of <paramref name="n"/> tokens.</summary>
     public BenchmarkIndex(int n)
@@ -61,6 +65,22 @@ public sealed class BenchmarkIndex
         }
 
         _codeCounts.Add(codeGrams.Count);
+
+        var literalGrams = LiteralGrams(item.Text);
+        foreach (var gram in literalGrams)
+        {
+            if (!_literals.TryGetValue(gram, out var list))
+            {
+                _literals[gram] = list = [];
+            }
+
+            if (list.Count == 0 || list[^1] != index)
+            {
+                list.Add(index);
+            }
+        }
+
+        _literalCounts.Add(literalGrams.Count);
     }
 
     /// <summary>What a sample overlaps, as "benchmark item (why)", or null.</summary>
@@ -102,7 +122,69 @@ public sealed class BenchmarkIndex
             }
         }
 
+        return MatchLiterals(instruction + "\n" + code);
+    }
+
+    /// <summary>
+    /// Items whose test data the text repeats: at least <see cref="MinLiteralGrams"/> of the item's literal sequences, and
+    /// at least a quarter of them. A sequence must hold three different values, so runs like 0, 0, 0 or 0, 1, 0, 1 that
+    /// any code has do not count.
+    /// </summary>
+    private string? MatchLiterals(string text)
+    {
+        var hits = new Dictionary<int, int>();
+        foreach (var gram in LiteralGrams(text))
+        {
+            if (_literals.TryGetValue(gram, out var items))
+            {
+                foreach (var item in items)
+                {
+                    hits[item] = hits.GetValueOrDefault(item) + 1;
+                }
+            }
+        }
+
+        foreach (var (item, count) in hits.OrderByDescending(kv => (double)kv.Value / _literalCounts[kv.Key]))
+        {
+            var total = _literalCounts[item];
+            if (count >= MinLiteralGrams && count * 4 >= total)
+            {
+                return $"{_items[item].Benchmark} item {_items[item].Id} (the text repeats {count} of its {total} sequences of {LiteralGramLength} literals: its test data)";
+            }
+        }
+
         return null;
+    }
+
+    /// <summary>Literals per compared sequence.</summary>
+    internal const int LiteralGramLength = 6;
+
+    /// <summary>Shared literal sequences below which no item is matched on its test data.</summary>
+    internal const int MinLiteralGrams = 4;
+
+    /// <summary>Hashes of the runs of <see cref="LiteralGramLength"/> literals that hold at least three different values.</summary>
+    private static HashSet<ulong> LiteralGrams(string text)
+    {
+        var literals = Literals.Of(text);
+        var grams = new HashSet<ulong>();
+        for (var i = 0; i + LiteralGramLength <= literals.Count; i++)
+        {
+            var window = literals.GetRange(i, LiteralGramLength);
+            if (window.Distinct().Count() < 3)
+            {
+                continue;
+            }
+
+            var h = 14695981039346656037UL;
+            foreach (var literal in window)
+            {
+                h = (h ^ literal) * 1099511628211UL;
+            }
+
+            grams.Add(h);
+        }
+
+        return grams;
     }
 
     /// <summary>Hashes of the n-grams of lower-case words (letters and digits).</summary>

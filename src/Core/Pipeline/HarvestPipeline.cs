@@ -102,27 +102,17 @@ public sealed class HarvestPipeline(
                 continue;
             }
 
-            // At most llm.concurrency generations (LLM requests) at once; at most one validation per core.
-            var candidates = new List<Candidate>();
-            await slots.Generation.WaitAsync(cancellationToken).ConfigureAwait(false);
+            List<Judged> judged;
             try
             {
-                await foreach (var candidate in generator.GenerateAsync(seed, cancellationToken).ConfigureAwait(false))
-                {
-                    stats.Candidates.Add();
-                    candidates.Add(candidate);
-                }
+                judged = await GenerateAndJudgeAsync(seed, generator, stats, options, slots, cancellationToken).ConfigureAwait(false);
             }
-            finally
+            catch (BudgetReachedException)
             {
-                slots.Generation.Release();
-            }
-
-            var judged = new List<Judged>(candidates.Count);
-            foreach (var candidate in candidates)
-            {
-                var result = await JudgeAsync(candidate, stats, options.RepairRounds, slots, cancellationToken).ConfigureAwait(false);
-                judged.Add(result with { Candidate = result.Candidate with { CreatedAt = result.Candidate.CreatedAt ?? stats.Time.GetUtcNow() } });
+                // The budget allows no more requests: this seed (with any repair under way) is left, unrecorded, for the
+                // next run, which finds every answer received so far in the state store.
+                stats.CountLeftForBudget();
+                continue;
             }
 
             // A run being cancelled may have killed what judged the last candidate: record nothing it said. Nor is an
@@ -136,6 +126,36 @@ public sealed class HarvestPipeline(
         }
 
         return results;
+    }
+
+    /// <summary>Generates a seed's candidates with one generator and judges them (repairs included).</summary>
+    private async ValueTask<List<Judged>> GenerateAndJudgeAsync(
+        Seed seed, ISampleGenerator generator, RunStats stats, PipelineOptions options, Slots slots, CancellationToken cancellationToken)
+    {
+        // At most llm.concurrency generations (LLM requests) at once; at most one validation per core.
+        var candidates = new List<Candidate>();
+        await slots.Generation.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await foreach (var candidate in generator.GenerateAsync(seed, cancellationToken).ConfigureAwait(false))
+            {
+                stats.Candidates.Add();
+                candidates.Add(candidate);
+            }
+        }
+        finally
+        {
+            slots.Generation.Release();
+        }
+
+        var judged = new List<Judged>(candidates.Count);
+        foreach (var candidate in candidates)
+        {
+            var result = await JudgeAsync(candidate, stats, options.RepairRounds, slots, cancellationToken).ConfigureAwait(false);
+            judged.Add(result with { Candidate = result.Candidate with { CreatedAt = result.Candidate.CreatedAt ?? stats.Time.GetUtcNow() } });
+        }
+
+        return judged;
     }
 
     /// <summary>

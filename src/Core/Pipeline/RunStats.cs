@@ -19,6 +19,7 @@ public sealed class RunStats
     private long _inspiration;
     private long _repaired;
     private long _reused;
+    private long _leftForBudget;
     private long _carried;
     private long _added;
     private readonly ConcurrentDictionary<string, long> _repairs = new(StringComparer.Ordinal);
@@ -101,6 +102,20 @@ public sealed class RunStats
 
     /// <summary>Requests to the LLM, cache hits, tokens and cost.</summary>
     public LlmUsage Llm { get; } = new();
+
+    /// <summary><c>llm.max-cost</c> and <c>llm.max-tokens-total</c>, when the run has an LLM.</summary>
+    public LlmBudget? Budget { get; set; }
+
+    /// <summary>Seeds (one per generator) left for the next run because the budget allowed no more requests.</summary>
+    public long LeftForBudget => Interlocked.Read(ref _leftForBudget);
+
+    /// <summary>Counts a seed left for the next run by the budget.</summary>
+    public void CountLeftForBudget() => Interlocked.Increment(ref _leftForBudget);
+
+    /// <summary>
+    /// What the LLM cost per row this run exported, at the prices in <c>llm.prices</c>; null without a price or a row.
+    /// </summary>
+    public double? CostPerKeptSample => Llm.EstimatedCost is { } cost && Splits.Values.Sum() is var rows and > 0 ? cost / rows : null;
 
     /// <summary>Requests sent to the GitHub API (including retries and redirects), when GitHub was used.</summary>
     public long GitHubRequests { get; set; }

@@ -148,7 +148,15 @@ public static class ReportWriter
         {
             sb.Append("<tr><td>answers received / from the cache</td><td class=\"num\">").Append(N(llm.Answered)).Append(" / ").Append(N(llm.Cached)).Append("</td></tr>")
               .Append("<tr><td>retries</td><td class=\"num\">").Append(N(llm.Retries)).Append("</td></tr>")
-              .Append("<tr><td>estimated cost</td><td class=\"num\">").Append(llm.EstimatedCost is { } cost ? cost.ToString("0.####", Inv) : "no price in llm.prices").Append("</td></tr>");
+              .Append("<tr><td>estimated cost</td><td class=\"num\">").Append(llm.EstimatedCost is { } cost ? cost.ToString("0.####", Inv) : "no price in llm.prices").Append("</td></tr>")
+              .Append("<tr><td>cost per kept sample</td><td class=\"num\">").Append(llm.CostPerKeptSample is { } each ? each.ToString("0.######", Inv) : "–").Append("</td></tr>");
+            if (llm.MaxCost is not null || llm.MaxTokensTotal is not null)
+            {
+                sb.Append("<tr><td>budget</td><td class=\"num\">")
+                  .Append(H(string.Join(", ", new[] { llm.MaxCost is { } limit ? "max-cost " + limit.ToString(Inv) : null, llm.MaxTokensTotal is { } t ? "max-tokens-total " + t.ToString(Inv) : null }.OfType<string>())))
+                  .Append(llm.BudgetReached is null ? "" : H($"; reached: {llm.SeedsLeftForBudget} seeds left for the next run"))
+                  .Append("</td></tr>");
+            }
         }
 
         sb.Append("</table></div><div><h3>Time per stage</h3>");

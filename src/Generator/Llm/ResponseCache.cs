@@ -11,7 +11,8 @@ namespace AutoRefiner.Generator.Llm;
 /// version, the messages and the sampling parameters. The endpoint is not part of the key, so moving from one server to
 /// another (or adding a proxy) reuses every answer already paid for. Each answer is stored the moment it arrives.
 /// </summary>
-public sealed class ResponseCache(LlmClient client, StateStore store, LlmUsage usage, TimeProvider time)
+/// <remarks>A request the <paramref name="budget"/> does not allow is not sent (<see cref="BudgetReachedException"/>); a stored answer is always served.</remarks>
+public sealed class ResponseCache(LlmClient client, StateStore store, LlmUsage usage, TimeProvider time, LlmBudget? budget = null)
 {
     /// <summary>The model behind the cache.</summary>
     public string Model => client.Model;
@@ -56,7 +57,12 @@ public sealed class ResponseCache(LlmClient client, StateStore store, LlmUsage u
             return cached;
         }
 
-        var answer = await client.CompleteAsync(messages, cancellationToken).ConfigureAwait(false);
+        CachedAnswer answer;
+        using (budget?.Reserve(EstimateTokens(messages)))
+        {
+            answer = await client.CompleteAsync(messages, cancellationToken).ConfigureAwait(false);
+        }
+
         if (answer.Text.Trim().Length > 0)
         {
             // An empty answer (a refusal, a cut-off reasoning model) may come out differently next time: not kept.

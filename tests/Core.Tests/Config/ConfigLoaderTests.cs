@@ -129,7 +129,9 @@ public sealed class ConfigLoaderTests
     [InlineData("llm:\n  prices:\n    gpt-x: {input: cheap, output: 2}\n", "harvest.yml:3: llm.prices.gpt-x.input: must be a number, not 'cheap'")]
     [InlineData("llm:\n  max-tokens-field: max_new_tokens\n", "harvest.yml:2: llm.max-tokens-field: 'max_new_tokens' is not a token-limit field; supported: auto, max_completion_tokens, max_tokens, both")]
     [InlineData("llm:\n  prices: [gpt-x]\n", "harvest.yml:2: llm.prices: must be a mapping of a model id to its settings, not a list")]
-    [InlineData("curation:\n  benchmarks:\n    - humaneval.txt\n", "harvest.yml:3: curation.benchmarks[0]: 'humaneval.txt' is not a .jsonl or .parquet file")]
+    [InlineData("llm:\n  model: m\n  max-cost: 3\n", "harvest.yml:3: llm.max-cost: needs a price for model 'm' in llm.prices")]
+    [InlineData("llm:\n  max-tokens-total: 0\n", "harvest.yml:2: llm.max-tokens-total:")]
+    [InlineData("curation:\n  benchmarks:\n    - humaneval.txt\n", "harvest.yml:3: curation.benchmarks[0]: 'humaneval.txt' is not builtin (the C# HumanEval and MBPP shipped with AutoRefiner) or a .jsonl or .parquet file")]
     public void Parse_ImpossibleValue_NamesLineKeyAndProblem(string yaml, string expected)
     {
         var e = Fails(yaml);
