@@ -90,16 +90,25 @@ public static partial class Spdx
     {
         ArgumentNullException.ThrowIfNull(allowed);
         var list = allowed.Select(Canonical).ToHashSet(StringComparer.OrdinalIgnoreCase);
-        var expression = Canonical(id).Replace("(", " ", StringComparison.Ordinal).Replace(")", " ", StringComparison.Ordinal);
-        if (list.Contains(expression.Trim()))
+        var expression = Canonical(id);
+        if (!SpdxExpression.IsReadable(expression))
+        {
+            return false;
+        }
+
+        if (list.Contains(expression))
         {
             return true;
         }
 
-        return expression.Split(" OR ", StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
-            .Any(alternative => alternative.Split(" AND ", StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
-                .All(term => TermAllowed(term.Split(" WITH ", 2)[0].Trim(), list)));
+        return SpdxExpression.Evaluate(expression, term => TermAllowed(term, list)) == true;
     }
+
+    /// <summary>
+    /// True when the text is a well-formed SPDX expression (ids, <c>AND</c>, <c>OR</c>, <c>WITH</c>, brackets); a statement
+    /// such as <c>MIT/GPL-3.0</c> or <c>MIT, GPL-3.0-only</c> is not, and must be treated as <see cref="Unknown"/>.
+    /// </summary>
+    public static bool IsExpression(string text) => SpdxExpression.IsReadable(text ?? "");
 
     private static bool TermAllowed(string term, HashSet<string> list)
     {
