@@ -74,6 +74,9 @@ public static partial class Spdx
         return ByLowerCase.TryGetValue(lower, out var known) ? known : term;
     }
 
+    /// <summary>True for an id in the table of licences the tool knows (in its canonical spelling).</summary>
+    public static bool IsKnown(string id) => ByLowerCase.TryGetValue((id ?? "").ToLowerInvariant(), out var known) && known == id;
+
     /// <summary>True for a licence whose terms travel with the code (GPL, LGPL, AGPL, MPL, EPL, MS-RL).</summary>
     public static bool IsCopyleft(string id) =>
         Terms(Canonical(id)).Any(t => t.StartsWith("GPL-", StringComparison.Ordinal) || t.StartsWith("LGPL-", StringComparison.Ordinal)

@@ -31,7 +31,7 @@ internal sealed partial class ProjectLayout(SourceRoot root, ProjectNames names)
         var relative = Path.GetRelativePath(project.Directory, path).Replace('\\', '/');
         var projectLicense = LicenseOf(dir);
         var header = LicenseText.Header(text);
-        var own = LicenseText.Classify(header);
+        var own = LicenseText.FromHeader(text);
         var (license, origin, notice) = own.Length > 0
             ? (own, "file", Notice(LicenseText.CopyrightLines(header), projectLicense?.NoticeFile ?? ""))
             : projectLicense is { } p ? (p.Id, "project", Notice(p.Copyright, p.NoticeFile))

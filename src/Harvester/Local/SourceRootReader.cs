@@ -75,10 +75,17 @@ public static partial class SourceRootReader
     /// </summary>
     public static string DetectLicense(string directory) => FindLicense(directory)?.Id ?? "";
 
-    /// <summary>The licence file of a directory (see <see cref="DetectLicense"/>) with its id, or null when there is none.</summary>
+    /// <summary>
+    /// The licence file(s) of a directory (see <see cref="DetectLicense"/>) with their id, or null when there is none. Several
+    /// recognised files side by side (<c>LICENSE-MIT</c> and <c>LICENSE-APACHE</c>) are the project's choice of licences:
+    /// <c>MIT OR Apache-2.0</c>. By the GNU convention <c>COPYING.LESSER</c> next to <c>COPYING</c> adds permissions to the
+    /// GPL, so the project is under the LGPL alone. An empty licence file, or one that is a link (never followed), is a
+    /// licence the tool cannot read: <c>unknown</c>, never "no licence".
+    /// </summary>
     public static (string Id, string Path, string Text)? FindLicense(string directory)
     {
         (string, string, string)? unrecognised = null;
+        var found = new List<(string Id, string Path, string Text)>();
         foreach (var file in LicenseFiles(directory))
         {
             try
@@ -86,13 +93,15 @@ public static partial class SourceRootReader
                 var info = new FileInfo(file);
                 if (info.LinkTarget is not null || info.Length is 0 or >= 256 * 1024)
                 {
+                    unrecognised ??= (Core.Curation.Spdx.Unknown, file, "");
                     continue;
                 }
 
                 var text = File.ReadAllText(file);
-                if (LicenseText.Classify(text) is { Length: > 0 } id)
+                if (LicenseText.Classify(text) is { Length: > 0 } id && id != Core.Curation.Spdx.Unknown)
                 {
-                    return (id, file, text);
+                    found.Add((id, file, text));
+                    continue;
                 }
 
                 unrecognised ??= (Core.Curation.Spdx.Unknown, file, text);
@@ -104,7 +113,20 @@ public static partial class SourceRootReader
             }
         }
 
-        return unrecognised;
+        return found.Count == 0 ? unrecognised : (Combine(found.Select(f => f.Id)), found[0].Path, string.Join('\n', found.Select(f => f.Text)));
+    }
+
+    private static string Combine(IEnumerable<string> ids)
+    {
+        var distinct = ids.Distinct(StringComparer.Ordinal).ToList();
+        if (distinct.Any(i => i.StartsWith("LGPL-", StringComparison.Ordinal)))
+        {
+            distinct.RemoveAll(i => i.StartsWith("GPL-", StringComparison.Ordinal));
+        }
+
+        return distinct.Count == 1
+            ? distinct[0]
+            : string.Join(" OR ", distinct.Select(i => i.Contains(' ', StringComparison.Ordinal) ? $"({i})" : i));
     }
 
     private static readonly string[] DocFolders = ["doc", "docs", "documentation"];
