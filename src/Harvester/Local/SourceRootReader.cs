@@ -45,10 +45,34 @@ public static partial class SourceRootReader
         }
 
         var gitTop = FindGitTop(full);
-        var top = gitTop ?? full;
-        var (repo, web) = gitTop is null ? (new DirectoryInfo(full).Name, "") : ReadOrigin(gitTop);
+        var top = gitTop ?? LicensedTop(full);
+        var (repo, web) = gitTop is null ? (new DirectoryInfo(top).Name, "") : ReadOrigin(gitTop);
         var commit = gitTop is null ? "" : ReadHead(gitTop);
         return new SourceRoot(top, repo, commit, DetectLicense(top), web);
+    }
+
+    /// <summary>
+    /// The top of the project a folder outside any git checkout belongs to: the nearest folder at or above it with a licence
+    /// file (so <c>--source app/src</c> takes <c>app/LICENSE</c> and is named <c>app</c>), looking no higher than the
+    /// user's home (a home folder is nobody's project) or the filesystem root; the folder itself when none has one.
+    /// </summary>
+    private static string LicensedTop(string full)
+    {
+        var home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+        for (var dir = new DirectoryInfo(full); dir is not null; dir = dir.Parent)
+        {
+            if (home.Length > 0 && string.Equals(Path.TrimEndingDirectorySeparator(dir.FullName), Path.TrimEndingDirectorySeparator(home), StringComparison.Ordinal))
+            {
+                break;
+            }
+
+            if (FindLicense(dir.FullName) is not null)
+            {
+                return dir.FullName;
+            }
+        }
+
+        return full;
     }
 
     /// <summary>True when <paramref name="directory"/> is the top of a git checkout (it holds <c>.git</c>).</summary>

@@ -230,4 +230,15 @@ public sealed class SourceRootReaderTests : IDisposable
 
         Assert.Equal(expected, SourceRootReader.DetectLicense(_tree.Root));
     }
+
+    [Fact]
+    public void Read_LicenceFileAboveTheSourceOutsideGit_IsTheProjectsLicenceAndName()
+    {
+        _tree.Write("gplapp/COPYING", "GNU GENERAL PUBLIC LICENSE\nVersion 3, 29 June 2007");
+        _tree.Write("gplapp/src/Core/Mu.cs", "class Mu { }");
+
+        var root = SourceRootReader.Read(Path.Combine(_tree.Root, "gplapp", "src"));
+
+        Assert.Equal(("GPL-3.0-only", "gplapp", Path.Combine(_tree.Root, "gplapp")), (root.License, root.Repo, root.RootPath));
+    }
 }
