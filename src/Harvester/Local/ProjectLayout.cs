@@ -32,8 +32,12 @@ internal sealed partial class ProjectLayout(SourceRoot root, ProjectNames names)
         var projectLicense = LicenseOf(dir);
         var header = LicenseText.Header(text);
         var own = LicenseText.FromHeader(text);
+        // A header that names the project's own licence keeps the project's copyright lines too: the licence asks for
+        // the notice of the licence file, which the header does not repeat.
         var (license, origin, notice) = own.Length > 0
-            ? (own, "file", Notice(LicenseText.CopyrightLines(header), projectLicense?.NoticeFile ?? ""))
+            ? (own, "file", Notice(
+                [.. LicenseText.CopyrightLines(header).Concat(projectLicense is { } same && same.Id == own ? same.Copyright : []).Distinct(StringComparer.Ordinal)],
+                projectLicense?.NoticeFile ?? ""))
             : projectLicense is { } p ? (p.Id, "project", Notice(p.Copyright, p.NoticeFile))
             : root.License.Length > 0 ? (Spdx.Canonical(root.License), "project", "")
             : ("", "", "");

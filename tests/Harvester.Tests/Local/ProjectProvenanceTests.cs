@@ -186,4 +186,30 @@ public sealed class ProjectProvenanceTests : IDisposable
         var p = Assert.Single(seeds).Provenance;
         Assert.Equal(("Apache-2.0", "Demo Component\nCopyright 2021 The Demo Authors"), (p.License, p.Notice));
     }
+
+    [Fact]
+    public async Task Harvest_HeaderNamingTheProjectsLicence_KeepsTheProjectsCopyright()
+    {
+        _tree.Write("net/LICENSE.TXT", "The MIT License (MIT)\n\nCopyright (c) .NET Foundation and Contributors\n\nPermission is hereby granted, free of charge, to any person\n");
+        _tree.Write("net/A.cs", Class("Alpha", "First",
+            "// Licensed to the .NET Foundation under one or more agreements.\n// The .NET Foundation licenses this file to you under the MIT license.\n\n"));
+
+        var p = Assert.Single(await HarvestAsync("net")).Provenance;
+
+        Assert.Equal(("MIT", "file", "Copyright (c) .NET Foundation and Contributors"), (p.License, p.LicenseOrigin, p.Notice));
+    }
+
+    [Fact]
+    public async Task Harvest_HeaderStatementTheToolCannotRead_IsUnknownNotTheProjectsLicence()
+    {
+        _tree.Write("m/LICENSE", MitText);
+        _tree.Write("m/A.cs", Class("Alpha", "First", "// SPDX-License-Identifier: MIT/GPL-3.0\n\n"));
+        _tree.Write("m/B.cs", Class("Beta", "Second", "// Copyright (c) 2008 Jane Doe. Licensed under the Frobnitz Licence.\n\n"));
+
+        var seeds = await HarvestAsync("m");
+
+        Assert.Equal(("unknown", "file"), Origin(seeds, "First"));
+        Assert.Equal(("unknown", "file"), Origin(seeds, "Second"));
+        Assert.Equal("Copyright (c) 2008 Jane Doe. Licensed under the Frobnitz Licence.", Assert.Single(seeds, s => s.Name == "Second").Provenance.Notice);
+    }
 }
