@@ -194,7 +194,7 @@ public static partial class SourceRootReader
         return null;
     }
 
-    private static string GitDir(string top)
+    internal static string GitDir(string top)
     {
         var git = Path.Combine(top, ".git");
         if (File.Exists(git))

@@ -161,6 +161,7 @@ public sealed class ProjectProvenanceTests : IDisposable
         _tree.Write("x/one/.git/config", "[remote \"origin\"]\n\turl = https://github.com/acme/one.git\n");
         _tree.Write("x/one/LICENSE", MitText);
         _tree.Write("x/one/src/One.cs", Class("One", "Uno"));
+        File.WriteAllBytes(Path.Combine(_tree.Root, "x/one/.git/index"), GitIndexFile.For(("src/One.cs", Class("One", "Uno"))));
         _tree.Write("x/two/.git/HEAD", Sha + "\n");
         _tree.Write("x/two/.git/config", "[remote \"origin\"]\n\turl = file:///etc/passwd\n");
         _tree.Write("x/two/Two.cs", Class("Two", "Dos"));
@@ -211,5 +212,27 @@ public sealed class ProjectProvenanceTests : IDisposable
         Assert.Equal(("unknown", "file"), Origin(seeds, "First"));
         Assert.Equal(("unknown", "file"), Origin(seeds, "Second"));
         Assert.Equal("Copyright (c) 2008 Jane Doe. Licensed under the Frobnitz Licence.", Assert.Single(seeds, s => s.Name == "Second").Provenance.Notice);
+    }
+
+    [Fact]
+    public async Task Harvest_ChangedOrUntrackedFileInACheckout_HasNoCommitNorPermalink()
+    {
+        const string Sha = "0123456789abcdef0123456789abcdef01234567";
+        _tree.Write("c/.git/HEAD", Sha + "\n");
+        _tree.Write("c/.git/config", "[remote \"origin\"]\n\turl = https://github.com/acme/c.git\n");
+        _tree.Write("c/Same.cs", Class("Same", "Kept"));
+        _tree.Write("c/Changed.cs", Class("Changed", "Edited"));
+        _tree.Write("c/New.cs", Class("Fresh", "Added"));
+        File.WriteAllBytes(Path.Combine(_tree.Root, "c/.git/index"), GitIndexFile.For(("Same.cs", Class("Same", "Kept")), ("Changed.cs", Class("Changed", "Before"))));
+
+        var seeds = await HarvestAsync("c");
+
+        var same = Assert.Single(seeds, s => s.Name == "Kept").Provenance;
+        Assert.Equal((Sha, $"https://github.com/acme/c/blob/{Sha}/Same.cs#L4-L4"), (same.Commit, same.Url));
+        foreach (var name in new[] { "Edited", "Added" })
+        {
+            var p = Assert.Single(seeds, s => s.Name == name).Provenance;
+            Assert.Equal(("acme/c", "", ""), (p.Repo, p.Commit, p.Url));
+        }
     }
 }
