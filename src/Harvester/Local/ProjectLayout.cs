@@ -43,9 +43,11 @@ internal sealed partial class ProjectLayout(SourceRoot root, ProjectNames names)
             : root.License.Length > 0 ? (Spdx.Canonical(root.License), "project", "")
             : ("", "", "");
         // A file changed since the commit, or never added, is not what the commit holds: no commit, no link.
-        var commit = project.Commit.Length > 0 && IndexOf(project)?.IsAsCommitted(relative, path) == true ? project.Commit : "";
+        // (A downloaded snapshot has no checkout: it is the commit as downloaded.)
+        var commit = project.Commit.Length > 0
+            && (!SourceRootReader.IsGitTop(project.Directory) || IndexOf(project)?.IsAsCommitted(relative, path) == true) ? project.Commit : "";
         var url = project.WebUrl.Length > 0 && commit.Length > 0
-            ? $"{project.WebUrl}/blob/{commit}/{string.Join('/', relative.Split('/').Select(Uri.EscapeDataString))}"
+            ? Permalink.File(project.WebUrl, commit, relative)
             : "";
         return new Provenance(project.Repo, relative, commit, license, url)
         {

@@ -299,11 +299,18 @@ public static partial class SourceRootReader
     }
 
     /// <summary>
-    /// owner/name and the web URL of a remote (<c>https://host/owner/name(.git)</c>, <c>ssh://…</c>, <c>git://…</c> or
-    /// <c>git@host:owner/name(.git)</c>); credentials in the URL are never kept. Anything else — a <c>file://</c> URL, a
-    /// local path, a host or path with characters no forge uses — is not an upstream: null.
+    /// The repository name and the web URL of a remote (<c>https://host/owner/name(.git)</c>, <c>ssh://…</c>, <c>git://…</c> or
+    /// <c>git@host:owner/name(.git)</c>); credentials in the URL are never kept. On github.com, or the GitHub Enterprise host
+    /// of <c>GITHUB_SERVER_URL</c>, the name is <c>owner/name</c>; on gitlab.com and bitbucket.org it keeps its host
+    /// (<c>gitlab.com/owner/name</c>), so a GitLab and a GitHub project of the same name stay apart; on any other host the
+    /// host-qualified name is kept but there is no web URL (so no permalink is guessed). Anything else — a <c>file://</c>
+    /// URL, a local path, a host or path with characters no forge uses — is not an upstream: null.
     /// </summary>
-    public static (string Repo, string WebUrl)? ParseRemote(string url)
+    public static (string Repo, string WebUrl)? ParseRemote(string url) =>
+        ParseRemote(url, Environment.GetEnvironmentVariable("GITHUB_SERVER_URL"));
+
+    /// <summary>As <see cref="ParseRemote(string)"/>, with the GitHub Enterprise server given (null or empty: none).</summary>
+    public static (string Repo, string WebUrl)? ParseRemote(string url, string? githubServer)
     {
         ArgumentNullException.ThrowIfNull(url);
         var m = Remote().Match(url.Trim());
@@ -312,7 +319,7 @@ public static partial class SourceRootReader
             return null;
         }
 
-        var host = m.Groups["host"].Value;
+        var host = m.Groups["host"].Value.ToLowerInvariant();
         var path = m.Groups["path"].Value.TrimEnd('/');
         if (path.EndsWith(".git", StringComparison.Ordinal))
         {
@@ -320,7 +327,19 @@ public static partial class SourceRootReader
         }
 
         var segments = path.Split('/');
-        return segments.Length >= 2 && segments.All(s => RepoSegment().IsMatch(s) && s is not ("." or "..")) ? (path, $"https://{host}/{path}") : null;
+        if (segments.Length < 2 || !segments.All(s => RepoSegment().IsMatch(s) && s is not ("." or "..")))
+        {
+            return null;
+        }
+
+        var enterprise = Uri.TryCreate(githubServer, UriKind.Absolute, out var server) ? server.Host.ToLowerInvariant() : "";
+        return host switch
+        {
+            "github.com" or "www.github.com" => (path, $"https://github.com/{path}"),
+            _ when host == enterprise => (path, $"https://{host}/{path}"),
+            "gitlab.com" or "bitbucket.org" => ($"{host}/{path}", $"https://{host}/{path}"),
+            _ => ($"{host}/{path}", ""),
+        };
     }
 
     [GeneratedRegex("^[0-9a-f]{40}([0-9a-f]{24})?$")]

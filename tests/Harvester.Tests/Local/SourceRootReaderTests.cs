@@ -80,9 +80,27 @@ public sealed class SourceRootReaderTests : IDisposable
     [InlineData("https://github.com/owner/name", "owner/name", "https://github.com/owner/name")]
     [InlineData("ssh://git@ghe.example.com:2222/team/proj.git", "team/proj", "https://ghe.example.com/team/proj")]
     [InlineData("https://x-access-token:ghp_abc@github.com/o/r.git", "o/r", "https://github.com/o/r")]
+    [InlineData("git@gitlab.com:o/r.git", "gitlab.com/o/r", "https://gitlab.com/o/r")]
+    [InlineData("https://bitbucket.org/o/r", "bitbucket.org/o/r", "https://bitbucket.org/o/r")]
+    [InlineData("https://evil.example/o/r12", "evil.example/o/r12", "")]
     public void ParseRemote_CommonForms_GiveOwnerNameWithoutCredentials(string url, string repo, string web)
     {
-        Assert.Equal((repo, web), SourceRootReader.ParseRemote(url));
+        Assert.Equal((repo, web), SourceRootReader.ParseRemote(url, "https://ghe.example.com"));
+    }
+
+    [Fact]
+    public void ParseRemote_EnterpriseHostNotNamedByGitHubServerUrl_HasNoWebAddress()
+    {
+        Assert.Equal(("ghe.example.com/team/proj", ""), SourceRootReader.ParseRemote("https://ghe.example.com/team/proj", null));
+    }
+
+    [Theory]
+    [InlineData("https://github.com/o/r", "https://github.com/o/r/blob/abc/src/A%20B.cs#L8-L18")]
+    [InlineData("https://gitlab.com/o/r", "https://gitlab.com/o/r/-/blob/abc/src/A%20B.cs#L8-18")]
+    [InlineData("https://bitbucket.org/o/r", "https://bitbucket.org/o/r/src/abc/src/A%20B.cs#lines-8:18")]
+    public void Permalink_EachForge_GetsItsOwnForm(string web, string expected)
+    {
+        Assert.Equal(expected, Core.Model.Permalink.WithLines(Core.Model.Permalink.File(web, "abc", "src/A B.cs"), 8, 18));
     }
 
     [Theory]
