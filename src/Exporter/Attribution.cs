@@ -111,6 +111,6 @@ internal static partial class Attribution
     [GeneratedRegex(@"[\\`*_{}\[\]()#+!|<>&~]")]
     private static partial Regex MarkdownSpecial();
 
-    [GeneratedRegex(@"^https?://[A-Za-z0-9.-]+(:\d+)?(/[A-Za-z0-9._~%/+-]*)?(#[A-Za-z0-9-]*)?$")]
+    [GeneratedRegex(@"^https?://[A-Za-z0-9.-]+(:\d+)?(/[A-Za-z0-9._~%/+-]*)?(#[A-Za-z0-9:-]*)?$")]
     private static partial Regex SafeUrl();
 }
