@@ -281,7 +281,7 @@ public static partial class LicenseText
     private static partial Regex LicenceStatement();
 
     /// <summary>A line that only sends the reader to the project's licence file.</summary>
-    [GeneratedRegex(@"\bLICEN[CS]E(\.\w+)?\s+file\b|\bproject\s+root\b|\bin\s+the\s+LICEN[CS]E\b|\bsee\s+(the\s+)?LICEN[CS]E", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"\bLICEN[CS]E(\.\w+)?\s+file\b|\bproject\s+root\b|\b(in|see)\s+(the\s+)?LICEN[CS]E(\.(txt|md))?\b", RegexOptions.IgnoreCase)]
     private static partial Regex PointsAtProjectFile();
 
     [GeneratedRegex(@"Free Documentation License\s+Version (1\.[123])", RegexOptions.IgnoreCase)]

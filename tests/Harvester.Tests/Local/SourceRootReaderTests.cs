@@ -155,6 +155,7 @@ public sealed class SourceRootReaderTests : IDisposable
     [InlineData("using System;\nusing System.IO;\n// SPDX-License-Identifier: GPL-3.0-only\nclass A { }", "GPL-3.0-only")]
     [InlineData("// Licensed under the GNU General Public License\nclass A { }", "unknown")]
     [InlineData("// See the LICENSE file in the project root for more information.\nclass A { }", "")]
+    [InlineData("// This file is licensed under the terms found in LICENSE.txt.\nclass A { }", "")]
     public void FromHeader_StatedLicence_IsItsSpdxId(string file, string expected)
     {
         Assert.Equal(expected, LicenseText.FromHeader(file));
