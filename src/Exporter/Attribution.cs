@@ -11,22 +11,35 @@ namespace AutoRefiner.Exporter;
 /// </summary>
 internal static partial class Attribution
 {
-    /// <summary>The repository's link at the commit, from a row's file permalink (<c>…/blob/&lt;sha&gt;/path#L1-L2</c>).</summary>
+    /// <summary>
+    /// The repository's link at the commit, from a row's file permalink: GitHub's <c>…/blob/&lt;sha&gt;/path#L1-L2</c> gives
+    /// <c>…/tree/&lt;sha&gt;</c>, GitLab's <c>…/-/blob/&lt;sha&gt;/…</c> gives <c>…/-/tree/&lt;sha&gt;</c>, Bitbucket's
+    /// <c>…/src/&lt;sha&gt;/…</c> gives <c>…/src/&lt;sha&gt;</c>.
+    /// </summary>
     public static string RepositoryUrl(string fileUrl)
     {
-        var blob = fileUrl.IndexOf("/blob/", StringComparison.Ordinal);
-        if (blob < 0 || !IsWebUrl(fileUrl))
+        if (!IsWebUrl(fileUrl))
         {
             return "";
         }
 
-        var afterSha = fileUrl.IndexOf('/', blob + "/blob/".Length);
+        var (marker, tree) = fileUrl.Contains("/-/blob/", StringComparison.Ordinal) ? ("/-/blob/", "/-/tree/")
+            : fileUrl.Contains("/blob/", StringComparison.Ordinal) ? ("/blob/", "/tree/")
+            : Uri.TryCreate(fileUrl, UriKind.Absolute, out var u) && u.Host.Equals("bitbucket.org", StringComparison.OrdinalIgnoreCase) ? ("/src/", "/src/")
+            : ("", "");
+        var blob = marker.Length > 0 ? fileUrl.IndexOf(marker, StringComparison.Ordinal) : -1;
+        if (blob < 0)
+        {
+            return "";
+        }
+
+        var afterSha = fileUrl.IndexOf('/', blob + marker.Length);
         if (afterSha < 0)
         {
             return "";
         }
 
-        var repository = fileUrl[..blob] + "/tree/" + fileUrl[(blob + "/blob/".Length)..afterSha];
+        var repository = fileUrl[..blob] + tree + fileUrl[(blob + marker.Length)..afterSha];
 
         // An upstream has a host and an owner/name: a URL made of an origin like file:///etc/passwd has neither.
         return Uri.TryCreate(repository, UriKind.Absolute, out var uri) && uri.Host.Length > 0 && !uri.Host.Equals("file", StringComparison.OrdinalIgnoreCase)
@@ -98,6 +111,6 @@ internal static partial class Attribution
     [GeneratedRegex(@"[\\`*_{}\[\]()#+!|<>&~]")]
     private static partial Regex MarkdownSpecial();
 
-    [GeneratedRegex(@"^https?://[A-Za-z0-9.-]+(:\d+)?(/[A-Za-z0-9._~%/+-]*)?(#[A-Za-z0-9-]*)?$")]
+    [GeneratedRegex(@"^https?://[A-Za-z0-9.-]+(:\d+)?(/[A-Za-z0-9._~%/+-]*)?(#[A-Za-z0-9:-]*)?$")]
     private static partial Regex SafeUrl();
 }

@@ -37,6 +37,8 @@ public sealed class AttributionTests
     [InlineData("javascript:alert(1)//blob/abc/A.cs", "")]
     [InlineData("https://github.com/o/r\"><script>/blob/abc/A.cs", "")]
     [InlineData("https://github.com/o/r/blob/abc/src/A.cs#L1-L2", "https://github.com/o/r/tree/abc")]
+    [InlineData("https://gitlab.com/o/r/-/blob/abc/src/A.cs#L1-2", "https://gitlab.com/o/r/-/tree/abc")]
+    [InlineData("https://bitbucket.org/o/r/src/abc/src/A.cs#lines-1:2", "https://bitbucket.org/o/r/src/abc")]
     public void RepositoryUrl_OnlyAPlainWebAddress_IsAnUpstream(string fileUrl, string upstream)
     {
         Assert.Equal(upstream, Attribution.RepositoryUrl(fileUrl));

@@ -115,7 +115,8 @@ public sealed class SecretCurator(CurationConfig config) : ICurator, ISeedFilter
 
         return string.Join('\n', notice.Split('\n').Select(line =>
         {
-            var redacted = SecretScanner.RedactEmails(line);
+            // An address written in angle brackets (<alice@example.org>) becomes <email>, not <<email>>.
+            var redacted = SecretScanner.RedactEmails(line).Replace("<<email>>", "<email>", StringComparison.Ordinal);
             var rest = redacted.Replace("<email>", "", StringComparison.Ordinal)
                 .Replace("Copyright", "", StringComparison.OrdinalIgnoreCase)
                 .Replace("All rights reserved", "", StringComparison.OrdinalIgnoreCase)

@@ -74,6 +74,9 @@ public static partial class Spdx
         return ByLowerCase.TryGetValue(lower, out var known) ? known : term;
     }
 
+    /// <summary>True for an id in the table of licences the tool knows (in its canonical spelling).</summary>
+    public static bool IsKnown(string id) => ByLowerCase.TryGetValue((id ?? "").ToLowerInvariant(), out var known) && known == id;
+
     /// <summary>True for a licence whose terms travel with the code (GPL, LGPL, AGPL, MPL, EPL, MS-RL).</summary>
     public static bool IsCopyleft(string id) =>
         Terms(Canonical(id)).Any(t => t.StartsWith("GPL-", StringComparison.Ordinal) || t.StartsWith("LGPL-", StringComparison.Ordinal)
@@ -90,16 +93,25 @@ public static partial class Spdx
     {
         ArgumentNullException.ThrowIfNull(allowed);
         var list = allowed.Select(Canonical).ToHashSet(StringComparer.OrdinalIgnoreCase);
-        var expression = Canonical(id).Replace("(", " ", StringComparison.Ordinal).Replace(")", " ", StringComparison.Ordinal);
-        if (list.Contains(expression.Trim()))
+        var expression = Canonical(id);
+        if (!SpdxExpression.IsReadable(expression))
+        {
+            return false;
+        }
+
+        if (list.Contains(expression))
         {
             return true;
         }
 
-        return expression.Split(" OR ", StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
-            .Any(alternative => alternative.Split(" AND ", StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
-                .All(term => TermAllowed(term.Split(" WITH ", 2)[0].Trim(), list)));
+        return SpdxExpression.Evaluate(expression, term => TermAllowed(term, list)) == true;
     }
+
+    /// <summary>
+    /// True when the text is a well-formed SPDX expression (ids, <c>AND</c>, <c>OR</c>, <c>WITH</c>, brackets); a statement
+    /// such as <c>MIT/GPL-3.0</c> or <c>MIT, GPL-3.0-only</c> is not, and must be treated as <see cref="Unknown"/>.
+    /// </summary>
+    public static bool IsExpression(string text) => SpdxExpression.IsReadable(text ?? "");
 
     private static bool TermAllowed(string term, HashSet<string> list)
     {

@@ -258,7 +258,7 @@ public sealed class HarvestPipeline(
                 break;
             }
 
-            if (!seen.Add(seed.Id))
+            if (seen.Contains(seed.Id))
             {
                 stats.RejectSeed("duplicate-seed");
                 continue;
@@ -278,9 +278,12 @@ public sealed class HarvestPipeline(
 
             if (kept is null)
             {
+                // Only a seed that is used counts as seen: a GPL copy left out for its licence must not turn the MIT
+                // original that follows into a duplicate.
                 continue;
             }
 
+            seen.Add(seed.Id);
             taken++;
             stats.Seeds.Add();
             yield return kept;

@@ -20,7 +20,12 @@ public static partial class LicenseText
         ArgumentNullException.ThrowIfNull(text);
         if (SpdxLine().Match(text) is { Success: true } spdx)
         {
-            return Spdx.Canonical(spdx.Groups["id"].Value);
+            return SpdxId(spdx.Groups["id"].Value);
+        }
+
+        if (ShortForm(text) is { Length: > 0 } shortForm)
+        {
+            return shortForm;
         }
 
         // A licence file often ends with third-party notices under other licences: the licence named first is the
@@ -43,7 +48,70 @@ public static partial class LicenseText
     /// The licence the header of a C# file states (its leading comments, with the directives among them such as
     /// <c>#region License</c>), or empty when it states none.
     /// </summary>
-    public static string FromHeader(string fileText) => Classify(Header(fileText));
+    /// <remarks>
+    /// A statement the tool cannot read is <c>unknown</c>, never "none": an SPDX line whose value is no expression, an SPDX
+    /// line further down (after the <c>using</c> lines, within the first lines of the file), or wording that says the file
+    /// is licensed or names the GPL without a licence recognised. Falling back to the project's licence there would
+    /// label a file MIT that says it is something else.
+    /// </remarks>
+    public static string FromHeader(string fileText)
+    {
+        ArgumentNullException.ThrowIfNull(fileText);
+        var header = Header(fileText);
+        var id = Classify(header);
+        if (id.Length == 0 && SpdxLine().Match(FirstLines(fileText, SpdxSearchLines)) is { Success: true } spdx)
+        {
+            id = SpdxId(spdx.Groups["id"].Value);
+        }
+
+        return id.Length == 0 && header.Split('\n').Any(IsUnreadStatement) ? Spdx.Unknown : id;
+    }
+
+    /// <summary>How far into a file an SPDX line below the header is still looked for.</summary>
+    private const int SpdxSearchLines = 40;
+
+    private static string FirstLines(string text, int count)
+    {
+        var at = 0;
+        for (var i = 0; i < count && at >= 0; i++)
+        {
+            at = text.IndexOf('\n', at + (i == 0 ? 0 : 1));
+        }
+
+        return at < 0 ? text : text[..at];
+    }
+
+    private static string SpdxId(string value)
+    {
+        var trimmed = string.Join(' ', value.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+        return trimmed.Length > 0 && Spdx.IsExpression(trimmed) ? Spdx.Canonical(trimmed) : Spdx.Unknown;
+    }
+
+    /// <summary>
+    /// A header line that states a licence (not one that only points at the project's licence file).
+    /// </summary>
+    private static bool IsUnreadStatement(string line) =>
+        LicenceStatement().IsMatch(line) && !PointsAtProjectFile().IsMatch(line);
+
+    /// <summary>
+    /// The short forms a licence file may hold instead of a text (<c>MIT</c>, <c>Apache License 2.0</c>, <c>GPLv3</c>,
+    /// <c>LGPL-2.1</c>): a file of one short line. Longer texts go through the wording markers.
+    /// </summary>
+    private static string ShortForm(string text)
+    {
+        var t = text.Trim().TrimEnd('.');
+        if (t.Length == 0 || t.Length > 60 || t.Contains('\n', StringComparison.Ordinal))
+        {
+            return "";
+        }
+
+        if (Spdx.IsExpression(t) && Spdx.Terms(Spdx.Canonical(t)).All(Spdx.IsKnown))
+        {
+            return Spdx.Canonical(t);
+        }
+
+        return "";
+    }
 
     /// <summary>The leading comment block of a file (and the directive lines among it).</summary>
     public static string Header(string fileText)
@@ -105,13 +173,13 @@ public static partial class LicenseText
     [
         (Rx("Permission is hereby granted, free of charge"), _ => "MIT"),
         (Rx(@"\bMIT License\b|\bMIT licen[cs]e\b|\bLicensed under the MIT\b|\bunder the MIT\b"), _ => "MIT"),
-        (Rx(@"Apache License,?\s+Version 2\.0|Apache License\s*\n\s*Version 2\.0|\bApache[ -]2\.0\b"), _ => "Apache-2.0"),
+        (Rx(@"Apache License,?\s+(Version\s+|v\.?\s*)?2\.0|Apache License\s*\n\s*Version 2\.0|\bApache[ -]2\.0\b"), _ => "Apache-2.0"),
         (Rx(@"\bNew BSD License\b|\bModified BSD License\b|\bBSD[- ]3[- ]Clause\b"), _ => "BSD-3-Clause"),
         (Rx(@"\bSimplified BSD License\b|\bFreeBSD License\b|\bBSD[- ]2[- ]Clause\b"), _ => "BSD-2-Clause"),
         (Rx("Redistribution and use in source and binary forms"), t => Has(t, "Neither the name") || Has(t, "names of its contributors") ? "BSD-3-Clause" : "BSD-2-Clause"),
-        (Rx(@"GNU (Lesser|Library) General Public License"), t => Gnu(t, "LGPL", LgplVersion(t))),
-        (Rx(@"GNU Affero General Public License"), t => Gnu(t, "AGPL", "3.0")),
-        (Rx(@"GNU General Public License"), t => Gnu(t, "GPL", GplVersion(t))),
+        (Rx(@"GNU (Lesser|Library) General Public License|\bLGPL\b|\bLGPL-?v?\d"), t => Gnu(t, "LGPL")),
+        (Rx(@"GNU Affero General Public License|\bAGPL\b|\bAGPL-?v?\d"), t => Gnu(t, "AGPL")),
+        (Rx(@"GNU General Public License|\bGPL\b|\bGPL-?v?\d"), t => Gnu(t, "GPL")),
         (Rx(@"GNU Free Documentation License"), t => Gnu(t, "GFDL", GfdlVersion().Match(t) is { Success: true } v ? v.Groups[1].Value : "1.3")),
         (Rx(@"The Artistic License 2\.0"), _ => "Artistic-2.0"),
         (Rx(@"The ""Artistic License"""), _ => "Artistic-1.0"),
@@ -132,29 +200,61 @@ public static partial class LicenseText
 
     private static bool Has(string text, string part) => text.Contains(part, StringComparison.OrdinalIgnoreCase);
 
-    /// <summary>A GNU licence id: "or later" when the project's own words say so, else "only".</summary>
-    private static string Gnu(string text, string family, string version)
+    /// <summary>
+    /// A GNU licence id: the version the text states (its title, <c>v3</c>, <c>version 3</c>, <c>3.0</c>), "or later" when
+    /// the project's own words say so, else "only"; <c>unknown</c> when no version is stated (the GPL has three, and
+    /// guessing one mislabels the code). The Affero licence has one GNU version.
+    /// </summary>
+    private static string Gnu(string text, string family, string? stated = null)
     {
         // In a full licence text only what comes before it (the project's statement) counts.
         var statement = IsFullGnuText(text) ? text[..text.IndexOf("Preamble", StringComparison.Ordinal)] : text;
+        var version = stated ?? StatedVersion(statement, family) ?? (family == "AGPL" ? "3.0" : null);
         if (OrLater().Match(statement) is { Success: true } m)
         {
-            var stated = m.Groups["v"].Success && m.Groups["v"].Value.Length > 0 ? m.Groups["v"].Value : m.Groups["w"].Value;
-            if (stated.Length > 0)
+            var said = m.Groups["v"].Success && m.Groups["v"].Value.Length > 0 ? m.Groups["v"].Value : m.Groups["w"].Value;
+            if (Normalise(said, family, statement) is { } later)
             {
-                stated = stated.Contains('.', StringComparison.Ordinal) ? stated : stated + (family == "LGPL" && stated == "2" ? ".1" : ".0");
-
-                // "version 1.3 or any later" in a documentation licence is no GPL version: only a version the family has counts.
-                if (GnuVersions[family].Contains(stated))
-                {
-                    version = stated;
-                }
+                version = later;
             }
 
-            return $"{family}-{version}-or-later";
+            return version is null ? Spdx.Unknown : $"{family}-{version}-or-later";
         }
 
-        return $"{family}-{version}-only";
+        return version is null ? Spdx.Unknown : $"{family}-{version}-only";
+    }
+
+    private static string? StatedVersion(string statement, string family)
+    {
+        foreach (var rx in new[] { TitleVersion(), OfTheLicense() })
+        {
+            foreach (Match m in rx.Matches(statement))
+            {
+                if (Normalise(m.Groups["v"].Value, family, statement) is { } v)
+                {
+                    return v;
+                }
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>"3" is 3.0; a bare LGPL "2" is 2.0 for the Library licence and 2.1 for the Lesser; only versions the family has.</summary>
+    private static string? Normalise(string stated, string family, string statement)
+    {
+        if (stated.Length == 0)
+        {
+            return null;
+        }
+
+        if (!stated.Contains('.', StringComparison.Ordinal))
+        {
+            stated += family == "LGPL" && stated == "2" && !Has(statement, "Library General Public") ? ".1" : ".0";
+        }
+
+        // "version 1.3 or any later" in a documentation licence is no GPL version: only a version the family has counts.
+        return GnuVersions[family].Contains(stated) ? stated : null;
     }
 
     private static readonly Dictionary<string, string[]> GnuVersions = new(StringComparer.Ordinal)
@@ -162,27 +262,30 @@ public static partial class LicenseText
         ["GPL"] = ["1.0", "2.0", "3.0"], ["LGPL"] = ["2.0", "2.1", "3.0"], ["AGPL"] = ["3.0"], ["GFDL"] = ["1.1", "1.2", "1.3"],
     };
 
-    private static string GplVersion(string text) => GplV3().IsMatch(text) ? "3.0" : GplV1().IsMatch(text) ? "1.0" : "2.0";
 
-    private static string LgplVersion(string text) => LesserV3().IsMatch(text) ? "3.0" : Has(text, "Library General Public") ? "2.0" : "2.1";
-
-    [GeneratedRegex(@"SPDX-License-Identifier:\s*(?<id>[A-Za-z0-9.+\-() ]+?)\s*(\*/|-->|$)", RegexOptions.Multiline)]
+    [GeneratedRegex(@"SPDX-License-Identifier:[ \t]*(?<id>[^\r\n]*?)[ \t]*(\*/|-->)?[ \t]*\r?$", RegexOptions.Multiline)]
     private static partial Regex SpdxLine();
 
-    [GeneratedRegex(@"(version\s+(?<v>\d(\.\d)?)\s+of\s+the\s+License,?\s+or\s*\(at\s+your\s+option\)\s*any\s+later\s+version|version\s+(?<v>\d(\.\d)?),?\s+or\s+(\(at\s+your\s+option\)\s+)?(any\s+)?later|\b(L|A)?GPL\s*-?v?(?<w>\d(\.\d)?)(\+|\s+or\s+later|-or-later))", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"((version|\bv\.?)\s*(?<v>\d(\.\d)?)\s+of\s+the\s+License,?\s+or\s*\(at\s+your\s+option\)\s*any\s+later\s+version|(version|\bv\.?)\s*(?<v>\d(\.\d)?),?\s+or\s+(\(at\s+your\s+option\)\s+)?(any\s+)?later|\b(L|A)?GPL\s*-?v?(?<w>\d(\.\d)?)(\+|\s+or\s+later|-or-later))", RegexOptions.IgnoreCase)]
     private static partial Regex OrLater();
 
-    [GeneratedRegex(@"GENERAL PUBLIC LICENSE\s+Version 3|version 3 of the License|GPL-?v?3", RegexOptions.IgnoreCase)]
-    private static partial Regex GplV3();
+    /// <summary>A version right after the licence's name: <c>GNU GENERAL PUBLIC LICENSE Version 3</c>, <c>… License v3.0</c>, <c>…, version 3</c>, <c>GPLv3</c>, <c>LGPL-2.1</c>.</summary>
+    [GeneratedRegex(@"(General\s+Public\s+Licen[cs]e|\b[AL]?GPL)[\s,:()]*(\(?[AL]?GPL\)?[\s,]*)?(-\s*|v\.?\s*|version\s+)?(?<v>\d(\.\d)?)\b", RegexOptions.IgnoreCase)]
+    private static partial Regex TitleVersion();
 
-    [GeneratedRegex(@"GENERAL PUBLIC LICENSE\s+Version 1,", RegexOptions.IgnoreCase)]
-    private static partial Regex GplV1();
+    [GeneratedRegex(@"version\s+(?<v>\d(\.\d)?)\s+of\s+the\s+(GNU\s+)?((Lesser|Library|Affero)\s+)?(General\s+Public\s+)?Licen[cs]e", RegexOptions.IgnoreCase)]
+    private static partial Regex OfTheLicense();
+
+    /// <summary>Words that state a licence.</summary>
+    [GeneratedRegex(@"\blicen[cs]ed\s+(to\s+you\s+)?under\b|\bunder\s+the\s+terms\s+of\b|\b[AL]?GPL|General\s+Public\s+Licen[cs]e|SPDX-License-Identifier|\breleased\s+under\b", RegexOptions.IgnoreCase)]
+    private static partial Regex LicenceStatement();
+
+    /// <summary>A line that only sends the reader to the project's licence file.</summary>
+    [GeneratedRegex(@"\bLICEN[CS]E(\.\w+)?\s+file\b|\bproject\s+root\b|\b(in|see)\s+(the\s+)?LICEN[CS]E(\.(txt|md))?\b", RegexOptions.IgnoreCase)]
+    private static partial Regex PointsAtProjectFile();
 
     [GeneratedRegex(@"Free Documentation License\s+Version (1\.[123])", RegexOptions.IgnoreCase)]
     private static partial Regex GfdlVersion();
-
-    [GeneratedRegex(@"LESSER GENERAL PUBLIC LICENSE\s+Version 3|version 3 of the License|LGPL-?v?3", RegexOptions.IgnoreCase)]
-    private static partial Regex LesserV3();
 
     [GeneratedRegex(@"^\s*(//+|/\*+|\*+|#)?")]
     private static partial Regex CommentPrefix();

@@ -19,6 +19,7 @@ internal sealed partial class ProjectLayout(SourceRoot root, ProjectNames names)
     private readonly Dictionary<string, Project> _projects = new(StringComparer.Ordinal);
     private readonly Dictionary<string, LicenseInfo?> _licenses = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _versions = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, GitIndex?> _indexes = new(StringComparer.Ordinal);
 
     /// <summary>A root with an upstream (a git checkout, a GitHub download) is one project, whatever licence files it holds.</summary>
     private bool Plain => root.Commit.Length == 0 && root.WebUrl.Length == 0;
@@ -31,21 +32,40 @@ internal sealed partial class ProjectLayout(SourceRoot root, ProjectNames names)
         var relative = Path.GetRelativePath(project.Directory, path).Replace('\\', '/');
         var projectLicense = LicenseOf(dir);
         var header = LicenseText.Header(text);
-        var own = LicenseText.Classify(header);
+        var own = LicenseText.FromHeader(text);
+        // A header that names the project's own licence keeps the project's copyright lines too: the licence asks for
+        // the notice of the licence file, which the header does not repeat.
         var (license, origin, notice) = own.Length > 0
-            ? (own, "file", Notice(LicenseText.CopyrightLines(header), projectLicense?.NoticeFile ?? ""))
+            ? (own, "file", Notice(
+                [.. LicenseText.CopyrightLines(header).Concat(projectLicense is { } same && same.Id == own ? same.Copyright : []).Distinct(StringComparer.Ordinal)],
+                projectLicense?.NoticeFile ?? ""))
             : projectLicense is { } p ? (p.Id, "project", Notice(p.Copyright, p.NoticeFile))
             : root.License.Length > 0 ? (Spdx.Canonical(root.License), "project", "")
             : ("", "", "");
-        var url = project.WebUrl.Length > 0 && project.Commit.Length > 0
-            ? $"{project.WebUrl}/blob/{project.Commit}/{string.Join('/', relative.Split('/').Select(Uri.EscapeDataString))}"
+        // A file changed since the commit, or never added, is not what the commit holds: no commit, no link.
+        // (A downloaded snapshot has no checkout: it is the commit as downloaded.)
+        var commit = project.Commit.Length > 0
+            && (!SourceRootReader.IsGitTop(project.Directory) || IndexOf(project)?.IsAsCommitted(relative, path) == true) ? project.Commit : "";
+        var url = project.WebUrl.Length > 0 && commit.Length > 0
+            ? Permalink.File(project.WebUrl, commit, relative)
             : "";
-        return new Provenance(project.Repo, relative, project.Commit, license, url)
+        return new Provenance(project.Repo, relative, commit, license, url)
         {
             LicenseOrigin = origin,
             Version = VersionOf(dir, project.Directory),
             Notice = notice,
         };
+    }
+
+    private GitIndex? IndexOf(Project project)
+    {
+        if (!_indexes.TryGetValue(project.Directory, out var index))
+        {
+            index = GitIndex.Read(project.Directory, project.Commit.Length / 2);
+            _indexes[project.Directory] = index;
+        }
+
+        return index;
     }
 
     private static string Notice(IReadOnlyList<string> copyright, string noticeFile)

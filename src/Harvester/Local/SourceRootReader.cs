@@ -45,10 +45,34 @@ public static partial class SourceRootReader
         }
 
         var gitTop = FindGitTop(full);
-        var top = gitTop ?? full;
-        var (repo, web) = gitTop is null ? (new DirectoryInfo(full).Name, "") : ReadOrigin(gitTop);
+        var top = gitTop ?? LicensedTop(full);
+        var (repo, web) = gitTop is null ? (new DirectoryInfo(top).Name, "") : ReadOrigin(gitTop);
         var commit = gitTop is null ? "" : ReadHead(gitTop);
         return new SourceRoot(top, repo, commit, DetectLicense(top), web);
+    }
+
+    /// <summary>
+    /// The top of the project a folder outside any git checkout belongs to: the nearest folder at or above it with a licence
+    /// file (so <c>--source app/src</c> takes <c>app/LICENSE</c> and is named <c>app</c>), looking no higher than the
+    /// user's home (a home folder is nobody's project) or the filesystem root; the folder itself when none has one.
+    /// </summary>
+    private static string LicensedTop(string full)
+    {
+        var home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+        for (var dir = new DirectoryInfo(full); dir is not null; dir = dir.Parent)
+        {
+            if (home.Length > 0 && string.Equals(Path.TrimEndingDirectorySeparator(dir.FullName), Path.TrimEndingDirectorySeparator(home), StringComparison.Ordinal))
+            {
+                break;
+            }
+
+            if (FindLicense(dir.FullName) is not null)
+            {
+                return dir.FullName;
+            }
+        }
+
+        return full;
     }
 
     /// <summary>True when <paramref name="directory"/> is the top of a git checkout (it holds <c>.git</c>).</summary>
@@ -75,10 +99,17 @@ public static partial class SourceRootReader
     /// </summary>
     public static string DetectLicense(string directory) => FindLicense(directory)?.Id ?? "";
 
-    /// <summary>The licence file of a directory (see <see cref="DetectLicense"/>) with its id, or null when there is none.</summary>
+    /// <summary>
+    /// The licence file(s) of a directory (see <see cref="DetectLicense"/>) with their id, or null when there is none. Several
+    /// recognised files side by side (<c>LICENSE-MIT</c> and <c>LICENSE-APACHE</c>) are the project's choice of licences:
+    /// <c>MIT OR Apache-2.0</c>. By the GNU convention <c>COPYING.LESSER</c> next to <c>COPYING</c> adds permissions to the
+    /// GPL, so the project is under the LGPL alone. An empty licence file, or one that is a link (never followed), is a
+    /// licence the tool cannot read: <c>unknown</c>, never "no licence".
+    /// </summary>
     public static (string Id, string Path, string Text)? FindLicense(string directory)
     {
         (string, string, string)? unrecognised = null;
+        var found = new List<(string Id, string Path, string Text)>();
         foreach (var file in LicenseFiles(directory))
         {
             try
@@ -86,13 +117,15 @@ public static partial class SourceRootReader
                 var info = new FileInfo(file);
                 if (info.LinkTarget is not null || info.Length is 0 or >= 256 * 1024)
                 {
+                    unrecognised ??= (Core.Curation.Spdx.Unknown, file, "");
                     continue;
                 }
 
                 var text = File.ReadAllText(file);
-                if (LicenseText.Classify(text) is { Length: > 0 } id)
+                if (LicenseText.Classify(text) is { Length: > 0 } id && id != Core.Curation.Spdx.Unknown)
                 {
-                    return (id, file, text);
+                    found.Add((id, file, text));
+                    continue;
                 }
 
                 unrecognised ??= (Core.Curation.Spdx.Unknown, file, text);
@@ -104,7 +137,20 @@ public static partial class SourceRootReader
             }
         }
 
-        return unrecognised;
+        return found.Count == 0 ? unrecognised : (Combine(found.Select(f => f.Id)), found[0].Path, string.Join('\n', found.Select(f => f.Text)));
+    }
+
+    private static string Combine(IEnumerable<string> ids)
+    {
+        var distinct = ids.Distinct(StringComparer.Ordinal).ToList();
+        if (distinct.Any(i => i.StartsWith("LGPL-", StringComparison.Ordinal)))
+        {
+            distinct.RemoveAll(i => i.StartsWith("GPL-", StringComparison.Ordinal));
+        }
+
+        return distinct.Count == 1
+            ? distinct[0]
+            : string.Join(" OR ", distinct.Select(i => i.Contains(' ', StringComparison.Ordinal) ? $"({i})" : i));
     }
 
     private static readonly string[] DocFolders = ["doc", "docs", "documentation"];
@@ -148,7 +194,7 @@ public static partial class SourceRootReader
         return null;
     }
 
-    private static string GitDir(string top)
+    internal static string GitDir(string top)
     {
         var git = Path.Combine(top, ".git");
         if (File.Exists(git))
@@ -253,11 +299,18 @@ public static partial class SourceRootReader
     }
 
     /// <summary>
-    /// owner/name and the web URL of a remote (<c>https://host/owner/name(.git)</c>, <c>ssh://…</c>, <c>git://…</c> or
-    /// <c>git@host:owner/name(.git)</c>); credentials in the URL are never kept. Anything else — a <c>file://</c> URL, a
-    /// local path, a host or path with characters no forge uses — is not an upstream: null.
+    /// The repository name and the web URL of a remote (<c>https://host/owner/name(.git)</c>, <c>ssh://…</c>, <c>git://…</c> or
+    /// <c>git@host:owner/name(.git)</c>); credentials in the URL are never kept. On github.com, or the GitHub Enterprise host
+    /// of <c>GITHUB_SERVER_URL</c>, the name is <c>owner/name</c>; on gitlab.com and bitbucket.org it keeps its host
+    /// (<c>gitlab.com/owner/name</c>), so a GitLab and a GitHub project of the same name stay apart; on any other host the
+    /// host-qualified name is kept but there is no web URL (so no permalink is guessed). Anything else — a <c>file://</c>
+    /// URL, a local path, a host or path with characters no forge uses — is not an upstream: null.
     /// </summary>
-    public static (string Repo, string WebUrl)? ParseRemote(string url)
+    public static (string Repo, string WebUrl)? ParseRemote(string url) =>
+        ParseRemote(url, Environment.GetEnvironmentVariable("GITHUB_SERVER_URL"));
+
+    /// <summary>As <see cref="ParseRemote(string)"/>, with the GitHub Enterprise server given (null or empty: none).</summary>
+    public static (string Repo, string WebUrl)? ParseRemote(string url, string? githubServer)
     {
         ArgumentNullException.ThrowIfNull(url);
         var m = Remote().Match(url.Trim());
@@ -266,7 +319,7 @@ public static partial class SourceRootReader
             return null;
         }
 
-        var host = m.Groups["host"].Value;
+        var host = m.Groups["host"].Value.ToLowerInvariant();
         var path = m.Groups["path"].Value.TrimEnd('/');
         if (path.EndsWith(".git", StringComparison.Ordinal))
         {
@@ -274,7 +327,19 @@ public static partial class SourceRootReader
         }
 
         var segments = path.Split('/');
-        return segments.Length >= 2 && segments.All(s => RepoSegment().IsMatch(s) && s is not ("." or "..")) ? (path, $"https://{host}/{path}") : null;
+        if (segments.Length < 2 || !segments.All(s => RepoSegment().IsMatch(s) && s is not ("." or "..")))
+        {
+            return null;
+        }
+
+        var enterprise = Uri.TryCreate(githubServer, UriKind.Absolute, out var server) ? server.Host.ToLowerInvariant() : "";
+        return host switch
+        {
+            "github.com" or "www.github.com" => (path, $"https://github.com/{path}"),
+            _ when host == enterprise => (path, $"https://{host}/{path}"),
+            "gitlab.com" or "bitbucket.org" => ($"{host}/{path}", $"https://{host}/{path}"),
+            _ => ($"{host}/{path}", ""),
+        };
     }
 
     [GeneratedRegex("^[0-9a-f]{40}([0-9a-f]{24})?$")]

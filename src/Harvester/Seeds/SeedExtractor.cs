@@ -323,7 +323,7 @@ public sealed partial class SeedExtractor(ICodeCompiler compiler, ExtractionConf
         var lines = method.SyntaxTree.GetLineSpan(method.Span);
         var (start, end) = (lines.StartLinePosition.Line + 1, lines.EndLinePosition.Line + 1);
         var withLines = provenance with { Lines = $"{start}-{end}" };
-        return provenance.Url.Length == 0 ? withLines : withLines with { Url = $"{provenance.Url}#L{start}-L{end}" };
+        return provenance.Url.Length == 0 ? withLines : withLines with { Url = Core.Model.Permalink.WithLines(provenance.Url, start, end) };
     }
 
     /// <summary>

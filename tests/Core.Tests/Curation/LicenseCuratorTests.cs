@@ -32,6 +32,25 @@ public sealed class LicenseCuratorTests
         Assert.Contains($"its licence {license} is not in curation.licenses", Curator().Refusal(license), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("(MIT OR Apache-2.0) AND GPL-2.0-only", false)]
+    [InlineData("GPL-3.0-only AND (MIT OR Apache-2.0)", false)]
+    [InlineData("MIT OR Apache-2.0 AND GPL-2.0-only", true)]   // AND binds tighter: MIT alone suffices
+    [InlineData("(MIT OR GPL-2.0-only) AND Apache-2.0", true)]
+    [InlineData("MIT AND (GPL-2.0-only OR Apache-2.0)", true)]
+    [InlineData("((MIT))", true)]
+    [InlineData("GPL-2.0-only WITH Classpath-exception-2.0 OR MIT", true)]
+    [InlineData("MIT/GPL-3.0", false)]
+    [InlineData("MIT, GPL-3.0-only", false)]
+    [InlineData("(MIT OR Apache-2.0", false)]
+    [InlineData("MIT OR", false)]
+    [InlineData("MIT WITH", false)]
+    [InlineData("MIT\tAND GPL-3.0-only", false)]
+    public void IsAllowed_ExpressionsWithBracketsAndPrecedence_AreReadByTheGrammar(string license, bool allowed)
+    {
+        Assert.Equal(allowed, Spdx.IsAllowed(license.Replace("\\t", "\t", StringComparison.Ordinal), new CurationConfig().Licenses));
+    }
+
     [Fact]
     public void Refusal_NoLicenceAnywhere_FollowsUnlicensedLocal()
     {

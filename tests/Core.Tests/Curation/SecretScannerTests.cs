@@ -99,7 +99,7 @@ public sealed class SecretScannerTests
     }
 
     [Theory]
-    [InlineData("Copyright (C) 2003-2021 Dominik Example <dominik@example.org>", "Copyright (C) 2003-2021 Dominik Example <<email>>")]
+    [InlineData("Copyright (C) 2003-2021 Dominik Example <dominik@example.org>", "Copyright (C) 2003-2021 Dominik Example <email>")]
     [InlineData("Copyright (C) 2012-2018 someone@example.org", "Copyright (C) 2012-2018 someone@example.org")]
     public void SecretCurator_SeedNotice_KeepsTheHolderButNotAnAddressBesideTheirName(string notice, string kept)
     {

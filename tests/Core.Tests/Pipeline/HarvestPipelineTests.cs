@@ -100,6 +100,30 @@ public sealed class HarvestPipelineTests
         Assert.InRange(generator.MaxInFlight, 2, 8);
     }
 
+    private sealed class SameSeedTwice : ISeedSource
+    {
+        public async IAsyncEnumerable<Seed> HarvestAsync(HarvestRequest request, RunStats stats, [EnumeratorCancellation] CancellationToken cancellationToken)
+        {
+            await Task.Yield();
+            yield return Seed(1) with { Provenance = new Provenance("aaa-gpl", "Gamma.cs", "", "GPL-3.0-only", "") };
+            yield return Seed(1) with { Provenance = new Provenance("zzz-mit", "Alpha.cs", "", "MIT", "") };
+        }
+    }
+
+    [Fact]
+    public async Task Run_CopyLeftOutForItsLicence_DoesNotMakeTheAllowedCopyADuplicate()
+    {
+        var sink = new ListSink();
+        var stats = new RunStats(TimeProvider.System);
+        var pipeline = new HarvestPipeline(
+            new SameSeedTwice(), [new SlowGenerator()], new PassAll(), [], sink, null, null, [new AutoRefiner.Core.Curation.LicenseCurator(new AutoRefiner.Core.Config.CurationConfig())]);
+
+        await pipeline.RunAsync(new HarvestRequest([], null), stats, new PipelineOptions(1, GenerationConcurrency: 1), CancellationToken.None);
+
+        Assert.Equal(["zzz-mit"], sink.Items.Select(j => j.Candidate.Provenance.Repo));
+        Assert.False(stats.SeedRejects.ContainsKey("duplicate-seed"));
+    }
+
     [Fact]
     public async Task Run_ConcurrencyOne_GeneratesOneSeedAtATime()
     {

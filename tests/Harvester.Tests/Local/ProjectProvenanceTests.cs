@@ -161,6 +161,7 @@ public sealed class ProjectProvenanceTests : IDisposable
         _tree.Write("x/one/.git/config", "[remote \"origin\"]\n\turl = https://github.com/acme/one.git\n");
         _tree.Write("x/one/LICENSE", MitText);
         _tree.Write("x/one/src/One.cs", Class("One", "Uno"));
+        File.WriteAllBytes(Path.Combine(_tree.Root, "x/one/.git/index"), GitIndexFile.For(("src/One.cs", Class("One", "Uno"))));
         _tree.Write("x/two/.git/HEAD", Sha + "\n");
         _tree.Write("x/two/.git/config", "[remote \"origin\"]\n\turl = file:///etc/passwd\n");
         _tree.Write("x/two/Two.cs", Class("Two", "Dos"));
@@ -185,5 +186,53 @@ public sealed class ProjectProvenanceTests : IDisposable
 
         var p = Assert.Single(seeds).Provenance;
         Assert.Equal(("Apache-2.0", "Demo Component\nCopyright 2021 The Demo Authors"), (p.License, p.Notice));
+    }
+
+    [Fact]
+    public async Task Harvest_HeaderNamingTheProjectsLicence_KeepsTheProjectsCopyright()
+    {
+        _tree.Write("net/LICENSE.TXT", "The MIT License (MIT)\n\nCopyright (c) .NET Foundation and Contributors\n\nPermission is hereby granted, free of charge, to any person\n");
+        _tree.Write("net/A.cs", Class("Alpha", "First",
+            "// Licensed to the .NET Foundation under one or more agreements.\n// The .NET Foundation licenses this file to you under the MIT license.\n\n"));
+
+        var p = Assert.Single(await HarvestAsync("net")).Provenance;
+
+        Assert.Equal(("MIT", "file", "Copyright (c) .NET Foundation and Contributors"), (p.License, p.LicenseOrigin, p.Notice));
+    }
+
+    [Fact]
+    public async Task Harvest_HeaderStatementTheToolCannotRead_IsUnknownNotTheProjectsLicence()
+    {
+        _tree.Write("m/LICENSE", MitText);
+        _tree.Write("m/A.cs", Class("Alpha", "First", "// SPDX-License-Identifier: MIT/GPL-3.0\n\n"));
+        _tree.Write("m/B.cs", Class("Beta", "Second", "// Copyright (c) 2008 Jane Doe. Licensed under the Frobnitz Licence.\n\n"));
+
+        var seeds = await HarvestAsync("m");
+
+        Assert.Equal(("unknown", "file"), Origin(seeds, "First"));
+        Assert.Equal(("unknown", "file"), Origin(seeds, "Second"));
+        Assert.Equal("Copyright (c) 2008 Jane Doe. Licensed under the Frobnitz Licence.", Assert.Single(seeds, s => s.Name == "Second").Provenance.Notice);
+    }
+
+    [Fact]
+    public async Task Harvest_ChangedOrUntrackedFileInACheckout_HasNoCommitNorPermalink()
+    {
+        const string Sha = "0123456789abcdef0123456789abcdef01234567";
+        _tree.Write("c/.git/HEAD", Sha + "\n");
+        _tree.Write("c/.git/config", "[remote \"origin\"]\n\turl = https://github.com/acme/c.git\n");
+        _tree.Write("c/Same.cs", Class("Same", "Kept"));
+        _tree.Write("c/Changed.cs", Class("Changed", "Edited"));
+        _tree.Write("c/New.cs", Class("Fresh", "Added"));
+        File.WriteAllBytes(Path.Combine(_tree.Root, "c/.git/index"), GitIndexFile.For(("Same.cs", Class("Same", "Kept")), ("Changed.cs", Class("Changed", "Before"))));
+
+        var seeds = await HarvestAsync("c");
+
+        var same = Assert.Single(seeds, s => s.Name == "Kept").Provenance;
+        Assert.Equal((Sha, $"https://github.com/acme/c/blob/{Sha}/Same.cs#L4-L4"), (same.Commit, same.Url));
+        foreach (var name in new[] { "Edited", "Added" })
+        {
+            var p = Assert.Single(seeds, s => s.Name == name).Provenance;
+            Assert.Equal(("acme/c", "", ""), (p.Repo, p.Commit, p.Url));
+        }
     }
 }

@@ -80,9 +80,27 @@ public sealed class SourceRootReaderTests : IDisposable
     [InlineData("https://github.com/owner/name", "owner/name", "https://github.com/owner/name")]
     [InlineData("ssh://git@ghe.example.com:2222/team/proj.git", "team/proj", "https://ghe.example.com/team/proj")]
     [InlineData("https://x-access-token:ghp_abc@github.com/o/r.git", "o/r", "https://github.com/o/r")]
+    [InlineData("git@gitlab.com:o/r.git", "gitlab.com/o/r", "https://gitlab.com/o/r")]
+    [InlineData("https://bitbucket.org/o/r", "bitbucket.org/o/r", "https://bitbucket.org/o/r")]
+    [InlineData("https://evil.example/o/r12", "evil.example/o/r12", "")]
     public void ParseRemote_CommonForms_GiveOwnerNameWithoutCredentials(string url, string repo, string web)
     {
-        Assert.Equal((repo, web), SourceRootReader.ParseRemote(url));
+        Assert.Equal((repo, web), SourceRootReader.ParseRemote(url, "https://ghe.example.com"));
+    }
+
+    [Fact]
+    public void ParseRemote_EnterpriseHostNotNamedByGitHubServerUrl_HasNoWebAddress()
+    {
+        Assert.Equal(("ghe.example.com/team/proj", ""), SourceRootReader.ParseRemote("https://ghe.example.com/team/proj", null));
+    }
+
+    [Theory]
+    [InlineData("https://github.com/o/r", "https://github.com/o/r/blob/abc/src/A%20B.cs#L8-L18")]
+    [InlineData("https://gitlab.com/o/r", "https://gitlab.com/o/r/-/blob/abc/src/A%20B.cs#L8-18")]
+    [InlineData("https://bitbucket.org/o/r", "https://bitbucket.org/o/r/src/abc/src/A%20B.cs#lines-8:18")]
+    public void Permalink_EachForge_GetsItsOwnForm(string web, string expected)
+    {
+        Assert.Equal(expected, Core.Model.Permalink.WithLines(Core.Model.Permalink.File(web, "abc", "src/A B.cs"), 8, 18));
     }
 
     [Theory]
@@ -100,6 +118,18 @@ public sealed class SourceRootReaderTests : IDisposable
     [InlineData("GNU AFFERO GENERAL PUBLIC LICENSE\nVersion 3, 19 November 2007", "AGPL-3.0-only")]
     [InlineData("Mozilla Public License Version 2.0\n==================================", "MPL-2.0")]
     [InlineData("Eclipse Public License - v 2.0", "EPL-2.0")]
+    [InlineData("GNU General Public License v3.0", "GPL-3.0-only")]
+    [InlineData("GNU General Public License, version 3", "GPL-3.0-only")]
+    [InlineData("GNU General Public License v3.0 or later", "GPL-3.0-or-later")]
+    [InlineData("This program is under the GNU General Public License.", "unknown")]
+    [InlineData("GNU Lesser General Public License v3.0", "LGPL-3.0-only")]
+    [InlineData("GNU GENERAL PUBLIC LICENSE\nVersion 2, June 1991", "GPL-2.0-only")]
+    [InlineData("GNU LESSER GENERAL PUBLIC LICENSE\nVersion 2.1, February 1999", "LGPL-2.1-only")]
+    [InlineData("MIT", "MIT")]
+    [InlineData("Apache License 2.0", "Apache-2.0")]
+    [InlineData("GPLv3", "GPL-3.0-only")]
+    [InlineData("LGPL-2.1", "LGPL-2.1-only")]
+    [InlineData("SPDX-License-Identifier: (MIT OR Apache-2.0) AND GPL-2.0-only", "(MIT OR Apache-2.0) AND GPL-2.0-only")]
     public void Classify_KnownTexts_GiveTheirSpdxId(string text, string expected)
     {
         Assert.Equal(expected, SourceRootReader.Classify(text));
@@ -116,6 +146,16 @@ public sealed class SourceRootReaderTests : IDisposable
     [InlineData("\n#if NET20\n\n#region License, Terms and Author(s)\n// Copyright (c) 2007-9 Someone. All rights reserved.\n// under the terms of the New BSD License, a copy of which should have\n#endregion\n\nusing System;", "BSD-3-Clause")]
     [InlineData("// Copyright (c) Someone. All rights reserved.\nclass A { }", "")]
     [InlineData("class A { }\n// Licensed under the GNU General Public License\n", "")]
+    [InlineData("// SPDX-License-Identifier: MIT/GPL-3.0\nclass A { }", "unknown")]
+    [InlineData("// SPDX-License-Identifier: MIT, GPL-3.0-only\nclass A { }", "unknown")]
+    [InlineData("// SPDX-License-Identifier: MIT\tAND GPL-3.0-only\nclass A { }", "MIT AND GPL-3.0-only")]
+    [InlineData("// Copyright (c) Foo. Licensed under the GPL v3.\nclass A { }", "GPL-3.0-only")]
+    [InlineData("// Copyright (c) 2008 Jane Doe. Licensed under the GNU GPL v2.\nclass A { }", "GPL-2.0-only")]
+    [InlineData("// Copyright (c) Foo. Licensed under the Frobnitz Public Licence.\nclass A { }", "unknown")]
+    [InlineData("using System;\nusing System.IO;\n// SPDX-License-Identifier: GPL-3.0-only\nclass A { }", "GPL-3.0-only")]
+    [InlineData("// Licensed under the GNU General Public License\nclass A { }", "unknown")]
+    [InlineData("// See the LICENSE file in the project root for more information.\nclass A { }", "")]
+    [InlineData("// This file is licensed under the terms found in LICENSE.txt.\nclass A { }", "")]
     public void FromHeader_StatedLicence_IsItsSpdxId(string file, string expected)
     {
         Assert.Equal(expected, LicenseText.FromHeader(file));
@@ -179,5 +219,45 @@ public sealed class SourceRootReaderTests : IDisposable
         _tree.Write(name, "Apache License\nVersion 2.0, January 2004");
 
         Assert.Equal("Apache-2.0", SourceRootReader.DetectLicense(_tree.Root));
+    }
+
+    [Fact]
+    public void DetectLicense_EmptyFile_IsUnknownNotNone()
+    {
+        _tree.Write("LICENSE", "");
+
+        Assert.Equal("unknown", SourceRootReader.DetectLicense(_tree.Root));
+    }
+
+    [Fact]
+    public void DetectLicense_LinkToATextElsewhere_IsUnknownNotNone()
+    {
+        _tree.Write("elsewhere/MIT.txt", "Permission is hereby granted, free of charge");
+        Directory.CreateDirectory(Path.Combine(_tree.Root, "proj"));
+        File.CreateSymbolicLink(Path.Combine(_tree.Root, "proj", "LICENSE"), Path.Combine(_tree.Root, "elsewhere", "MIT.txt"));
+
+        Assert.Equal("unknown", SourceRootReader.DetectLicense(Path.Combine(_tree.Root, "proj")));
+    }
+
+    [Theory]
+    [InlineData("LICENSE-MIT", "Permission is hereby granted, free of charge", "LICENSE-APACHE", "Apache License\nVersion 2.0, January 2004", "Apache-2.0 OR MIT")]
+    [InlineData("COPYING", "GNU GENERAL PUBLIC LICENSE\nVersion 3, 29 June 2007", "COPYING.LESSER", "GNU LESSER GENERAL PUBLIC LICENSE\nVersion 3, 29 June 2007", "LGPL-3.0-only")]
+    public void DetectLicense_SeveralLicenceFiles_GiveTheProjectsExpression(string first, string firstText, string second, string secondText, string expected)
+    {
+        _tree.Write(first, firstText);
+        _tree.Write(second, secondText);
+
+        Assert.Equal(expected, SourceRootReader.DetectLicense(_tree.Root));
+    }
+
+    [Fact]
+    public void Read_LicenceFileAboveTheSourceOutsideGit_IsTheProjectsLicenceAndName()
+    {
+        _tree.Write("gplapp/COPYING", "GNU GENERAL PUBLIC LICENSE\nVersion 3, 29 June 2007");
+        _tree.Write("gplapp/src/Core/Mu.cs", "class Mu { }");
+
+        var root = SourceRootReader.Read(Path.Combine(_tree.Root, "gplapp", "src"));
+
+        Assert.Equal(("GPL-3.0-only", "gplapp", Path.Combine(_tree.Root, "gplapp")), (root.License, root.Repo, root.RootPath));
     }
 }

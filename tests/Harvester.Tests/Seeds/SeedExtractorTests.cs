@@ -592,6 +592,7 @@ public sealed class SeedExtractorTests : IDisposable
         _tree.Write(".git/config", "[remote \"origin\"]\n\turl = git@github.com:acme/tools.git\n");
         _tree.Write("LICENSE.txt", "Apache License\nVersion 2.0, January 2004");
         _tree.Write("src/Ok.cs", "public static class Ok\n{\n    /// <summary>One.</summary>\n    public static int One() => 1;\n}\n");
+        File.WriteAllBytes(Path.Combine(_tree.Root, ".git", "index"), Local.GitIndexFile.For(("src/Ok.cs", "public static class Ok\n{\n    /// <summary>One.</summary>\n    public static int One() => 1;\n}\n")));
 
         var seed = await SingleSeedAsync("One");
 
