@@ -70,6 +70,13 @@ public sealed class PushCommand(CommandEnvironment environment) : AsyncCommand<P
             throw hub.IsUsage ? AutoRefinerException.Usage(hub.Message) : AutoRefinerException.RunFailed(hub.Message);
         }
 
+        if (result.LeftOut.Count > 0)
+        {
+            // The user's own files next to the dataset stay on this machine: say which, so nothing is silently missing.
+            var names = string.Join(", ", result.LeftOut.Take(5)) + (result.LeftOut.Count > 5 ? $" and {result.LeftOut.Count - 5} more" : "");
+            environment.Output.WriteLine($"left out {Words.Count(result.LeftOut.Count, "file")} that manifest.json does not list as written by AutoRefiner: {names}");
+        }
+
         if (result.Created)
         {
             environment.Output.WriteLine($"created the dataset repository {options.Repo} ({(options.Private ? "private" : "public")})");
