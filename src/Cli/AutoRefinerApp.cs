@@ -54,8 +54,9 @@ public static class AutoRefinerApp
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            // The system's own sentence names the file ("Access to the path '…' is denied.", "No space left on device").
-            errors.MarkupLineInterpolated($"[red]error:[/] the run failed: a file could not be read or written: {e.Message}");
+            // Said in our words (what could not be written, and why), not the runtime's "Access to the path '…' is denied.".
+            var what = Core.Text.FileProblem.PathIn(e) is { } path ? path : "a file";
+            errors.MarkupLineInterpolated($"[red]error:[/] the run failed: {what} could not be read or written: {Core.Text.FileProblem.Why(e)}.");
             WriteDetails(errors, e);
             return ExitCodes.RunFailed;
         }
