@@ -221,6 +221,18 @@ public sealed class ConfigLoaderTests
     }
 
     [Fact]
+    public void ResolvePath_ATilde_IsTheHomeFolder_NotAFolderNamedTilde()
+    {
+        var config = Parse("state: ~/ar/state.db\nexport:\n  out: ~/ds\nsources:\n  local: ['~', '~x']\n");
+        var home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+
+        Assert.Equal(Path.Combine(home, "ds"), config.ResolvePath(config.Export.Out));
+        Assert.Equal(Path.Combine(home, "ar", "state.db"), config.ResolvePath(config.State));
+        Assert.Equal(home, config.ResolvePath(config.Sources.Local[0]));
+        Assert.Equal("/base/~x", config.ResolvePath(config.Sources.Local[1])); // ~user is not expanded: a plain name
+    }
+
+    [Fact]
     public void ConfigHash_DependsOnValuesNotOnWhereTheFileIs()
     {
         var a = ConfigLoader.Parse("export:\n  test-split: 0.1\n", "a.yml", "/one");
