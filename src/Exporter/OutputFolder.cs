@@ -282,9 +282,23 @@ internal sealed class OutputFolder
         return whole;
     }
 
-    /// <summary>Refuses a folder without our marker that holds a name a run writes; what a run may replace there is nothing.</summary>
+    /// <summary>
+    /// Refuses a folder without our marker that holds anything at all (<c>--out .</c> in a project, a shared folder such
+    /// as /work): a run's files would mix with files that are not its own, and push would have no way to tell them apart
+    /// later. Such a folder is one of ours only once a run has written its marker there; what a run may replace there is
+    /// nothing.
+    /// </summary>
     private static HashSet<string> EnsureHoldsNoneOfOurNames(string full, OutputLayout layout, string option)
     {
+        var entries = Directory.Exists(full)
+            ? Directory.EnumerateFileSystemEntries(full).Select(Path.GetFileName).Where(n => n is not null && !n.StartsWith(".staging-", StringComparison.Ordinal)).Order(StringComparer.Ordinal).ToList()
+            : [];
+        if (entries.Count > 0 && !entries.Any(n => layout.Names.Contains(n!)))
+        {
+            throw AutoRefinerException.Usage(
+                $"the output folder {full} is not empty ({string.Join(", ", entries.Take(3))}{(entries.Count > 3 ? $" and {entries.Count - 3} more" : "")}) and holds no AutoRefiner {layout.Marker}; a run writes only into a new or empty folder, or one it wrote before, so choose another {option} (e.g. a new subfolder)");
+        }
+
         var foreign = layout.Names.Where(n => Path.Exists(Path.Combine(full, n))).ToList();
         if (foreign.Count > 0)
         {
