@@ -47,6 +47,12 @@ public static class AutoRefinerApp
             errors.WriteLine("Run 'autorefiner --help' for usage.");
             return ExitCodes.Usage;
         }
+        catch (CancelledException e) when (cancellationToken.IsCancellationRequested)
+        {
+            // A command that leaves something else behind (push) says what.
+            errors.MarkupLineInterpolated($"[yellow]cancelled:[/] {e.Message}");
+            return ExitCodes.Cancelled;
+        }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             errors.MarkupLine("[yellow]cancelled:[/] nothing was written to the output folder; the previous dataset is untouched.");

@@ -69,6 +69,14 @@ public sealed class PushCommand(CommandEnvironment environment) : AsyncCommand<P
         {
             throw hub.IsUsage ? AutoRefinerException.Usage(hub.Message) : AutoRefinerException.RunFailed(hub.Message);
         }
+        catch (OperationCanceledException cancelled) when (cancellationToken.IsCancellationRequested)
+        {
+            // Not the harvest's "nothing was written": the push may have been stopped while its commit was on the way.
+            throw new CancelledException(
+                $"the push to {options.Repo} stopped; the output folder is as it was. If it stopped before the commit was sent, nothing was committed; if during it, the commit may have landed: look at the repository's {(options.CreatePr ? "pull requests" : "history")} before pushing again.",
+                cancelled,
+                cancellationToken);
+        }
 
         if (result.LeftOut.Count > 0)
         {
