@@ -285,13 +285,14 @@ internal sealed class OutputFolder
     /// <summary>
     /// Refuses a folder without our marker that holds anything at all (<c>--out .</c> in a project, a shared folder such
     /// as /work): a run's files would mix with files that are not its own, and push would have no way to tell them apart
-    /// later. Such a folder is one of ours only once a run has written its marker there; what a run may replace there is
-    /// nothing.
+    /// later. Hidden entries (<c>.git</c>, <c>.gitattributes</c> of a Hub clone, our staging folders) do not count, and
+    /// push never uploads them. Such a folder is one of ours only once a run has written its marker there; what a run may
+    /// replace there is nothing.
     /// </summary>
     private static HashSet<string> EnsureHoldsNoneOfOurNames(string full, OutputLayout layout, string option)
     {
         var entries = Directory.Exists(full)
-            ? Directory.EnumerateFileSystemEntries(full).Select(Path.GetFileName).Where(n => n is not null && !n.StartsWith(".staging-", StringComparison.Ordinal)).Order(StringComparer.Ordinal).ToList()
+            ? Directory.EnumerateFileSystemEntries(full).Select(Path.GetFileName).Where(n => n is not null && !n.StartsWith('.')).Order(StringComparer.Ordinal).ToList()
             : [];
         if (entries.Count > 0 && !entries.Any(n => layout.Names.Contains(n!)))
         {

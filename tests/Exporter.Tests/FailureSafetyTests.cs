@@ -141,8 +141,10 @@ public sealed class FailureSafetyTests : IDisposable
     [Fact]
     public async Task CompleteAsync_FilesTheRunDoesNotOwn_AreKept()
     {
+        // A folder holding only hidden files (a Hub clone) is taken; files of the user's added after a run stay.
         Directory.CreateDirectory(Output);
         await File.WriteAllTextAsync(Path.Combine(Output, ".gitattributes"), "*.parquet filter=lfs\n");
+        await Export.WriteAsync(Config(), Samples.PassedRange(10));
         await File.WriteAllTextAsync(Path.Combine(Output, "NOTES.txt"), "mine");
 
         await Export.WriteAsync(Config(), Samples.PassedRange(20));
