@@ -47,6 +47,12 @@ public static class AutoRefinerApp
             errors.WriteLine("Run 'autorefiner --help' for usage.");
             return ExitCodes.Usage;
         }
+        catch (CancelledException e) when (cancellationToken.IsCancellationRequested)
+        {
+            // A command that leaves something else behind (push) says what.
+            errors.MarkupLineInterpolated($"[yellow]cancelled:[/] {e.Message}");
+            return ExitCodes.Cancelled;
+        }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             errors.MarkupLine("[yellow]cancelled:[/] nothing was written to the output folder; the previous dataset is untouched.");
@@ -54,8 +60,9 @@ public static class AutoRefinerApp
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            // The system's own sentence names the file ("Access to the path '…' is denied.", "No space left on device").
-            errors.MarkupLineInterpolated($"[red]error:[/] the run failed: a file could not be read or written: {e.Message}");
+            // Said in our words (what could not be written, and why), not the runtime's "Access to the path '…' is denied.".
+            var what = Core.Text.FileProblem.PathIn(e) is { } path ? path : "a file";
+            errors.MarkupLineInterpolated($"[red]error:[/] the run failed: {what} could not be read or written: {Core.Text.FileProblem.Why(e)}.");
             WriteDetails(errors, e);
             return ExitCodes.RunFailed;
         }

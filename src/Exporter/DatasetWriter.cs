@@ -311,8 +311,8 @@ internal sealed class DatasetWriter : IDatasetSink
     }
 
     /// <summary>
-    /// Replaces the previous run's files in the output folder with the staged ones. Only files the guard says AutoRefiner
-    /// wrote are replaced or removed; a staged file that would land on one of the user's stops the run before anything moves.
+    /// Replaces the previous run's files in the output folder with the staged ones, through the guard: only files
+    /// AutoRefiner wrote are replaced or removed, never through a link, and a failure midway puts the previous ones back.
     /// </summary>
     private void Publish(RunStats stats)
     {
@@ -320,34 +320,7 @@ internal sealed class DatasetWriter : IDatasetSink
             .Select(p => Path.GetRelativePath(_staging, p).Replace('\\', '/'))
             .Order(StringComparer.Ordinal)
             .ToList();
-        _output.EnsureMayWrite(staged);
-
-        // The previous run's files that this one does not write again go: the shards of a larger dataset, a split now empty.
-        var emptied = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var old in _output.Previous.Except(staged, StringComparer.Ordinal))
-        {
-            var path = Path.Combine(_out, old);
-            File.Delete(path);
-            emptied.Add(Path.GetDirectoryName(path)!);
-        }
-
-        foreach (var relative in staged)
-        {
-            var target = Path.Combine(_out, relative);
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            File.Move(Path.Combine(_staging, relative), target, overwrite: true);
-            stats.Wrote(relative);
-        }
-
-        // A folder left empty by those removals goes too; one that still holds the user's files stays.
-        foreach (var dir in emptied.OrderByDescending(d => d.Length))
-        {
-            for (var d = dir; d.Length > _out.Length && Directory.Exists(d) && !Directory.EnumerateFileSystemEntries(d).Any(); d = Path.GetDirectoryName(d)!)
-            {
-                Directory.Delete(d);
-            }
-        }
-
+        _output.Publish(_staging, staged, stats.Wrote);
         Directory.Delete(_staging, recursive: true);
     }
 

@@ -176,7 +176,10 @@ public static class ExistingDataset
         }
 
         var shown = text.Length > 40 ? text[..40] + "…" : text;
-        return $"'{shown}'{(text.Contains(',', StringComparison.Ordinal) || text.Contains('\t', StringComparison.Ordinal) ? " (CSV or TSV is not read; convert it to JSONL)" : "")}";
+        var hint = text.TrimStart().StartsWith('[')
+            ? " (a JSON array is not read: write one JSON object per line, JSONL)"
+            : text.Contains(',', StringComparison.Ordinal) || text.Contains('\t', StringComparison.Ordinal) ? " (CSV or TSV is not read; convert it to JSONL)" : "";
+        return $"'{shown}'{hint}";
     }
 
     private static string Reason(Exception e) => e switch

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using AutoRefiner.Core;
+using AutoRefiner.Core.Text;
 
 namespace AutoRefiner.Exporter;
 
@@ -68,6 +69,13 @@ internal sealed class OutputFolder
             throw AutoRefinerException.Usage($"'{shown}' does not exist: run `autorefiner harvest` first, or give {option}");
         }
 
+        // A dataset's folder is not validate's (nor the other way round): its files would mix into the dataset and be pushed.
+        if (layout.Marker != OutputLayout.Dataset.Marker && Marker.Read(Path.Combine(full, OutputLayout.Dataset.Marker)) is not null)
+        {
+            throw AutoRefinerException.Usage(
+                $"{option} '{shown}' holds an AutoRefiner dataset (its {OutputLayout.Dataset.Marker}); this command's results would mix into it, so choose another {option}");
+        }
+
         var marker = Marker.Read(Path.Combine(full, layout.Marker));
         if (existing && marker is null)
         {
@@ -75,6 +83,12 @@ internal sealed class OutputFolder
         }
 
         var previous = marker is null ? EnsureHoldsNoneOfOurNames(full, layout, option) : Ours(full, layout, marker, option);
+        if (FirstLink(full, layout.Names.Concat(previous)) is { } link)
+        {
+            throw AutoRefinerException.Usage(
+                $"{option} '{shown}' holds {link}, a symbolic link; AutoRefiner never writes or deletes through a link (it could lead out of the folder), so replace it with a real folder or file, or choose another {option}");
+        }
+
         EnsureWritable(full, shown, option);
         return new OutputFolder(full, shown, layout, previous, marker?.Rows, allowEmpty);
     }
@@ -118,9 +132,174 @@ internal sealed class OutputFolder
         }
     }
 
-    /// <summary>Refuses a folder without our marker that holds a name a run writes; what a run may replace there is nothing.</summary>
+    /// <summary>
+    /// The first symbolic link (its full path) among <paramref name="relatives"/> under <paramref name="full"/> and the
+    /// folders on the way to them, or null when there is none.
+    /// </summary>
+    private static string? FirstLink(string full, IEnumerable<string> relatives)
+    {
+        foreach (var relative in relatives)
+        {
+            var path = full;
+            foreach (var part in relative.Split('/'))
+            {
+                path = Path.Combine(path, part);
+                if (IsLink(path))
+                {
+                    return path;
+                }
+            }
+        }
+
+        return null;
+    }
+
+    private static bool IsLink(string path)
+    {
+        try
+        {
+            return new FileInfo(path).LinkTarget is not null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// Moves the files of <paramref name="staging"/> (relative paths, with <c>/</c>) into the folder, replacing the
+    /// previous run's, and removes the previous run's files that this run does not write again. Nothing is replaced
+    /// through a symbolic link (one placed during the run is refused here). Every target is checked before anything
+    /// moves; the previous files are first set aside inside the staging folder, and when a move fails every move is
+    /// undone, so the folder holds either the whole previous output or the whole new one. The marker moves after the
+    /// others. <paramref name="wrote"/> is told each file placed; <paramref name="carried"/> are earlier files of ours
+    /// that stay as they are (the new marker lists them still).
+    /// </summary>
+    public void Publish(string staging, IReadOnlyList<string> staged, Action<string>? wrote = null, IReadOnlyCollection<string>? carried = null)
+    {
+        ArgumentNullException.ThrowIfNull(staging);
+        ArgumentNullException.ThrowIfNull(staged);
+        EnsureMayWrite(staged);
+        var removed = _previous.Except(staged, StringComparer.Ordinal).Except(carried ?? [], StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        if (FirstLink(FullPath, staged.Concat(removed)) is { } link)
+        {
+            throw AutoRefinerException.RunFailed(
+                $"{link} became a symbolic link during the run; AutoRefiner never writes or deletes through a link, so nothing was replaced: remove the link and run again");
+        }
+
+        // Every folder a file goes into or leaves must let files be created and removed: said now, before anything moves.
+        foreach (var dir in staged.Concat(removed).Select(r => Path.GetDirectoryName(Path.Combine(FullPath, r))!).Distinct(StringComparer.Ordinal).Where(Directory.Exists))
+        {
+            try
+            {
+                using (File.Create(Path.Combine(dir, $".autorefiner-probe-{Environment.ProcessId}-{Guid.NewGuid():N}"), 1, FileOptions.DeleteOnClose))
+                {
+                }
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw AutoRefinerException.RunFailed(
+                    $"{dir} does not let files be replaced ({FileProblem.Why(e)}), so nothing was replaced and the previous output in {Shown} is whole; make it writable and run again");
+            }
+        }
+
+        var aside = Path.Combine(staging, ".previous");
+        var setAside = new List<string>();
+        var placed = new List<string>();
+        var order = staged.Where(r => r != Layout.Marker).Append(Layout.Marker).Where(staged.Contains).ToList();
+        var current = "";
+        try
+        {
+            foreach (var relative in staged.Concat(removed).Where(_previous.Contains).Where(r => File.Exists(Path.Combine(FullPath, r))))
+            {
+                current = relative;
+                var to = Path.Combine(aside, relative);
+                Directory.CreateDirectory(Path.GetDirectoryName(to)!);
+                File.Move(Path.Combine(FullPath, relative), to);
+                setAside.Add(relative);
+            }
+
+            foreach (var relative in order)
+            {
+                current = relative;
+                var target = Path.Combine(FullPath, relative);
+                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+                File.Move(Path.Combine(staging, relative), target, overwrite: false);
+                placed.Add(relative);
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            var restored = Undo(staging, aside, setAside, placed);
+            throw AutoRefinerException.RunFailed(restored
+                ? $"{Path.Combine(FullPath, current)} could not be replaced ({FileProblem.Why(e)}); every file moved was put back, so the previous output in {Shown} is whole: make it writable and run again"
+                : $"{Path.Combine(FullPath, current)} could not be replaced ({FileProblem.Why(e)}), and not every file could be put back: the previous files are in {aside}");
+        }
+
+        foreach (var relative in placed)
+        {
+            wrote?.Invoke(relative);
+        }
+
+        // A folder left empty by the removals goes too; one that still holds the user's files stays.
+        foreach (var dir in removed.Select(r => Path.GetDirectoryName(Path.Combine(FullPath, r))!).Distinct(StringComparer.Ordinal).OrderByDescending(d => d.Length))
+        {
+            for (var d = dir; d.Length > FullPath.Length && Directory.Exists(d) && !IsLink(d) && !Directory.EnumerateFileSystemEntries(d).Any(); d = Path.GetDirectoryName(d)!)
+            {
+                Directory.Delete(d);
+            }
+        }
+    }
+
+    /// <summary>Takes the new files out again and puts the previous ones back; false when something could not be put back.</summary>
+    private bool Undo(string staging, string aside, List<string> setAside, List<string> placed)
+    {
+        var whole = true;
+        foreach (var relative in placed)
+        {
+            try
+            {
+                File.Move(Path.Combine(FullPath, relative), Path.Combine(staging, relative), overwrite: true);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                whole = false;
+            }
+        }
+
+        foreach (var relative in setAside)
+        {
+            try
+            {
+                File.Move(Path.Combine(aside, relative), Path.Combine(FullPath, relative), overwrite: false);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                whole = false;
+            }
+        }
+
+        return whole;
+    }
+
+    /// <summary>
+    /// Refuses a folder without our marker that holds anything at all (<c>--out .</c> in a project, a shared folder such
+    /// as /work): a run's files would mix with files that are not its own, and push would have no way to tell them apart
+    /// later. Hidden entries (<c>.git</c>, <c>.gitattributes</c> of a Hub clone, our staging folders) do not count, and
+    /// push never uploads them. Such a folder is one of ours only once a run has written its marker there; what a run may
+    /// replace there is nothing.
+    /// </summary>
     private static HashSet<string> EnsureHoldsNoneOfOurNames(string full, OutputLayout layout, string option)
     {
+        var entries = Directory.Exists(full)
+            ? Directory.EnumerateFileSystemEntries(full).Select(Path.GetFileName).Where(n => n is not null && !n.StartsWith('.')).Order(StringComparer.Ordinal).ToList()
+            : [];
+        if (entries.Count > 0 && !entries.Any(n => layout.Names.Contains(n!)))
+        {
+            throw AutoRefinerException.Usage(
+                $"the output folder {full} is not empty ({string.Join(", ", entries.Take(3))}{(entries.Count > 3 ? $" and {entries.Count - 3} more" : "")}) and holds no AutoRefiner {layout.Marker}; a run writes only into a new or empty folder, or one it wrote before, so choose another {option} (e.g. a new subfolder)");
+        }
+
         var foreign = layout.Names.Where(n => Path.Exists(Path.Combine(full, n))).ToList();
         if (foreign.Count > 0)
         {
@@ -148,7 +327,7 @@ internal sealed class OutputFolder
 
         var previous = new HashSet<string>(StringComparer.Ordinal);
         // A listed file counts only where a run of this layout writes: a hand-edited marker cannot hand over photos/a.jpg.
-        var writable = marker.Files.Where(f => layout.Written.Contains(f) || layout.Folders.Any(d => f.StartsWith(d + "/", StringComparison.Ordinal)));
+        var writable = marker.Files.Where(layout.MayHaveWritten);
         foreach (var name in layout.Owned.Concat(writable))
         {
             if (File.Exists(Path.Combine(full, name)))

@@ -48,6 +48,14 @@ internal static class UnsafeDestinations
             return $"{via}is your home folder itself";
         }
 
+        // The hidden folders of home hold settings, keys and tools (~/.ssh, ~/.config, ~/.dotnet): never a run's output
+        // (AutoRefiner's own .autorefiner, where the state store goes by default, excepted).
+        if (home is not null && IsUnder(path, home)
+            && path[(Path.TrimEndingDirectorySeparator(home).Length + 1)..].Split(Path.DirectorySeparatorChar)[0] is { } top && top.StartsWith('.') && top != ".autorefiner")
+        {
+            return $"{via}is inside {Path.Combine(home, top)}, a hidden folder of your home (settings, keys, tools)";
+        }
+
         // Inside the home folder or a scratch folder the user may write anything, even when it lies under /var (the
         // home of a CI service account, macOS's temporary folders).
         if ((home is not null && IsUnder(path, home)) || IsUnder(path, Path.GetTempPath()) || ScratchTrees.Any(t => IsUnder(path, t)))

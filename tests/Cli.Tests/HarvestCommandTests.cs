@@ -236,9 +236,9 @@ public sealed class HarvestCommandTests : IDisposable
     public async Task Harvest_OutIntoAProjectFolder_IsExitTwoAndItsReadmeSurvives()
     {
         WriteSampleTree();
-        var readme = _dir.Write("README.md", "# my project");
+        var readme = _dir.Write("proj/README.md", "# my project");
 
-        var result = await CliRunner.RunAsync(["harvest", "--source", _dir.Combine("src"), "--out", _dir.Path]);
+        var result = await CliRunner.RunAsync(["harvest", "--source", _dir.Combine("src"), "--out", _dir.Combine("proj")]);
 
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("no AutoRefiner manifest.json", result.Errors, StringComparison.Ordinal);

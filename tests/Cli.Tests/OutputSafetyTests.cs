@@ -214,6 +214,63 @@ public sealed class OutputSafetyTests : IDisposable
     }
 
     [Fact]
+    public async Task Harvest_OutIsOrContainsTheSourceFolder_IsRefused()
+    {
+        WriteSampleTree();
+        var before = Directory.GetFiles(_dir.Path, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToList();
+
+        var same = await CliRunner.RunAsync(["harvest", "--source", Source, "--out", Source, "--state", State]);
+        var above = await CliRunner.RunAsync(["harvest", "--source", Source, "--out", _dir.Path, "--state", State]);
+
+        Assert.Equal(2, same.ExitCode);
+        Assert.Contains("is the source folder", same.Errors, StringComparison.Ordinal);
+        Assert.Equal(2, above.ExitCode);
+        Assert.Contains("contains the source folder", above.Errors, StringComparison.Ordinal);
+        Assert.Equal(before, Directory.GetFiles(_dir.Path, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task Harvest_OutIsANonEmptyFolderWithoutOurManifest_IsRefused()
+    {
+        WriteSampleTree();
+        _dir.Write("shared/other-project/Program.cs", "class P { }");
+        _dir.Write("shared/notes.txt", "mine");
+
+        var result = await CliRunner.RunAsync(["harvest", "--source", Source, "--out", _dir.Combine("shared"), "--state", State]);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("is not empty (notes.txt, other-project)", result.Errors, StringComparison.Ordinal);
+        Assert.Equal(["notes.txt", "other-project"], Directory.GetFileSystemEntries(_dir.Combine("shared")).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+    }
+
+    [Theory]
+    [InlineData(".ssh/out")]
+    [InlineData(".config/autorefiner")]
+    [InlineData(".dotnet")]
+    public async Task Harvest_OutInAHiddenFolderOfHome_IsRefused(string underHome)
+    {
+        var home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+
+        var result = await CliRunner.RunAsync(["harvest", "--source", _dir.Combine("nowhere"), "--out", Path.Combine(home, underHome), "--state", State]);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("a hidden folder of your home", result.Errors, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Harvest_StateInASystemFolder_IsRefusedAndNothingIsCreatedThere()
+    {
+        WriteSampleTree();
+
+        var result = await CliRunner.RunAsync(["harvest", "--source", Source, "--out", Out, "--state", "/etc/autorefiner-test-state.db"]);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("--state '/etc/autorefiner-test-state.db' is in a folder that is a system folder", result.Errors, StringComparison.Ordinal);
+        Assert.False(File.Exists("/etc/autorefiner-test-state.db"));
+        Assert.False(File.Exists("/etc/autorefiner-test-state.db.lock"));
+    }
+
+    [Fact]
     public async Task Harvest_OutIsTheHomeFolder_IsRefused()
     {
         var home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);

@@ -57,6 +57,40 @@ public sealed class PushCommandTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Push_CancelledWhileItsCommitIsInDoubt_SaysTheCommitMayHaveLanded_NotTheHarvestsSentence()
+    {
+        var outDir = await HarvestAsync();
+        _hub.LoseCommitAnswers(3); // the commit is made but its answer lost: the push then waits before looking
+
+        using var cancel = new CancellationTokenSource();
+        var run = Task.Run(() => CliRunner.RunAsync(["push", "--repo", "me/csharp-sft", "--out", outDir], cancel.Token));
+        while (!run.IsCompleted && _hub.Commits("me/csharp-sft") == 0)
+        {
+            await Task.Delay(5);
+        }
+
+        await cancel.CancelAsync();
+        var result = await run;
+
+        Assert.True(result.ExitCode == 130, $"exit {result.ExitCode}: {result.Output}{result.Errors}");
+        Assert.Contains("the commit may have landed", result.Errors, StringComparison.Ordinal);
+        Assert.DoesNotContain("nothing was written to the output folder", result.Errors, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Push_AFolderWithTheUsersOwnFiles_SaysWhatWasLeftOut()
+    {
+        var outDir = await HarvestAsync();
+        await File.WriteAllTextAsync(Path.Combine(outDir, "notes.txt"), "mine");
+
+        var result = await CliRunner.RunAsync(["push", "--repo", "me/csharp-sft", "--out", outDir]);
+
+        Assert.True(result.ExitCode == 0, result.Output + result.Errors);
+        Assert.Contains("left out 1 file that manifest.json does not list as written by AutoRefiner: notes.txt", result.Output, StringComparison.Ordinal);
+        Assert.False(_hub.Files("me/csharp-sft").ContainsKey("notes.txt"));
+    }
+
+    [Fact]
     public async Task Push_WithoutAToken_IsAUsageError()
     {
         var outDir = await HarvestAsync();

@@ -159,6 +159,39 @@ public sealed class ValidateCommandTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Validate_IntoAFolderItWroteBefore_KnowsEveryEarlierCopyAsItsOwn()
+    {
+        var output = await HarvestAsync();
+        var a = _dir.Write("a.jsonl", File.ReadAllText(Path.Combine(output, "jsonl", "train.jsonl")));
+        var b = _dir.Write("b.jsonl", File.ReadAllText(Path.Combine(output, "jsonl", "train.jsonl")).Replace("\n", "\r\n", StringComparison.Ordinal));
+
+        foreach (var input in new[] { a, b, a })
+        {
+            var result = await CliRunner.RunAsync(["validate", input, "--out", Validated]);
+            Assert.True(result.ExitCode == 0, result.Output + result.Errors);
+        }
+
+        using var report = JsonDocument.Parse(File.ReadAllText(Path.Combine(Validated, "report.json")));
+        var files = report.RootElement.GetProperty("files").EnumerateArray().Select(f => f.GetProperty("path").GetString()).Order(StringComparer.Ordinal);
+        Assert.Equal(["a.jsonl", "b.jsonl", "report.json", "verdicts.jsonl"], files);
+        Assert.Equal(File.ReadAllBytes(b), File.ReadAllBytes(Path.Combine(Validated, "b.jsonl")));
+    }
+
+    [Fact]
+    public async Task Validate_IntoAHarvestDatasetFolder_IsRefused()
+    {
+        var output = await HarvestAsync();
+        var input = _dir.Write("a.jsonl", File.ReadAllText(Path.Combine(output, "jsonl", "train.jsonl")));
+        var before = Directory.GetFiles(output, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToList();
+
+        var result = await CliRunner.RunAsync(["validate", input, "--out", output]);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("holds an AutoRefiner dataset", result.Errors, StringComparison.Ordinal);
+        Assert.Equal(before, Directory.GetFiles(output, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public async Task Validate_Cancelled_LeavesThePreviousResultsAsTheyWere()
     {
         var output = await HarvestAsync();

@@ -118,7 +118,8 @@ public sealed class ValidateInputTests : IDisposable
     [Theory]
     [InlineData("data.csv", "prompt,completion\nWrite C.,public class C { }\n", "it begins with 'prompt,completion' (CSV or TSV is not read")]
     [InlineData("data.jsonl", "prompt\tcompletion\n", "it begins with 'prompt\tcompletion' (CSV or TSV is not read")]
-    [InlineData("list.jsonl", "[{\"prompt\":\"a\"}]\n", "it begins with '[{\"prompt\":\"a\"}]'")]
+    [InlineData("list.jsonl", "[{\"prompt\":\"a\"}]\n", "it begins with '[{\"prompt\":\"a\"}]' (a JSON array is not read: write one JSON object per line, JSONL)")]
+    [InlineData("rows.jsonl", "[\n  {\"prompt\": \"a\", \"completion\": \"b\"},\n", "(a JSON array is not read")]
     [InlineData("blob.jsonl", "\u0001\u0002\u0003\u0000binary", "it begins with binary data")]
     public async Task Validate_AFileThatIsNeitherJsonlNorParquet_IsRefusedWithASentence(string name, string content, string expected)
     {

@@ -142,8 +142,10 @@ public sealed class FailureSafetyTests : IDisposable
     [Fact]
     public async Task CompleteAsync_FilesTheRunDoesNotOwn_AreKept()
     {
+        // A folder holding only hidden files (a Hub clone) is taken; files of the user's added after a run stay.
         Directory.CreateDirectory(Output);
         await File.WriteAllTextAsync(Path.Combine(Output, ".gitattributes"), "*.parquet filter=lfs\n");
+        await Export.WriteAsync(Config(), Samples.PassedRange(10));
         await File.WriteAllTextAsync(Path.Combine(Output, "NOTES.txt"), "mine");
 
         await Export.WriteAsync(Config(), Samples.PassedRange(20));
@@ -240,6 +242,79 @@ public sealed class FailureSafetyTests : IDisposable
         Assert.Equal("mine", await File.ReadAllTextAsync(users));
         Assert.False(Directory.Exists(Path.Combine(Output, "data")));
         Assert.Empty(Directory.GetDirectories(Output, ".staging-*"));
+    }
+
+    [Fact]
+    public async Task Open_JsonlIsALinkToAnotherFolder_IsRefusedAndNothingIsWrittenThere()
+    {
+        await Export.WriteAsync(Config(), Samples.PassedRange(10));
+        var victim = Directory.CreateDirectory(Path.Combine(_dir.Path, "victim")).FullName;
+        await File.WriteAllTextAsync(Path.Combine(victim, "test.jsonl"), "theirs");
+        Directory.Delete(Path.Combine(Output, "jsonl"), recursive: true);
+        Directory.CreateSymbolicLink(Path.Combine(Output, "jsonl"), victim);
+
+        var e = await Assert.ThrowsAsync<AutoRefiner.Core.AutoRefinerException>(() => Export.WriteAsync(Config(), Samples.PassedRange(10)));
+
+        Assert.Equal(AutoRefiner.Core.FailureKind.Usage, e.Kind);
+        Assert.Contains("symbolic link", e.Message, StringComparison.Ordinal);
+        Assert.Equal(["test.jsonl"], Directory.GetFiles(victim).Select(Path.GetFileName));
+        Assert.Equal("theirs", await File.ReadAllTextAsync(Path.Combine(victim, "test.jsonl")));
+    }
+
+    [Fact]
+    public async Task CompleteAsync_DataBecomesALinkDuringTheRun_FailsAndNeitherWritesNorDeletesThroughIt()
+    {
+        await Export.WriteAsync(Config(), Samples.PassedRange(10));
+        var victim = Directory.CreateDirectory(Path.Combine(_dir.Path, "victim")).FullName;
+        foreach (var shard in Directory.GetFiles(Path.Combine(Output, "data")))
+        {
+            File.Copy(shard, Path.Combine(victim, Path.GetFileName(shard))); // names the manifest lists: a delete through the link would take them
+        }
+
+        var victimBefore = Directory.GetFiles(victim).Order(StringComparer.Ordinal).ToList();
+        await using var writer = Export.Open(Config());
+        foreach (var judged in Samples.PassedRange(20, "apache-2.0"))
+        {
+            await writer.AddAsync(judged, CancellationToken.None);
+        }
+
+        Directory.Delete(Path.Combine(Output, "data"), recursive: true);
+        Directory.CreateSymbolicLink(Path.Combine(Output, "data"), victim);
+
+        var e = await Assert.ThrowsAsync<AutoRefiner.Core.AutoRefinerException>(() => writer.CompleteAsync(new RunStats(new FakeTimeProvider()), CancellationToken.None).AsTask());
+
+        Assert.Equal(AutoRefiner.Core.FailureKind.Run, e.Kind);
+        Assert.Contains("symbolic link", e.Message, StringComparison.Ordinal);
+        Assert.Equal(victimBefore, Directory.GetFiles(victim).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task CompleteAsync_AMoveFailingMidway_PutsEveryFileBack_AndSaysWhatInASentence()
+    {
+        await Export.WriteAsync(Config(), Samples.PassedRange(40));
+        var before = Snapshot();
+        await using var writer = Export.Open(Config());
+        foreach (var judged in Samples.PassedRange(30, "apache-2.0"))
+        {
+            await writer.AddAsync(judged, CancellationToken.None);
+        }
+
+        // During the run jsonl/train.jsonl (a file of ours) becomes a folder: the move onto it fails after the data
+        // shards, README and ATTRIBUTION have already moved.
+        var train = Path.Combine(Output, "jsonl", "train.jsonl");
+        var keep = await File.ReadAllBytesAsync(train);
+        File.Delete(train);
+        Directory.CreateDirectory(Path.Combine(train, "x"));
+
+        var e = await Assert.ThrowsAsync<AutoRefiner.Core.AutoRefinerException>(() => writer.CompleteAsync(new RunStats(new FakeTimeProvider()), CancellationToken.None).AsTask());
+
+        Assert.Equal(AutoRefiner.Core.FailureKind.Run, e.Kind);
+        Assert.Contains("jsonl/train.jsonl could not be replaced", e.Message, StringComparison.Ordinal);
+        Assert.Contains("put back", e.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("Access to the path", e.Message, StringComparison.Ordinal);
+        Directory.Delete(train, recursive: true);
+        await File.WriteAllBytesAsync(train, keep);
+        Assert.Equal(before, Snapshot());
     }
 
     [Fact]

@@ -54,6 +54,22 @@ public sealed class HarvestCommand(CommandEnvironment environment) : AsyncComman
 
         var outDir = settings.Out is null ? config.ResolvePath(config.Export.Out) : Path.GetFullPath(settings.Out, cwd);
 
+        // The output is never the code it is made from: a source folder equal to --out, or inside it, would have its
+        // files mixed with the dataset (and uploaded by push), and a later run would read its own output as sources.
+        var localSources = settings.Sources.Length > 0
+            ? settings.Sources.Select(s => (Given: s, Full: Path.GetFullPath(s, cwd)))
+            : config.Sources.Local.Select(s => (Given: s, Full: config.ResolvePath(s)));
+        foreach (var (given, full) in localSources.Where(s => Directory.Exists(s.Full)))
+        {
+            var source = Path.TrimEndingDirectorySeparator(full);
+            var outFull = Path.TrimEndingDirectorySeparator(outDir);
+            if (source == outFull || source.StartsWith(outFull + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+            {
+                throw AutoRefinerException.Usage(
+                    $"--out '{settings.Out ?? config.Export.Out}' {(source == outFull ? "is" : "contains")} the source folder '{given}'; give an output folder of its own, outside the sources (e.g. --out ./out next to them)");
+            }
+        }
+
         // The destination is judged before any work: safe, a folder, ours or free, writable. A dry run writes nothing there.
         var output = settings.DryRun ? null : OutputFolder.Claim(outDir, settings.Out ?? config.Export.Out, "--out", OutputLayout.Dataset, settings.AllowEmpty);
         outDir = output?.FullPath ?? outDir;

@@ -25,8 +25,7 @@ public sealed class MergeCommand(CommandEnvironment environment) : AsyncCommand<
         var cwd = Directory.GetCurrentDirectory();
         var config = ConfigFiles.Load(settings.Config);
         var outDir = settings.Out is null ? config.ResolvePath(config.Export.Out) : Path.GetFullPath(settings.Out, cwd);
-        var output = OutputFolder.Claim(outDir, settings.Out ?? config.Export.Out, "--out", OutputLayout.Dataset, settings.AllowEmpty);
-        outDir = output.FullPath;
+        outDir = Path.TrimEndingDirectorySeparator(outDir);
         var folders = settings.Folders.Select(f => Path.TrimEndingDirectorySeparator(Path.GetFullPath(f, cwd))).ToList();
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var (folder, given) in folders.Zip(settings.Folders))
@@ -47,6 +46,9 @@ public sealed class MergeCommand(CommandEnvironment environment) : AsyncCommand<
             }
         }
 
+        // Judged after the inputs, so that --out naming one of them is said as such.
+        var output = OutputFolder.Claim(outDir, settings.Out ?? config.Export.Out, "--out", OutputLayout.Dataset, settings.AllowEmpty);
+        outDir = output.FullPath;
         var manifests = folders.Select(DatasetFolder.ReadManifest).ToList();
 
         // The same output under another path (a symlink, a copy) would be merged twice: its manifest, which records

@@ -32,6 +32,12 @@ internal static class PathChecks
             throw AutoRefinerException.Usage($"{option} '{path}' is a folder; give a file");
         }
 
+        // The same places an output may not go: a state store in /etc or ~/.ssh is not the user's intent either.
+        if (Path.GetDirectoryName(Path.GetFullPath(path)) is { Length: > 0 } folder && Exporter.UnsafeDestinations.Why(folder) is { } why)
+        {
+            throw AutoRefinerException.Usage($"{option} '{path}' is in a folder that {why}; give a file in a folder of your own (e.g. {option} ./state.db)");
+        }
+
         if (Path.GetDirectoryName(Path.GetFullPath(path)) is { Length: > 0 } parent)
         {
             EnsureFolderCanExist(parent, option);

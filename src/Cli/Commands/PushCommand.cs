@@ -69,6 +69,21 @@ public sealed class PushCommand(CommandEnvironment environment) : AsyncCommand<P
         {
             throw hub.IsUsage ? AutoRefinerException.Usage(hub.Message) : AutoRefinerException.RunFailed(hub.Message);
         }
+        catch (OperationCanceledException cancelled) when (cancellationToken.IsCancellationRequested)
+        {
+            // Not the harvest's "nothing was written": the push may have been stopped while its commit was on the way.
+            throw new CancelledException(
+                $"the push to {options.Repo} stopped; the output folder is as it was. If it stopped before the commit was sent, nothing was committed; if during it, the commit may have landed: look at the repository's {(options.CreatePr ? "pull requests" : "history")} before pushing again.",
+                cancelled,
+                cancellationToken);
+        }
+
+        if (result.LeftOut.Count > 0)
+        {
+            // The user's own files next to the dataset stay on this machine: say which, so nothing is silently missing.
+            var names = string.Join(", ", result.LeftOut.Take(5)) + (result.LeftOut.Count > 5 ? $" and {result.LeftOut.Count - 5} more" : "");
+            environment.Output.WriteLine($"left out {Words.Count(result.LeftOut.Count, "file")} that manifest.json does not list as written by AutoRefiner: {names}");
+        }
 
         if (result.Created)
         {

@@ -165,17 +165,16 @@ public sealed class ValidateCommand(CommandEnvironment environment) : AsyncComma
             cancellationToken);
 
         string[] written = [Path.GetFileName(input), "verdicts.jsonl", "report.json"];
+
+        // The copies earlier runs kept of other inputs stay, and the new report.json lists them still: the folder's
+        // marker names everything validate wrote there, so a later run knows each file as its own.
+        var carried = output.Previous.Where(f => !written.Contains(f) && output.Layout.MayHaveWritten(f)).Order(StringComparer.Ordinal).ToList();
         var report = new ValidationReport(
-            "autorefiner", [.. written.Select(f => new WrittenFile(f))], Path.GetFileName(input), layout, total, counts.Where(kv => kv.Value > 0).ToDictionary(), counts["passed"], testsRun, testsPassed, stats.Sandbox.Isolation);
+            "autorefiner", [.. written.Concat(carried).Select(f => new WrittenFile(f))], Path.GetFileName(input), layout, total, counts.Where(kv => kv.Value > 0).ToDictionary(), counts["passed"], testsRun, testsPassed, stats.Sandbox.Isolation);
         await File.WriteAllTextAsync(Path.Combine(staging, "report.json"), JsonSerializer.Serialize(report, Indented) + "\n", cancellationToken);
         cancellationToken.ThrowIfCancellationRequested();
-        output.EnsureMayWrite(written);
-
         // report.json, the folder's marker, goes last: it lists the other two as AutoRefiner's.
-        foreach (var name in written)
-        {
-            File.Move(Path.Combine(staging, name), Path.Combine(outDir, name), overwrite: true);
-        }
+        output.Publish(staging, written, carried: carried);
 
         var inv = CultureInfo.InvariantCulture;
         environment.Output.WriteLine(total == 0

@@ -39,6 +39,22 @@ public sealed record HarvestConfig
     /// <summary>The directory relative paths in the file are resolved against (the file's own directory).</summary>
     public string BaseDirectory { get; init; } = Directory.GetCurrentDirectory();
 
-    /// <summary>Resolves a path from the configuration against <see cref="BaseDirectory"/>.</summary>
-    public string ResolvePath(string path) => Path.GetFullPath(path, BaseDirectory);
+    /// <summary>
+    /// Resolves a path from the configuration against <see cref="BaseDirectory"/>; <c>~</c> and <c>~/…</c> mean the home
+    /// folder, as in a shell (a YAML file is not expanded by one, and a folder literally named <c>~</c> is never meant).
+    /// </summary>
+    public string ResolvePath(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        if (path == "~" || path.StartsWith("~/", StringComparison.Ordinal) || (OperatingSystem.IsWindows() && path.StartsWith("~\\", StringComparison.Ordinal)))
+        {
+            var home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+            if (home.Length > 0)
+            {
+                return Path.GetFullPath(Path.Combine(home, path.Length > 2 ? path[2..] : ""));
+            }
+        }
+
+        return Path.GetFullPath(path, BaseDirectory);
+    }
 }

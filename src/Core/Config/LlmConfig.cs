@@ -17,7 +17,27 @@ public sealed record LlmConfig
     /// digit). A key pasted where its variable's name belongs fails this, and must then never be shown.
     /// </summary>
     public static bool IsVariableName(string name) =>
-        name is { Length: > 0 and <= 255 } && !char.IsAsciiDigit(name[0]) && name.All(c => char.IsAsciiLetterOrDigit(c) || c == '_');
+        name is { Length: > 0 and <= 255 } && !char.IsAsciiDigit(name[0]) && name.All(c => char.IsAsciiLetterOrDigit(c) || c == '_')
+        && !LooksLikeKey(name);
+
+    /// <summary>The prefixes providers give their keys and tokens (Groq, Hugging Face, GitHub, OpenAI, Anthropic, xAI, …).</summary>
+    private static readonly string[] KeyPrefixes = ["gsk_", "hf_", "ghp_", "gho_", "ghs_", "ghu_", "ghr_", "github_pat_", "sk-", "sk_", "xai-", "glpat-", "pplx-", "AIza"];
+
+    /// <summary>
+    /// Whether <paramref name="name"/> has the shape of a key rather than of a variable's name: a provider's key prefix, or
+    /// 32 characters or more mixing lower case, upper case and digits (variable names are words, mostly in capitals).
+    /// Such a value passes for a name by its characters alone (<c>gsk_…</c>), and would be printed in "check $…".
+    /// </summary>
+    public static bool LooksLikeKey(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        if (KeyPrefixes.Any(p => name.StartsWith(p, StringComparison.Ordinal) && name.Length >= p.Length + 8))
+        {
+            return true;
+        }
+
+        return name.Length >= 32 && name.Any(char.IsAsciiLetterLower) && name.Any(char.IsAsciiLetterUpper) && name.Any(char.IsAsciiDigit);
+    }
 
     /// <summary>What is said of an <c>llm.api-key-env</c> that names no variable; the value itself is not shown.</summary>
     public const string NotAVariableName =

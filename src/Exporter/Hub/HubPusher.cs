@@ -21,11 +21,13 @@ public sealed record PushOptions(string Repo, bool Private, string Revision, boo
 /// <param name="LfsBytes">LFS bytes uploaded.</param>
 /// <param name="Deleted">Files deleted because the folder no longer has them.</param>
 /// <param name="Commit">The commit, or null when the Hub already had exactly this dataset.</param>
-public sealed record PushResult(bool Created, int Files, int LfsUploaded, long LfsBytes, IReadOnlyList<string> Deleted, CommitResult? Commit);
+/// <param name="LeftOut">Files in the folder that the manifest does not list as written by AutoRefiner: not pushed.</param>
+public sealed record PushResult(bool Created, int Files, int LfsUploaded, long LfsBytes, IReadOnlyList<string> Deleted, CommitResult? Commit, IReadOnlyList<string> LeftOut);
 
 /// <summary>
-/// Pushes an AutoRefiner output folder to a Hub dataset repository: every file of the dataset (not the staging folders,
-/// not <c>rejected.jsonl</c> unless asked), large ones through LFS, streamed and hashed from disk; files the previous push
+/// Pushes an AutoRefiner output folder to a Hub dataset repository: the files of the dataset, which are the ones its
+/// manifest lists as written by AutoRefiner and the dataset's own top-level files (never the user's other files there,
+/// never the staging folders, not <c>rejected.jsonl</c> unless asked), large ones through LFS, streamed and hashed from disk; files the previous push
 /// made and the folder no longer has are deleted in the same commit; nothing is committed when the Hub already holds
 /// exactly these files.
 /// </summary>
@@ -51,12 +53,19 @@ public sealed class HubPusher(HubClient client)
             throw new HubException($"'{options.Revision}' is not a branch name the Hub takes: it {revisionProblem}", isUsage: true);
         }
 
-        DatasetFolder.ReadManifest(folder); // an AutoRefiner output, or a usage error
-        var paths = Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories)
+        var manifest = DatasetFolder.ReadManifest(folder); // an AutoRefiner output, or a usage error
+        var ours = Ours(manifest);
+        var all = Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories)
             .Select(p => (Full: p, Relative: Path.GetRelativePath(folder, p).Replace('\\', '/')))
             .Where(p => !p.Relative.Split('/').Any(part => part.StartsWith('.')))
-            .Where(p => options.IncludeRejected || p.Relative != "rejected.jsonl")
             .OrderBy(p => p.Relative, StringComparer.Ordinal)
+            .ToList();
+
+        // The folder may hold the user's own files next to the dataset (a run keeps them): only what AutoRefiner wrote
+        // goes to the Hub, and a link is never followed out of the folder.
+        var leftOut = all.Where(p => !ours.Contains(p.Relative) || IsLink(folder, p.Relative)).Select(p => p.Relative).ToList();
+        var paths = all.Where(p => ours.Contains(p.Relative) && !IsLink(folder, p.Relative))
+            .Where(p => options.IncludeRejected || p.Relative != "rejected.jsonl")
             .ToList();
         var files = new List<LocalFile>(paths.Count);
         foreach (var (full, relative) in paths)
@@ -71,7 +80,7 @@ public sealed class HubPusher(HubClient client)
         var unchanged = deleted.Count == 0 && files.All(f => remote.TryGetValue(f.Path, out var r) && Same(f, r));
         if (unchanged && !options.CreatePr)
         {
-            return new PushResult(created, 0, 0, 0, [], null);
+            return new PushResult(created, 0, 0, 0, [], null, leftOut);
         }
 
         var lfsPaths = await client.PreuploadAsync(options.Repo, options.Revision, files, cancellationToken);
@@ -80,7 +89,29 @@ public sealed class HubPusher(HubClient client)
         var before = client.LfsBytesUploaded;
         var uploaded = await client.UploadLfsAsync(options.Repo, options.Revision, lfs, progress, cancellationToken);
         var commit = await CommitOnceAsync(options, files, regular, lfs, deleted, cancellationToken);
-        return new PushResult(created, files.Count, uploaded, client.LfsBytesUploaded - before, deleted, commit);
+        return new PushResult(created, files.Count, uploaded, client.LfsBytesUploaded - before, deleted, commit, leftOut);
+    }
+
+    /// <summary>The files of a dataset folder that are AutoRefiner's: what its manifest lists, and the dataset's own top-level files.</summary>
+    private static HashSet<string> Ours(Manifest manifest) =>
+        (manifest.Files ?? []).Where(f => f is not null).Select(f => f.Path).Where(p => !string.IsNullOrEmpty(p))
+            .Concat(OutputLayout.Dataset.Owned)
+            .ToHashSet(StringComparer.Ordinal);
+
+    /// <summary>Whether the file, or a folder on the way to it inside <paramref name="folder"/>, is a symbolic link.</summary>
+    private static bool IsLink(string folder, string relative)
+    {
+        var path = folder;
+        foreach (var part in relative.Split('/'))
+        {
+            path = Path.Combine(path, part);
+            if (new FileInfo(path).LinkTarget is not null)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>How many times a commit whose outcome was unknown is tried again.</summary>
@@ -232,7 +263,7 @@ public sealed class HubPusher(HubClient client)
             return [];
         }
 
-        var ours = previous.Files.Select(f => f.Path).Append("README.md").Append("manifest.json").Append("ATTRIBUTION.md");
+        var ours = Ours(previous);
         var now = files.Select(f => f.Path).ToHashSet(StringComparer.Ordinal);
         return [.. ours.Distinct(StringComparer.Ordinal).Where(p => remote.ContainsKey(p) && !now.Contains(p)).Order(StringComparer.Ordinal)];
     }

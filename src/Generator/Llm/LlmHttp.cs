@@ -55,7 +55,7 @@ internal static class LlmHttp
             ConnectTimeout = TimeSpan.FromSeconds(Math.Min(30, endpoint.Config.TimeoutSeconds)),
             AutomaticDecompression = DecompressionMethods.All,
         };
-        var counting = new CountingHandler(usage) { InnerHandler = sockets };
+        var counting = new CountingHandler(usage, endpoint.ApiKey is null) { InnerHandler = sockets };
 #pragma warning disable CA2000 // the HttpClient owns and disposes the handler chain
         var resilience = new ResilienceHandler(pipeline) { InnerHandler = counting };
 #pragma warning restore CA2000
@@ -95,10 +95,20 @@ internal static class LlmHttp
     }
 
     /// <summary>Counts each request that leaves for the endpoint, and which of them are retries.</summary>
-    private sealed class CountingHandler(LlmUsage usage) : DelegatingHandler
+    /// <summary>
+    /// Counts attempts; with <paramref name="keyless"/> (the key's variable is not set) it removes the Authorization header
+    /// the OpenAI connector always sends (it insists on a non-empty key), so a local server is addressed without one
+    /// rather than with a made-up <c>Bearer</c> value.
+    /// </summary>
+    private sealed class CountingHandler(LlmUsage usage, bool keyless) : DelegatingHandler
     {
         protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
+            if (keyless)
+            {
+                request.Headers.Authorization = null;
+            }
+
             var retry = request.Options.TryGetValue(SentBefore, out var sent) && sent;
             request.Options.Set(SentBefore, true);
             usage.CountAttempt(retry);

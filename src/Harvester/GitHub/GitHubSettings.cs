@@ -23,10 +23,19 @@ public sealed record GitHubSettings(Uri ApiUri, Uri WebUri, string? Token, GitHu
         {
             apiUri = new Uri("https://api.github.com/");
         }
-        else if (!Uri.TryCreate(api.TrimEnd('/') + "/", UriKind.Absolute, out apiUri!) || apiUri.Scheme is not ("http" or "https"))
+        else if (!Uri.TryCreate(api.Trim(), UriKind.Absolute, out apiUri!) || apiUri.Scheme is not ("http" or "https"))
         {
             // The value is not echoed: it might carry credentials.
             throw AutoRefinerException.Usage("GITHUB_API_URL is not an http(s) URL");
+        }
+        else if (apiUri.Query.Length > 0 || apiUri.Fragment.Length > 0)
+        {
+            // Request paths are added to the base: a query there would be cut into them (…/api/api/v3/…).
+            throw AutoRefinerException.Usage("GITHUB_API_URL has a query or fragment (?… or #…); give the API's base URL alone, such as https://github.example.com/api/v3");
+        }
+        else
+        {
+            apiUri = new Uri(apiUri.GetLeftPart(UriPartial.Path).TrimEnd('/') + "/");
         }
 
         // Credentials belong in GITHUB_TOKEN; in the URL they would end up in permalinks, messages and cache keys.

@@ -119,6 +119,7 @@ public sealed class ConfigLoaderTests
     [InlineData("hub:\n  repo: ../x\n", "harvest.yml:2: hub.repo: '../x' is not a Hub repository id: the owner must not hold '--' or '..'")]
     [InlineData("hub:\n  repo: 'me/ds?x=1'\n", "harvest.yml:2: hub.repo: 'me/ds?x=1' is not a Hub repository id: the name may hold only letters, digits, '-', '_' and '.'")]
     [InlineData("llm:\n  model: m\n  api-key-env: sk-proj-Ab12Cd34Ef56\n", "harvest.yml:3: llm.api-key-env: must be the name of an environment variable")]
+    [InlineData("llm:\n  model: m\n  api-key-env: gsk_abcdefghijklmnopqrstuvwxyz1234567890ABCDEFGHIJ\n", "harvest.yml:3: llm.api-key-env: must be the name of an environment variable")]
     [InlineData("validation:\n  tests: maybe\n", "harvest.yml:2: validation.tests: must be true or false, not 'maybe'")]
     [InlineData("state: ''\n", "harvest.yml:1: state: must not be empty")]
     [InlineData("generation:\n  tasks: [doc-comments, doc-comments]\n", "harvest.yml:2: generation.tasks[1]: 'doc-comments' is listed twice")]
@@ -229,6 +230,18 @@ public sealed class ConfigLoaderTests
 
         Assert.Equal("/base/src", config.ResolvePath(config.Sources.Local[0]));
         Assert.Equal("/abs", config.ResolvePath(config.Sources.Local[1]));
+    }
+
+    [Fact]
+    public void ResolvePath_ATilde_IsTheHomeFolder_NotAFolderNamedTilde()
+    {
+        var config = Parse("state: ~/ar/state.db\nexport:\n  out: ~/ds\nsources:\n  local: ['~', '~x']\n");
+        var home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+
+        Assert.Equal(Path.Combine(home, "ds"), config.ResolvePath(config.Export.Out));
+        Assert.Equal(Path.Combine(home, "ar", "state.db"), config.ResolvePath(config.State));
+        Assert.Equal(home, config.ResolvePath(config.Sources.Local[0]));
+        Assert.Equal("/base/~x", config.ResolvePath(config.Sources.Local[1])); // ~user is not expanded: a plain name
     }
 
     [Fact]

@@ -124,6 +124,15 @@ internal sealed class FakeHubServer : IAsyncDisposable
         }
     }
 
+    /// <summary>Puts a regular file on a branch, as someone editing the repository on the Hub would.</summary>
+    public void PutFile(string repo, string path, byte[] bytes, string revision = "main")
+    {
+        lock (_gate)
+        {
+            _repos[repo].Revisions[revision][path] = new Entry(bytes, null, bytes.Length);
+        }
+    }
+
     public bool IsPrivate(string repo)
     {
         lock (_gate)

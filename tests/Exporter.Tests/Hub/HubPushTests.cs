@@ -136,6 +136,44 @@ public sealed class HubPushTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Push_AFolderHoldingTheUsersOwnFiles_UploadsOnlyWhatTheManifestLists_AndNamesTheRest()
+    {
+        WriteDataset();
+        Write("notes.txt", "my notes"u8.ToArray());
+        Write("data/train-99999-of-99999.parquet", Bytes(1000, 5)); // a stray shard the card's data/train-* pattern would take
+        Write("photos/a.jpg", Bytes(100, 6));
+        using var client = Client();
+
+        var result = await new HubPusher(client).PushAsync(Out, Options(), null, CancellationToken.None);
+
+        var remote = _hub.Files("me/csharp-sft", "main").Keys.Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(["README.md", "data/train-00000-of-00001.parquet", "jsonl/test.jsonl", "jsonl/train.jsonl", "manifest.json"], remote);
+        Assert.Equal(["data/train-99999-of-99999.parquet", "notes.txt", "photos/a.jpg"], result.LeftOut);
+    }
+
+    [Fact]
+    public async Task Push_AFileNoLongerInTheManifest_IsDeletedFromTheHub_WhileAUserFileThereIsNot()
+    {
+        WriteDataset();
+        using var client = Client();
+        await new HubPusher(client).PushAsync(Out, Options(), null, CancellationToken.None);
+        _hub.PutFile("me/csharp-sft", "mine.txt", "added on the Hub by hand"u8.ToArray());
+
+        // The next run no longer writes jsonl/test.jsonl; a file of that name stays in the folder (now the user's).
+        var manifest = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(Out, "manifest.json")))!;
+        var files = manifest["files"]!.AsArray();
+        files.Remove(files.First(f => (string?)f!["path"] == "jsonl/test.jsonl"));
+        Write("manifest.json", System.Text.Encoding.UTF8.GetBytes(manifest.ToJsonString()));
+        var result = await new HubPusher(client).PushAsync(Out, Options(), null, CancellationToken.None);
+
+        Assert.Equal(["jsonl/test.jsonl"], result.Deleted);
+        Assert.Equal(["jsonl/test.jsonl"], result.LeftOut);
+        var remote = _hub.Files("me/csharp-sft", "main");
+        Assert.False(remote.ContainsKey("jsonl/test.jsonl"));
+        Assert.True(remote.ContainsKey("mine.txt"));
+    }
+
+    [Fact]
     public async Task Push_RejectedJsonl_OnlyWhenAsked()
     {
         WriteDataset();

@@ -59,6 +59,46 @@ public sealed class LlmClientTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Complete_WithTheKeysVariableUnset_SendsNoAuthorizationHeader()
+    {
+        using var client = Client(key: null);
+        await client.CompleteAsync(Messages(), CancellationToken.None);
+
+        var request = Assert.Single(_server.Requests);
+        Assert.Null(request.Authorization);
+    }
+
+    [Theory]
+    [InlineData("gsk_abcdefghijklmnopqrstuvwxyz1234567890ABCDEFGHIJ")]
+    [InlineData("hf_AbCdEfGhIjKlMnOpQrStUvWxYz012345")]
+    [InlineData("ghp_AbCdEfGhIjKlMnOpQrStUvWxYz0123456789")]
+    [InlineData("github_pat_11ABCDEFG0123456789_abcdefghijklmnopqrstuvwxyz")]
+    [InlineData("sk_live_abcdefghijklmnop")]
+    [InlineData("xai-AbCdEfGhIjKlMnOpQrStUvWxYz")]
+    [InlineData("Zx81Qw27Er63Ty45Ui09OpAsDfGhJkLmNb")]
+    public void Resolve_AKeyPastedAsTheVariablesName_IsRefusedWithoutShowingIt(string pasted)
+    {
+        var config = new LlmConfig { Model = "m", Endpoint = _server.BaseUrl.ToString(), ApiKeyEnv = pasted };
+
+        var e = Assert.Throws<AutoRefiner.Core.AutoRefinerException>(() => LlmEndpoint.Resolve(config, _ => "x"));
+
+        Assert.Contains("not the key itself", e.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(pasted, e.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("OPENAI_API_KEY")]
+    [InlineData("GROQ_API_KEY")]
+    [InlineData("MY_VERY_LONG_COMPANY_OPENAI_API_KEY_2")]
+    [InlineData("hf_token")]
+    public void Resolve_AVariablesName_IsTaken(string name)
+    {
+        var config = new LlmConfig { Model = "m", Endpoint = _server.BaseUrl.ToString(), ApiKeyEnv = name };
+
+        Assert.NotNull(LlmEndpoint.Resolve(config, _ => null));
+    }
+
+    [Fact]
     public async Task Complete_RateLimited_WaitsWhatRetryAfterSaysThenSucceeds()
     {
         _server.Responder = r => r.Attempt == 1 ? FakeReply.RateLimited(1) : FakeReply.Answer("ok");

@@ -374,6 +374,18 @@ public sealed class GitHubHarvestingTests : IAsyncLifetime, IDisposable
         Assert.True(seeds.Any(s => s.Provenance.Repo == "a/dropped") || stats.RepositorySkips.GetValueOrDefault("download-failed") == 1);
     }
 
+    [Theory]
+    [InlineData("https://ghe.example.com/api/v3?x=1")]
+    [InlineData("https://ghe.example.com/api/v3/?per_page=5")]
+    [InlineData("https://ghe.example.com/api/v3#top")]
+    public void Settings_ApiUrlWithAQuery_IsRefusedWithASentence_NotTurnedIntoApiApiV3(string url)
+    {
+        var e = Assert.Throws<AutoRefiner.Core.AutoRefinerException>(() => GitHubSettings.FromEnvironment(new GitHubSourceConfig(), n => n == "GITHUB_API_URL" ? url : null));
+
+        Assert.Equal(AutoRefiner.Core.FailureKind.Usage, e.Kind);
+        Assert.Contains("GITHUB_API_URL has a query or fragment", e.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Settings_CredentialsInTheApiUrl_AreDroppedAndServerUrlGivesTheWebHost()
     {
