@@ -64,14 +64,14 @@ internal sealed class DependencyClosure
     /// <param name="models">Semantic models of the project's trees.</param>
     /// <param name="maxMembers">More members than this fail as <c>too-large</c>.</param>
     /// <param name="maxLines">More source lines than this fail as <c>too-large</c>, before the rest is analysed.</param>
-    public static DependencyClosure Build(MethodDeclarationSyntax method, Func<SyntaxTree, SemanticModel> models, int maxMembers, int maxLines)
+    public static DependencyClosure Build(BaseMethodDeclarationSyntax method, Func<SyntaxTree, SemanticModel> models, int maxMembers, int maxLines)
     {
         var closure = new DependencyClosure(models, maxMembers, maxLines);
         closure.Run(method);
         return closure;
     }
 
-    private void Run(MethodDeclarationSyntax root)
+    private void Run(BaseMethodDeclarationSyntax root)
     {
         IncludeMember(root);
         do
