@@ -351,10 +351,17 @@ public sealed partial class SeedExtractor(ICodeCompiler compiler, ExtractionConf
             return (null, Reasons.NotSelfContained, $"{where}: {result.Errors[0]}");
         }
 
-        if (result.DefectWarnings.Count > 0)
+        // A field the target reads may be set only in a member that is now a stub (a constructor, say): that is fine, the
+        // unit is an API surface to write the member against. A field no code of its project sets is a defect still.
+        var stubbedNames = closure.Members.Where(closure.IsStub)
+            .SelectMany(DependencyClosure.StubbedBodies)
+            .SelectMany(b => b.DescendantTokens())
+            .Where(t => t.IsKind(SyntaxKind.IdentifierToken))
+            .Select(t => t.ValueText)
+            .ToHashSet(StringComparer.Ordinal);
+        if (result.DefectWarnings.FirstOrDefault(w => !stubbedNames.Contains(FieldNamed(w))) is { } defect)
         {
-            // It compiles, but a field it reads is never set: the method could not work as it does in its project.
-            return (null, Reasons.NotSelfContained, $"{where}: {result.DefectWarnings[0]}");
+            return (null, Reasons.NotSelfContained, $"{where}: {defect}");
         }
 
         code = WithoutLines(code, result.UnusedUsingLines);
@@ -439,6 +446,13 @@ public sealed partial class SeedExtractor(ICodeCompiler compiler, ExtractionConf
         var kept = all.Where((_, i) => !drop.Contains(i + 1)).SkipWhile(l => drop.Count > 0 && l.Length == 0);
         return string.Join('\n', kept);
     }
+
+    /// <summary>The field a "never assigned" warning names (<c>'Type._name'</c> → <c>_name</c>), or empty.</summary>
+    private static string FieldNamed(string warning) =>
+        QuotedName().Match(warning) is { Success: true } m ? m.Groups[1].Value : "";
+
+    [GeneratedRegex(@"'(?:[^']*\.)?([A-Za-z_@][A-Za-z0-9_]*)'")]
+    private static partial Regex QuotedName();
 
     /// <summary>The method's declaration as written, on one line, without attributes or body.</summary>
     public static string Signature(BaseMethodDeclarationSyntax method)

@@ -246,6 +246,13 @@ internal sealed class UnitEmitter
         var text = node.SyntaxTree.GetText();
         var span = withTrivia ? node.FullSpan : node.Span;
         var removed = RemovedSpans(node);
+        var stub = _closure.IsStub(node) ? Stub(node) : null;
+        if (stub is { } cut)
+        {
+            // Everything from the end of the declaration's header (its trailing comment too) is replaced by the stub.
+            removed.Add(TextSpan.FromBounds(cut.From, node.FullSpan.End));
+        }
+
         var literals = node.DescendantNodes()
             .Where(n => n is InterpolatedStringExpressionSyntax || n is LiteralExpressionSyntax l && (l.IsKind(SyntaxKind.StringLiteralExpression) || l.IsKind(SyntaxKind.Utf8StringLiteralExpression)))
             .Select(n => n.Span)
@@ -313,7 +320,30 @@ internal sealed class UnitEmitter
             result.Append(line);
         }
 
+        if (stub is { } s)
+        {
+            result.Append(s.Text);
+        }
+
         return result.ToString();
+    }
+
+    /// <summary>Where a stubbed member's header ends, and what follows it instead of its bodies.</summary>
+    private static (int From, string Text)? Stub(SyntaxNode member)
+    {
+        var bodies = DependencyClosure.StubbedBodies(member);
+        if (bodies.Count == 0)
+        {
+            return null;
+        }
+
+        if (member is BasePropertyDeclarationSyntax { AccessorList: { } list } && bodies[0] is not ArrowExpressionClauseSyntax)
+        {
+            var accessors = list.Accessors.Select(a => string.Concat(a.Modifiers.Select(m => m.Text + " ")) + a.Keyword.Text + " => throw null!;");
+            return (list.OpenBraceToken.GetPreviousToken().Span.End, " { " + string.Join(' ', accessors) + " }");
+        }
+
+        return (bodies[0].GetFirstToken().GetPreviousToken().Span.End, " => throw null!;");
     }
 
     private List<TextSpan> RemovedSpans(SyntaxNode node)
