@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.RegularExpressions;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -11,7 +12,7 @@ namespace AutoRefiner.Harvester.Seeds;
 /// namespace with its type shells holding only the chosen members, in source order and with the original
 /// formatting re-indented. Preprocessor directives and inactive code are left out.
 /// </summary>
-internal sealed class UnitEmitter
+internal sealed partial class UnitEmitter
 {
     private const string Indent = "    ";
     private readonly DependencyClosure _closure;
@@ -351,7 +352,8 @@ internal sealed class UnitEmitter
         var removed = new List<TextSpan>();
         foreach (var trivia in node.DescendantTrivia(descendIntoTrivia: true))
         {
-            if (trivia.IsDirective || trivia.IsKind(SyntaxKind.DisabledTextTrivia))
+            if (trivia.IsDirective || trivia.IsKind(SyntaxKind.DisabledTextTrivia)
+                || trivia.IsKind(SyntaxKind.SingleLineCommentTrivia) && CommentedOutCode().IsMatch(trivia.ToString()))
             {
                 removed.Add(trivia.FullSpan);
             }
@@ -552,4 +554,11 @@ internal sealed class UnitEmitter
 
         return result;
     }
+
+    /// <summary>
+    /// A <c>//</c> comment that is code put out of use (<c>// x = Foo(y);</c>, <c>// if (a) {</c>, <c>// }</c>): noise in a
+    /// context, and a hint at an answer that is not the one compiled.
+    /// </summary>
+    [GeneratedRegex(@"^//\s*([{}]\s*$|(if|for|foreach|while|return|var|else|switch|case|try|catch|throw|using)\b.*|.*[;{}]\s*$)")]
+    private static partial Regex CommentedOutCode();
 }

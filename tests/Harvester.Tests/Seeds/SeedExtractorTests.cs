@@ -923,4 +923,35 @@ public sealed class SeedExtractorTests : IDisposable
         Assert.Contains(stats.SeedRejectExamples[SeedExtractor.Reasons.Trivial], e => e.Contains("Dispose: empty body", StringComparison.Ordinal));
         Assert.Contains(stats.SeedRejectExamples[SeedExtractor.Reasons.UninformativeDoc], e => e.Contains("GetValue", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task Extract_RegionsAndCommentedOutCode_StayOutOfTheContext()
+    {
+        _tree.Write("Stats.cs", """
+            // Copyright (c) Someone. Licensed under the MIT licence.
+            public static class Stats
+            {
+                #region Helpers
+                /// <summary>Arithmetic mean of the values, or zero when there are none.</summary>
+                public static double Mean(int[] values)
+                {
+                    // Why: an empty input is common and not an error.
+                    if (values.Length == 0) return 0;
+                    // var total = values.Sum();
+                    long sum = 0;
+                    foreach (var v in values) sum += v;
+                    return (double)sum / values.Length;
+                }
+                #endregion
+            }
+            """);
+
+        var seed = await SingleSeedAsync("Mean");
+
+        Assert.DoesNotContain("#region", seed.Context, StringComparison.Ordinal);
+        Assert.DoesNotContain("Copyright", seed.Context, StringComparison.Ordinal);
+        Assert.DoesNotContain("values.Sum()", seed.Member, StringComparison.Ordinal);
+        Assert.Contains("// Why: an empty input is common and not an error.", seed.Member, StringComparison.Ordinal);
+        Assert.Contains("{\n    // Why", seed.Member, StringComparison.Ordinal);
+    }
 }
