@@ -338,7 +338,7 @@ internal sealed partial class UnitEmitter
             return null;
         }
 
-        if (member is BasePropertyDeclarationSyntax { AccessorList: { } list } && bodies[0] is not ArrowExpressionClauseSyntax)
+        if (member is BasePropertyDeclarationSyntax { AccessorList: { } list })
         {
             var accessors = list.Accessors.Select(a => string.Concat(a.Modifiers.Select(m => m.Text + " ")) + a.Keyword.Text + " => throw null!;");
             return (list.OpenBraceToken.GetPreviousToken().Span.End, " { " + string.Join(' ', accessors) + " }");

@@ -954,4 +954,39 @@ public sealed class SeedExtractorTests : IDisposable
         Assert.Contains("// Why: an empty input is common and not an error.", seed.Member, StringComparison.Ordinal);
         Assert.Contains("{\n    // Why", seed.Member, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Extract_PropertiesTheTargetReads_AreStubbedWithEveryAccessor()
+    {
+        _tree.Write("Cell.cs", """
+            public sealed class Cell
+            {
+                private object? _value;
+                private int _writes;
+
+                public object? Value
+                {
+                    get => _value;
+                    set
+                    {
+                        _writes++;
+                        _value = value;
+                    }
+                }
+
+                /// <summary>Stores the text form of the number, upper-cased, and says how long it is.</summary>
+                public int StoreText(int number)
+                {
+                    var text = number.ToString("X", System.Globalization.CultureInfo.InvariantCulture);
+                    Value = text;
+                    return text.Length;
+                }
+            }
+            """);
+
+        var seed = await SingleSeedAsync("StoreText");
+
+        Assert.Contains("public object? Value { get => throw null!; set => throw null!; }", seed.Context, StringComparison.Ordinal);
+        Assert.DoesNotContain("_writes", seed.Context, StringComparison.Ordinal);
+    }
 }
