@@ -4,7 +4,7 @@ using AutoRefiner.Exporter.Tests.Support;
 
 namespace AutoRefiner.Exporter.Tests;
 
-/// <summary>The train/test split is decided by the row id alone.</summary>
+/// <summary>The train/test split is decided by the row's source file alone.</summary>
 public sealed class SplitTests : IDisposable
 {
     private readonly TempDirectory _dir = new();
