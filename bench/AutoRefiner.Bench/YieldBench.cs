@@ -22,7 +22,6 @@ namespace AutoRefiner.Bench;
 /// </summary>
 internal static class YieldBench
 {
-
     private sealed record Naive(
         long Files, long Documented, long Compiled, TimeSpan Elapsed, IReadOnlyList<(string Code, long Count)> TopErrors,
         IReadOnlyList<(string Path, string Name)> Successes)

@@ -110,6 +110,10 @@ public static partial class SeedGates
         InvocationExpressionSyntax { Expression: IdentifierNameSyntax { Identifier.Text: "nameof" } } => true,
         MemberAccessExpressionSyntax m => IsAtom(Unwrap(m.Expression)),
         ElementAccessExpressionSyntax e => IsAtom(Unwrap(e.Expression)) && e.ArgumentList.Arguments.All(a => IsAtom(Unwrap(a.Expression))),
+        ConditionalAccessExpressionSyntax { WhenNotNull: MemberBindingExpressionSyntax } c => IsAtom(Unwrap(c.Expression)),
+
+        // A new object from atoms only (a forwarder's `new Resolver()` default argument).
+        BaseObjectCreationExpressionSyntax { Initializer: null } o => (o.ArgumentList?.Arguments ?? default).All(a => IsAtom(Unwrap(a.Expression))),
         _ => false,
     };
 
@@ -153,7 +157,7 @@ public static partial class SeedGates
         "a", "an", "the", "this", "that", "of", "to", "for", "in", "on", "with", "by", "from", "and", "or", "is", "are", "be", "it",
         "its", "as", "at", "get", "gets", "set", "sets", "or", "returns", "return", "value", "values", "instance", "new", "initializes",
         "initialize", "creates", "create", "class", "struct", "method", "object", "specified", "given", "current", "called", "when",
-        "which", "operator", "calls", "invokes", "true", "false", "null", "see", "cref", "t", "string", "int", "bool", "void",
+        "which", "operator", "calls", "invokes", "constructor", "ctor", "default", "helper", "true", "false", "null", "see", "cref", "t", "string", "int", "bool", "void",
     };
 
     [GeneratedRegex(@"[A-Za-z][A-Za-z0-9]*")]

@@ -899,6 +899,16 @@ public sealed class SeedExtractorTests : IDisposable
                 /// <summary>Compares with another box.</summary>
                 public int CompareTo(Box other) => Compare(this, other);
 
+                /// <summary>The number of the other box, if there is one.</summary>
+                public int? OtherNumber(Box? other) => other?._value;
+
+                /// <summary>Constructor</summary>
+                public Box(int start)
+                {
+                    var v = start < 0 ? 0 : start;
+                    _value = v;
+                }
+
                 /// <summary>Gets the value.</summary>
                 public int GetValue()
                 {
@@ -918,8 +928,8 @@ public sealed class SeedExtractorTests : IDisposable
         var (seeds, stats) = await HarvestAsync(gates: true);
 
         Assert.Equal(["Compare"], seeds.Select(s => s.Name));
-        Assert.Equal(4, stats.SeedRejects[SeedExtractor.Reasons.Trivial]);
-        Assert.Equal(1, stats.SeedRejects[SeedExtractor.Reasons.UninformativeDoc]);
+        Assert.Equal(5, stats.SeedRejects[SeedExtractor.Reasons.Trivial]);
+        Assert.Equal(2, stats.SeedRejects[SeedExtractor.Reasons.UninformativeDoc]);
         Assert.Contains(stats.SeedRejectExamples[SeedExtractor.Reasons.Trivial], e => e.Contains("Dispose: empty body", StringComparison.Ordinal));
         Assert.Contains(stats.SeedRejectExamples[SeedExtractor.Reasons.UninformativeDoc], e => e.Contains("GetValue", StringComparison.Ordinal));
     }
