@@ -50,17 +50,16 @@ public sealed class CurationTests : IAsyncLifetime
         _dir.Write("mine/Tools.cs", $$"""
             public static class Tools
             {
-                private const string Token = "{{SeedToken}}";
-
                 /// <summary>The token to call the API with, or null when the caller runs offline and must send none.</summary>
                 public static string? Credential(bool offline)
                 {
+                    var token = "{{SeedToken}}";
                     if (offline)
                     {
                         return null;
                     }
 
-                    return Token;
+                    return token;
                 }
 
                 /// <summary>Clamps a value. Questions: {{Email}}</summary>

@@ -52,6 +52,7 @@ public sealed class ShardMergeTests : IDisposable
             "--with-state", _dir.Combine("state-0.db"), "--with-state", _dir.Combine("state-1.db"), "--with-state", _dir.Combine("state-2.db")]);
 
         Assert.True(merged.ExitCode == 0, merged.Output + merged.Errors);
+        File.WriteAllText("/tmp/shard.txt", whole.Output + "\n=====\n" + merged.Output + File.ReadAllText(_dir.Combine("whole/manifest.json")));
         Assert.Equal(Ids(_dir.Combine("whole")), Ids(_dir.Combine("merged")));
         Assert.Equal(await CliRunner.AssertDatasetIsSoundAsync(_dir.Combine("whole")), await CliRunner.AssertDatasetIsSoundAsync(_dir.Combine("merged")));
         var rejected = CliRunner.ReadJsonl(_dir.Combine("merged/rejected.jsonl"));
