@@ -48,7 +48,21 @@ public static class MemberSplice
         var bodyStart = target.Body is { } b ? b.SpanStart : target.ExpressionBody!.SpanStart;
         var headEnd = target.ChildNodesAndTokens().Where(c => c.Span.End <= bodyStart).Last().Span.End;
         var stub = $"\n{indent}{{\n{indent}    {StubStatement}\n{indent}}}";
-        var context = string.Concat(unit.AsSpan(0, headEnd), stub, unit.AsSpan(target.Span.End));
+        var head = unit[..headEnd];
+
+        // An async iterator whose body only throws does not compile (CS8420: it must yield); without `async` the stub is
+        // an ordinary method returning the same type, and the splice puts the whole member, `async` included, back.
+        var asyncToken = target.Modifiers.FirstOrDefault(m => m.IsKind(SyntaxKind.AsyncKeyword));
+        var iterator = target.Body is { } own && own
+            .DescendantNodes(n => n is not LocalFunctionStatementSyntax and not AnonymousFunctionExpressionSyntax)
+            .OfType<YieldStatementSyntax>()
+            .Any();
+        if (iterator && asyncToken.IsKind(SyntaxKind.AsyncKeyword))
+        {
+            head = string.Concat(unit.AsSpan(0, asyncToken.SpanStart), unit.AsSpan(asyncToken.FullSpan.End, headEnd - asyncToken.FullSpan.End));
+        }
+
+        var context = string.Concat(head, stub, unit.AsSpan(target.Span.End));
         var member = Dedent(unit[target.Span.Start..target.Span.End], indent);
         return new Parts(context, member, body);
     }
