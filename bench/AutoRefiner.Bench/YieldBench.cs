@@ -22,8 +22,6 @@ namespace AutoRefiner.Bench;
 /// </summary>
 internal static class YieldBench
 {
-    private static readonly string[] CSharpTags = ["csharp", "cs", "c#", ""];
-
     private sealed record Naive(
         long Files, long Documented, long Compiled, TimeSpan Elapsed, IReadOnlyList<(string Code, long Count)> TopErrors,
         IReadOnlyList<(string Path, string Name)> Successes)
@@ -81,7 +79,7 @@ internal static class YieldBench
         sb.AppendLine("- ours = `autorefiner harvest --lang csharp --source <dir> --out <tmp>` (Release CLI, child process, harvest.yml defaults), counts from manifest.json; naive = each documented method alone in `public [static] class <ContainingType>` with its file's using directives, compiled by RoslynCompiler");
         sb.AppendLine();
         sb.Append(Report.Table(
-            ["code base", "commit", "files", "documented (naive / ours)", "naive compiled", "naive yield", "ours self-contained", "our yield", "ours ÷ naive", "ours wall", "naive wall", "responses compiling"],
+            ["code base", "commit", "files", "documented (naive / ours)", "naive compiled", "naive yield", "ours self-contained", "our yield", "ours ÷ naive", "ours wall", "naive wall", "rows valid"],
             rows.Select(r => (IReadOnlyList<string>)
             [
                 Path.GetFileName(r.Dir.TrimEnd('/')) is "src" ? "AutoRefiner/src" : Path.GetFileName(r.Dir.TrimEnd('/')),
@@ -182,9 +180,10 @@ internal static class YieldBench
             var rejected = counts.GetProperty("seeds_rejected").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetInt64(), StringComparer.Ordinal);
             var rows = counts.GetProperty("rows").EnumerateObject().Sum(p => p.Value.GetInt64());
 
-            // Spot-check: every C# block of every response compiles on its own with the same compiler.
-            var compiler = new RoslynCompiler();
-            var blocks = new List<(string Where, string Code)>();
+            // Spot-check: every row is judged again as the validator judges it (a doc-comment row: its context compiles,
+            // the response is one member, that member compiles spliced in place of its stub, its body is not in the instruction).
+            var validator = new CompileValidator(new RoslynCompiler());
+            var blocks = new List<(string Where, Core.Model.Candidate Candidate)>();
             var seeds = new List<(string Path, string Name)>();
             foreach (var file in Directory.EnumerateFiles(Path.Combine(outDir, "jsonl"), "*.jsonl").Order(StringComparer.Ordinal))
             {
@@ -201,26 +200,32 @@ internal static class YieldBench
                     var response = row.RootElement.GetProperty("response").GetString() ?? "";
                     var path = row.RootElement.GetProperty("source_path").GetString() ?? "";
                     var instruction = row.RootElement.GetProperty("instruction").GetString() ?? "";
-                    if (CodeBlocks.FirstCSharp(instruction) is { } signature
-                        && SyntaxFactory.ParseMemberDeclaration(signature.Trim() + " { }") is MethodDeclarationSyntax parsed)
+                    if (CodeBlocks.FirstCSharp(response) is { } member
+                        && MemberSplice.OnlyMember(member, CancellationToken.None, out _) is MethodDeclarationSyntax parsed)
                     {
                         seeds.Add((path, parsed.Identifier.Text));
                     }
 
-                    foreach (var (tag, body) in CodeBlocks.All(response).Where(b => CSharpTags.Contains(b.Tag, StringComparer.OrdinalIgnoreCase)))
+                    blocks.Add(($"{Path.GetFileName(file)}:{line} ({path})", new Core.Model.Candidate
                     {
-                        blocks.Add(($"{Path.GetFileName(file)}:{line} ({path})", body));
-                    }
+                        Task = row.RootElement.GetProperty("task").GetString() ?? "",
+                        Instruction = instruction,
+                        Response = response,
+                        Generator = "",
+                        PromptVersion = "",
+                        Provenance = new Core.Model.Provenance("", path, "", "", ""),
+                        SeedId = "",
+                    }));
                 }
             }
 
             var failures = new ConcurrentBag<string>();
             Parallel.ForEach(blocks, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, b =>
             {
-                var result = compiler.Compile(b.Code, CancellationToken.None);
-                if (!result.Success)
+                var judged = validator.ValidateAsync(b.Candidate, CancellationToken.None).AsTask().GetAwaiter().GetResult();
+                if (judged.Verdict != Core.Model.Verdict.Passed)
                 {
-                    failures.Add($"{b.Where}: {result.Errors[0]}");
+                    failures.Add($"{b.Where}: {judged.Verdict}: {judged.Detail.Split('\n')[0]}");
                 }
             });
 

@@ -99,8 +99,13 @@ internal static class DatasetCard
         sb.Append("\nEach row has `id`, `task`, `instruction`, `response` (markdown with a ```csharp block), `tests`, ")
           .Append("`messages` (chat form: user, assistant), `lang`, the seed's provenance (`source_repo`, `source_path`, ")
           .Append("`source_commit`, `source_license`, `source_url`, `source_lines`, `source_project_version`, `license_origin`, `source_notice`), ")
-          .Append("`generator`, `prompt_version`, `tests_run`, `tests_passed`, `repair_rounds`, `prompt_tokens`, `completion_tokens` and `created_at`. The split is decided by a hash of `id`, ")
-          .Append("so a row stays in its split when the dataset is regenerated.\n\n");
+          .Append("`generator`, `prompt_version`, `tests_run`, `tests_passed`, `repair_rounds`, `prompt_tokens`, `completion_tokens` and `created_at`. The split is decided by a hash of the row's source file ")
+          .Append("(`source_repo` + `source_path`), so rows of one file (overloads, near-copies) are never on both sides of it ")
+          .Append("and a row stays in its split when the dataset is regenerated.\n\n");
+        if (manifest.PromptVersions.ContainsKey("doc-comments"))
+        {
+            sb.Append(DocCommentExample);
+        }
 
         sb.Append("## How it was made\n\n");
         sb.Append("- Sources: ").Append(string.Join(", ", manifest.Sources.Select(s => $"`{s.Replace("`", "'", StringComparison.Ordinal)}`"))).Append('\n');
@@ -165,4 +170,49 @@ internal static class DatasetCard
           .Append("rejected candidate with its verdict and the compiler's first diagnostics.\n");
         return sb.ToString();
     }
+
+    /// <summary>What a <c>doc-comments</c> row looks like, shown on the card of a dataset that has them.</summary>
+    private const string DocCommentExample = """
+        A `doc-comments` row asks for one member of real code. The instruction states the task from its XML documentation,
+        the language and framework the code assumes, and shows the context with the member's body replaced by
+        `throw new NotImplementedException();` (members it only uses are declarations with `=> throw null!` bodies). The
+        response is the complete member alone. For example (shortened):
+
+        ````text
+        instruction:
+        Implement `public static int Clamp(int value, int min, int max)` in `static class MathUtil`. In the code below its
+        body is `throw new NotImplementedException();`.
+
+        What it does: Limits `value` to the range from `min` to `max`.
+        Throws:
+        - `ArgumentException`: When `min` > `max`.
+
+        The code is C# 14 on .NET 10 with implicit usings on (`System`, …) and nullable reference types enabled.
+
+        ```csharp
+        public static class MathUtil
+        {
+            /// <summary>Limits <paramref name="value"/> to the range from <paramref name="min"/> to <paramref name="max"/>.</summary>
+            public static int Clamp(int value, int min, int max)
+            {
+                throw new NotImplementedException();
+            }
+        }
+        ```
+
+        response:
+        ```csharp
+        public static int Clamp(int value, int min, int max)
+        {
+            if (min > max) throw new ArgumentException("min must not exceed max");
+            return value < min ? min : value > max ? max : value;
+        }
+        ```
+        ````
+
+        Every such row was checked: the context compiles, the member spliced in place of its stub compiles, and the
+        member's body does not appear in the instruction.
+
+
+        """;
 }

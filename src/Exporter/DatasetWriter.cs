@@ -122,7 +122,7 @@ internal sealed class DatasetWriter : IDatasetSink
         }
 
         var id = SampleId.Of(judged.Candidate);
-        var split = SampleId.SplitOf(id, _config.Export.TestSplit);
+        var split = SampleId.SplitOf(judged.Candidate, id, _config.Export.TestSplit);
         var row = DatasetRow.From(judged, id, _config.Lang, (judged.Candidate.CreatedAt ?? _time.GetUtcNow()).UtcDateTime);
         _rows++;
         _sources.Add(row);

@@ -5,7 +5,8 @@ using AutoRefiner.Core.Text;
 namespace AutoRefiner.Validator;
 
 /// <summary>
-/// Judges a candidate by compiling the first C# block of its response on its own: <c>unparseable</c> when the
+/// Judges a candidate by compiling the first C# block of its response on its own (a doc-comment row by its context and
+/// the member spliced into it, <see cref="DocCommentRowValidator"/>): <c>unparseable</c> when the
 /// generator could not read the model's answer or there is no block, <c>compile-error</c> with the compiler's first errors when it fails, else <c>passed</c>.
 /// </summary>
 public sealed class CompileValidator(ICodeCompiler compiler) : ICandidateValidator
@@ -17,6 +18,11 @@ public sealed class CompileValidator(ICodeCompiler compiler) : ICandidateValidat
         if (candidate.ParseError is { } parseError)
         {
             return ValueTask.FromResult(new Judged(candidate, Verdict.Unparseable, parseError));
+        }
+
+        if (candidate.Task == DocCommentRowValidator.Task)
+        {
+            return ValueTask.FromResult(DocCommentRowValidator.Validate(candidate, compiler, cancellationToken));
         }
 
         var code = CodeBlocks.FirstCSharp(candidate.Response);

@@ -46,6 +46,12 @@ public sealed class SftRowValidator(TestValidator validator)
             return new Judged(candidate, Verdict.Unparseable, "the response has no ```csharp code block");
         }
 
+        if (tests.Trim().Length == 0 && CodeBlocks.FirstCSharp(instruction) is { } context && context.Contains(MemberSplice.StubStatement, StringComparison.Ordinal))
+        {
+            // A doc-comment row: its member is judged in the context the instruction shows, not alone.
+            return Restore(await validator.ValidateAsync(candidate with { Task = DocCommentRowValidator.Task }, cancellationToken).ConfigureAwait(false), candidate);
+        }
+
         if (tests.Trim().Length == 0)
         {
             var testBlocks = blocks.Where(IsTestCode).ToList();

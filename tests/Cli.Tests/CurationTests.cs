@@ -50,10 +50,17 @@ public sealed class CurationTests : IAsyncLifetime
         _dir.Write("mine/Tools.cs", $$"""
             public static class Tools
             {
-                private const string Token = "{{SeedToken}}";
+                /// <summary>The token to call the API with, or null when the caller runs offline and must send none.</summary>
+                public static string? Credential(bool offline)
+                {
+                    var token = "{{SeedToken}}";
+                    if (offline)
+                    {
+                        return null;
+                    }
 
-                /// <summary>The token to call the API with.</summary>
-                public static string Credential() => Token;
+                    return token;
+                }
 
                 /// <summary>Clamps a value. Questions: {{Email}}</summary>
                 public static int Clamp(int value, int min, int max) => value < min ? min : value > max ? max : value;
@@ -87,7 +94,7 @@ public sealed class CurationTests : IAsyncLifetime
             }
             """);
         _dir.Write("copyleft/LICENSE", "GNU GENERAL PUBLIC LICENSE\nVersion 3, 29 June 2007\n");
-        _dir.Write("copyleft/Gpl.cs", "public static class Gpl\n{\n    /// <summary>Triples.</summary>\n    public static int Triple(int x) => 3 * x;\n}\n");
+        _dir.Write("copyleft/Gpl.cs", "public static class Gpl\n{\n    /// <summary>Multiplies the argument by three, wrapping round on overflow.</summary>\n    public static int Triple(int x) => 3 * x;\n}\n");
         _dir.Write("benchmarks/humaneval-csharp.jsonl", JsonSerializer.Serialize(new
         {
             task_id = "HumanEval/0",

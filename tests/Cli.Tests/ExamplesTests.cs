@@ -21,11 +21,11 @@ public sealed partial class ExamplesTests : IDisposable
     {
         for (var r = 0; r < repositories; r++)
         {
-            _dir.Write($"project/src/lib{r}/Ops{r}.cs", $"public static class Ops{r}\n{{\n    /// <summary>Adds {r}.</summary>\n    public static int Add(int x) => x + {r};\n\n    /// <summary>Doubles plus {r}.</summary>\n    public static int Twice(int x) => (2 * x) + {r};\n}}\n");
+            _dir.Write($"project/src/lib{r}/Ops{r}.cs", $"public static class Ops{r}\n{{\n    /// <summary>Returns the argument plus {r}; the sum wraps round on overflow.</summary>\n    public static int Add(int x) => x + {r};\n\n    /// <summary>Multiplies the argument by two then adds {r}, wrapping round on overflow.</summary>\n    public static int Twice(int x) => (2 * x) + {r};\n}}\n");
         }
 
         var local = string.Join(", ", Enumerable.Range(0, repositories).Select(r => $"src/lib{r}"));
-        return _dir.Write("project/harvest.yml", $"sources:\n  local: [{local}]\n");
+        return _dir.Write("project/harvest.yml", $"sources:\n  local: [{local}]\ncuration:\n  near-duplicates: false\n");
     }
 
     /// <summary>Runs the `autorefiner …` part of a command line with its paths mapped.</summary>

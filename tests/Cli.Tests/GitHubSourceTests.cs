@@ -33,7 +33,7 @@ public sealed class GitHubSourceTests : IAsyncLifetime, IDisposable
     {
         var repo = _server.AddRepo("octo", "words", license: "MIT", files: new Dictionary<string, string>
         {
-            ["Words.cs"] = "public static class Words\n{\n    /// <summary>Counts words.</summary>\n    public static int Count(string s) => s.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length;\n}\n",
+            ["Words.cs"] = "public static class Words\n{\n    /// <summary>Counts the runs of non-space characters in s; repeated spaces make no empty word.</summary>\n    public static int Count(string s) => s.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length;\n}\n",
         });
         var state = _dir.Combine("state.db");
         var outDir = _dir.Combine("out");

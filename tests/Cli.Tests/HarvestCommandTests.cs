@@ -20,7 +20,7 @@ public sealed class HarvestCommandTests : IDisposable
             {
                 private const char Space = ' ';
 
-                /// <summary>Counts the words in a text.</summary>
+                /// <summary>Counts the runs of non-space characters in a text; repeated or leading spaces make no empty word.</summary>
                 /// <param name="text">The text.</param>
                 /// <returns>How many words it has.</returns>
                 public static int Count(string text) => text.Split(Space, StringSplitOptions.RemoveEmptyEntries).Length;
@@ -38,8 +38,16 @@ public sealed class HarvestCommandTests : IDisposable
 
             public static class Json
             {
-                /// <summary>Serialises.</summary>
-                public static string Write(object o) => JsonConvert.SerializeObject(o);
+                /// <summary>Serialises an object to indented JSON text, or to the literal null when there is none.</summary>
+                public static string Write(object? o)
+                {
+                    if (o is null)
+                    {
+                        return "null";
+                    }
+
+                    return JsonConvert.SerializeObject(o, Formatting.Indented);
+                }
             }
             """);
         _dir.Write("src/Form1.Designer.cs", "partial class Form1 { /// <summary>x</summary>\n void F() { } }");
@@ -51,7 +59,8 @@ public sealed class HarvestCommandTests : IDisposable
     {
         WriteSampleTree();
 
-        var result = await CliRunner.RunAsync(["harvest", "--lang", "csharp", "--source", _dir.Combine("src"), "--out", Out]);
+        // A state store of its own: the default one in the working folder holds other tests' seeds, whose near-duplicates would be left out here.
+        var result = await CliRunner.RunAsync(["harvest", "--lang", "csharp", "--source", _dir.Combine("src"), "--out", Out, "--state", _dir.Combine("state.db")]);
 
         Assert.Equal(0, result.ExitCode);
         Assert.Equal("", result.Errors);
@@ -264,7 +273,7 @@ public sealed class HarvestCommandTests : IDisposable
     {
         for (var i = 0; i < 400; i++)
         {
-            _dir.Write($"big/F{i}.cs", $"public static class C{i}\n{{\n    private const int K = {i};\n\n    /// <summary>Adds {i}.</summary>\n    public static int Add(int x) => x + K;\n\n    /// <summary>Scales by {i}.</summary>\n    public static int Scale(int x) => x * K;\n}}\n");
+            _dir.Write($"big/F{i}.cs", $"public static class C{i}\n{{\n    private const int K = {i};\n\n    /// <summary>Returns the argument plus {i}; the sum wraps round on overflow.</summary>\n    public static int Add(int x) => x + K;\n\n    /// <summary>Multiplies the argument by {i}, wrapping round on overflow.</summary>\n    public static int Scale(int x) => x * K;\n}}\n");
         }
 
         using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(600));

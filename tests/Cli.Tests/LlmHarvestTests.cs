@@ -330,10 +330,10 @@ public sealed class LlmHarvestTests : IAsyncLifetime
         _dir.Write("src/Rooms.cs", """
             public static class Rooms
             {
-                /// <summary>Hotel rooms.</summary>
+                /// <summary>Hotel rooms: the guests given plus one spare room.</summary>
                 public static int Hotel(int x) => x + 1;
 
-                /// <summary>India rooms.</summary>
+                /// <summary>India rooms: the guests given plus two spare rooms.</summary>
                 public static int India(int x) => x + 2;
             }
             """);

@@ -26,14 +26,14 @@ public sealed class OutputSafetyTests : IDisposable
             {
                 private const char Space = ' ';
 
-                /// <summary>Counts the words in a text.</summary>
+                /// <summary>Counts the runs of non-space characters in a text; repeated or leading spaces make no empty word.</summary>
                 public static int Count(string text) => text.Split(Space, StringSplitOptions.RemoveEmptyEntries).Length;
 
                 /// <summary>Capitalises the first letter of each word.</summary>
                 public static string Title(string text) =>
                     string.Join(Space, text.Split(Space).Select(w => w.Length == 0 ? w : char.ToUpperInvariant(w[0]) + w[1..]));
 
-                /// <summary>Reverses the words.</summary>
+                /// <summary>Reverses the order of the space-separated words; double spaces keep their empty entries.</summary>
                 public static string Reverse(string text) => string.Join(Space, text.Split(Space).Reverse());
             }
             """);

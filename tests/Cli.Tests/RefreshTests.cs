@@ -29,7 +29,7 @@ public sealed class RefreshTests : IAsyncLifetime
 
     private string Out => _dir.Combine("out");
 
-    private static string Method(string name, int n) => $"    /// <summary>{name} {n}.</summary>\n    public static int {name}(int x) => x + {n};\n";
+    private static string Method(string name, int n) => $"    /// <summary>{name}: the argument plus {n}, wrapping round on overflow.</summary>\n    public static int {name}(int x) => x + {n};\n";
 
     private static Dictionary<string, string> Files(string type, params string[] methods) => new()
     {

@@ -99,7 +99,7 @@ public sealed partial class ReportTests : IAsyncLifetime
     [Fact]
     public async Task Report_OfARealRun_DrawsTheFunnelAndTheVerdicts_WithTheRunsCounts_AndRequestsNothing()
     {
-        _dir.Write("src/Ops.cs", "public static class Ops\n{\n" + string.Concat(Enumerable.Range(0, 6).Select(i => $"    /// <summary>Adds {i}.</summary>\n    public static int Add{i}(int x) => x + {i};\n\n")) + "}\n");
+        _dir.Write("src/Ops.cs", "public static class Ops\n{\n" + string.Concat(Enumerable.Range(0, 6).Select(i => $"    /// <summary>Returns the argument plus {i}; the sum wraps round on overflow.</summary>\n    public static int Add{i}(int x) => x + {i};\n\n")) + "}\n");
         _llm.Responder = r => r.UserText.Contains("Add2", StringComparison.Ordinal) || r.UserText.Contains("Add4", StringComparison.Ordinal)
             ? FakeReply.Answer("No sections here, sorry.")
             : FakeReply.Answer(FakeOpenAiServer.ContractAnswer(r));
@@ -153,7 +153,36 @@ public sealed partial class ReportTests : IAsyncLifetime
     [Fact]
     public async Task Report_OfARunWithOnlyRejections_SaysSoAndShowsWhy()
     {
-        _dir.Write("src/Ops.cs", "public static class Ops\n{\n    /// <summary>One.</summary>\n    public static int One() => 1;\n\n    /// <summary>Two.</summary>\n    public static int Two() => 2;\n}\n");
+        _dir.Write("src/Ops.cs", """
+            public static class Ops
+            {
+                /// <summary>Sums the decimal digits of a non-negative number; zero and negatives give 0.</summary>
+                public static int DigitSum(int n)
+                {
+                    var total = 0;
+                    for (; n > 0; n /= 10)
+                    {
+                        total += n % 10;
+                    }
+
+                    return total;
+                }
+
+                /// <summary>Counts the set bits of a number read as unsigned, so a negative one counts its sign bit too.</summary>
+                public static int Bits(int n)
+                {
+                    var rest = (uint)n;
+                    var count = 0;
+                    while (rest != 0)
+                    {
+                        count += (int)(rest & 1);
+                        rest >>= 1;
+                    }
+
+                    return count;
+                }
+            }
+            """);
         _llm.Responder = _ => FakeReply.Answer("I would rather not.");
         var config = _dir.Write("harvest.yml", $"sources:\n  local: [src]\nllm:\n  endpoint: {_llm.BaseUrl}\n  model: fake-coder\ngeneration:\n  tasks: [instruct]\n");
 

@@ -19,7 +19,7 @@ public sealed class ResumeTests : IAsyncLifetime
 
     private void WriteSources(int methods)
     {
-        var body = string.Concat(Enumerable.Range(0, methods).Select(i => $"    /// <summary>Adds {i}.</summary>\n    public static int Add{i}(int x) => x + {i};\n\n"));
+        var body = string.Concat(Enumerable.Range(0, methods).Select(i => $"    /// <summary>Returns the argument plus {i}; the sum wraps round on overflow.</summary>\n    public static int Add{i}(int x) => x + {i};\n\n"));
         _dir.Write("src/Ops.cs", $"public static class Ops\n{{\n{body}}}\n");
     }
 

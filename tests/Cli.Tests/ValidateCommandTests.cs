@@ -26,13 +26,13 @@ public sealed class ValidateCommandTests : IAsyncLifetime
         _dir.Write("src/Ops.cs", """
             public static class Ops
             {
-                /// <summary>Adds one.</summary>
+                /// <summary>Returns the successor of the argument; int.MaxValue wraps round to int.MinValue.</summary>
                 public static int Next(int x) => x + 1;
 
-                /// <summary>Doubles.</summary>
+                /// <summary>Multiplies the argument by two, wrapping round on overflow.</summary>
                 public static int Twice(int x) => 2 * x;
 
-                /// <summary>Squares.</summary>
+                /// <summary>Multiplies the argument by itself; the result is never negative unless it overflows.</summary>
                 public static int Square(int x) => x * x;
             }
             """);

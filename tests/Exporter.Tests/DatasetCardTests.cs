@@ -199,4 +199,16 @@ public sealed class DatasetCardTests : IDisposable
         Assert.Contains(Export.Run.ConfigHash, card, StringComparison.Ordinal);
         Assert.Contains(Export.Run.Command, card, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Card_OfDocCommentRows_ShowsOneRowOfTheirFormAndTheGroupSplit()
+    {
+        await Export.WriteAsync(Config(), Samples.PassedRange(5, "MIT"));
+
+        var card = await File.ReadAllTextAsync(Path.Combine(Output, "README.md"));
+
+        Assert.Contains("A `doc-comments` row asks for one member of real code.", card, StringComparison.Ordinal);
+        Assert.Contains("throw new NotImplementedException();", card, StringComparison.Ordinal);
+        Assert.Contains("hash of the row's source file", card, StringComparison.Ordinal);
+    }
 }

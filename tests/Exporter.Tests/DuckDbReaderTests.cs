@@ -99,7 +99,7 @@ public sealed class DuckDbReaderTests : IDisposable
             Assert.Equal(manifestRows.GetProperty(split).GetInt64(), duck.Count);
             Assert.Equal(jsonl.Select(r => r.Id), duck.Select(r => r.GetProperty("id").GetString()));
             Assert.Equal(jsonl.Select(r => r.Response), duck.Select(r => r.GetProperty("response").GetString()));
-            Assert.All(duck, r => Assert.Equal(split, SampleId.SplitOf(r.GetProperty("id").GetString()!, 0.3)));
+            Assert.All(duck, r => Assert.Equal(split, SampleId.SplitOf($"file:{r.GetProperty("source_repo").GetString()}/{r.GetProperty("source_path").GetString()}", 0.3)));
         }
     }
 

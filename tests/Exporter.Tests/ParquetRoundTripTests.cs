@@ -165,7 +165,7 @@ public sealed class ParquetRoundTripTests : IDisposable
         var candidate = Samples.Candidate(7, instruction: "Explain: " + Samples.Unicode);
         await Export.WriteAsync(config, [Samples.Passed(candidate)]);
 
-        var split = SampleId.SplitOf(SampleId.Of(candidate), 0.3);
+        var split = SampleId.SplitOf(candidate, SampleId.Of(candidate), 0.3);
         var path = Path.Combine(Export.OutOf(config), "jsonl", split + ".jsonl");
         var text = await File.ReadAllTextAsync(path);
 

@@ -4,7 +4,7 @@ using AutoRefiner.Exporter.Tests.Support;
 
 namespace AutoRefiner.Exporter.Tests;
 
-/// <summary>The train/test split is decided by the row id alone.</summary>
+/// <summary>The train/test split is decided by the row's source file alone.</summary>
 public sealed class SplitTests : IDisposable
 {
     private readonly TempDirectory _dir = new();
@@ -55,7 +55,7 @@ public sealed class SplitTests : IDisposable
     }
 
     [Fact]
-    public async Task CompleteAsync_EveryRow_LandsInSampleIdSplitOfItsId()
+    public async Task CompleteAsync_EveryRow_LandsInTheSplitOfItsSourceFile()
     {
         var input = Samples.PassedRange(400).ToList();
         var config = Config("out");
@@ -64,7 +64,8 @@ public sealed class SplitTests : IDisposable
         var splits = await SplitsOf(Export.OutOf(config));
 
         Assert.Equal(input.Select(j => SampleId.Of(j.Candidate)).Order(StringComparer.Ordinal), splits.Keys.Order(StringComparer.Ordinal));
-        Assert.All(splits, kv => Assert.Equal(SampleId.SplitOf(kv.Key, 0.3), kv.Value));
+        var byId = input.ToDictionary(j => SampleId.Of(j.Candidate), j => j.Candidate, StringComparer.Ordinal);
+        Assert.All(splits, kv => Assert.Equal(SampleId.SplitOf(byId[kv.Key], kv.Key, 0.3), kv.Value));
         var testShare = splits.Values.Count(s => s == "test") / 400.0;
         Assert.InRange(testShare, 0.2, 0.4);
     }

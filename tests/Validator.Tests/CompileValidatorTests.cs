@@ -9,7 +9,7 @@ public sealed class CompileValidatorTests
 
     private static Candidate Candidate(string response) => new()
     {
-        Task = "doc-comments",
+        Task = "instruct",
         Instruction = "Write it.",
         Response = response,
         Generator = "doc-comments",

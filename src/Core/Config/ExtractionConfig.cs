@@ -16,6 +16,13 @@ public sealed record ExtractionConfig
     public IReadOnlyList<string> ExcludeDirs { get; init; } = ["node_modules", "packages", ".vs"];
 
     /// <summary>
+    /// Keep trivial members and uninformative docs out of doc-comment rows (<c>trivial</c>, <c>uninformative-doc</c>).
+    /// Always on in a run; off only where the closure itself is under test with one-line members.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool SeedGates { get; init; } = true;
+
+    /// <summary>
     /// Also yield inspiration seeds: methods that are not self-contained or not documented, as written, for generators
     /// that need only an idea (instruct). Set by the command line when such a generator runs; not a file key.
     /// </summary>

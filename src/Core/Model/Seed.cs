@@ -33,6 +33,15 @@ public sealed record Seed
     /// </summary>
     public bool SelfContained { get; init; } = true;
 
+    /// <summary>
+    /// For a self-contained seed, <see cref="Code"/> with the target member's body replaced by
+    /// <c>throw new NotImplementedException();</c> (its doc comment kept): the context a doc-comment row shows. Empty otherwise.
+    /// </summary>
+    public string Context { get; init; } = "";
+
+    /// <summary>For a self-contained seed, the complete target member as it is in <see cref="Code"/> (what a doc-comment row answers). Empty otherwise.</summary>
+    public string Member { get; init; } = "";
+
     /// <summary>Members and types pulled in beside the method.</summary>
     public int Dependencies { get; init; }
 

@@ -6,28 +6,34 @@ using AutoRefiner.Core.Text;
 namespace AutoRefiner.Generator.DocComments;
 
 /// <summary>
-/// The <c>doc-comments</c> generator (no LLM): the instruction is a task written from the method's signature and XML
-/// documentation; the response is the seed's self-contained unit in a <c>```csharp</c> block. The phrasing is one of a
-/// few templates, chosen by the seed's id so a rerun writes the same text.
+/// The <c>doc-comments</c> generator (no LLM). The instruction states the task from the member's XML documentation, the
+/// language and framework the code assumes, and shows the context: the seed's self-contained unit with the target's body
+/// replaced by <c>throw new NotImplementedException();</c>. The response is the complete target member alone in a
+/// <c>```csharp</c> block. The opening line is one of a few phrasings, chosen by the seed's id so a rerun writes the same text.
 /// </summary>
 public sealed class DocCommentGenerator : ISampleGenerator
 {
     /// <summary>The task name.</summary>
     public const string TaskName = "doc-comments";
 
+    /// <summary>What every context assumes, said in every instruction.</summary>
+    public const string Assumptions =
+        "The code is C# 14 on .NET 10 with implicit usings on (`System`, `System.Collections.Generic`, `System.IO`, `System.Linq`, "
+        + "`System.Net.Http`, `System.Threading`, `System.Threading.Tasks`) and nullable reference types enabled.";
+
     /// <inheritdoc />
     public string Task => TaskName;
 
     /// <inheritdoc />
-    public string PromptVersion => "doc-comments/1";
+    public string PromptVersion => "doc-comments/2";
 
     /// <inheritdoc />
     public IAsyncEnumerable<Candidate> GenerateAsync(Seed seed, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(seed);
-        if (!seed.SelfContained)
+        if (!seed.SelfContained || seed.Context.Length == 0 || seed.Member.Length == 0)
         {
-            // An inspiration seed does not compile on its own: its code cannot be a response.
+            // An inspiration seed does not compile on its own, and a seed without a context has no question to ask.
             return AsyncEnumerable.Empty<Candidate>();
         }
 
@@ -54,22 +60,15 @@ public sealed class DocCommentGenerator : ISampleGenerator
         var doc = seed.Doc;
         var sb = new StringBuilder();
         var variant = (int)(ContentHash.UnitInterval(seed.Id) * 3);
-        var summary = doc.Summary.TrimEnd();
-        switch (variant)
+        var what = $"`{seed.Signature}` in `{seed.ContainingType.Trim()}`";
+        sb.Append(variant switch
         {
-            case 0:
-                sb.Append("Write a C# method in `").Append(seed.ContainingType).Append("` with this signature:\n\n");
-                break;
-            case 1:
-                sb.Append("Implement the following C# method of `").Append(seed.ContainingType).Append("`:\n\n");
-                break;
-            default:
-                sb.Append("In C#, write the method below as a member of `").Append(seed.ContainingType).Append("`:\n\n");
-                break;
-        }
+            0 => $"Implement {what}. In the code below its body is `throw new NotImplementedException();`.",
+            1 => $"Write the body of {what}, which the code below leaves as `throw new NotImplementedException();`.",
+            _ => $"The code below stubs {what} with `throw new NotImplementedException();`. Implement it.",
+        }).Append("\n\n");
 
-        sb.Append("```csharp\n").Append(seed.Signature).Append("\n```\n\n");
-        sb.Append(variant == 1 ? "What it does: " : "").Append(summary).Append('\n');
+        sb.Append("What it does: ").Append(doc.Summary.TrimEnd()).Append('\n');
         if (doc.Remarks.Length > 0)
         {
             sb.Append('\n').Append(doc.Remarks).Append('\n');
@@ -84,9 +83,12 @@ public sealed class DocCommentGenerator : ISampleGenerator
 
         AppendList(sb, "Throws", doc.Exceptions.Where(e => e.Name.Length > 0));
 
-        sb.Append('\n').Append(seed.Dependencies > 0
-            ? "Give complete code that compiles on its own, including the members and types the method relies on."
-            : "Give complete code that compiles on its own.");
+        sb.Append('\n').Append(Assumptions);
+        sb.Append(seed.Dependencies > 0
+            ? " The other members in the code are what it may use; those shown with `=> throw null!` are declarations only.\n\n"
+            : "\n\n");
+        sb.Append(CodeBlocks.Fence(seed.Context.TrimEnd('\n') + "\n")).Append("\n\n");
+        sb.Append("Answer with the complete member (signature and body) in one ```csharp block.");
         return sb.ToString();
     }
 
@@ -106,10 +108,10 @@ public sealed class DocCommentGenerator : ISampleGenerator
         }
     }
 
-    /// <summary>The response for a seed: its unit in a fenced block.</summary>
+    /// <summary>The response for a seed: the complete target member in a fenced block.</summary>
     public static string Response(Seed seed)
     {
         ArgumentNullException.ThrowIfNull(seed);
-        return CodeBlocks.Fence(seed.Code);
+        return CodeBlocks.Fence(seed.Member.TrimEnd('\n') + "\n");
     }
 }

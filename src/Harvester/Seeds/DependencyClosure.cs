@@ -64,15 +64,43 @@ internal sealed class DependencyClosure
     /// <param name="models">Semantic models of the project's trees.</param>
     /// <param name="maxMembers">More members than this fail as <c>too-large</c>.</param>
     /// <param name="maxLines">More source lines than this fail as <c>too-large</c>, before the rest is analysed.</param>
-    public static DependencyClosure Build(MethodDeclarationSyntax method, Func<SyntaxTree, SemanticModel> models, int maxMembers, int maxLines)
+    public static DependencyClosure Build(BaseMethodDeclarationSyntax method, Func<SyntaxTree, SemanticModel> models, int maxMembers, int maxLines)
     {
         var closure = new DependencyClosure(models, maxMembers, maxLines);
         closure.Run(method);
         return closure;
     }
 
-    private void Run(MethodDeclarationSyntax root)
+    /// <summary>The documented member the closure is for: the one member whose body is kept.</summary>
+    public SyntaxNode? Root { get; private set; }
+
+    /// <summary>
+    /// True for a member other than <see cref="Root"/> that has code: the unit shows it as a declaration with a stub body
+    /// (<c>=&gt; throw null!</c>), since the target only calls or reads it. Its body is not analysed either.
+    /// </summary>
+    public bool IsStub(SyntaxNode member) => member != Root && StubbedBodies(member).Count > 0;
+
+    /// <summary>
+    /// The bodies a stub of <paramref name="member"/> leaves out: a method's, constructor's or operator's block or arrow
+    /// (not a ref-returning one: <c>throw</c> cannot stand for a reference), a property's, indexer's or event's accessor
+    /// bodies or arrow. Empty when it has none (fields, auto-properties, abstract members).
+    /// </summary>
+    public static IReadOnlyList<SyntaxNode> StubbedBodies(SyntaxNode member) => member switch
     {
+        MethodDeclarationSyntax { ReturnType: RefTypeSyntax } => [],
+        BaseMethodDeclarationSyntax { Body: { } block } => [block],
+        BaseMethodDeclarationSyntax { ExpressionBody: { } expression } => [expression],
+        BasePropertyDeclarationSyntax { Type: RefTypeSyntax } => [],
+        PropertyDeclarationSyntax { ExpressionBody: { } arrow } => [arrow],
+        IndexerDeclarationSyntax { ExpressionBody: { } arrow } => [arrow],
+        BasePropertyDeclarationSyntax { AccessorList: { } list } when list.Accessors.Any(a => a.Body is not null || a.ExpressionBody is not null)
+            => [.. list.Accessors.Select(a => (SyntaxNode?)a.Body ?? a.ExpressionBody).OfType<SyntaxNode>()],
+        _ => [],
+    };
+
+    private void Run(BaseMethodDeclarationSyntax root)
+    {
+        Root = root;
         IncludeMember(root);
         do
         {
@@ -109,9 +137,20 @@ internal sealed class DependencyClosure
         }
 
         // Stop early on closures that could never fit: most of the cost of a large one is analysing it.
+        // A stub counts for its declaration only: its body is not in the unit.
         var span = declaration.SyntaxTree.GetLineSpan(declaration.Span);
         _lines += span.EndLinePosition.Line - span.StartLinePosition.Line + 1;
         _chars += declaration.Span.Length;
+        if (declaration != Root)
+        {
+            foreach (var body in StubbedBodies(declaration))
+            {
+                var bodySpan = declaration.SyntaxTree.GetLineSpan(body.Span);
+                _lines -= bodySpan.EndLinePosition.Line - bodySpan.StartLinePosition.Line;
+                _chars -= body.Span.Length;
+            }
+        }
+
         if (_lines > _maxLines || _chars > _maxLines * MaxCharsPerLine)
         {
             Fail("too-large", _lines > _maxLines ? $"needs more than {_maxLines} lines" : $"needs more than {_maxLines * MaxCharsPerLine} characters");
@@ -210,7 +249,8 @@ internal sealed class DependencyClosure
     private void Scan(SyntaxNode node)
     {
         var model = Model(node);
-        foreach (var n in node.DescendantNodesAndSelf(child => !_droppedAttributes.Contains(child)))
+        var stubbed = node is MemberDeclarationSyntax && node != Root ? StubbedBodies(node) : [];
+        foreach (var n in node.DescendantNodesAndSelf(child => !_droppedAttributes.Contains(child) && !stubbed.Contains(child)))
         {
             if (Failure is not null)
             {
@@ -325,7 +365,8 @@ internal sealed class DependencyClosure
             }
 
             var span = diagnostic.Location.SourceSpan;
-            if (_droppedAttributes.Any(a => a.SyntaxTree == node.SyntaxTree && a.FullSpan.Contains(span)))
+            if (_droppedAttributes.Any(a => a.SyntaxTree == node.SyntaxTree && a.FullSpan.Contains(span))
+                || node != Root && StubbedBodies(node).Any(b => b.FullSpan.Contains(span)))
             {
                 continue;
             }

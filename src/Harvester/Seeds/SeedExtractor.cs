@@ -34,6 +34,18 @@ public sealed partial class SeedExtractor(ICodeCompiler compiler, ExtractionConf
         /// <summary>A construct the extractor does not cut out.</summary>
         public const string Unsupported = "unsupported";
 
+        /// <summary>The body is empty, only throws, returns one literal or member, or forwards its arguments in one call.</summary>
+        public const string Trivial = "trivial";
+
+        /// <summary>The documentation says nothing the member's, type's and parameters' names do not.</summary>
+        public const string UninformativeDoc = "uninformative-doc";
+
+        /// <summary>A documented property, indexer, event or destructor: not a member this row form asks for.</summary>
+        public const string OtherKind = "other-kind";
+
+        /// <summary>The target's body text appears elsewhere in its context, so the instruction would hold the answer.</summary>
+        public const string BodyInContext = "body-in-context";
+
         /// <summary>The extractor failed on this method (a bug to report; the run goes on).</summary>
         public const string ExtractorError = "extractor-error";
     }
@@ -115,13 +127,20 @@ public sealed partial class SeedExtractor(ICodeCompiler compiler, ExtractionConf
             .Where(u => !u.GlobalKeyword.IsKind(SyntaxKind.None))
             .ToList();
 
-        var methods = new List<(MethodDeclarationSyntax Method, SourceFile File)>();
+        var methods = new List<(BaseMethodDeclarationSyntax Method, SourceFile File)>();
         foreach (var tree in trees.Where(fileOf.ContainsKey))
         {
-            foreach (var method in DocumentedMethods(tree.GetRoot(cancellationToken)))
+            var root = tree.GetRoot(cancellationToken);
+            foreach (var method in DocumentedMembers(root))
             {
                 stats.CountDocumentedMethod();
                 methods.Add((method, fileOf[tree]));
+            }
+
+            foreach (var other in DocumentedOtherMembers(root))
+            {
+                // Properties, indexers and events are not a task of this form yet; counted so the user sees what was left.
+                stats.RejectSeed(Reasons.OtherKind, $"{fileOf[tree].RelativePath}:{other.GetLocation().GetLineSpan().StartLinePosition.Line + 1} {other.Kind()}");
             }
         }
 
@@ -146,7 +165,7 @@ public sealed partial class SeedExtractor(ICodeCompiler compiler, ExtractionConf
 
                 stats.RejectSeed(reason!, detail);
                 if (config.InspirationSeeds && reason is Reasons.Unresolved or Reasons.TooLarge or Reasons.NotSelfContained
-                    && Inspiration(method, file, DocCommentReader.Read(method)) is { } idea)
+                    && method is MethodDeclarationSyntax plain && Inspiration(plain, file, DocCommentReader.Read(method)) is { } idea)
                 {
                     stats.CountInspiration();
                     yield return idea;
@@ -237,11 +256,39 @@ public sealed partial class SeedExtractor(ICodeCompiler compiler, ExtractionConf
             .Where(m => (m.Body is not null || m.ExpressionBody is not null) && m.Parent is TypeDeclarationSyntax && DocCommentReader.HasSummary(m));
 
     /// <summary>
+    /// Methods, constructors, operators and conversion operators with a body and an XML doc <c>summary</c>, in source
+    /// order: the members a doc-comment row can ask for.
+    /// </summary>
+    public static IEnumerable<BaseMethodDeclarationSyntax> DocumentedMembers(SyntaxNode root) =>
+        root.DescendantNodes(n => n is CompilationUnitSyntax or BaseNamespaceDeclarationSyntax or TypeDeclarationSyntax)
+            .OfType<BaseMethodDeclarationSyntax>()
+            .Where(m => m is MethodDeclarationSyntax or ConstructorDeclarationSyntax or OperatorDeclarationSyntax or ConversionOperatorDeclarationSyntax
+                && (m.Body is not null || m.ExpressionBody is not null) && m.Parent is TypeDeclarationSyntax && DocCommentReader.HasSummary(m));
+
+    /// <summary>Documented members with code that are not <see cref="DocumentedMembers"/> (properties, indexers, events, destructors).</summary>
+    public static IEnumerable<MemberDeclarationSyntax> DocumentedOtherMembers(SyntaxNode root) =>
+        root.DescendantNodes(n => n is CompilationUnitSyntax or BaseNamespaceDeclarationSyntax or TypeDeclarationSyntax)
+            .OfType<MemberDeclarationSyntax>()
+            .Where(m => m is BasePropertyDeclarationSyntax { AccessorList: { } accessors } && accessors.Accessors.Any(a => a.Body is not null || a.ExpressionBody is not null)
+                        || m is PropertyDeclarationSyntax { ExpressionBody: not null } or IndexerDeclarationSyntax { ExpressionBody: not null } or DestructorDeclarationSyntax)
+            .Where(m => m.Parent is TypeDeclarationSyntax && DocCommentReader.HasSummary(m));
+
+    /// <summary>The name a member is known by in counts and rows: the method's or type's name, <c>operator +</c>, <c>implicit operator Money</c>.</summary>
+    public static string NameOf(BaseMethodDeclarationSyntax member) => member switch
+    {
+        MethodDeclarationSyntax m => m.Identifier.Text,
+        ConstructorDeclarationSyntax c => c.Identifier.Text,
+        OperatorDeclarationSyntax o => "operator " + o.OperatorToken.Text,
+        ConversionOperatorDeclarationSyntax c => $"{c.ImplicitOrExplicitKeyword.Text} operator {Flatten(c.Type.ToString())}",
+        _ => member.Kind().ToString(),
+    };
+
+    /// <summary>
     /// One odd method must not end a long run: a failure of the extractor itself is counted (<c>extractor-error</c>,
     /// with the exception in the examples) and the run goes on.
     /// </summary>
     private (Seed? Seed, string? Reason, string? Detail) SafeExtract(
-        MethodDeclarationSyntax method,
+        BaseMethodDeclarationSyntax method,
         SourceFile file,
         Func<SyntaxTree, SemanticModel> models,
         IReadOnlyList<UsingDirectiveSyntax> globalUsings,
@@ -253,22 +300,35 @@ public sealed partial class SeedExtractor(ICodeCompiler compiler, ExtractionConf
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            return (null, Reasons.ExtractorError, $"{file.RelativePath} {method.Identifier.Text}: {e.GetType().Name}: {e.Message}");
+            return (null, Reasons.ExtractorError, $"{file.RelativePath} {NameOf(method)}: {e.GetType().Name}: {e.Message}");
         }
     }
 
     private (Seed? Seed, string? Reason, string? Detail) Extract(
-        MethodDeclarationSyntax method,
+        BaseMethodDeclarationSyntax method,
         SourceFile file,
         Func<SyntaxTree, SemanticModel> models,
         IReadOnlyList<UsingDirectiveSyntax> globalUsings,
         CancellationToken cancellationToken)
     {
-        var where = $"{file.RelativePath}:{method.GetLocation().GetLineSpan().StartLinePosition.Line + 1} {method.Identifier.Text}";
+        var where = $"{file.RelativePath}:{method.GetLocation().GetLineSpan().StartLinePosition.Line + 1} {NameOf(method)}";
         var doc = DocCommentReader.Read(method);
         if (doc is null)
         {
             return (null, Reasons.Unsupported, $"{where}: the XML doc comment is not well-formed XML");
+        }
+
+        if (config.SeedGates)
+        {
+            if (SeedGates.Trivial(method) is { } why)
+            {
+                return (null, Reasons.Trivial, $"{where}: {why}");
+            }
+
+            if (SeedGates.Uninformative(doc, NameOf(method), ((BaseTypeDeclarationSyntax)method.Parent!).Identifier.Text, method.ParameterList.Parameters.Select(p => p.Identifier.Text)))
+            {
+                return (null, Reasons.UninformativeDoc, $"{where}: \"{doc.Summary}\"");
+            }
         }
 
         var closure = DependencyClosure.Build(method, models, maxMembers: Math.Max(8, config.MaxSeedLines / 2), maxLines: config.MaxSeedLines);
@@ -291,19 +351,47 @@ public sealed partial class SeedExtractor(ICodeCompiler compiler, ExtractionConf
             return (null, Reasons.NotSelfContained, $"{where}: {result.Errors[0]}");
         }
 
-        if (result.DefectWarnings.Count > 0)
+        // A field the target reads may be set only in a member that is now a stub (a constructor, say): that is fine, the
+        // unit is an API surface to write the member against. A field no code of its project sets is a defect still.
+        var stubbedNames = closure.Members.Where(closure.IsStub)
+            .SelectMany(DependencyClosure.StubbedBodies)
+            .SelectMany(b => b.DescendantTokens())
+            .Where(t => t.IsKind(SyntaxKind.IdentifierToken))
+            .Select(t => t.ValueText)
+            .ToHashSet(StringComparer.Ordinal);
+        if (result.DefectWarnings.FirstOrDefault(w => !stubbedNames.Contains(FieldNamed(w))) is { } defect)
         {
-            // It compiles, but a field it reads is never set: the method could not work as it does in its project.
-            return (null, Reasons.NotSelfContained, $"{where}: {result.DefectWarnings[0]}");
+            return (null, Reasons.NotSelfContained, $"{where}: {defect}");
         }
 
         code = WithoutLines(code, result.UnusedUsingLines);
 
         var type = (TypeDeclarationSyntax)method.Parent!;
+        var parts = MemberSplice.Cut(code, type.Identifier.Text, MemberSplice.Key(method), cancellationToken);
+        if (parts is null)
+        {
+            return (null, Reasons.Unsupported, $"{where}: the member is not found once in the unit written for it");
+        }
+
+        var context = compiler.Compile(parts.Context, cancellationToken);
+        if (!context.Success)
+        {
+            DumpRejectedUnit(where, parts.Context, context.Errors);
+            return (null, Reasons.NotSelfContained, $"{where}: with its body stubbed: {context.Errors[0]}");
+        }
+
+        if (MemberSplice.Leaks(parts.Body, parts.Context))
+        {
+            // The answer would be in the question (a sibling overload with the same body, say).
+            return (null, Reasons.BodyInContext, $"{where}: its body appears elsewhere in the context");
+        }
+
         return (new Seed
         {
             Id = ContentHash.Of(code),
-            Name = method.Identifier.Text,
+            Name = NameOf(method),
+            Context = parts.Context,
+            Member = parts.Member,
             Signature = Signature(method),
             ContainingType = Flatten(string.Join(' ', type.Modifiers.Where(m => m.Text is "static" or "abstract" or "sealed" or "readonly" or "ref").Select(m => m.Text))
                                      + $" {type.Keyword.Text} {type.Identifier.Text}{type.TypeParameterList}"),
@@ -318,7 +406,7 @@ public sealed partial class SeedExtractor(ICodeCompiler compiler, ExtractionConf
     /// The method's lines in its file (<c>10-24</c>, from its declaration to its closing brace), and the file link
     /// narrowed to them (<c>…/blob/&lt;sha&gt;/path#L10-L24</c>) when there is a link.
     /// </summary>
-    private static Provenance Permalink(Provenance provenance, MethodDeclarationSyntax method)
+    private static Provenance Permalink(Provenance provenance, BaseMethodDeclarationSyntax method)
     {
         var lines = method.SyntaxTree.GetLineSpan(method.Span);
         var (start, end) = (lines.StartLinePosition.Line + 1, lines.EndLinePosition.Line + 1);
@@ -359,8 +447,15 @@ public sealed partial class SeedExtractor(ICodeCompiler compiler, ExtractionConf
         return string.Join('\n', kept);
     }
 
+    /// <summary>The field a "never assigned" warning names (<c>'Type._name'</c> → <c>_name</c>), or empty.</summary>
+    private static string FieldNamed(string warning) =>
+        QuotedName().Match(warning) is { Success: true } m ? m.Groups[1].Value : "";
+
+    [GeneratedRegex(@"'(?:[^']*\.)?([A-Za-z_@][A-Za-z0-9_]*)'")]
+    private static partial Regex QuotedName();
+
     /// <summary>The method's declaration as written, on one line, without attributes or body.</summary>
-    public static string Signature(MethodDeclarationSyntax method)
+    public static string Signature(BaseMethodDeclarationSyntax method)
     {
         ArgumentNullException.ThrowIfNull(method);
         var header = method

@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.RegularExpressions;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -11,7 +12,7 @@ namespace AutoRefiner.Harvester.Seeds;
 /// namespace with its type shells holding only the chosen members, in source order and with the original
 /// formatting re-indented. Preprocessor directives and inactive code are left out.
 /// </summary>
-internal sealed class UnitEmitter
+internal sealed partial class UnitEmitter
 {
     private const string Indent = "    ";
     private readonly DependencyClosure _closure;
@@ -246,6 +247,13 @@ internal sealed class UnitEmitter
         var text = node.SyntaxTree.GetText();
         var span = withTrivia ? node.FullSpan : node.Span;
         var removed = RemovedSpans(node);
+        var stub = _closure.IsStub(node) ? Stub(node) : null;
+        if (stub is { } cut)
+        {
+            // Everything from the end of the declaration's header (its trailing comment too) is replaced by the stub.
+            removed.Add(TextSpan.FromBounds(cut.From, node.FullSpan.End));
+        }
+
         var literals = node.DescendantNodes()
             .Where(n => n is InterpolatedStringExpressionSyntax || n is LiteralExpressionSyntax l && (l.IsKind(SyntaxKind.StringLiteralExpression) || l.IsKind(SyntaxKind.Utf8StringLiteralExpression)))
             .Select(n => n.Span)
@@ -313,7 +321,30 @@ internal sealed class UnitEmitter
             result.Append(line);
         }
 
+        if (stub is { } s)
+        {
+            result.Append(s.Text);
+        }
+
         return result.ToString();
+    }
+
+    /// <summary>Where a stubbed member's header ends, and what follows it instead of its bodies.</summary>
+    private static (int From, string Text)? Stub(SyntaxNode member)
+    {
+        var bodies = DependencyClosure.StubbedBodies(member);
+        if (bodies.Count == 0)
+        {
+            return null;
+        }
+
+        if (member is BasePropertyDeclarationSyntax { AccessorList: { } list })
+        {
+            var accessors = list.Accessors.Select(a => string.Concat(a.Modifiers.Select(m => m.Text + " ")) + a.Keyword.Text + " => throw null!;");
+            return (list.OpenBraceToken.GetPreviousToken().Span.End, " { " + string.Join(' ', accessors) + " }");
+        }
+
+        return (bodies[0].GetFirstToken().GetPreviousToken().Span.End, " => throw null!;");
     }
 
     private List<TextSpan> RemovedSpans(SyntaxNode node)
@@ -321,7 +352,8 @@ internal sealed class UnitEmitter
         var removed = new List<TextSpan>();
         foreach (var trivia in node.DescendantTrivia(descendIntoTrivia: true))
         {
-            if (trivia.IsDirective || trivia.IsKind(SyntaxKind.DisabledTextTrivia))
+            if (trivia.IsDirective || trivia.IsKind(SyntaxKind.DisabledTextTrivia)
+                || trivia.IsKind(SyntaxKind.SingleLineCommentTrivia) && CommentedOutCode().IsMatch(trivia.ToString()))
             {
                 removed.Add(trivia.FullSpan);
             }
@@ -522,4 +554,11 @@ internal sealed class UnitEmitter
 
         return result;
     }
+
+    /// <summary>
+    /// A <c>//</c> comment that is code put out of use (<c>// x = Foo(y);</c>, <c>// if (a) {</c>, <c>// }</c>): noise in a
+    /// context, and a hint at an answer that is not the one compiled.
+    /// </summary>
+    [GeneratedRegex(@"^//\s*([{}]\s*$|(if|for|foreach|while|return|var|else|switch|case|try|catch|throw|using)\b.*|.*[;{}]\s*$)")]
+    private static partial Regex CommentedOutCode();
 }

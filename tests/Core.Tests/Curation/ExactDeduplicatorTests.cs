@@ -63,4 +63,20 @@ public sealed class ExactDeduplicatorTests
         Assert.All(ids, id => Assert.Equal("train", SampleId.SplitOf(id, 0)));
         Assert.InRange(ids.Count(id => SampleId.SplitOf(id, 0.1) == "test"), 400, 600);
     }
+
+    [Fact]
+    public void SplitOf_RowsOfOneSourceFile_ShareTheirSplitWhateverTheirIds()
+    {
+        var splits = Enumerable.Range(0, 200).Select(f =>
+        {
+            var provenance = new Provenance("o/r", $"src/F{f}.cs", "c", "mit", "");
+            return Enumerable.Range(0, 5)
+                .Select(i => Passed($"i{f}-{i}", "r").Candidate with { Provenance = provenance })
+                .Select(c => SampleId.SplitOf(c, SampleId.Of(c), 0.3))
+                .Distinct()
+                .Count();
+        }).ToList();
+
+        Assert.All(splits, n => Assert.Equal(1, n));
+    }
 }

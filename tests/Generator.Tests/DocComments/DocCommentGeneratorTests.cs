@@ -20,6 +20,8 @@ public sealed class DocCommentGeneratorTests
             Exceptions = [new NamedDoc("System.ArgumentException", "When `min` > `max`.")],
         },
         Code = "public static class MathUtil\n{\n    public static int Clamp(int value, int min, int max) => Math.Min(Math.Max(value, min), max);\n}\n",
+        Context = "public static class MathUtil\n{\n    /// <summary>Limits the value.</summary>\n    public static int Clamp(int value, int min, int max)\n    {\n        throw new NotImplementedException();\n    }\n}\n",
+        Member = "public static int Clamp(int value, int min, int max) => Math.Min(Math.Max(value, min), max);",
         Dependencies = dependencies,
         Provenance = new Provenance("o/r", "src/MathUtil.cs", "abc", "mit", "https://x"),
     };
@@ -28,6 +30,14 @@ public sealed class DocCommentGeneratorTests
     public async Task Generate_AnInspirationSeed_GivesNothing()
     {
         var candidates = await new DocCommentGenerator().GenerateAsync(Seed() with { SelfContained = false }, CancellationToken.None).ToListAsync();
+
+        Assert.Empty(candidates);
+    }
+
+    [Fact]
+    public async Task Generate_ASeedWithoutContext_GivesNothing()
+    {
+        var candidates = await new DocCommentGenerator().GenerateAsync(Seed() with { Context = "" }, CancellationToken.None).ToListAsync();
 
         Assert.Empty(candidates);
     }
@@ -42,33 +52,35 @@ public sealed class DocCommentGeneratorTests
 
         Assert.Equal("doc-comments", candidate.Task);
         Assert.Equal("doc-comments", candidate.Generator);
-        Assert.Equal("doc-comments/1", candidate.PromptVersion);
+        Assert.Equal("doc-comments/2", candidate.PromptVersion);
         Assert.Equal(seed.Provenance, candidate.Provenance);
         Assert.Equal(seed.Id, candidate.SeedId);
         Assert.Equal("", candidate.Tests);
     }
 
     [Fact]
-    public void Instruction_CarriesSignatureDocAndContext()
+    public void Instruction_CarriesSignatureDocAssumptionsAndStubbedContext()
     {
-        var text = DocCommentGenerator.Instruction(Seed());
+        var seed = Seed();
+        var text = DocCommentGenerator.Instruction(seed);
 
-        Assert.Contains("`static class MathUtil`", text, StringComparison.Ordinal);
-        Assert.Contains("```csharp\npublic static int Clamp(int value, int min, int max)\n```", text, StringComparison.Ordinal);
+        Assert.Contains("`public static int Clamp(int value, int min, int max)` in `static class MathUtil`", text, StringComparison.Ordinal);
+        Assert.Equal(seed.Context, CodeBlocks.FirstCSharp(text));
+        Assert.Contains("C# 14 on .NET 10 with implicit usings on", text, StringComparison.Ordinal);
         Assert.Contains("Limits `value` to the range.", text, StringComparison.Ordinal);
         Assert.Contains("- `value`: The value.", text, StringComparison.Ordinal);
         Assert.Contains("- `max`: Upper bound.", text, StringComparison.Ordinal);
         Assert.DoesNotContain("`min`:", text, StringComparison.Ordinal);
         Assert.Contains("Returns: The clamped value.", text, StringComparison.Ordinal);
         Assert.Contains("- `System.ArgumentException`: When `min` > `max`.", text, StringComparison.Ordinal);
-        Assert.Contains("including the members and types the method relies on", text, StringComparison.Ordinal);
+        Assert.Contains("are declarations only", text, StringComparison.Ordinal);
         Assert.DoesNotContain("Math.Min", text, StringComparison.Ordinal);
     }
 
     [Fact]
     public void Instruction_WithoutDependencies_DoesNotMentionThem()
     {
-        Assert.DoesNotContain("relies on", DocCommentGenerator.Instruction(Seed(dependencies: 0)), StringComparison.Ordinal);
+        Assert.DoesNotContain("declarations only", DocCommentGenerator.Instruction(Seed(dependencies: 0)), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -84,13 +96,14 @@ public sealed class DocCommentGeneratorTests
     }
 
     [Fact]
-    public void Response_IsTheSeedCodeInACSharpFence()
+    public void Response_IsTheTargetMemberAloneInACSharpFence()
     {
         var seed = Seed();
 
         var response = DocCommentGenerator.Response(seed);
 
         Assert.StartsWith("```csharp\n", response);
-        Assert.Equal(seed.Code, CodeBlocks.FirstCSharp(response));
+        Assert.Equal(seed.Member + "\n", CodeBlocks.FirstCSharp(response));
+        Assert.Single(CodeBlocks.All(response));
     }
 }

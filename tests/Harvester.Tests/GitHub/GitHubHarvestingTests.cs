@@ -36,7 +36,7 @@ public sealed class GitHubHarvestingTests : IAsyncLifetime, IDisposable
             {
                 private const int Base = 10;
 
-                /// <summary>Adds the base.</summary>
+                /// <summary>Shifts x up by the radix used for display.</summary>
                 public static int AddBase(int x) => x + Base;
             }
             """,

@@ -1,3 +1,4 @@
+using AutoRefiner.Core.CSharp;
 using AutoRefiner.Core.Config;
 using AutoRefiner.Core.Model;
 using AutoRefiner.Core.Pipeline;
@@ -14,9 +15,10 @@ public sealed class SeedExtractorTests : IDisposable
 
     public void Dispose() => _tree.Dispose();
 
-    private async Task<(List<Seed> Seeds, RunStats Stats)> HarvestAsync(ExtractionConfig? config = null)
+    private async Task<(List<Seed> Seeds, RunStats Stats)> HarvestAsync(ExtractionConfig? config = null, bool gates = false)
     {
-        config ??= new ExtractionConfig();
+        // The closure is what most of these tests are about: their one-line members would be kept out as trivial.
+        config = (config ?? new ExtractionConfig()) with { SeedGates = gates };
         var local = new LocalSeedSource(new FileWalker(config), new SeedExtractor(_compiler, config), config, parallelism: 2);
         var source = new SourceHarvester(local, new HarvestConfig { Extraction = config, BaseDirectory = _tree.Root }, TimeProvider.System, _ => null);
         var stats = new RunStats(TimeProvider.System);
@@ -27,6 +29,15 @@ public sealed class SeedExtractorTests : IDisposable
         {
             var result = _compiler.Compile(seed.Code, default);
             Assert.True(result.Success, $"{seed.Name} does not compile:\n{string.Join('\n', result.Errors)}\n{seed.Code}");
+
+            // And its row's halves: the context with the target stubbed, and the member spliced back in its place.
+            var context = _compiler.Compile(seed.Context, default);
+            Assert.True(context.Success, $"{seed.Name}'s context does not compile:\n{string.Join('\n', context.Errors)}\n{seed.Context}");
+            Assert.Contains(MemberSplice.StubStatement, seed.Context, StringComparison.Ordinal);
+            var spliced = MemberSplice.Splice(seed.Context, seed.Member);
+            Assert.True(spliced.Unit is not null, $"{seed.Name}: {spliced.Error}\n{seed.Member}");
+            var whole = _compiler.Compile(spliced.Unit, default);
+            Assert.True(whole.Success, $"{seed.Name} spliced does not compile:\n{string.Join('\n', whole.Errors)}\n{spliced.Unit}");
         }
 
         return (seeds, stats);
@@ -142,13 +153,15 @@ public sealed class SeedExtractorTests : IDisposable
         Assert.Equal("Make", seed.Name);
         Assert.Equal("public static string Make(string title)", seed.Signature);
         Assert.Equal("static class Slug", seed.ContainingType);
-        Assert.Contains("private const int MaxLength = 40;", seed.Code, StringComparison.Ordinal);
         Assert.Contains("Separators", seed.Code, StringComparison.Ordinal);
-        Assert.Contains("private static string Trim(string s)", seed.Code, StringComparison.Ordinal);
+
+        // What the target only calls is a declaration: its body, and what only the body used, stay out.
+        Assert.Contains("private static string Trim(string s) => throw null!;", seed.Code, StringComparison.Ordinal);
+        Assert.DoesNotContain("MaxLength", seed.Code, StringComparison.Ordinal);
         Assert.DoesNotContain("Unrelated", seed.Code, StringComparison.Ordinal);
         Assert.DoesNotContain("NotNeeded", seed.Code, StringComparison.Ordinal);
         Assert.StartsWith("namespace Demo.Text;", seed.Code.TrimStart(), StringComparison.Ordinal);
-        Assert.Equal(3, seed.Dependencies);
+        Assert.Equal(2, seed.Dependencies);
         Assert.Equal("Turns a title into a URL slug.", seed.Doc.Summary);
         Assert.Equal([new NamedDoc("title", "The title.")], seed.Doc.Params);
         Assert.Equal("The slug.", seed.Doc.Returns);
@@ -717,9 +730,9 @@ public sealed class SeedExtractorTests : IDisposable
 
         var seed = await SingleSeedAsync("Greet");
 
-        Assert.Contains("static Greeter() => Punctuation = [\"!\", \".\"];", seed.Code, StringComparison.Ordinal);
-        Assert.Contains("public Greeter(string greeting) => _greeting = greeting;", seed.Code, StringComparison.Ordinal);
-        Assert.Contains("public Greeter() : this(\"Hello\") { }", seed.Code, StringComparison.Ordinal);
+        Assert.Contains("static Greeter() => throw null!;", seed.Code, StringComparison.Ordinal);
+        Assert.Contains("public Greeter(string greeting) => throw null!;", seed.Code, StringComparison.Ordinal);
+        Assert.Contains("public Greeter() : this(\"Hello\") => throw null!;", seed.Code, StringComparison.Ordinal);
         Assert.DoesNotContain("Unrelated", seed.Code, StringComparison.Ordinal);
     }
 
@@ -792,7 +805,7 @@ public sealed class SeedExtractorTests : IDisposable
 
         var seed = await SingleSeedAsync("Of");
 
-        Assert.Contains("public sealed class Sq\n{\n    private int _a = 1;\n    public int Area() => _a * _a;\n}", seed.Code, StringComparison.Ordinal);
+        Assert.Contains("public sealed class Sq\n{\n    public int Area() => throw null!;\n}", seed.Code, StringComparison.Ordinal);
         Assert.Contains("    {\n        return new Sq().Area();\n    }", seed.Code, StringComparison.Ordinal);
         Assert.DoesNotContain("\t", seed.Code, StringComparison.Ordinal);
     }
@@ -823,5 +836,168 @@ public sealed class SeedExtractorTests : IDisposable
 
         Assert.Contains("public static implicit operator double(Meters m)", seed.Code, StringComparison.Ordinal);
         Assert.Contains("public static Meters operator +(Meters a, Meters b)", seed.Code, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Extract_ConstructorsAndOperators_BecomeSeedsWithTheBodyStubbedInTheContext()
+    {
+        _tree.Write("Money.cs", """
+            public readonly struct Money
+            {
+                /// <summary>Creates an amount rounded to cents in an upper-case currency code.</summary>
+                public Money(decimal amount, string currency)
+                {
+                    ArgumentException.ThrowIfNullOrEmpty(currency);
+                    Amount = decimal.Round(amount, 2);
+                    Currency = currency.ToUpperInvariant();
+                }
+
+                public decimal Amount { get; }
+
+                public string Currency { get; }
+
+                /// <summary>Sums two amounts of one currency; mixing currencies is refused.</summary>
+                public static Money operator +(Money left, Money right)
+                {
+                    if (left.Currency != right.Currency) throw new InvalidOperationException("currencies differ");
+                    return new Money(left.Amount + right.Amount, left.Currency);
+                }
+
+                /// <summary>Amount in cents.</summary>
+                public long Cents { get { return (long)(Amount * 100); } }
+            }
+            """);
+
+        var (seeds, stats) = await HarvestAsync();
+
+        var ctor = Assert.Single(seeds, s => s.Name == "Money");
+        Assert.StartsWith("public Money(decimal amount, string currency)", ctor.Member, StringComparison.Ordinal);
+        Assert.DoesNotContain("decimal.Round", ctor.Context, StringComparison.Ordinal);
+        Assert.Contains("/// <summary>Creates an amount", ctor.Context, StringComparison.Ordinal);
+        var plus = Assert.Single(seeds, s => s.Name == "operator +");
+        Assert.StartsWith("public static Money operator +(Money left, Money right)\n{", plus.Member, StringComparison.Ordinal);
+        Assert.DoesNotContain("currencies differ", plus.Context, StringComparison.Ordinal);
+        Assert.Equal(1, stats.SeedRejects[SeedExtractor.Reasons.OtherKind]);
+    }
+
+    [Fact]
+    public async Task Extract_TrivialMembersAndUninformativeDocs_AreCountedWithExamples()
+    {
+        _tree.Write("Box.cs", """
+            public class Box
+            {
+                private int _value = -1;
+
+                /// <summary>Releases what the box holds.</summary>
+                protected virtual void Dispose(bool disposing) { }
+
+                /// <summary>Never supported here.</summary>
+                public void Reset() => throw new NotSupportedException();
+
+                /// <summary>The stored number.</summary>
+                public int Peek() { return _value; }
+
+                /// <summary>Compares with another box.</summary>
+                public int CompareTo(Box other) => Compare(this, other);
+
+                /// <summary>The number of the other box, if there is one.</summary>
+                public int? OtherNumber(Box? other) => other?._value;
+
+                /// <summary>Constructor</summary>
+                public Box(int start)
+                {
+                    var v = start < 0 ? 0 : start;
+                    _value = v;
+                }
+
+                /// <summary>Gets the value.</summary>
+                public int GetValue()
+                {
+                    var v = _value;
+                    return v < 0 ? 0 : v;
+                }
+
+                /// <summary>Orders two boxes by their number, empty boxes first.</summary>
+                public static int Compare(Box a, Box b)
+                {
+                    var x = a._value < 0 ? int.MinValue : a._value;
+                    return x.CompareTo(b._value);
+                }
+            }
+            """);
+
+        var (seeds, stats) = await HarvestAsync(gates: true);
+
+        Assert.Equal(["Compare"], seeds.Select(s => s.Name));
+        Assert.Equal(5, stats.SeedRejects[SeedExtractor.Reasons.Trivial]);
+        Assert.Equal(2, stats.SeedRejects[SeedExtractor.Reasons.UninformativeDoc]);
+        Assert.Contains(stats.SeedRejectExamples[SeedExtractor.Reasons.Trivial], e => e.Contains("Dispose: empty body", StringComparison.Ordinal));
+        Assert.Contains(stats.SeedRejectExamples[SeedExtractor.Reasons.UninformativeDoc], e => e.Contains("GetValue", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Extract_RegionsAndCommentedOutCode_StayOutOfTheContext()
+    {
+        _tree.Write("Stats.cs", """
+            // Copyright (c) Someone. Licensed under the MIT licence.
+            public static class Stats
+            {
+                #region Helpers
+                /// <summary>Arithmetic mean of the values, or zero when there are none.</summary>
+                public static double Mean(int[] values)
+                {
+                    // Why: an empty input is common and not an error.
+                    if (values.Length == 0) return 0;
+                    // var total = values.Sum();
+                    long sum = 0;
+                    foreach (var v in values) sum += v;
+                    return (double)sum / values.Length;
+                }
+                #endregion
+            }
+            """);
+
+        var seed = await SingleSeedAsync("Mean");
+
+        Assert.DoesNotContain("#region", seed.Context, StringComparison.Ordinal);
+        Assert.DoesNotContain("Copyright", seed.Context, StringComparison.Ordinal);
+        Assert.DoesNotContain("values.Sum()", seed.Member, StringComparison.Ordinal);
+        Assert.Contains("// Why: an empty input is common and not an error.", seed.Member, StringComparison.Ordinal);
+        Assert.Contains("{\n    // Why", seed.Member, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Extract_PropertiesTheTargetReads_AreStubbedWithEveryAccessor()
+    {
+        _tree.Write("Cell.cs", """
+            public sealed class Cell
+            {
+                private object? _value;
+                private int _writes;
+
+                public object? Value
+                {
+                    get => _value;
+                    set
+                    {
+                        _writes++;
+                        _value = value;
+                    }
+                }
+
+                /// <summary>Stores the text form of the number, upper-cased, and says how long it is.</summary>
+                public int StoreText(int number)
+                {
+                    var text = number.ToString("X", System.Globalization.CultureInfo.InvariantCulture);
+                    Value = text;
+                    return text.Length;
+                }
+            }
+            """);
+
+        var seed = await SingleSeedAsync("StoreText");
+
+        Assert.Contains("public object? Value { get => throw null!; set => throw null!; }", seed.Context, StringComparison.Ordinal);
+        Assert.DoesNotContain("_writes", seed.Context, StringComparison.Ordinal);
     }
 }

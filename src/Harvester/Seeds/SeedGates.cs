@@ -1,0 +1,168 @@
+using System.Text.RegularExpressions;
+using AutoRefiner.Core.Model;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace AutoRefiner.Harvester.Seeds;
+
+/// <summary>
+/// Cheap checks of a documented member before its closure is built: rows a trainer would not keep are not worth the
+/// compilation. <c>trivial</c>: the body is empty, only throws, returns one literal or member, or forwards its
+/// arguments in one call. <c>uninformative-doc</c>: the documentation says nothing the names do not.
+/// </summary>
+public static partial class SeedGates
+{
+    /// <summary>Why <paramref name="member"/> is trivial (a short phrase), or null when it is not.</summary>
+    public static string? Trivial(BaseMethodDeclarationSyntax member)
+    {
+        ArgumentNullException.ThrowIfNull(member);
+        if (member.ExpressionBody is { } arrow)
+        {
+            return TrivialExpression(arrow.Expression, member);
+        }
+
+        var statements = member.Body?.Statements ?? default;
+        switch (statements.Count)
+        {
+            case 0:
+                return "empty body";
+            case 1:
+                return statements[0] switch
+                {
+                    ThrowStatementSyntax => "only throws",
+                    ReturnStatementSyntax { Expression: null } => "empty body",
+                    ReturnStatementSyntax { Expression: { } e } => TrivialExpression(e, member),
+                    ExpressionStatementSyntax { Expression: var e } => TrivialExpression(e, member),
+                    _ => null,
+                };
+            default:
+                return null;
+        }
+    }
+
+    private static string? TrivialExpression(ExpressionSyntax expression, BaseMethodDeclarationSyntax member)
+    {
+        expression = Unwrap(expression);
+        if (expression is ThrowExpressionSyntax)
+        {
+            return "only throws";
+        }
+
+        if (IsAtom(expression))
+        {
+            return "returns one literal or member";
+        }
+
+        if (expression is AssignmentExpressionSyntax assignment && IsAtom(Unwrap(assignment.Left)) && IsAtom(Unwrap(assignment.Right)))
+        {
+            return "one assignment";
+        }
+
+        // A forwarder: one call (or construction) whose arguments are only names, literals and members.
+        var arguments = expression switch
+        {
+            InvocationExpressionSyntax call when IsAtom(call.Expression) || call.Expression is MemberAccessExpressionSyntax { Expression: var target } && IsAtom(Unwrap(target))
+                => call.ArgumentList.Arguments,
+            BaseObjectCreationExpressionSyntax creation => creation.ArgumentList?.Arguments ?? default,
+            _ => (SeparatedSyntaxList<ArgumentSyntax>?)null,
+        };
+        if (arguments is { } list && list.All(a => IsAtom(Unwrap(a.Expression))))
+        {
+            return member.ParameterList.Parameters.Count == 0 && list.Count == 0 ? "one call without arguments" : "forwards to one call";
+        }
+
+        return null;
+    }
+
+    private static ExpressionSyntax Unwrap(ExpressionSyntax expression)
+    {
+        while (true)
+        {
+            switch (expression)
+            {
+                case ParenthesizedExpressionSyntax p:
+                    expression = p.Expression;
+                    break;
+                case CastExpressionSyntax c:
+                    expression = c.Expression;
+                    break;
+                case PostfixUnaryExpressionSyntax s when s.IsKind(SyntaxKind.SuppressNullableWarningExpression):
+                    expression = s.Operand;
+                    break;
+                case AwaitExpressionSyntax a:
+                    expression = a.Expression;
+                    break;
+                case PrefixUnaryExpressionSyntax n when n.IsKind(SyntaxKind.LogicalNotExpression) || n.IsKind(SyntaxKind.UnaryMinusExpression):
+                    expression = n.Operand;
+                    break;
+                default:
+                    return expression;
+            }
+        }
+    }
+
+    /// <summary>A literal, a name, <c>this</c>/<c>base</c>, <c>default</c>, <c>typeof</c>, <c>nameof</c> or a chain of member accesses on one.</summary>
+    private static bool IsAtom(ExpressionSyntax expression) => expression switch
+    {
+        LiteralExpressionSyntax or IdentifierNameSyntax or GenericNameSyntax or ThisExpressionSyntax or BaseExpressionSyntax
+            or DefaultExpressionSyntax or TypeOfExpressionSyntax or PredefinedTypeSyntax => true,
+        InvocationExpressionSyntax { Expression: IdentifierNameSyntax { Identifier.Text: "nameof" } } => true,
+        MemberAccessExpressionSyntax m => IsAtom(Unwrap(m.Expression)),
+        ElementAccessExpressionSyntax e => IsAtom(Unwrap(e.Expression)) && e.ArgumentList.Arguments.All(a => IsAtom(Unwrap(a.Expression))),
+        ConditionalAccessExpressionSyntax { WhenNotNull: MemberBindingExpressionSyntax } c => IsAtom(Unwrap(c.Expression)),
+
+        // A new object from atoms only (a forwarder's `new Resolver()` default argument).
+        BaseObjectCreationExpressionSyntax { Initializer: null } o => (o.ArgumentList?.Arguments ?? default).All(a => IsAtom(Unwrap(a.Expression))),
+        _ => false,
+    };
+
+    /// <summary>
+    /// True when the documentation's summary, remarks and returns hold no word beyond the member's, its type's and its
+    /// parameters' names and the usual filler ("Gets the value.", "Initializes a new instance of the Foo class.").
+    /// </summary>
+    public static bool Uninformative(DocComment doc, string memberName, string typeName, IEnumerable<string> parameterNames)
+    {
+        ArgumentNullException.ThrowIfNull(doc);
+        ArgumentNullException.ThrowIfNull(parameterNames);
+        var known = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var name in parameterNames.Append(memberName).Append(typeName))
+        {
+            foreach (var word in NameWords(name))
+            {
+                known.Add(word);
+                known.Add(Stem(word));
+            }
+        }
+
+        var words = Words().Matches($"{doc.Summary} {doc.Remarks} {doc.Returns}")
+            .Select(m => m.Value)
+            .SelectMany(NameWords)
+            .Where(w => !Filler.Contains(w) && !known.Contains(w) && !known.Contains(Stem(w)))
+            .ToList();
+        return words.Count == 0;
+    }
+
+    /// <summary>The words of an identifier or a word: <c>TryParseHex</c> → try, parse, hex.</summary>
+    private static IEnumerable<string> NameWords(string name) =>
+        CamelParts().Matches(name).Select(m => m.Value.ToLowerInvariant());
+
+    private static string Stem(string word) =>
+        word.Length > 4 && word.EndsWith("es", StringComparison.Ordinal) ? word[..^2]
+        : word.Length > 3 && word.EndsWith('s') ? word[..^1]
+        : word;
+
+    private static readonly HashSet<string> Filler = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "a", "an", "the", "this", "that", "of", "to", "for", "in", "on", "with", "by", "from", "and", "or", "is", "are", "be", "it",
+        "its", "as", "at", "get", "gets", "set", "sets", "or", "returns", "return", "value", "values", "instance", "new", "initializes",
+        "initialize", "creates", "create", "class", "struct", "method", "object", "specified", "given", "current", "called", "when",
+        "which", "operator", "calls", "invokes", "constructor", "ctor", "default", "helper", "true", "false", "null", "see", "cref", "t", "string", "int", "bool", "void",
+    };
+
+    [GeneratedRegex(@"[A-Za-z][A-Za-z0-9]*")]
+    private static partial Regex Words();
+
+    [GeneratedRegex(@"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|[0-9]+")]
+    private static partial Regex CamelParts();
+}
