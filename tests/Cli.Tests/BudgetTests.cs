@@ -48,10 +48,20 @@ public sealed class BudgetTests : IAsyncLifetime
     private void WriteSources()
     {
         // Different bodies, so no seed is a near-duplicate of another.
-        var bodies = new[] { "x + 1", "x * 2", "x - 3", "x / 4", "x % 5", "-x" };
+        // Loops, not one-line expressions: a trivial member is no seed, not even as inspiration.
+        var steps = new[] { "s += i + 1", "s ^= i * 2", "s -= i % 3", "s += i / 4", "s |= i << 5", "s += i * i" };
         var methods = string.Join("\n\n", Methods.Select((m, i) => $$"""
-                /// <summary>Computes {{m}} of its argument.</summary>
-                public static int {{m}}(int x) => {{bodies[i]}};
+                /// <summary>Folds the numbers below <paramref name="x"/> into one value with fold number {{i}}, starting from zero.</summary>
+                public static int {{m}}(int x)
+                {
+                    var s = 0;
+                    for (var i = 0; i < x; i++)
+                    {
+                        {{steps[i]}};
+                    }
+
+                    return s;
+                }
             """));
         _dir.Write("src/Ops.cs", $$"""
             namespace Sample;
