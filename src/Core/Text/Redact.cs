@@ -37,6 +37,9 @@ public static partial class Redact
         return Url().Replace(UserInfo(text), url => QueryValue().Replace(url.Value, "$1***"));
     }
 
+    /// <summary>Text as a client may show it: without its own <paramref name="secret"/> (a token or key) and without credentials in URLs.</summary>
+    public static string Shown(string text, string? secret) => Credentials(Secret(text, secret));
+
     [GeneratedRegex(@"([a-zA-Z][a-zA-Z0-9+.-]*://)[^/@\s]*@")]
     private static partial Regex UrlUserInfo();
 

@@ -543,7 +543,7 @@ public sealed class HubClient : IDisposable
         return Encoding.UTF8.GetString(buffer, 0, length);
     }
 
-    private string Scrub(string text) => AutoRefiner.Core.Text.Redact.Credentials(AutoRefiner.Core.Text.Redact.Secret(text, _token));
+    private string Scrub(string text) => AutoRefiner.Core.Text.Redact.Shown(text, _token);
 
     private static string? NextLink(IEnumerable<string> links)
     {

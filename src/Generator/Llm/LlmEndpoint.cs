@@ -98,6 +98,6 @@ public sealed class LlmEndpoint
     public string Scrub(string message)
     {
         ArgumentNullException.ThrowIfNull(message);
-        return Redact.Credentials(Redact.Secret(message, ApiKey));
+        return Redact.Shown(message, ApiKey);
     }
 }

@@ -61,7 +61,7 @@ public sealed record GitHubSettings(Uri ApiUri, Uri WebUri, string? Token, GitHu
         uri.UserInfo.Length == 0 ? uri : new UriBuilder(uri) { UserName = "", Password = "" }.Uri;
 
     /// <summary>The text without the token and without credentials in URLs (for any message that could echo a URL or a header).</summary>
-    public string Redact(string text) => Core.Text.Redact.Credentials(Core.Text.Redact.Secret(text, Token));
+    public string Redact(string text) => Core.Text.Redact.Shown(text, Token);
 
     /// <summary>The API base as messages show it: no query values (user-info is already dropped).</summary>
     public string ShownApiUri => Core.Text.Redact.Credentials(ApiUri.ToString());
