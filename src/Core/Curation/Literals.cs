@@ -31,8 +31,12 @@ internal static class Literals
             {
                 var negative = IsSign(text, i);
                 var start = i;
-                while (i < text.Length && (char.IsAsciiDigit(text[i]) || (text[i] == '.' && i + 1 < text.Length && char.IsAsciiDigit(text[i + 1]))))
+                var point = false;
+
+                // One decimal point at most: "1.2.3" (a version in a string or a comment) is 1.2, then .3.
+                while (i < text.Length && (char.IsAsciiDigit(text[i]) || (!point && text[i] == '.' && i + 1 < text.Length && char.IsAsciiDigit(text[i + 1]))))
                 {
+                    point |= text[i] == '.';
                     i++;
                 }
 

@@ -110,4 +110,22 @@ public sealed class BuiltinBenchmarksTests
 
         Assert.Equal(Verdict.Passed, judged.Verdict);
     }
+
+    [Fact]
+    public void DefaultCuration_CodeWithVersionNumbers_IsJudgedNotAFault()
+    {
+        // Found on dnlib: "0.0.0" and an IP address used to end the run in a FormatException.
+        var judged = DefaultCurator().Curate(Sample(
+            "Return the version a module states when it states none.",
+            """
+            public static class Versions
+            {
+                /// <summary>Version 0.0.0.0, as 1.2.3 and 10.0.0.1 are read too.</summary>
+                public static System.Version Zero() => new System.Version("0.0.0.0");
+            }
+            """));
+
+        Assert.Equal(Verdict.Passed, judged.Verdict);
+        Assert.Equal([Literals.Of("1.2")[0], Literals.Of(".3")[0]], Literals.Of("1.2.3"));
+    }
 }
