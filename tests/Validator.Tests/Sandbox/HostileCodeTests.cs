@@ -172,7 +172,8 @@ public sealed class HostileCodeTests(SandboxFixture sandbox) : IClassFixture<San
     [InlineData("ThreadPool.QueueUserWorkItem(_ => { while (true) { } });", "still in use")]
     [InlineData("_ = Task.Run(() => Thread.Sleep(Timeout.Infinite));", "still in use")]
     [InlineData("_ = Task.Factory.StartNew(() => { while (true) { } }, TaskCreationOptions.LongRunning);", "1 thread")]
-    [InlineData("_ = Task.Run(() => new Thread(() => Thread.Sleep(Timeout.Infinite)) { IsBackground = true }.Start());", "1 thread")]
+    // The test waits until the pool task has started its thread: otherwise the check may come first and name the task instead.
+    [InlineData("var started = new ManualResetEventSlim(); _ = Task.Run(() => { new Thread(() => Thread.Sleep(Timeout.Infinite)) { IsBackground = true }.Start(); started.Set(); }); started.Wait();", "1 thread")]
     [InlineData("var t = new Timer(_ => { }, null, 0, 10); GC.KeepAlive(t);", "timer")]
     public async Task WorkLeftRunning_IsBannedApiNamingWhat_AndItsWorkerIsReplaced(string body, string what)
     {
