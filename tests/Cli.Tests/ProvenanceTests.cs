@@ -98,7 +98,7 @@ public sealed class ProvenanceTests : IDisposable
     public async Task Harvest_GplIdOnTheList_KeepsTheGplRowsLabelledOrLater()
     {
         var x = WriteProjects();
-        var config = _dir.Write("harvest.yml", "curation:\n  licenses: [mit, apache-2.0, GPL-2.0-or-later]\n  near-duplicates: false\n");
+        var config = _dir.Write("harvest.yml", "curation:\n  licenses: [mit, apache-2.0, GPL-2.0-or-later]\n");
         var outDir = _dir.Combine("out");
 
         var result = await CliRunner.RunAsync(["harvest", "--config", config, "--source", x, "--out", outDir, "--state", _dir.Combine("s.db")]);

@@ -31,9 +31,8 @@ public sealed class ShardMergeTests : IDisposable
     public async Task ThreeShardsMerged_GiveTheIdsOfOneUnshardedRun_AndOneStateStore()
     {
         var roots = WriteRepositories(9);
-        // Near-duplicate removal off: the generated methods' doc-comment rows share most of their text, and what this test
-        // compares is the split and the merge, not which of two near-twins a run keeps.
-        var config = _dir.Write("harvest.yml", "curation:\n  near-duplicates: false\n");
+        // Near-duplicate removal on, as a user runs it: the rows share the instruction's wording, but not their members.
+        var config = _dir.Write("harvest.yml", "curation:\n  near-duplicates: true\n");
         var sources = new[] { "--config", config }.Concat(roots.SelectMany(r => new[] { "--source", r })).ToArray();
 
         var whole = await CliRunner.RunAsync(["harvest", .. sources, "--out", _dir.Combine("whole"), "--state", _dir.Combine("whole.db")]);

@@ -187,6 +187,13 @@ public sealed class HarvestCommand(CommandEnvironment environment) : AsyncComman
             services.AddSingleton<ISeedFilter>(nearDuplicates);
         }
 
+        if (config.Generation.Tasks.Contains(DocCommentGenerator.TaskName) || missing.Count > 0)
+        {
+            // Families of doc-comment rows (one member under many names, one doc sentence over many overloads, one file
+            // over many rows): after the near-duplicates, so a seed left out there takes no place under a cap.
+            services.AddSingleton<ISeedFilter>(new FamilyFilter(curation));
+        }
+
         stats.Curation = new CurationSummary(
             curation.NearDuplicates ? $"MinHash + LSH, {curation.MinHashPermutations} permutations, {curation.ShingleSize}-token shingles, threshold {curation.NearDuplicateThreshold.ToString(System.Globalization.CultureInfo.InvariantCulture)}" : "off",
             benchmarks.Benchmarks,

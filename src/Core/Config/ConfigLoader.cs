@@ -247,7 +247,7 @@ public static class ConfigLoader
 
         var m = node.Mapping(
             "near-duplicates", "near-duplicate-threshold", "minhash-permutations", "shingle-size", "benchmarks", "benchmark-ngram",
-            "secrets", "licenses", "unlicensed-local");
+            "secrets", "licenses", "unlicensed-local", "max-per-template", "max-per-file");
         var permutations = m.Get("minhash-permutations");
         var permutationValue = permutations?.Int(16, 4096);
         if (permutationValue is { } p && p % 8 != 0)
@@ -269,6 +269,8 @@ public static class ConfigLoader
             Secrets = m.Get("secrets")?.OneOf(CurationConfig.SecretActions, "an action") ?? d.Secrets,
             Licenses = m.Get("licenses")?.StringList(v => v.Length > 0 && v.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '+'), "an SPDX id (mit, GPL-2.0-or-later, …)") ?? d.Licenses,
             UnlicensedLocal = m.Get("unlicensed-local")?.OneOf(CurationConfig.UnlicensedActions, "an action") ?? d.UnlicensedLocal,
+            MaxPerTemplate = m.Get("max-per-template")?.Int(0, 1_000_000) ?? d.MaxPerTemplate,
+            MaxPerFile = m.Get("max-per-file")?.Int(0, 1_000_000) ?? d.MaxPerFile,
         };
     }
 

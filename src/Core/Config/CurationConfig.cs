@@ -39,6 +39,15 @@ public sealed record CurationConfig
     /// <summary>What to do with code that has no licence anywhere (no licence file above it, none in its header): <c>keep</c> or <c>drop</c>.</summary>
     public string UnlicensedLocal { get; init; } = "keep";
 
+    /// <summary>
+    /// Most doc-comment rows whose documentation has one template (names masked, <see cref="Curation.DocTemplate"/>); the
+    /// first ones found are kept. 0 = no cap.
+    /// </summary>
+    public int MaxPerTemplate { get; init; } = 3;
+
+    /// <summary>Most doc-comment rows from one source file; the first ones found are kept. 0 = no cap.</summary>
+    public int MaxPerFile { get; init; } = 3;
+
     /// <summary>Known values of <see cref="Secrets"/>.</summary>
     public static readonly IReadOnlyList<string> SecretActions = ["drop", "redact"];
 

@@ -164,7 +164,8 @@ public sealed class DecontaminationCurator(BenchmarkIndex index) : ICurator
 
 /// <summary>
 /// Near-duplicate removal with MinHash + LSH over normalised code tokens (<see cref="CodeTokens"/>): on seeds, before
-/// any LLM call, and on samples (instruction and code). The first of a group is kept. The index of kept items is
+/// any LLM call, and on samples (instruction and code, or what the generator says to compare: a doc-comment row's
+/// context, member and masked documentation). The first of a group is kept. The index of kept items is
 /// persisted in the state store, so a refresh is de-duplicated against everything kept by earlier runs, and an item
 /// kept before is recognised by its id and kept again.
 /// </summary>
@@ -217,7 +218,7 @@ public sealed class NearDuplicateCurator : ICurator, ISeedFilter
 
         var c = judged.Candidate;
         var id = SampleId.Of(c);
-        var signature = Signature(c.Instruction + "\n" + string.Join('\n', CodeBlocks.All(c.Response).Select(b => b.Body)));
+        var signature = Signature(c.Compared.Length > 0 ? c.Compared : c.Instruction + "\n" + string.Join('\n', CodeBlocks.All(c.Response).Select(b => b.Body)));
         lock (_gate)
         {
             if (!_samples.Contains(id) && _samples.Find(signature) is { } twin)

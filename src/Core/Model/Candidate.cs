@@ -12,6 +12,15 @@ public sealed record Candidate
     /// <summary>The assistant turn: markdown with a <c>```csharp</c> block.</summary>
     public required string Response { get; init; }
 
+    /// <summary>
+    /// What near-duplicate detection compares of this sample, when the generator knows better than the whole text: a
+    /// doc-comment row's context, member and masked documentation, without the instruction's fixed wording that every
+    /// row shares. Empty = the instruction and the response's code. Not stored: a sample reused from the state store is
+    /// recognised by its id.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public string Compared { get; init; } = "";
+
     /// <summary>xunit tests, or empty when the task has none.</summary>
     public string Tests { get; init; } = "";
 

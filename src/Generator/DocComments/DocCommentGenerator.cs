@@ -1,4 +1,5 @@
 using System.Text;
+using AutoRefiner.Core.Curation;
 using AutoRefiner.Core.Model;
 using AutoRefiner.Core.Pipeline;
 using AutoRefiner.Core.Text;
@@ -44,6 +45,7 @@ public sealed class DocCommentGenerator : ISampleGenerator
             Task = TaskName,
             Instruction = Instruction(seed),
             Response = Response(seed),
+            Compared = Compared(seed),
             Generator = TaskName,
             PromptVersion = PromptVersion,
             Provenance = seed.Provenance,
@@ -106,6 +108,16 @@ public sealed class DocCommentGenerator : ISampleGenerator
 
             sb.Append("- `").Append(item.Name).Append('`').Append(item.Text.Length > 0 ? ": " + item.Text : "").Append('\n');
         }
+    }
+
+    /// <summary>
+    /// What near-duplicate detection compares of a row: the context, the member and the documentation with names masked.
+    /// Not the instruction's own wording, which every row shares and which would make small sibling members look alike.
+    /// </summary>
+    public static string Compared(Seed seed)
+    {
+        ArgumentNullException.ThrowIfNull(seed);
+        return $"{seed.Context}\n{seed.Member}\n{DocTemplate.Text(seed)}";
     }
 
     /// <summary>The response for a seed: the complete target member in a fenced block.</summary>
