@@ -20,7 +20,7 @@ public static partial class DocTemplate
 
     /// <summary>
     /// The template of <paramref name="seed"/>'s documentation: summary, remarks and returns, masked and normalised
-    /// (lower case, single spaces, no closing full stop). Parameter texts are left out: they repeat the names.
+    /// (words in lower case, single spaces, no closing full stop). Parameter texts are left out: they repeat the names.
     /// </summary>
     public static string Of(Seed seed)
     {
@@ -80,12 +80,13 @@ public static partial class DocTemplate
 
     /// <summary>
     /// <paramref name="text"/> with every code span (<c>`…`</c>), every given name and every word that can only be a
-    /// name (<c>JsonReader</c>, <c>max_depth</c>, <c>IList</c>) replaced by <see cref="Mask"/>; runs of masks become one.
+    /// name (<c>JsonReader</c>, <c>max_depth</c>, <c>IList</c>) replaced by <see cref="Mask"/>, other words in lower case;
+    /// runs of masks become one.
     /// </summary>
     internal static string Masked(string text, IReadOnlySet<string> names)
     {
         var masked = CodeSpan().Replace(text, Mask);
-        masked = Word().Replace(masked, m => names.Contains(m.Value) || LooksLikeName(m.Value) ? Mask : m.Value);
+        masked = Word().Replace(masked, m => m.Value == Mask || names.Contains(m.Value) || LooksLikeName(m.Value) ? Mask : m.Value.ToLowerInvariant());
         return MaskRun().Replace(masked, Mask);
     }
 
@@ -94,7 +95,7 @@ public static partial class DocTemplate
         word.Length > 1 && (word.Skip(1).Any(char.IsUpper) || word.Any(char.IsDigit) || word.Contains('_', StringComparison.Ordinal));
 
     private static string Normalise(string text) =>
-        Spaces().Replace(text, " ").Trim().TrimEnd('.').Trim().ToLowerInvariant();
+        Spaces().Replace(text, " ").Trim().TrimEnd('.').Trim();
 
     [GeneratedRegex(@"`[^`]*`")]
     private static partial Regex CodeSpan();

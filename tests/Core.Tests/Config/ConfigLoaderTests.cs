@@ -27,7 +27,17 @@ public sealed class ConfigLoaderTests
         Assert.Equal("zstd", config.Export.Compression);
         Assert.Equal("OPENAI_API_KEY", config.Llm.ApiKeyEnv);
         Assert.Equal(1024, config.Validation.MemoryMb);
+        Assert.Equal((3, 3), (config.Curation.MaxPerTemplate, config.Curation.MaxPerFile));
         Assert.Equal(Path.GetDirectoryName(path), config.BaseDirectory);
+    }
+
+    [Fact]
+    public void Parse_FamilyCaps_AreReadAndZeroMeansNoCap()
+    {
+        var config = Parse("curation:\n  max-per-template: 0\n  max-per-file: 7\n");
+
+        Assert.Equal((0, 7), (config.Curation.MaxPerTemplate, config.Curation.MaxPerFile));
+        Assert.Equal((3, 3), (Parse("").Curation.MaxPerTemplate, Parse("").Curation.MaxPerFile));
     }
 
     [Fact]
@@ -132,6 +142,8 @@ public sealed class ConfigLoaderTests
     [InlineData("llm:\n  prices: [gpt-x]\n", "harvest.yml:2: llm.prices: must be a mapping of a model id to its settings, not a list")]
     [InlineData("llm:\n  model: m\n  max-cost: 3\n", "harvest.yml:3: llm.max-cost: needs a price for model 'm' in llm.prices")]
     [InlineData("llm:\n  max-tokens-total: 0\n", "harvest.yml:2: llm.max-tokens-total:")]
+    [InlineData("curation:\n  max-per-template: -1\n", "harvest.yml:2: curation.max-per-template: must be between 0 and 1000000, not -1")]
+    [InlineData("curation:\n  near-duplicates: true\n  max-per-file: few\n", "harvest.yml:3: curation.max-per-file: must be a whole number, not 'few'")]
     [InlineData("curation:\n  benchmarks:\n    - humaneval.txt\n", "harvest.yml:3: curation.benchmarks[0]: 'humaneval.txt' is not builtin (the C# HumanEval and MBPP shipped with AutoRefiner) or a .jsonl or .parquet file")]
     public void Parse_ImpossibleValue_NamesLineKeyAndProblem(string yaml, string expected)
     {

@@ -26,6 +26,42 @@ public sealed class DocCommentGeneratorTests
         Provenance = new Provenance("o/r", "src/MathUtil.cs", "abc", "mit", "https://x"),
     };
 
+    /// <summary>A small member of a small class: the instruction's fixed wording is most of its row.</summary>
+    private static Seed Small(string name, string body, string summary) => Seed() with
+    {
+        Id = ContentHash.Of(name),
+        Name = name,
+        Signature = $"public static int {name}(int x)",
+        ContainingType = "static class Ops",
+        Doc = new DocComment { Summary = summary },
+        Code = $"public static class Ops\n{{\n    public static int {name}(int x) => {body};\n}}\n",
+        Context = $"public static class Ops\n{{\n    /// <summary>{summary}</summary>\n    public static int {name}(int x) => throw new NotImplementedException();\n}}\n",
+        Member = $"public static int {name}(int x) => {body};",
+        Dependencies = 0,
+    };
+
+    [Fact]
+    public async Task Curate_SmallSiblingMembers_AreNotNearDuplicates_TheSameRowAgainIs()
+    {
+        var generator = new DocCommentGenerator();
+        var curator = new AutoRefiner.Core.Curation.NearDuplicateCurator(new AutoRefiner.Core.Config.CurationConfig(), store: null);
+        // Four sibling members as small as the instruction's fixed wording is long (one shard test kept 5 of 27 such rows).
+        var siblings = Enumerable.Range(1, 4).Select(i => Small($"Add{i}", $"x + {i}", $"Adds {i} to the argument; the sum wraps round on overflow.")).ToList();
+        var rows = new List<Candidate>();
+        foreach (var seed in siblings)
+        {
+            rows.Add(Assert.Single(await generator.GenerateAsync(seed, default).ToListAsync()));
+        }
+
+        // What is compared holds the code and the doc, not the wording every row shares.
+        Assert.DoesNotContain(DocCommentGenerator.Assumptions, rows[0].Compared, StringComparison.Ordinal);
+        Assert.Contains("x + 1", rows[0].Compared, StringComparison.Ordinal);
+        Assert.All(rows, r => Assert.Equal(Verdict.Passed, curator.Curate(new Judged(r, Verdict.Passed, "")).Verdict));
+
+        var again = rows[1] with { Instruction = "Please. " + rows[1].Instruction };
+        Assert.Equal(Verdict.Duplicate, curator.Curate(new Judged(again, Verdict.Passed, "")).Verdict);
+    }
+
     [Fact]
     public async Task Generate_AnInspirationSeed_GivesNothing()
     {
