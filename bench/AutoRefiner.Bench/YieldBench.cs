@@ -24,7 +24,7 @@ internal static class YieldBench
 {
     private sealed record Naive(
         long Files, long Documented, long Compiled, TimeSpan Elapsed, IReadOnlyList<(string Code, long Count)> TopErrors,
-        IReadOnlyList<(string Path, string Name)> Successes)
+        IReadOnlyList<(string Path, string Name)> Successes, long Kept)
     {
         public double OtherLoad { get; set; }
     }
@@ -76,10 +76,11 @@ internal static class YieldBench
         sb.AppendLine();
         sb.AppendLine(MachineSection());
         sb.AppendLine(Inv($"- command: `dotnet run -c Release --project bench/AutoRefiner.Bench -- yield {string.Join(' ', args)}`"));
+        sb.AppendLine("- naive gated = the naive methods that compiled and that the harvester's own seed gates keep (not `trivial`, not `uninformative-doc`): the naive rows a trainer would keep, to compare with our rows, which pass those gates");
         sb.AppendLine("- ours = `autorefiner harvest --lang csharp --source <dir> --out <tmp>` (Release CLI, child process, harvest.yml defaults), counts from manifest.json; naive = each documented method alone in `public [static] class <ContainingType>` with its file's using directives, compiled by RoslynCompiler");
         sb.AppendLine();
         sb.Append(Report.Table(
-            ["code base", "commit", "files", "documented (naive / ours)", "naive compiled", "naive yield", "ours self-contained", "our yield", "ours ÷ naive", "ours wall", "naive wall", "rows valid"],
+            ["code base", "commit", "files", "documented (naive / ours)", "naive compiled", "naive yield", "naive gated", "ours self-contained", "our yield", "ours ÷ naive", "rows", "rows ÷ naive", "rows ÷ naive gated", "ours wall", "naive wall", "rows valid"],
             rows.Select(r => (IReadOnlyList<string>)
             [
                 Path.GetFileName(r.Dir.TrimEnd('/')) is "src" ? "AutoRefiner/src" : Path.GetFileName(r.Dir.TrimEnd('/')),
@@ -88,9 +89,13 @@ internal static class YieldBench
                 Inv($"{Report.N(r.Naive.Documented)} / {Report.N(r.Ours.Documented)}{(r.Naive.Documented == r.Ours.Documented ? " ✓" : " ✗ MISMATCH")}"),
                 Report.N(r.Naive.Compiled),
                 Report.Pct(r.Naive.Documented == 0 ? 0 : (double)r.Naive.Compiled / r.Naive.Documented),
+                Report.N(r.Naive.Kept),
                 Report.N(r.Ours.SelfContained),
                 Report.Pct(r.Ours.Yield),
                 Report.X(r.Naive.Compiled == 0 ? double.PositiveInfinity : (double)r.Ours.SelfContained / r.Naive.Compiled),
+                Report.N(r.Ours.Rows),
+                Report.X(r.Naive.Compiled == 0 ? double.PositiveInfinity : (double)r.Ours.Rows / r.Naive.Compiled),
+                Report.X(r.Naive.Kept == 0 ? double.PositiveInfinity : (double)r.Ours.Rows / r.Naive.Kept),
                 Inv($"{r.Ours.Wall.TotalSeconds:0.0} s"),
                 Inv($"{r.Naive.Elapsed.TotalSeconds:0.0} s"),
                 Inv($"{r.Ours.BlocksCompiled}/{r.Ours.Blocks}"),
@@ -101,7 +106,7 @@ internal static class YieldBench
         var totalNaiveDoc = rows.Sum(r => r.Naive.Documented);
         var totalNaive = rows.Sum(r => r.Naive.Compiled);
         var totalOurs = rows.Sum(r => r.Ours.SelfContained);
-        sb.AppendLine(Inv($"| **all** | | {Report.N(rows.Sum(r => r.Naive.Files))} | {Report.N(totalNaiveDoc)} / {Report.N(totalDoc)} | {Report.N(totalNaive)} | {Report.Pct((double)totalNaive / Math.Max(1, totalNaiveDoc))} | {Report.N(totalOurs)} | {Report.Pct((double)totalOurs / Math.Max(1, totalDoc))} | {Report.X(totalNaive == 0 ? double.PositiveInfinity : (double)totalOurs / totalNaive)} | {rows.Sum(r => r.Ours.Wall.TotalSeconds):0.0} s | {rows.Sum(r => r.Naive.Elapsed.TotalSeconds):0.0} s | {rows.Sum(r => r.Ours.BlocksCompiled)}/{rows.Sum(r => r.Ours.Blocks)} |"));
+        sb.AppendLine(Inv($"| **all** | | {Report.N(rows.Sum(r => r.Naive.Files))} | {Report.N(totalNaiveDoc)} / {Report.N(totalDoc)} | {Report.N(totalNaive)} | {Report.Pct((double)totalNaive / Math.Max(1, totalNaiveDoc))} | {Report.N(rows.Sum(r => r.Naive.Kept))} | {Report.N(totalOurs)} | {Report.Pct((double)totalOurs / Math.Max(1, totalDoc))} | {Report.X(totalNaive == 0 ? double.PositiveInfinity : (double)totalOurs / totalNaive)} | {Report.N(rows.Sum(r => r.Ours.Rows))} | {Report.X(totalNaive == 0 ? double.PositiveInfinity : (double)rows.Sum(r => r.Ours.Rows) / totalNaive)} | {Report.X(rows.Sum(r => r.Naive.Kept) == 0 ? double.PositiveInfinity : (double)rows.Sum(r => r.Ours.Rows) / rows.Sum(r => r.Naive.Kept))} | {rows.Sum(r => r.Ours.Wall.TotalSeconds):0.0} s | {rows.Sum(r => r.Naive.Elapsed.TotalSeconds):0.0} s | {rows.Sum(r => r.Ours.BlocksCompiled)}/{rows.Sum(r => r.Ours.Blocks)} |"));
         sb.AppendLine();
         var ratios = rows.Where(r => r.Naive.Compiled > 0).Select(r => (double)r.Ours.SelfContained / r.Naive.Compiled).ToList();
         sb.AppendLine(Inv($"Medians over the {rows.Count} code bases: naive yield {Report.Pct(Report.Median(rows.Select(r => (double)r.Naive.Compiled / Math.Max(1, r.Naive.Documented))))}, our yield {Report.Pct(Report.Median(rows.Select(r => r.Ours.Yield)))}, ours ÷ naive {(ratios.Count > 0 ? Report.X(Report.Median(ratios)) : "n/a")}."));
@@ -259,7 +264,7 @@ internal static class YieldBench
         var sw = Stopwatch.StartNew();
         var walker = new FileWalker(extraction);
         var stats = new RunStats(TimeProvider.System);
-        var units = new List<(string Path, string Name, string Code)>();
+        var units = new List<(string Path, string Name, string Code, bool Gated)>();
         long files = 0;
         foreach (var path in walker.FindFiles(dir, stats))
         {
@@ -279,10 +284,11 @@ internal static class YieldBench
 
             var usings = FileUsings(root);
             var rel = Path.GetRelativePath(dir, path).Replace('\\', '/');
-            units.AddRange(SeedExtractor.DocumentedMethods(root).Select(m => (rel, m.Identifier.Text, WrapAlone(m, usings))));
+            units.AddRange(SeedExtractor.DocumentedMethods(root).Select(m => (rel, m.Identifier.Text, WrapAlone(m, usings), Gated(m))));
         }
 
         var compiled = 0L;
+        var kept = 0L;
         var successes = new ConcurrentBag<(string Path, string Name)>();
         var errors = new ConcurrentDictionary<string, long>(StringComparer.Ordinal);
         Parallel.ForEach(units, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, unit =>
@@ -291,6 +297,11 @@ internal static class YieldBench
             if (r.Success)
             {
                 Interlocked.Increment(ref compiled);
+                if (!unit.Gated)
+                {
+                    Interlocked.Increment(ref kept);
+                }
+
                 successes.Add((unit.Path, unit.Name));
             }
             else
@@ -302,8 +313,14 @@ internal static class YieldBench
 
         sw.Stop();
         var top = errors.OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key, StringComparer.Ordinal).Take(3).Select(kv => (kv.Key, kv.Value)).ToList();
-        return new Naive(files, units.Count, compiled, sw.Elapsed, top, [.. successes]);
+        return new Naive(files, units.Count, compiled, sw.Elapsed, top, [.. successes], kept);
     }
+
+    /// <summary>True when the harvester's seed gates leave the method out (<c>trivial</c>, <c>uninformative-doc</c>).</summary>
+    private static bool Gated(MethodDeclarationSyntax method) =>
+        SeedGates.Trivial(method) is not null
+        || DocCommentReader.Read(method) is not { } doc
+        || SeedGates.Uninformative(doc, method.Identifier.Text, ((BaseTypeDeclarationSyntax)method.Parent!).Identifier.Text, method.ParameterList.Parameters.Select(p => p.Identifier.Text));
 
     /// <summary>Every using directive of the file (top level and inside namespaces), global ones first, each once.</summary>
     private static List<string> FileUsings(CompilationUnitSyntax root)
