@@ -1,0 +1,162 @@
+using System.Text.Json;
+
+namespace AutoRefiner.Cli.Tests;
+
+/// <summary>Families of doc-comment rows, end to end: what a harvest keeps of them, and what its manifest says.</summary>
+public sealed class FamilyTests : IDisposable
+{
+    private readonly TempDir _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    /// <summary>
+    /// Five overloads that share a doc sentence; four members of one file in their own words; two types with the same
+    /// member under other names.
+    /// </summary>
+    private string WriteSource()
+    {
+        var overloads = string.Concat(new[] { "int", "long", "short", "byte", "sbyte" }.Select((t, i) => $$"""
+
+                /// <summary>Writes a <see cref="{{t}}"/> value in brackets, zero-padded.</summary>
+                public string Write({{t}} value)
+                {
+                    var text = value.ToString("D{{i + 2}}", System.Globalization.CultureInfo.InvariantCulture);
+                    return "[" + text + "]";
+                }
+
+            """));
+        _dir.Write("lib/Writer.cs", $$"""
+            public sealed class Writer
+            {{{overloads}}}
+            """);
+        _dir.Write("lib/Words.cs", """
+            public static class Words
+            {
+                /// <summary>Joins the words with single spaces, dropping empty ones.</summary>
+                public static string Join(string[] words)
+                {
+                    var kept = words.Where(w => w.Length > 0);
+                    return string.Join(' ', kept);
+                }
+
+                /// <summary>Counts the vowels, in either case.</summary>
+                public static int Vowels(string text)
+                {
+                    var lower = text.ToLowerInvariant();
+                    return lower.Count(c => "aeiou".Contains(c));
+                }
+
+                /// <summary>Reverses the order of the letters.</summary>
+                public static string Backwards(string text)
+                {
+                    var letters = text.ToCharArray();
+                    Array.Reverse(letters);
+                    return new string(letters);
+                }
+
+                /// <summary>Upper-cases the first letter and leaves the rest alone.</summary>
+                public static string Capitalise(string text)
+                {
+                    if (text.Length == 0)
+                        return text;
+                    return char.ToUpperInvariant(text[0]) + text[1..];
+                }
+            }
+            """);
+        _dir.Write("lib/Flags.cs", """
+            public sealed class FieldFlags
+            {
+                private int attributes;
+
+                /// <summary>Sets or clears the given bits of the field's flags.</summary>
+                public void Modify(bool set, int flags)
+                {
+                    if (set)
+                        attributes |= flags;
+                    else
+                        attributes &= ~flags;
+                }
+            }
+
+            public sealed class PropertyFlags
+            {
+                private int bits;
+
+                /// <summary>Turns the property's flag bits on or off.</summary>
+                public void Change(bool on, int mask)
+                {
+                    if (on)
+                        bits |= mask;
+                    else
+                        bits &= ~mask;
+                }
+            }
+            """);
+        return _dir.Combine("lib");
+    }
+
+    private static JsonElement Counts(JsonDocument manifest) => manifest.RootElement.GetProperty("counts");
+
+    [Fact]
+    public async Task Harvest_Families_KeepsTheFirstThreeOfATemplate_OneOfTheSameMember_AndSaysWhyInTheManifest()
+    {
+        var source = WriteSource();
+        var outDir = _dir.Combine("out");
+
+        var result = await CliRunner.RunAsync(["harvest", "--source", source, "--out", outDir, "--state", _dir.Combine("s.db")]);
+
+        Assert.True(result.ExitCode == 0, result.Output + result.Errors);
+        var rows = CliRunner.ReadAllJsonlRows(outDir);
+        var written = rows.Select(r => r.GetProperty("response").GetString()!).ToList();
+        Assert.Equal(3, written.Count(r => r.Contains("public string Write(", StringComparison.Ordinal)));
+        Assert.Contains(written, r => r.Contains("Write(int value)", StringComparison.Ordinal));
+        Assert.Contains(written, r => r.Contains("Write(short value)", StringComparison.Ordinal));
+        Assert.DoesNotContain(written, r => r.Contains("Write(byte value)", StringComparison.Ordinal));
+        Assert.Equal(1, written.Count(r => r.Contains("void Modify(", StringComparison.Ordinal) || r.Contains("void Change(", StringComparison.Ordinal)));
+        Assert.Equal(3, written.Count(r => r.Contains("Join(", StringComparison.Ordinal) || r.Contains("Vowels(", StringComparison.Ordinal) || r.Contains("Backwards(", StringComparison.Ordinal) || r.Contains("Capitalise(", StringComparison.Ordinal)));
+        Assert.DoesNotContain(written, r => r.Contains("Capitalise(", StringComparison.Ordinal));
+
+        using var manifest = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "manifest.json")));
+        var rejected = Counts(manifest).GetProperty("seeds_rejected");
+        Assert.Equal(2, rejected.GetProperty("template-cap").GetInt64());
+        Assert.Equal(1, rejected.GetProperty("duplicate-member").GetInt64());
+        Assert.Equal(1, rejected.GetProperty("file-cap").GetInt64());
+        var examples = Counts(manifest).GetProperty("seed_reject_examples");
+        Assert.Contains(examples.GetProperty("template-cap").EnumerateArray(), e => e.GetString()!.EndsWith("Write: \"writes a X in brackets, zero-padded\" already has 3 rows (curation.max-per-template)", StringComparison.Ordinal));
+        Assert.Contains(examples.GetProperty("file-cap").EnumerateArray(), e => e.GetString()!.EndsWith("Words.cs:26 Capitalise: its file already has 3 rows (curation.max-per-file)", StringComparison.Ordinal));
+        Assert.Contains(examples.GetProperty("duplicate-member").EnumerateArray(), e => e.GetString()!.Contains("Change: the same member as ", StringComparison.Ordinal));
+        Assert.Contains("template-cap 2", result.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Harvest_CapsOff_KeepsEveryOverload_ButStillOneOfTheSameMember()
+    {
+        var source = WriteSource();
+        // Near-copies are not what this test is about: the overloads differ in one keyword and one digit.
+        var config = _dir.Write("harvest.yml", "curation:\n  near-duplicates: false\n  max-per-template: 0\n  max-per-file: 0\n");
+        var outDir = _dir.Combine("out");
+
+        var result = await CliRunner.RunAsync(["harvest", "--config", config, "--source", source, "--out", outDir, "--state", _dir.Combine("s.db")]);
+
+        Assert.True(result.ExitCode == 0, result.Output + result.Errors);
+        var written = CliRunner.ReadAllJsonlRows(outDir).Select(r => r.GetProperty("response").GetString()!).ToList();
+        Assert.Equal(5, written.Count(r => r.Contains("public string Write(", StringComparison.Ordinal)));
+        using var manifest = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "manifest.json")));
+        var rejected = Counts(manifest).GetProperty("seeds_rejected");
+        Assert.False(rejected.TryGetProperty("template-cap", out _));
+        Assert.False(rejected.TryGetProperty("file-cap", out _));
+        Assert.Equal(4, written.Count(r => r.Contains("Join(", StringComparison.Ordinal) || r.Contains("Vowels(", StringComparison.Ordinal) || r.Contains("Backwards(", StringComparison.Ordinal) || r.Contains("Capitalise(", StringComparison.Ordinal)));
+        Assert.Equal(1, rejected.GetProperty("duplicate-member").GetInt64());
+    }
+
+    [Fact]
+    public async Task Harvest_ABadCap_NamesFileLineAndKey()
+    {
+        var config = _dir.Write("harvest.yml", "curation:\n  max-per-file: -2\n");
+
+        var result = await CliRunner.RunAsync(["harvest", "--config", config, "--source", WriteSource(), "--out", _dir.Combine("out"), "--state", _dir.Combine("s.db")]);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("harvest.yml:2: curation.max-per-file: must be between 0 and 1000000, not -2", result.Errors, StringComparison.Ordinal);
+    }
+}
