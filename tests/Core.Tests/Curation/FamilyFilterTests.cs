@@ -48,6 +48,61 @@ public sealed class FamilyFilterTests
     }
 
     [Fact]
+    public void Filter_NearlyTheSameMember_IsADuplicateMember_WithItsSimilarity()
+    {
+        var filter = new FamilyFilter(new CurationConfig { MaxPerTemplate = 0, MaxPerFile = 0 });
+        var equiZip = DocSeed("MoreEnumerable", "EquiZip", "public static IEnumerable<TResult> EquiZip<T1, T2, TResult>(this IEnumerable<T1> first, IEnumerable<T2> second, Func<T1, T2, TResult> resultSelector)",
+            """
+            public static IEnumerable<TResult> EquiZip<T1, T2, TResult>(this IEnumerable<T1> first, IEnumerable<T2> second, Func<T1, T2, TResult> resultSelector)
+            {
+                if (first == null) throw new ArgumentNullException(nameof(first));
+                if (second == null) throw new ArgumentNullException(nameof(second));
+                if (resultSelector == null) throw new ArgumentNullException(nameof(resultSelector));
+                return EquiZipImpl<T1, T2, object, object, TResult>(first, second, null, null, (a, b, _, _) => resultSelector(a, b));
+            }
+            """, "Returns a projection of tuples, where each tuple contains the N-th element from each of the argument sequences; the sequences must be of equal length.", "EquiZip.cs");
+        var zipLongest = DocSeed("MoreEnumerable", "ZipLongest", "public static IEnumerable<TResult> ZipLongest<T1, T2, TResult>(this IEnumerable<T1> first, IEnumerable<T2> second, Func<T1?, T2?, TResult> resultSelector)",
+            """
+            public static IEnumerable<TResult> ZipLongest<T1, T2, TResult>(this IEnumerable<T1> first, IEnumerable<T2> second, Func<T1?, T2?, TResult> resultSelector)
+            {
+                if (first == null) throw new ArgumentNullException(nameof(first));
+                if (second == null) throw new ArgumentNullException(nameof(second));
+                if (resultSelector == null) throw new ArgumentNullException(nameof(resultSelector));
+                return ZipImpl<T1, T2, object, object, TResult>(first, second, null, null, (a, b, _, _) => resultSelector(a, b), 1);
+            }
+            """, "Returns a projection of tuples up to the longest sequence, padding the shorter ones with defaults.", "ZipLongest.cs");
+
+        Assert.NotNull(Run(filter, equiZip).Kept);
+        var (kept, reason, example) = Run(filter, zipLongest);
+
+        Assert.Null(kept);
+        Assert.Equal(FamilyFilter.Reasons.DuplicateMember, reason);
+        Assert.Matches(@"^o/r/ZipLongest\.cs:10 ZipLongest: nearly the same member as o/r/EquiZip\.cs:10 EquiZip under other names \(Jaccard similarity 0\.\d\d\)$", example);
+    }
+
+    [Fact]
+    public void Filter_FamiliesAreJudgedWithinOneRepository_SoAShardedRunKeepsWhatOneRunKeeps()
+    {
+        var filter = new FamilyFilter(new CurationConfig { MaxPerTemplate = 1, MaxPerFile = 1 });
+        var seed = DocSeed("Flags", "Modify", "void Modify(bool set, int flags)",
+            "void Modify(bool set, int flags) {\n    if (set)\n        attributes |= flags;\n    else\n        attributes &= ~flags;\n}", "Sets or clears the given bits.");
+
+        Assert.NotNull(Run(filter, seed).Kept);
+        Assert.NotNull(Run(filter, seed with { Provenance = new Provenance("other/repo", "a.cs", "", "MIT", "") }).Kept);
+        Assert.Equal(FamilyFilter.Reasons.DuplicateMember, Run(filter, seed with { Provenance = new Provenance("o/r", "b.cs", "", "MIT", "") }).Reason);
+    }
+
+    [Fact]
+    public void Filter_SmallMembersThatDifferInTheirConstant_AreNotDuplicates()
+    {
+        // A dozen tokens, five of nine shingles apart: a Jaccard similarity of 0.29, which MinHash alone put at 0.70.
+        var filter = new FamilyFilter(new CurationConfig { MaxPerTemplate = 0, MaxPerFile = 0 });
+
+        Assert.NotNull(Run(filter, DocSeed("Ops1", "Add2", "public static int Add2(int x)", "public static int Add2(int x) => x + 12;", "Repo 1 adds 2.", "Ops1.cs")).Kept);
+        Assert.NotNull(Run(filter, DocSeed("Ops2", "Add2", "public static int Add2(int x)", "public static int Add2(int x) => x + 22;", "Repo 2 adds 2.", "Ops2.cs")).Kept);
+    }
+
+    [Fact]
     public void Filter_OneDocTemplateWithOtherNames_KeepsTheFirstThree_AndSaysWhy()
     {
         var filter = new FamilyFilter(new CurationConfig { MaxPerFile = 0 });
