@@ -11,8 +11,8 @@ namespace AutoRefiner.Core.Curation;
 /// <list type="bullet">
 /// <item><c>duplicate-member</c>: its member has the <see cref="MemberShape"/> of one kept before (the same code under other
 /// names), or nearly: the Jaccard similarity of their shape's token shingles reaches <c>curation.near-duplicate-threshold</c>
-/// (candidates found by MinHash + LSH, then measured exactly: on members of a dozen tokens the MinHash estimate alone
-/// is far off);</item>
+/// (candidates found by MinHash + LSH, then measured exactly: on members of a dozen tokens the estimate's error is as
+/// large as the step of one shingle);</item>
 /// <item><c>template-cap</c>: <c>curation.max-per-template</c> seeds with its <see cref="DocTemplate"/> were kept;</item>
 /// <item><c>file-cap</c>: <c>curation.max-per-file</c> seeds of its source file were kept.</item>
 /// </list>

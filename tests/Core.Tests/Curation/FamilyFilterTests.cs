@@ -95,7 +95,7 @@ public sealed class FamilyFilterTests
     [Fact]
     public void Filter_SmallMembersThatDifferInTheirConstant_AreNotDuplicates()
     {
-        // A dozen tokens, five of nine shingles apart: a Jaccard similarity of 0.29, which MinHash alone put at 0.70.
+        // Thirteen tokens, two of nine shingles apart: a Jaccard similarity of 0.64, which MinHash estimates at 0.70.
         var filter = new FamilyFilter(new CurationConfig { MaxPerTemplate = 0, MaxPerFile = 0 });
 
         Assert.NotNull(Run(filter, DocSeed("Ops1", "Add2", "public static int Add2(int x)", "public static int Add2(int x) => x + 12;", "Repo 1 adds 2.", "Ops1.cs")).Kept);
