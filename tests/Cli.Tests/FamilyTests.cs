@@ -133,6 +133,7 @@ public sealed class FamilyTests : IDisposable
         Assert.Contains(examples.GetProperty("file-cap").EnumerateArray(), e => e.GetString()!.EndsWith("Words.cs:26 Capitalise: its file already has 3 rows (curation.max-per-file)", StringComparison.Ordinal));
         Assert.Contains(examples.GetProperty("duplicate-member").EnumerateArray(), e => e.GetString()!.Contains("Change: the same member as ", StringComparison.Ordinal));
         Assert.Contains("template-cap 2", result.Output, StringComparison.Ordinal);
+        Assert.Contains("doc-comment families, within each repository: one row per member shape, at most 3 rows per doc template, at most 3 rows per file", File.ReadAllText(Path.Combine(outDir, "README.md")), StringComparison.Ordinal);
     }
 
     [Fact]

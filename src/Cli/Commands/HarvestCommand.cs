@@ -187,7 +187,8 @@ public sealed class HarvestCommand(CommandEnvironment environment) : AsyncComman
             services.AddSingleton<ISeedFilter>(nearDuplicates);
         }
 
-        if (config.Generation.Tasks.Contains(DocCommentGenerator.TaskName) || missing.Count > 0)
+        var families = config.Generation.Tasks.Contains(DocCommentGenerator.TaskName) || missing.Count > 0;
+        if (families)
         {
             // Families of doc-comment rows (one member under many names, one doc sentence over many overloads, one file
             // over many rows): after the near-duplicates, so a seed left out there takes no place under a cap.
@@ -195,7 +196,8 @@ public sealed class HarvestCommand(CommandEnvironment environment) : AsyncComman
         }
 
         stats.Curation = new CurationSummary(
-            curation.NearDuplicates ? $"MinHash + LSH, {curation.MinHashPermutations} permutations, {curation.ShingleSize}-token shingles, threshold {curation.NearDuplicateThreshold.ToString(System.Globalization.CultureInfo.InvariantCulture)}" : "off",
+            (curation.NearDuplicates ? $"MinHash + LSH, {curation.MinHashPermutations} permutations, {curation.ShingleSize}-token shingles, threshold {curation.NearDuplicateThreshold.ToString(System.Globalization.CultureInfo.InvariantCulture)}" : "off")
+            + (families ? $"; doc-comment families, within each repository: one row per member shape, {Cap(curation.MaxPerTemplate)} per doc template, {Cap(curation.MaxPerFile)} per file" : ""),
             benchmarks.Benchmarks,
             curation.Secrets,
             curation.Licenses,
@@ -322,4 +324,7 @@ public sealed class HarvestCommand(CommandEnvironment environment) : AsyncComman
             return Path.GetFileName(Path.TrimEndingDirectorySeparator(directory));
         }
     }
+
+    /// <summary>A cap as the card says it: "at most 3 rows", or "no cap" for 0.</summary>
+    private static string Cap(int cap) => cap == 0 ? "no cap" : $"at most {cap} rows";
 }
