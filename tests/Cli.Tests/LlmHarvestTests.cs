@@ -49,6 +49,7 @@ public sealed class LlmHarvestTests : IAsyncLifetime
           tasks: {tasks}
         curation:
           near-duplicates: false   # the fake's answers are one template: near-duplicates by design
+          max-per-file: 0          # one file of many members: the per-file cap of doc-comment rows is not this test's subject
         export:
           out: out
         state: state/state.db

@@ -103,7 +103,7 @@ public sealed partial class ReportTests : IAsyncLifetime
         _llm.Responder = r => r.UserText.Contains("Add2", StringComparison.Ordinal) || r.UserText.Contains("Add4", StringComparison.Ordinal)
             ? FakeReply.Answer("No sections here, sorry.")
             : FakeReply.Answer(FakeOpenAiServer.ContractAnswer(r));
-        var config = _dir.Write("harvest.yml", $"sources:\n  local: [src]\nllm:\n  endpoint: {_llm.BaseUrl}\n  model: fake-coder\ncuration:\n  near-duplicates: false\n");
+        var config = _dir.Write("harvest.yml", $"sources:\n  local: [src]\nllm:\n  endpoint: {_llm.BaseUrl}\n  model: fake-coder\ncuration:\n  near-duplicates: false\n  max-per-file: 0\n"); // one file of six members; the cap is not this test's subject
 
         var result = await CliRunner.RunAsync(["harvest", "--config", config, "--out", Out, "--state", _dir.Combine("state.db")]);
 
