@@ -260,6 +260,12 @@ internal sealed partial class UnitEmitter
             .Where(s => text.Lines.GetLineFromPosition(s.Start).LineNumber != text.Lines.GetLineFromPosition(s.End).LineNumber)
             .ToList();
 
+        // A tab inside a literal is part of its value; elsewhere on the line tabs become spaces (see ExpandTabs).
+        var tabbedLiterals = node.DescendantTokens(descendIntoTrivia: false)
+            .Where(t => t.Text.Contains('\t', StringComparison.Ordinal) && !t.IsKind(SyntaxKind.IdentifierToken))
+            .Select(t => t.Span)
+            .ToList();
+
         var firstLine = text.Lines.GetLineFromPosition(node.SpanStart);
         var baseIndent = firstLine.Start == Math.Max(firstLine.Start, (withTrivia ? node.FullSpan : node.Span).Start)
             ? LeadingWhitespace(ExpandLeadingTabs(firstLine.ToString()))
@@ -293,7 +299,7 @@ internal sealed partial class UnitEmitter
             }
 
             // Leading tabs count as four spaces, so tab-indented code is re-indented like space-indented code.
-            var expanded = ExpandLeadingTabs(kept);
+            var expanded = tabbedLiterals.Any(l => l.Start < line.End && line.Start < l.End) ? ExpandLeadingTabs(kept) : ExpandTabs(kept);
             var strip = Math.Min(baseIndent, LeadingWhitespace(expanded));
             var body = endsInside ? expanded[strip..] : expanded[strip..].TrimEnd();
 
@@ -416,6 +422,34 @@ internal sealed partial class UnitEmitter
             if (!removed.Any(r => r.Contains(p)))
             {
                 sb.Append(text[p]);
+            }
+        }
+
+        return sb.ToString();
+    }
+
+    /// <summary>
+    /// Every tab of the line as spaces to the next multiple of four columns: code aligned with tabs
+    /// (<c>Static\t\t\t= 0x0010,</c>) stays aligned with its neighbours once re-indented by whole levels, and no line
+    /// mixes tabs with the spaces the unit is indented with.
+    /// </summary>
+    private static string ExpandTabs(string line)
+    {
+        if (!line.Contains('\t', StringComparison.Ordinal))
+        {
+            return line;
+        }
+
+        var sb = new StringBuilder(line.Length + 16);
+        foreach (var c in line)
+        {
+            if (c == '\t')
+            {
+                sb.Append(' ', Indent.Length - (sb.Length % Indent.Length));
+            }
+            else
+            {
+                sb.Append(c);
             }
         }
 
