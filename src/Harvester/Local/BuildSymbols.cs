@@ -17,7 +17,8 @@ namespace AutoRefiner.Harvester.Local;
 /// evaluates them (<c>Exists</c> holds only for paths inside the source root);</item>
 /// <item>the symbols are the resulting <c>DefineConstants</c>; an SDK-style project adds what the SDK implies:
 /// <c>TRACE</c>, <c>RELEASE</c> and its framework's symbols (<c>NETSTANDARD2_0</c>, <c>NETSTANDARD</c>,
-/// <c>NETSTANDARD1_0_OR_GREATER</c>…, <c>NET45</c>, <c>NETFRAMEWORK</c>…, <c>NET8_0</c>, <c>NET</c>, <c>NETCOREAPP</c>…).
+/// <c>NETSTANDARD1_0_OR_GREATER</c>…, <c>NET45</c>, <c>NETFRAMEWORK</c>…, <c>NET8_0</c>, <c>NET</c>, <c>NETCOREAPP</c>…;
+/// net10.0's when no framework is named in the tree).
 /// An old-style project gets only what it writes itself, as its build did.</item>
 /// </list>
 /// </summary>
@@ -60,7 +61,8 @@ internal static partial class BuildSymbols
         {
             symbols.Add("TRACE");
             symbols.Add("RELEASE");
-            symbols.AddRange(FrameworkSymbols(framework));
+            // A framework the project files do not name (set from outside the tree) is read as the one samples compile for.
+            symbols.AddRange(FrameworkSymbols(framework.Length > 0 ? framework : "net10.0"));
         }
 
         return [.. symbols.Where(s => Identifier().IsMatch(s)).Distinct(StringComparer.Ordinal)];

@@ -142,8 +142,16 @@ internal static partial class MsBuildCondition
             }
             else if (c is '\'' or '"')
             {
-                var end = condition.IndexOf(c, i + 1);
-                if (end < 0)
+                // Quotes inside a property function's arguments ('$(TargetFramework.StartsWith('net4'))') do not end the string.
+                var end = i + 1;
+                while (end < condition.Length && condition[end] != c)
+                {
+                    end = condition[end] == '$' && end + 1 < condition.Length && condition[end + 1] == '(' && MatchingParen(condition, end + 1) is var close and > 0
+                        ? close + 1
+                        : end + 1;
+                }
+
+                if (end >= condition.Length)
                 {
                     throw new UnsupportedException();
                 }

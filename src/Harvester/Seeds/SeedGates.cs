@@ -66,10 +66,11 @@ public static partial class SeedGates
         // The directive that opened the branch: the nearest #if/#elif/#else before the inactive text.
         var directive = member.SyntaxTree.GetRoot().DescendantTrivia(TextSpan.FromBounds(0, disabled.SpanStart), descendIntoTrivia: false)
             .LastOrDefault(t => t.IsKind(SyntaxKind.IfDirectiveTrivia) || t.IsKind(SyntaxKind.ElifDirectiveTrivia) || t.IsKind(SyntaxKind.ElseDirectiveTrivia));
-        var line = member.SyntaxTree.GetLineSpan(disabled.Span).StartLinePosition.Line + 1;
         return directive.RawKind != 0
-            ? $"line {line} is not compiled (`{directive.ToString().Trim()}`)"
-            : $"line {line} is not compiled";
+            ? $"`{directive.ToString().Trim()}` at line {LineOf(directive.Span)} has a branch that is not compiled"
+            : $"line {LineOf(disabled.Span)} is not compiled";
+
+        int LineOf(TextSpan span) => member.SyntaxTree.GetLineSpan(span).StartLinePosition.Line + 1;
     }
 
     private static string? TrivialExpression(ExpressionSyntax expression, BaseMethodDeclarationSyntax member)

@@ -1,0 +1,325 @@
+using AutoRefiner.Core.Config;
+using AutoRefiner.Core.CSharp;
+using AutoRefiner.Core.Model;
+using AutoRefiner.Core.Pipeline;
+using AutoRefiner.Harvester.Local;
+using AutoRefiner.Harvester.Seeds;
+using AutoRefiner.Validator;
+
+namespace AutoRefiner.Harvester.Tests.Seeds;
+
+/// <summary>Seeds read the way the project's build reads its code: its <c>#if</c> symbols, inherited docs, constructor chains.</summary>
+public sealed class BuildFaithfulSeedTests : IDisposable
+{
+    private readonly TempTree _tree = new();
+    private readonly RoslynCompiler _compiler = new();
+
+    public void Dispose() => _tree.Dispose();
+
+    private async Task<(List<Seed> Seeds, RunStats Stats)> HarvestAsync(bool gates = true)
+    {
+        var config = new ExtractionConfig { SeedGates = gates };
+        var local = new LocalSeedSource(new FileWalker(config), new SeedExtractor(_compiler, config), config, parallelism: 2);
+        var source = new SourceHarvester(local, new HarvestConfig { Extraction = config, BaseDirectory = _tree.Root }, TimeProvider.System, _ => null);
+        var stats = new RunStats(TimeProvider.System);
+        var seeds = await source.HarvestAsync(new HarvestRequest([_tree.Root], null), stats, default).ToListAsync();
+        foreach (var seed in seeds)
+        {
+            var context = _compiler.Compile(seed.Context, default);
+            Assert.True(context.Success, $"{seed.Name}'s context does not compile:\n{string.Join('\n', context.Errors)}\n{seed.Context}");
+            var spliced = MemberSplice.Splice(seed.Context, seed.Member);
+            Assert.True(spliced.Unit is not null, $"{seed.Name}: {spliced.Error}\n{seed.Member}");
+            var whole = _compiler.Compile(spliced.Unit, default);
+            Assert.True(whole.Success, $"{seed.Name} spliced does not compile:\n{string.Join('\n', whole.Errors)}\n{spliced.Unit}");
+        }
+
+        return (seeds, stats);
+    }
+
+    private const string LockedList = """
+        namespace Demo;
+
+        public sealed class LockedList
+        {
+            private readonly object _gate = new();
+            private readonly List<string> _items = [];
+            private int _version;
+
+        #if THREAD_SAFE
+            /// <summary>Appends a name under the list's lock, so a reader never sees a half-written list; bumps the version.</summary>
+            public void Append(string name)
+            {
+                lock (_gate)
+                {
+                    _items.Add(name.Trim());
+                    _version++;
+                }
+            }
+        #endif
+
+            /// <summary>Counts the names that start with a prefix, ignoring case, while holding the list's lock.</summary>
+            public int CountStartingWith(string prefix)
+            {
+        #if THREAD_SAFE
+                lock (_gate)
+        #endif
+                {
+                    var n = 0;
+                    foreach (var item in _items)
+                    {
+                        if (item.StartsWith(prefix, StringComparison.OrdinalIgnoreCase)) n++;
+                    }
+
+                    return n;
+                }
+            }
+        }
+        """;
+
+    [Fact]
+    public async Task Extract_ProjectDefinesTheSymbol_CodeUnderItsIfIsHarvested()
+    {
+        _tree.Write("Lib/Lib.csproj", """
+            <Project Sdk="Microsoft.NET.Sdk">
+              <PropertyGroup>
+                <TargetFrameworks>netstandard2.0;net8.0</TargetFrameworks>
+                <DefineConstants Condition=" '$(LibThreadSafe)' != 'false' ">$(DefineConstants);THREAD_SAFE</DefineConstants>
+              </PropertyGroup>
+            </Project>
+            """);
+        _tree.Write("Lib/LockedList.cs", LockedList);
+
+        var (seeds, stats) = await HarvestAsync();
+
+        Assert.Equal(["Append", "CountStartingWith"], seeds.Select(s => s.Name));
+        Assert.Contains("lock (_gate)", seeds[0].Member, StringComparison.Ordinal);
+        Assert.Contains("lock (_gate)", seeds[1].Member, StringComparison.Ordinal);
+        Assert.False(stats.SeedRejects.ContainsKey(SeedExtractor.Reasons.ConditionalCode));
+    }
+
+    [Fact]
+    public async Task Extract_ProjectDoesNotDefineTheSymbol_MemberWithAnInactiveBranchIsConditionalCode()
+    {
+        // The Release group is the one read: DEBUG's THREAD_SAFE does not count.
+        _tree.Write("Lib/Lib.csproj", """
+            <Project ToolsVersion="4.0" xmlns="http://schemas.microsoft.com/developer/msbuild/2003">
+              <PropertyGroup Condition=" '$(Configuration)|$(Platform)' == 'Debug|AnyCPU' ">
+                <DefineConstants>DEBUG;TRACE;THREAD_SAFE</DefineConstants>
+              </PropertyGroup>
+              <PropertyGroup Condition=" '$(Configuration)|$(Platform)' == 'Release|AnyCPU' ">
+                <DefineConstants>TRACE</DefineConstants>
+              </PropertyGroup>
+            </Project>
+            """);
+        _tree.Write("Lib/LockedList.cs", LockedList);
+
+        var (seeds, stats) = await HarvestAsync();
+
+        // Append is not compiled at all (it is no member of this build); the inactive block before its doc is not
+        // CountStartingWith's, but the one inside its body is.
+        Assert.Empty(seeds);
+        Assert.Equal(1, stats.DocumentedMethods);
+        Assert.Equal(1, stats.SeedRejects[SeedExtractor.Reasons.ConditionalCode]);
+        var example = Assert.Single(stats.SeedRejectExamples[SeedExtractor.Reasons.ConditionalCode]);
+        Assert.Contains("CountStartingWith: `#if THREAD_SAFE` at line 24 has a branch that is not compiled", example, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Extract_InactiveCodeBeforeTheDocComment_BelongsToTheMemberAboveAndDoesNotGate()
+    {
+        _tree.Write("Scale.cs", """
+            public static class Scale
+            {
+            #if LEGACY
+                public static int Old(int x) => x;
+            #endif
+                /// <summary>Maps a percentage onto a 0-255 byte, rounding half away from zero and clamping out-of-range input.</summary>
+                public static byte ToByte(double percent)
+                {
+                    var clamped = Math.Clamp(percent, 0, 100);
+                    return (byte)Math.Round(clamped * 2.55, MidpointRounding.AwayFromZero);
+                }
+
+                /// <summary>Maps a 0-255 byte back onto a percentage with one decimal, for display in the settings page.</summary>
+            #if LEGACY
+                [Obsolete]
+            #endif
+                public static double ToPercent(byte value)
+                {
+                    var percent = value / 2.55;
+                    return Math.Round(percent, 1);
+                }
+            }
+            """);
+
+        var (seeds, stats) = await HarvestAsync();
+
+        Assert.Equal(["ToByte"], seeds.Select(s => s.Name));
+        Assert.Contains("ToPercent: `#if LEGACY` at line 14 has a branch that is not compiled", Assert.Single(stats.SeedRejectExamples[SeedExtractor.Reasons.ConditionalCode]), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Extract_InheritDoc_TakesTheDocOfTheInterfaceMemberTheBaseMemberOrTheCref()
+    {
+        _tree.Write("Shapes.cs", """
+            namespace Demo;
+
+            public interface IShape
+            {
+                /// <summary>Area of the shape in square units, computed from its current dimensions.</summary>
+                double Area();
+            }
+
+            public abstract class Polygon
+            {
+                /// <summary>Length of the outline: the sum of the lengths of every side.</summary>
+                public abstract double Perimeter();
+
+                /// <summary>Scales every side by a factor and returns the new outline length, rejecting negative factors.</summary>
+                public static double ScaledPerimeter(double perimeter, double factor)
+                {
+                    if (factor < 0) throw new ArgumentOutOfRangeException(nameof(factor));
+                    return perimeter * factor;
+                }
+            }
+
+            public sealed class Rectangle(double width, double height) : Polygon, IShape
+            {
+                /// <inheritdoc/>
+                public double Area()
+                {
+                    var area = width * height;
+                    return Math.Abs(area);
+                }
+
+                /// <inheritdoc />
+                public override double Perimeter()
+                {
+                    var sides = 2 * (width + height);
+                    return Math.Abs(sides);
+                }
+
+                /// <inheritdoc cref="Polygon.ScaledPerimeter(double, double)"/>
+                public double Scaled(double factor)
+                {
+                    var current = Perimeter();
+                    return ScaledPerimeter(current, factor);
+                }
+
+                /// <inheritdoc/>
+                public override string ToString()
+                {
+                    var text = $"{width} x {height}";
+                    return text.Trim();
+                }
+            }
+            """);
+
+        var (seeds, stats) = await HarvestAsync();
+
+        var docs = seeds.ToDictionary(s => s.Name, s => s.Doc.Summary);
+        Assert.Equal("Area of the shape in square units, computed from its current dimensions.", docs["Area"]);
+        Assert.Equal("Length of the outline: the sum of the lengths of every side.", docs["Perimeter"]);
+        Assert.Equal("Scales every side by a factor and returns the new outline length, rejecting negative factors.", docs["Scaled"]);
+        Assert.DoesNotContain("ToString", docs.Keys);
+        Assert.Equal(1, stats.SeedRejects[SeedExtractor.Reasons.InheritDocUnresolved]);
+        Assert.Contains("ToString: the doc of object.ToString() is not in the source", Assert.Single(stats.SeedRejectExamples[SeedExtractor.Reasons.InheritDocUnresolved]), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Extract_ConstructorWithInitializer_StubHasNoInitializerAndTheResponseKeepsIt()
+    {
+        _tree.Write("Errors.cs", """
+            namespace Demo;
+
+            public class ParseError
+            {
+                /// <summary>Creates an error with its message.</summary>
+                public ParseError(string message) => Message = message;
+
+                public string Message { get; }
+
+                protected static string Describe(int line, int column) => $"line {line}, column {column}";
+            }
+
+            public sealed class UnexpectedToken : ParseError
+            {
+                private readonly string _token;
+
+                /// <summary>An unexpected token at a line and column; the message names the place, the token is kept trimmed for display.</summary>
+                public UnexpectedToken(string token, int line, int column) : base(Describe(line, column))
+                {
+                    _token = token.Trim();
+                    Console.WriteLine(_token.Length);
+                }
+            }
+
+            public class Node
+            {
+                public int Depth { get; protected set; }
+            }
+
+            public sealed class Leaf : Node
+            {
+                private readonly string _text;
+
+                /// <summary>A leaf below its parent: one level deeper, its text kept without surrounding white space.</summary>
+                public Leaf(Node parent, string text) : this(text.Trim())
+                {
+                    Depth = parent.Depth + 1;
+                    Console.WriteLine(Depth);
+                }
+
+                private Leaf(string text) => _text = text;
+
+                public override string ToString() => _text;
+            }
+            """);
+
+        var (seeds, _) = await HarvestAsync(gates: false);
+
+        // A base class without a parameterless constructor: the stub chains to it with defaults of its parameter types.
+        var unexpected = Assert.Single(seeds, s => s.Name == "UnexpectedToken");
+        Assert.Contains("public UnexpectedToken(string token, int line, int column) : base(Describe(line, column))\n{", unexpected.Member, StringComparison.Ordinal);
+        Assert.Contains("public UnexpectedToken(string token, int line, int column) : base(default(string)!)\n", unexpected.Context, StringComparison.Ordinal);
+        Assert.DoesNotContain("Describe(line, column)", unexpected.Context, StringComparison.Ordinal);
+
+        // A base class with one: the stub has no initializer at all.
+        var leaf = Assert.Single(seeds, s => s.Name == "Leaf");
+        Assert.Contains(": this(text.Trim())", leaf.Member, StringComparison.Ordinal);
+        Assert.Contains("public Leaf(Node parent, string text)\n    {\n        throw new NotImplementedException();", leaf.Context, StringComparison.Ordinal);
+        Assert.DoesNotContain("this(text.Trim())", leaf.Context, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Extract_TabIndentedAndTabAlignedCode_IsWrittenWithSpacesKeepingItsAlignment()
+    {
+        _tree.WriteBytes("Flags.cs", System.Text.Encoding.UTF8.GetBytes(
+            "namespace Demo {\n" +
+            "\tpublic enum Access {\n" +
+            "\t\tNone\t\t= 0,\n" +
+            "\t\tRead\t\t= 1,\n" +
+            "\t\tReadWrite\t= 3,\n" +
+            "\t}\n" +
+            "\tpublic static class AccessText {\n" +
+            "\t\t/// <summary>Describes an access level for the audit log, one word per granted right.</summary>\n" +
+            "\t\tpublic static string Describe(Access access) {\n" +
+            "\t\t\tvar words = new List<string>();\n" +
+            "\t\t\tif ((access & Access.Read) != 0)\twords.Add(\"read\");\n" +
+            "        \tif (access == Access.ReadWrite)\twords.Add(\"write\");\n" +
+            "\t\t\treturn words.Count == 0 ? \"none\\tnone\" : string.Join(\"\t\", words);\n" +
+            "\t\t}\n" +
+            "\t}\n" +
+            "}\n"));
+
+        var (seeds, _) = await HarvestAsync();
+
+        var seed = Assert.Single(seeds);
+        var code = seed.Context + seed.Member;
+        var outsideLiterals = code.Replace("string.Join(\"\t\", words)", "", StringComparison.Ordinal);
+        Assert.DoesNotContain('\t', outsideLiterals);
+        Assert.Contains("string.Join(\"\t\", words)", seed.Member, StringComparison.Ordinal); // a literal's own tab stays
+        Assert.Contains("    None        = 0,\n    Read        = 1,\n    ReadWrite   = 3,", seed.Context, StringComparison.Ordinal);
+        Assert.Contains("    var words = new List<string>();\n    if ((access & Access.Read) != 0)    words.Add(\"read\");\n    if (access == Access.ReadWrite) words.Add(\"write\");", seed.Member, StringComparison.Ordinal);
+    }
+}
