@@ -129,7 +129,8 @@ public sealed partial class SeedExtractor(ICodeCompiler compiler, ExtractionConf
         // The SDK's implicit usings are in every sample's compilation anyway; the project file's own <Using> items
         // are written into units that need them, like a source file's usings.
         var implicitTree = GlobalUsings(ReferenceSet.ImplicitUsings.Select(u => $"global::{u}"), "ImplicitUsings.g.cs", cancellationToken);
-        var projectTree = GlobalUsings(group.ExtraUsings, "ProjectUsings.g.cs", cancellationToken);
+        var clashes = ImplicitUsingClashes.Aliases(trees.Select(t => (CompilationUnitSyntax)t.GetRoot(cancellationToken)));
+        var projectTree = GlobalUsings(group.ExtraUsings.Concat(clashes), "ProjectUsings.g.cs", cancellationToken);
         var compilation = CSharpCompilation.Create("Harvest", [implicitTree, projectTree, .. trees], ReferenceSet.References, ReferenceSet.LibraryOptions);
 
         var globalUsings = trees

@@ -322,4 +322,53 @@ public sealed class BuildFaithfulSeedTests : IDisposable
         Assert.Contains("    None        = 0,\n    Read        = 1,\n    ReadWrite   = 3,", seed.Context, StringComparison.Ordinal);
         Assert.Contains("    var words = new List<string>();\n    if ((access & Access.Read) != 0)    words.Add(\"read\");\n    if (access == Access.ReadWrite) words.Add(\"write\");", seed.Member, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Extract_ProjectTypeNamedLikeAnImplicitlyImportedOne_IsTakenAndAliasedInTheUnit()
+    {
+        // dnlib's own Lock (under THREAD_SAFE) against .NET 9's System.Threading.Lock, which the implicit usings import.
+        _tree.Write("Threading/Lock.cs", """
+            namespace Demo.Threading
+            {
+                public sealed class Lock
+                {
+                    public static Lock Create() => new();
+                    public void Enter() { }
+                    public void Exit() { }
+                }
+            }
+            """);
+        _tree.Write("Cache.cs", """
+            using Demo.Threading;
+
+            namespace Demo
+            {
+                public sealed class Cache
+                {
+                    private readonly Lock _lock = Lock.Create();
+                    private readonly Dictionary<string, int> _sizes = new();
+
+                    /// <summary>Remembers an entry's size under the cache's lock, keeping the larger one when the key is already there.</summary>
+                    public void Remember(string key, int size)
+                    {
+                        _lock.Enter();
+                        try
+                        {
+                            _sizes[key] = _sizes.TryGetValue(key, out var known) ? Math.Max(known, size) : size;
+                        }
+                        finally
+                        {
+                            _lock.Exit();
+                        }
+                    }
+                }
+            }
+            """);
+
+        var (seeds, stats) = await HarvestAsync();
+
+        var seed = Assert.Single(seeds);
+        Assert.False(stats.SeedRejects.ContainsKey(SeedExtractor.Reasons.Unresolved));
+        Assert.Contains("using Lock = global::Demo.Threading.Lock;", seed.Context, StringComparison.Ordinal);
+    }
 }
