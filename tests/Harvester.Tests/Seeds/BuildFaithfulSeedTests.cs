@@ -371,4 +371,91 @@ public sealed class BuildFaithfulSeedTests : IDisposable
         Assert.False(stats.SeedRejects.ContainsKey(SeedExtractor.Reasons.Unresolved));
         Assert.Contains("using Lock = global::Demo.Threading.Lock;", seed.Context, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Extract_AliasOnlyInactiveCodeUsed_IsLeftOutOfTheUnit()
+    {
+        // dnlib 2.1: `using ThreadSafe = …` chooses a collection namespace for code that is only compiled with THREAD_SAFE.
+        _tree.Write("Names.cs", """
+            #if THREAD_SAFE
+            using ThreadSafe = Demo.Threading.Collections;
+            #else
+            using ThreadSafe = System.Collections.Generic;
+            #endif
+            using Joined = System.String;
+
+            namespace Demo
+            {
+                public static class Names
+                {
+            #if THREAD_SAFE
+                    public static ThreadSafe.IList<string> Shared() => null;
+            #endif
+
+                    /// <summary>Joins the names with commas after trimming each one and dropping the empty ones.</summary>
+                    public static string Join(IEnumerable<string> names)
+                    {
+                        var kept = names.Select(n => n.Trim()).Where(n => n.Length > 0);
+                        return string.Join(", ", kept);
+                    }
+                }
+            }
+            """);
+
+        var (seeds, _) = await HarvestAsync();
+
+        var seed = Assert.Single(seeds);
+        Assert.DoesNotContain("ThreadSafe", seed.Context, StringComparison.Ordinal);
+        Assert.DoesNotContain("Joined", seed.Context, StringComparison.Ordinal);
+        Assert.StartsWith("namespace Demo", seed.Context, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Extract_BlockOpenedUnderADirective_IsIndentedOnceTheDirectivesAreGone()
+    {
+        _tree.Write("Lib/Lib.csproj", """
+            <Project Sdk="Microsoft.NET.Sdk">
+              <PropertyGroup>
+                <TargetFramework>net8.0</TargetFramework>
+                <DefineConstants>$(DefineConstants);THREAD_SAFE</DefineConstants>
+              </PropertyGroup>
+            </Project>
+            """);
+        _tree.WriteBytes("Lib/Registry.cs", System.Text.Encoding.UTF8.GetBytes(
+            "namespace Demo {\n" +
+            "\tpublic sealed class Registry {\n" +
+            "\t\treadonly object theLock = new object();\n" +
+            "\t\treadonly Dictionary<string, int> ids = new Dictionary<string, int>();\n" +
+            "\t\t/// <summary>Registers a name once and returns its id; a name seen before keeps the id it was given first.</summary>\n" +
+            "\t\tpublic int Register(string name) {\n" +
+            "\t\t\tvar key = name.Trim();\n" +
+            "#if THREAD_SAFE\n" +
+            "\t\t\tMonitor.Enter(theLock); try {\n" +
+            "#endif\n" +
+            "\t\t\tif (ids.TryGetValue(key, out var id))\n" +
+            "\t\t\t\treturn id;\n" +
+            "\t\t\tids[key] = ids.Count;\n" +
+            "\t\t\treturn ids.Count - 1;\n" +
+            "#if THREAD_SAFE\n" +
+            "\t\t\t} finally { Monitor.Exit(theLock); }\n" +
+            "#endif\n" +
+            "\t\t}\n" +
+            "\t}\n" +
+            "}\n"));
+
+        var (seeds, _) = await HarvestAsync();
+
+        var seed = Assert.Single(seeds);
+        Assert.Equal(
+            "public int Register(string name) {\n" +
+            "    var key = name.Trim();\n" +
+            "    Monitor.Enter(theLock); try {\n" +
+            "        if (ids.TryGetValue(key, out var id))\n" +
+            "            return id;\n" +
+            "        ids[key] = ids.Count;\n" +
+            "        return ids.Count - 1;\n" +
+            "    } finally { Monitor.Exit(theLock); }\n" +
+            "}",
+            seed.Member);
+    }
 }
