@@ -176,7 +176,7 @@ public sealed partial class SeedExtractor(ICodeCompiler compiler, ExtractionConf
                 }
 
                 stats.RejectSeed(reason!, detail);
-                if (config.InspirationSeeds && reason is Reasons.Unresolved or Reasons.TooLarge or Reasons.NotSelfContained
+                if (config.InspirationSeeds && reason is Reasons.Unresolved or Reasons.TooLarge or Reasons.NotSelfContained or Reasons.InheritDocUnresolved
                     && method is MethodDeclarationSyntax plain && Inspiration(plain, file, DocCommentReader.Read(method)) is { } idea)
                 {
                     stats.CountInspiration();
@@ -202,11 +202,12 @@ public sealed partial class SeedExtractor(ICodeCompiler compiler, ExtractionConf
         }
     }
 
-    /// <summary>Methods with a body and no XML doc summary, in source order.</summary>
+    /// <summary>Methods with a body and no XML doc summary nor <c>&lt;inheritdoc/&gt;</c> (those are documented members), in source order.</summary>
     public static IEnumerable<MethodDeclarationSyntax> UndocumentedMethods(SyntaxNode root) =>
         root.DescendantNodes(n => n is CompilationUnitSyntax or BaseNamespaceDeclarationSyntax or TypeDeclarationSyntax)
             .OfType<MethodDeclarationSyntax>()
-            .Where(m => (m.Body is not null || m.ExpressionBody is not null) && m.Parent is TypeDeclarationSyntax && !DocCommentReader.HasSummary(m));
+            .Where(m => (m.Body is not null || m.ExpressionBody is not null) && m.Parent is TypeDeclarationSyntax
+                        && !DocCommentReader.HasSummary(m) && DocCommentReader.InheritDoc(m) is null);
 
     /// <summary>
     /// An inspiration seed: the method as written, inside its type's declaration line, when it is meaningful (a few

@@ -16,14 +16,14 @@ public sealed class BuildFaithfulSeedTests : IDisposable
 
     public void Dispose() => _tree.Dispose();
 
-    private async Task<(List<Seed> Seeds, RunStats Stats)> HarvestAsync(bool gates = true)
+    private async Task<(List<Seed> Seeds, RunStats Stats)> HarvestAsync(bool gates = true, bool inspiration = false)
     {
-        var config = new ExtractionConfig { SeedGates = gates };
+        var config = new ExtractionConfig { SeedGates = gates, InspirationSeeds = inspiration };
         var local = new LocalSeedSource(new FileWalker(config), new SeedExtractor(_compiler, config), config, parallelism: 2);
         var source = new SourceHarvester(local, new HarvestConfig { Extraction = config, BaseDirectory = _tree.Root }, TimeProvider.System, _ => null);
         var stats = new RunStats(TimeProvider.System);
         var seeds = await source.HarvestAsync(new HarvestRequest([_tree.Root], null), stats, default).ToListAsync();
-        foreach (var seed in seeds)
+        foreach (var seed in seeds.Where(s => s.SelfContained))
         {
             var context = _compiler.Compile(seed.Context, default);
             Assert.True(context.Success, $"{seed.Name}'s context does not compile:\n{string.Join('\n', context.Errors)}\n{seed.Context}");
@@ -457,5 +457,29 @@ public sealed class BuildFaithfulSeedTests : IDisposable
             "    } finally { Monitor.Exit(theLock); }\n" +
             "}",
             seed.Member);
+    }
+
+    [Fact]
+    public async Task Extract_UnresolvedInheritDocWithInspirationSeeds_IsOneInspirationSeed()
+    {
+        _tree.Write("ByLength.cs", """
+            public sealed class ByLength : IComparer<string>
+            {
+                /// <inheritdoc/>
+                public int Compare(string? x, string? y)
+                {
+                    var left = x?.Length ?? -1;
+                    var right = y?.Length ?? -1;
+                    return left.CompareTo(right);
+                }
+            }
+            """);
+
+        var (seeds, stats) = await HarvestAsync(inspiration: true);
+
+        var seed = Assert.Single(seeds);
+        Assert.False(seed.SelfContained);
+        Assert.Equal("Compare", seed.Name);
+        Assert.Equal(1, stats.SeedRejects[SeedExtractor.Reasons.InheritDocUnresolved]);
     }
 }
