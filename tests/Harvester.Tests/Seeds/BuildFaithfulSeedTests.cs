@@ -274,6 +274,17 @@ public sealed class BuildFaithfulSeedTests : IDisposable
 
                 public override string ToString() => _text;
             }
+
+            public sealed class Span(int start, int end)
+            {
+                public int Length => end - start;
+
+                /// <summary>Reads a span written as "start-end", both ends inclusive.</summary>
+                public Span(string text) : this(int.Parse(text.Split('-')[0]), int.Parse(text.Split('-')[1]) + 1)
+                {
+                    Console.WriteLine(Length);
+                }
+            }
             """);
 
         var (seeds, _) = await HarvestAsync(gates: false);
@@ -289,6 +300,12 @@ public sealed class BuildFaithfulSeedTests : IDisposable
         Assert.Contains(": this(text.Trim())", leaf.Member, StringComparison.Ordinal);
         Assert.Contains("public Leaf(Node parent, string text)\n    {\n        throw new NotImplementedException();", leaf.Context, StringComparison.Ordinal);
         Assert.DoesNotContain("this(text.Trim())", leaf.Context, StringComparison.Ordinal);
+
+        // A primary constructor must be chained to: the stub chains to it with defaults.
+        var span = Assert.Single(seeds, s => s.Name == "Span");
+        Assert.Contains("public Span(string text) : this(default(int)!, default(int)!)\n", span.Context, StringComparison.Ordinal);
+        Assert.DoesNotContain("Split", span.Context, StringComparison.Ordinal);
+        Assert.Contains(": this(int.Parse(text.Split('-')[0]), int.Parse(text.Split('-')[1]) + 1)", span.Member, StringComparison.Ordinal);
     }
 
     [Fact]
