@@ -499,4 +499,47 @@ public sealed class BuildFaithfulSeedTests : IDisposable
         Assert.Equal("Compare", seed.Name);
         Assert.Equal(1, stats.SeedRejects[SeedExtractor.Reasons.InheritDocUnresolved]);
     }
+
+    [Fact]
+    public async Task Extract_KeptConstructorCallingBaseImplicitly_KeepsTheBasesParameterlessConstructor()
+    {
+        // dnlib's MethodBodyWriter: one constructor chains to base(list, list), another calls base() implicitly.
+        _tree.Write("Writers.cs", """
+            namespace Demo;
+
+            public abstract class WriterBase
+            {
+                private IList<int>? _items;
+
+                protected WriterBase() { }
+
+                protected WriterBase(IList<int> items) => _items = items;
+
+                /// <summary>Writes one token's raw value to the writer as four little-endian bytes.</summary>
+                protected abstract void WriteToken(BinaryWriter writer, int token);
+            }
+
+            public sealed class Writer : WriterBase
+            {
+                private readonly Func<int, int> _map;
+
+                internal Writer(Func<int, int> map) { _map = map; }
+
+                public Writer(Func<int, int> map, IList<int> items) : base(items) { _map = map; }
+
+                /// <inheritdoc/>
+                protected override void WriteToken(BinaryWriter writer, int token)
+                {
+                    var raw = _map(token);
+                    writer.Write(raw);
+                }
+            }
+            """);
+
+        var (seeds, stats) = await HarvestAsync(gates: false);
+
+        var seed = Assert.Single(seeds, s => s.Name == "WriteToken" && s.ContainingType.Contains("Writer", StringComparison.Ordinal) && s.Context.Contains("override", StringComparison.Ordinal));
+        Assert.Contains("protected WriterBase()", seed.Context, StringComparison.Ordinal);
+        Assert.False(stats.SeedRejects.ContainsKey(SeedExtractor.Reasons.NotSelfContained));
+    }
 }
