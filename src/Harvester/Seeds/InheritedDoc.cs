@@ -19,11 +19,14 @@ internal static class InheritedDoc
     {
         ArgumentNullException.ThrowIfNull(member);
         ArgumentNullException.ThrowIfNull(models);
+        var target = member;
         for (var step = 0; step < MaxSteps; step++)
         {
             if (DocCommentReader.InheritDoc(member) is not { } inheritdoc)
             {
-                return DocCommentReader.Read(member) is { } doc ? (doc, null) : (null, "the inherited doc has no summary or is not well-formed XML");
+                return DocCommentReader.Read(member) is { } doc
+                    ? (WithParameterNames(doc, member, target), null)
+                    : (null, "the inherited doc has no summary or is not well-formed XML");
             }
 
             var model = models(member.SyntaxTree);
@@ -46,6 +49,39 @@ internal static class InheritedDoc
         }
 
         return (null, $"more than {MaxSteps} <inheritdoc/> in a chain");
+    }
+
+    /// <summary>
+    /// The doc with the base member's parameter names replaced by the target's, position by position (an interface's
+    /// <c>OnAdd(int index, T value)</c> implemented as <c>OnAdd(int index, ModuleDef module)</c>), in the parameter list
+    /// and where the text names them (<c>`value`</c>, as a <c>paramref</c> is written), so the instruction speaks of the
+    /// parameters the member has.
+    /// </summary>
+    private static DocComment WithParameterNames(DocComment doc, MemberDeclarationSyntax from, MemberDeclarationSyntax target)
+    {
+        if (from is not BaseMethodDeclarationSyntax source || target is not BaseMethodDeclarationSyntax own
+            || source.ParameterList.Parameters.Count != own.ParameterList.Parameters.Count)
+        {
+            return doc;
+        }
+
+        var renames = source.ParameterList.Parameters.Zip(own.ParameterList.Parameters)
+            .Where(p => p.First.Identifier.ValueText != p.Second.Identifier.ValueText)
+            .ToDictionary(p => p.First.Identifier.ValueText, p => p.Second.Identifier.ValueText, StringComparer.Ordinal);
+        if (renames.Count == 0)
+        {
+            return doc;
+        }
+
+        string Text(string text) => renames.Aggregate(text, (t, r) => t.Replace($"`{r.Key}`", $"`{r.Value}`", StringComparison.Ordinal));
+        return doc with
+        {
+            Summary = Text(doc.Summary),
+            Remarks = Text(doc.Remarks),
+            Returns = Text(doc.Returns),
+            Params = [.. doc.Params.Select(p => new NamedDoc(renames.GetValueOrDefault(p.Name, p.Name), Text(p.Text)))],
+            Exceptions = [.. doc.Exceptions.Select(e => e with { Text = Text(e.Text) })],
+        };
     }
 
     private static ISymbol? Source(XmlNodeSyntax inheritdoc, MemberDeclarationSyntax member, SemanticModel model)

@@ -168,6 +168,10 @@ public sealed class BuildFaithfulSeedTests : IDisposable
             {
                 /// <summary>Area of the shape in square units, computed from its current dimensions.</summary>
                 double Area();
+
+                /// <summary>Stretches the shape by <paramref name="factor"/> along x and returns its new width.</summary>
+                /// <param name="factor">How many times wider; at least zero.</param>
+                double Stretch(double factor);
             }
 
             public abstract class Polygon
@@ -190,6 +194,13 @@ public sealed class BuildFaithfulSeedTests : IDisposable
                 {
                     var area = width * height;
                     return Math.Abs(area);
+                }
+
+                /// <inheritdoc/>
+                public double Stretch(double times)
+                {
+                    if (times < 0) throw new ArgumentOutOfRangeException(nameof(times));
+                    return width * times;
                 }
 
                 /// <inheritdoc />
@@ -222,6 +233,11 @@ public sealed class BuildFaithfulSeedTests : IDisposable
         Assert.Equal("Length of the outline: the sum of the lengths of every side.", docs["Perimeter"]);
         Assert.Equal("Scales every side by a factor and returns the new outline length, rejecting negative factors.", docs["Scaled"]);
         Assert.DoesNotContain("ToString", docs.Keys);
+
+        // The interface names its parameter `factor`; the implementation's is `times`, and the instruction speaks of that.
+        var stretch = seeds.Single(s => s.Name == "Stretch").Doc;
+        Assert.Equal("Stretches the shape by `times` along x and returns its new width.", stretch.Summary);
+        Assert.Equal([new NamedDoc("times", "How many times wider; at least zero.")], stretch.Params);
         Assert.Equal(1, stats.SeedRejects[SeedExtractor.Reasons.InheritDocUnresolved]);
         Assert.Contains("ToString: the doc of object.ToString() is not in the source", Assert.Single(stats.SeedRejectExamples[SeedExtractor.Reasons.InheritDocUnresolved]), StringComparison.Ordinal);
     }
