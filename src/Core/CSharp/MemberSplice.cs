@@ -24,8 +24,11 @@ public static class MemberSplice
     /// <summary>
     /// Cuts <paramref name="unit"/> into a context and a member: the method, constructor or operator of the type named
     /// <paramref name="typeName"/> whose key (<see cref="Key"/>) is <paramref name="key"/>; null when there is not exactly one.
+    /// A constructor's <c>: base(…)</c>/<c>: this(…)</c> initializer is part of its implementation (its arguments are
+    /// code the model must write), so the stub is written without it, or with <paramref name="stubInitializer"/> in its
+    /// place (<c>" : base(default(global::Foo)!)"</c>) when the type's constructors cannot do without one.
     /// </summary>
-    public static Parts? Cut(string unit, string typeName, string key, CancellationToken cancellationToken = default)
+    public static Parts? Cut(string unit, string typeName, string key, string stubInitializer = "", CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(unit);
         var root = CSharpSyntaxTree.ParseText(unit, ReferenceSet.ParseOptions, cancellationToken: cancellationToken).GetRoot(cancellationToken);
@@ -46,8 +49,10 @@ public static class MemberSplice
 
         // From the end of the parameter list (and constraints, constructor initializer) to the end of the body.
         var bodyStart = target.Body is { } b ? b.SpanStart : target.ExpressionBody!.SpanStart;
-        var headEnd = target.ChildNodesAndTokens().Where(c => c.Span.End <= bodyStart).Last().Span.End;
-        var stub = $"\n{indent}{{\n{indent}    {StubStatement}\n{indent}}}";
+        var headEnd = target is ConstructorDeclarationSyntax { Initializer: { } initializer }
+            ? initializer.GetFirstToken().GetPreviousToken().Span.End
+            : target.ChildNodesAndTokens().Where(c => c.Span.End <= bodyStart).Last().Span.End;
+        var stub = $"{(target is ConstructorDeclarationSyntax { Initializer: not null } ? stubInitializer : "")}\n{indent}{{\n{indent}    {StubStatement}\n{indent}}}";
         var head = unit[..headEnd];
 
         // An async iterator whose body only throws does not compile (CS8420: it must yield); without `async` the stub is

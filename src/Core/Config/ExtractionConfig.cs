@@ -16,7 +16,8 @@ public sealed record ExtractionConfig
     public IReadOnlyList<string> ExcludeDirs { get; init; } = ["node_modules", "packages", ".vs"];
 
     /// <summary>
-    /// Keep trivial members and uninformative docs out of doc-comment rows (<c>trivial</c>, <c>uninformative-doc</c>).
+    /// Keep trivial members, uninformative docs and members with code their build does not compile out of doc-comment
+    /// rows (<c>trivial</c>, <c>uninformative-doc</c>, <c>conditional-code</c>).
     /// Always on in a run; off only where the closure itself is under test with one-line members.
     /// </summary>
     [System.Text.Json.Serialization.JsonIgnore]

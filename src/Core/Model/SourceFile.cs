@@ -9,6 +9,12 @@ public sealed record SourceFile(string RelativePath, string Text, SourceRoot Sou
     /// <summary>The file's own provenance (its project, licence, version), when known; else its root's.</summary>
     public Provenance? Origin { get; init; }
 
+    /// <summary>
+    /// The preprocessor symbols its project's build defines, so <c>#if</c> is read as that build reads it; null when no
+    /// project file says (the symbols of a net10.0 release build are assumed).
+    /// </summary>
+    public IReadOnlyList<string>? PreprocessorSymbols { get; init; }
+
     /// <summary>The provenance of this file.</summary>
     public Provenance Provenance => Origin ?? Source.ProvenanceOf(RelativePath);
 }

@@ -35,14 +35,22 @@ public sealed class LocalSeedSource(FileWalker walker, SeedExtractor extractor, 
         stats.Files.Start();
         foreach (var group in groups)
         {
-            var contextPaths = group.ReferencedDirectories(byDir)
-                .SelectMany(d => byDir[d].Paths)
-                .Take(config.MaxFilesPerCompilation)
-                .ToList();
-            var context = ReadAll(contextPaths, root, layout, stats: null, cancellationToken);
+            // Each referenced project's files are read with its own build's symbols.
+            var context = new List<SourceFile>();
+            foreach (var referenced in group.ReferencedDirectories(byDir).Select(d => byDir[d]))
+            {
+                var room = config.MaxFilesPerCompilation - context.Count;
+                if (room <= 0)
+                {
+                    break;
+                }
+
+                context.AddRange(ReadAll(referenced.Paths.Take(room), root, layout, referenced.Symbols, stats: null, cancellationToken));
+            }
+
             foreach (var chunk in group.Paths.Chunk(config.MaxFilesPerCompilation))
             {
-                var files = ReadAll(chunk, root, layout, stats, cancellationToken);
+                var files = ReadAll(chunk, root, layout, group.Symbols, stats, cancellationToken);
                 if (filesRead is not null)
                 {
                     foreach (var file in files)
@@ -61,7 +69,8 @@ public sealed class LocalSeedSource(FileWalker walker, SeedExtractor extractor, 
     }
 
     /// <summary>Reads files; with <paramref name="stats"/>, counts each and its skip reason.</summary>
-    private List<SourceFile> ReadAll(IEnumerable<string> paths, SourceRoot root, ProjectLayout layout, RunStats? stats, CancellationToken cancellationToken)
+    private List<SourceFile> ReadAll(
+        IEnumerable<string> paths, SourceRoot root, ProjectLayout layout, IReadOnlyList<string>? symbols, RunStats? stats, CancellationToken cancellationToken)
     {
         var files = new List<SourceFile>();
         foreach (var path in paths)
@@ -75,14 +84,19 @@ public sealed class LocalSeedSource(FileWalker walker, SeedExtractor extractor, 
                 continue;
             }
 
-            files.Add(new SourceFile(Path.GetRelativePath(root.RootPath, path).Replace('\\', '/'), text!, root) { Origin = layout.Of(path, text!) });
+            files.Add(new SourceFile(Path.GetRelativePath(root.RootPath, path).Replace('\\', '/'), text!, root) { Origin = layout.Of(path, text!), PreprocessorSymbols = symbols });
         }
 
         return files;
     }
 
     /// <summary>The files of one project directory, with what its project files say.</summary>
-    private sealed record ProjectGroup(string Directory, List<string> Paths, IReadOnlyList<string> Usings, IReadOnlyList<string> References)
+    /// <param name="Directory">The folder of its project file (or the root, for files under none).</param>
+    /// <param name="Paths">Its C# files.</param>
+    /// <param name="Usings">Its <c>Using</c> items, as using directive bodies.</param>
+    /// <param name="References">The folders of the projects it references.</param>
+    /// <param name="Symbols">The preprocessor symbols of its project's build (<see cref="BuildSymbols"/>); null without a project file.</param>
+    private sealed record ProjectGroup(string Directory, List<string> Paths, IReadOnlyList<string> Usings, IReadOnlyList<string> References, IReadOnlyList<string>? Symbols)
     {
         private static readonly string[] BuildFiles = ["Directory.Build.props", "Directory.Build.targets"];
 
@@ -167,7 +181,7 @@ public sealed class LocalSeedSource(FileWalker walker, SeedExtractor extractor, 
         /// </summary>
         private static ProjectGroup Read(string dir, string root, List<string> paths)
         {
-            var project = System.IO.Directory.Exists(dir) ? System.IO.Directory.GetFiles(dir, "*.csproj").Order(StringComparer.Ordinal).FirstOrDefault() : null;
+            var project = System.IO.Directory.Exists(dir) ? MainProject(dir, System.IO.Directory.GetFiles(dir, "*.csproj")) : null;
             var files = new List<string>();
             if (project is not null)
             {
@@ -218,7 +232,22 @@ public sealed class LocalSeedSource(FileWalker walker, SeedExtractor extractor, 
 
             // Namespaces only: MSBuild properties ($(RootNamespace)) cannot be evaluated here.
             var kept = usings.Except(removed).Where(u => !u.Contains('$', StringComparison.Ordinal)).Distinct().ToList();
-            return new ProjectGroup(dir, paths, kept, references);
+            return new ProjectGroup(dir, paths, kept, references, project is null ? null : BuildSymbols.Of(project, root));
+        }
+
+        /// <summary>
+        /// The project a folder's files are read as when it holds several (<c>Newtonsoft.Json.csproj</c> beside
+        /// <c>Newtonsoft.Json.Net20.csproj</c>): the one named like its folder, else the shortest name (variants add a
+        /// suffix), else the first in ordinal order.
+        /// </summary>
+        internal static string? MainProject(string dir, IEnumerable<string> projects)
+        {
+            var folder = System.IO.Path.GetFileName(dir.TrimEnd(System.IO.Path.DirectorySeparatorChar));
+            return projects
+                .OrderBy(p => string.Equals(System.IO.Path.GetFileNameWithoutExtension(p), folder, StringComparison.OrdinalIgnoreCase) ? 0 : 1)
+                .ThenBy(p => System.IO.Path.GetFileName(p).Length)
+                .ThenBy(p => p, StringComparer.Ordinal)
+                .FirstOrDefault();
         }
     }
 }

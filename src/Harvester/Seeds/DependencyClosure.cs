@@ -561,6 +561,17 @@ internal sealed class DependencyClosure
                 added |= IncludeAll(type.InstanceConstructors);
             }
 
+            // A constructor kept without an initializer (or the default one of a shell that keeps none) calls its base's
+            // parameterless constructor implicitly: when the base declares one, it must be kept with the others.
+            if (type.TypeKind == TypeKind.Class && type.BaseType is { } callee && IsSource(callee) && IsKept(callee)
+                && (type.InstanceConstructors.Any(c => IsIncluded(c) && c.DeclaringSyntaxReferences.Any(r => r.GetSyntax() is ConstructorDeclarationSyntax { Initializer: null }))
+                    || !type.InstanceConstructors.Any(IsIncluded))
+                && callee.InstanceConstructors.FirstOrDefault(c => !c.IsImplicitlyDeclared && c.Parameters.All(p => p.IsOptional || p.IsParams)) is { } implicitCall
+                && !IsIncluded(implicitCall))
+            {
+                added |= IncludeAll([implicitCall]);
+            }
+
             // An abstract class may leave its base's abstract members abstract, but must still implement its interfaces.
             foreach (var required in RequiredMembers(type).Where(m => !type.IsAbstract || m.ContainingType.TypeKind == TypeKind.Interface))
             {

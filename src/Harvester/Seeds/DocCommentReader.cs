@@ -72,6 +72,25 @@ public static partial class DocCommentReader
         return false;
     }
 
+    /// <summary>
+    /// The <c>inheritdoc</c> element of <paramref name="member"/>'s doc comment when the comment has no <c>summary</c> of
+    /// its own (<c>/// &lt;inheritdoc/&gt;</c>, <c>/// &lt;inheritdoc cref="Foo"/&gt;</c>); else null.
+    /// </summary>
+    public static XmlNodeSyntax? InheritDoc(MemberDeclarationSyntax member)
+    {
+        ArgumentNullException.ThrowIfNull(member);
+        if (HasSummary(member))
+        {
+            return null;
+        }
+
+        return member.GetLeadingTrivia()
+            .Select(t => t.GetStructure())
+            .OfType<DocumentationCommentTriviaSyntax>()
+            .SelectMany(d => d.Content)
+            .FirstOrDefault(n => n is XmlEmptyElementSyntax { Name.LocalName.Text: "inheritdoc" } or XmlElementSyntax { StartTag.Name.LocalName.Text: "inheritdoc" });
+    }
+
     private static string Text(XElement? element)
     {
         if (element is null)

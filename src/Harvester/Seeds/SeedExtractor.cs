@@ -46,6 +46,15 @@ public sealed partial class SeedExtractor(ICodeCompiler compiler, ExtractionConf
         /// <summary>The target's body text appears elsewhere in its context, so the instruction would hold the answer.</summary>
         public const string BodyInContext = "body-in-context";
 
+        /// <summary>
+        /// Its doc comment or body holds a branch of <c>#if</c> that its project's build does not compile, so the doc may
+        /// describe code the row does not have.
+        /// </summary>
+        public const string ConditionalCode = "conditional-code";
+
+        /// <summary>Its doc is <c>&lt;inheritdoc/&gt;</c> and the doc it names or inherits is not in the source.</summary>
+        public const string InheritDocUnresolved = "inheritdoc-unresolved";
+
         /// <summary>The extractor failed on this method (a bug to report; the run goes on).</summary>
         public const string ExtractorError = "extractor-error";
     }
@@ -76,7 +85,9 @@ public sealed partial class SeedExtractor(ICodeCompiler compiler, ExtractionConf
         Parallel.For(0, parsed.Length, new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = cancellationToken }, i =>
         {
             var file = all[i];
-            parsed[i] = CSharpSyntaxTree.ParseText(file.Text, ReferenceSet.AnalysisParseOptions, path: file.RelativePath, cancellationToken: cancellationToken);
+            // #if is read with the symbols of the file's own project build, as that build compiled it.
+            var options = file.PreprocessorSymbols is { } symbols ? ReferenceSet.AnalysisParseOptions.WithPreprocessorSymbols(symbols) : ReferenceSet.AnalysisParseOptions;
+            parsed[i] = CSharpSyntaxTree.ParseText(file.Text, options, path: file.RelativePath, cancellationToken: cancellationToken);
         });
 
         var trees = new List<SyntaxTree>();
@@ -118,7 +129,8 @@ public sealed partial class SeedExtractor(ICodeCompiler compiler, ExtractionConf
         // The SDK's implicit usings are in every sample's compilation anyway; the project file's own <Using> items
         // are written into units that need them, like a source file's usings.
         var implicitTree = GlobalUsings(ReferenceSet.ImplicitUsings.Select(u => $"global::{u}"), "ImplicitUsings.g.cs", cancellationToken);
-        var projectTree = GlobalUsings(group.ExtraUsings, "ProjectUsings.g.cs", cancellationToken);
+        var clashes = ImplicitUsingClashes.Aliases(trees.Select(t => (CompilationUnitSyntax)t.GetRoot(cancellationToken)));
+        var projectTree = GlobalUsings(group.ExtraUsings.Concat(clashes), "ProjectUsings.g.cs", cancellationToken);
         var compilation = CSharpCompilation.Create("Harvest", [implicitTree, projectTree, .. trees], ReferenceSet.References, ReferenceSet.LibraryOptions);
 
         var globalUsings = trees
@@ -164,7 +176,7 @@ public sealed partial class SeedExtractor(ICodeCompiler compiler, ExtractionConf
                 }
 
                 stats.RejectSeed(reason!, detail);
-                if (config.InspirationSeeds && reason is Reasons.Unresolved or Reasons.TooLarge or Reasons.NotSelfContained
+                if (config.InspirationSeeds && reason is Reasons.Unresolved or Reasons.TooLarge or Reasons.NotSelfContained or Reasons.InheritDocUnresolved
                     && method is MethodDeclarationSyntax plain && Inspiration(plain, file, DocCommentReader.Read(method)) is { } idea)
                 {
                     stats.CountInspiration();
@@ -190,11 +202,12 @@ public sealed partial class SeedExtractor(ICodeCompiler compiler, ExtractionConf
         }
     }
 
-    /// <summary>Methods with a body and no XML doc summary, in source order.</summary>
+    /// <summary>Methods with a body and no XML doc summary nor <c>&lt;inheritdoc/&gt;</c> (those are documented members), in source order.</summary>
     public static IEnumerable<MethodDeclarationSyntax> UndocumentedMethods(SyntaxNode root) =>
         root.DescendantNodes(n => n is CompilationUnitSyntax or BaseNamespaceDeclarationSyntax or TypeDeclarationSyntax)
             .OfType<MethodDeclarationSyntax>()
-            .Where(m => (m.Body is not null || m.ExpressionBody is not null) && m.Parent is TypeDeclarationSyntax && !DocCommentReader.HasSummary(m));
+            .Where(m => (m.Body is not null || m.ExpressionBody is not null) && m.Parent is TypeDeclarationSyntax
+                        && !DocCommentReader.HasSummary(m) && DocCommentReader.InheritDoc(m) is null);
 
     /// <summary>
     /// An inspiration seed: the method as written, inside its type's declaration line, when it is meaningful (a few
@@ -256,14 +269,15 @@ public sealed partial class SeedExtractor(ICodeCompiler compiler, ExtractionConf
             .Where(m => (m.Body is not null || m.ExpressionBody is not null) && m.Parent is TypeDeclarationSyntax && DocCommentReader.HasSummary(m));
 
     /// <summary>
-    /// Methods, constructors, operators and conversion operators with a body and an XML doc <c>summary</c>, in source
-    /// order: the members a doc-comment row can ask for.
+    /// Methods, constructors, operators and conversion operators with a body and an XML doc <c>summary</c> (or an
+    /// <c>&lt;inheritdoc/&gt;</c>, resolved when the seed is extracted), in source order: the members a doc-comment row can ask for.
     /// </summary>
     public static IEnumerable<BaseMethodDeclarationSyntax> DocumentedMembers(SyntaxNode root) =>
         root.DescendantNodes(n => n is CompilationUnitSyntax or BaseNamespaceDeclarationSyntax or TypeDeclarationSyntax)
             .OfType<BaseMethodDeclarationSyntax>()
             .Where(m => m is MethodDeclarationSyntax or ConstructorDeclarationSyntax or OperatorDeclarationSyntax or ConversionOperatorDeclarationSyntax
-                && (m.Body is not null || m.ExpressionBody is not null) && m.Parent is TypeDeclarationSyntax && DocCommentReader.HasSummary(m));
+                && (m.Body is not null || m.ExpressionBody is not null) && m.Parent is TypeDeclarationSyntax
+                && (DocCommentReader.HasSummary(m) || DocCommentReader.InheritDoc(m) is not null));
 
     /// <summary>Documented members with code that are not <see cref="DocumentedMembers"/> (properties, indexers, events, destructors).</summary>
     public static IEnumerable<MemberDeclarationSyntax> DocumentedOtherMembers(SyntaxNode root) =>
@@ -313,6 +327,18 @@ public sealed partial class SeedExtractor(ICodeCompiler compiler, ExtractionConf
     {
         var where = $"{file.RelativePath}:{method.GetLocation().GetLineSpan().StartLinePosition.Line + 1} {NameOf(method)}";
         var doc = DocCommentReader.Read(method);
+        if (doc is null && DocCommentReader.InheritDoc(method) is not null)
+        {
+            // The row's instruction is written from the doc the member inherits, as its readers see it.
+            var (inherited, why) = InheritedDoc.Resolve(method, models);
+            if (inherited is null)
+            {
+                return (null, Reasons.InheritDocUnresolved, $"{where}: {why}");
+            }
+
+            doc = inherited;
+        }
+
         if (doc is null)
         {
             return (null, Reasons.Unsupported, $"{where}: the XML doc comment is not well-formed XML");
@@ -320,6 +346,11 @@ public sealed partial class SeedExtractor(ICodeCompiler compiler, ExtractionConf
 
         if (config.SeedGates)
         {
+            if (SeedGates.ConditionalCode(method) is { } inactive)
+            {
+                return (null, Reasons.ConditionalCode, $"{where}: {inactive}");
+            }
+
             if (SeedGates.Trivial(method) is { } why)
             {
                 return (null, Reasons.Trivial, $"{where}: {why}");
@@ -367,13 +398,22 @@ public sealed partial class SeedExtractor(ICodeCompiler compiler, ExtractionConf
         code = WithoutLines(code, result.UnusedUsingLines);
 
         var type = (TypeDeclarationSyntax)method.Parent!;
-        var parts = MemberSplice.Cut(code, type.Identifier.Text, MemberSplice.Key(method), cancellationToken);
+        var parts = MemberSplice.Cut(code, type.Identifier.Text, MemberSplice.Key(method), cancellationToken: cancellationToken);
         if (parts is null)
         {
             return (null, Reasons.Unsupported, $"{where}: the member is not found once in the unit written for it");
         }
 
         var context = compiler.Compile(parts.Context, cancellationToken);
+        if (!context.Success && method is ConstructorDeclarationSyntax ctor && StubInitializer(ctor, models(ctor.SyntaxTree)) is { } initializer
+            && MemberSplice.Cut(code, type.Identifier.Text, MemberSplice.Key(method), initializer, cancellationToken) is { } chained)
+        {
+            // Without its initializer the stub calls base() implicitly, which the base class may not have (or the type
+            // has a primary constructor to chain to): the stub then chains to the same constructor with default arguments.
+            parts = chained;
+            context = compiler.Compile(parts.Context, cancellationToken);
+        }
+
         if (!context.Success)
         {
             DumpRejectedUnit(where, parts.Context, context.Errors);
@@ -400,6 +440,24 @@ public sealed partial class SeedExtractor(ICodeCompiler compiler, ExtractionConf
             Dependencies = closure.Members.Count - 1,
             Provenance = Permalink(file.Provenance, method),
         }, null, null);
+    }
+
+    /// <summary>
+    /// An initializer for a constructor's stub that reveals nothing of its arguments: the same <c>base</c>/<c>this</c>
+    /// constructor called with <c>default(T)!</c> for each of its parameters (fully qualified, so the call binds to that
+    /// overload); null when there is none to write (no initializer, an unbound one, or a <c>ref</c>/<c>out</c>/pointer parameter).
+    /// </summary>
+    private static string? StubInitializer(ConstructorDeclarationSyntax constructor, SemanticModel model)
+    {
+        if (constructor.Initializer is not { } initializer
+            || model.GetSymbolInfo(initializer).Symbol is not IMethodSymbol called
+            || called.Parameters.Any(p => p.RefKind is RefKind.Ref or RefKind.Out || p.Type is IPointerTypeSymbol or IFunctionPointerTypeSymbol))
+        {
+            return null;
+        }
+
+        var arguments = called.Parameters.Select(p => $"default({p.Type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat)})!");
+        return $" : {initializer.ThisOrBaseKeyword.Text}({string.Join(", ", arguments)})";
     }
 
     /// <summary>

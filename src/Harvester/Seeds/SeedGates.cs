@@ -3,6 +3,7 @@ using AutoRefiner.Core.Model;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Text;
 
 namespace AutoRefiner.Harvester.Seeds;
 
@@ -10,6 +11,7 @@ namespace AutoRefiner.Harvester.Seeds;
 /// Cheap checks of a documented member before its closure is built: rows a trainer would not keep are not worth the
 /// compilation. <c>trivial</c>: the body is empty, only throws, returns one literal or member, or forwards its
 /// arguments in one call. <c>uninformative-doc</c>: the documentation says nothing the names do not.
+/// <c>conditional-code</c>: the member holds a branch its build does not compile.
 /// </summary>
 public static partial class SeedGates
 {
@@ -39,6 +41,36 @@ public static partial class SeedGates
             default:
                 return null;
         }
+    }
+
+    /// <summary>
+    /// Why <paramref name="member"/> holds code its build does not compile (a short phrase naming the directive), or null.
+    /// What counts is inactive text (a branch of <c>#if</c>/<c>#elif</c>/<c>#else</c> not taken under the project's
+    /// symbols) from the start of the member's doc comment to its closing brace: inside its body, its signature or
+    /// attributes, or between its doc comment and its declaration. Such a doc may describe the branch that is not
+    /// compiled (dnlib's "thread-safe" members without <c>THREAD_SAFE</c>), and the row would teach that disagreement.
+    /// Inactive code before the doc comment belongs to the member above and does not count.
+    /// </summary>
+    public static string? ConditionalCode(BaseMethodDeclarationSyntax member)
+    {
+        ArgumentNullException.ThrowIfNull(member);
+        var doc = member.GetLeadingTrivia().LastOrDefault(t => t.IsKind(SyntaxKind.SingleLineDocumentationCommentTrivia) || t.IsKind(SyntaxKind.MultiLineDocumentationCommentTrivia));
+        var start = doc.RawKind != 0 ? doc.SpanStart : member.SpanStart;
+        var disabled = member.DescendantTrivia(TextSpan.FromBounds(start, member.Span.End), descendIntoTrivia: false)
+            .FirstOrDefault(t => t.IsKind(SyntaxKind.DisabledTextTrivia) && t.SpanStart >= start);
+        if (disabled.RawKind == 0)
+        {
+            return null;
+        }
+
+        // The directive that opened the branch: the nearest #if/#elif/#else before the inactive text.
+        var directive = member.SyntaxTree.GetRoot().DescendantTrivia(TextSpan.FromBounds(0, disabled.SpanStart), descendIntoTrivia: false)
+            .LastOrDefault(t => t.IsKind(SyntaxKind.IfDirectiveTrivia) || t.IsKind(SyntaxKind.ElifDirectiveTrivia) || t.IsKind(SyntaxKind.ElseDirectiveTrivia));
+        return directive.RawKind != 0
+            ? $"`{directive.ToString().Trim()}` at line {LineOf(directive.Span)} has a branch that is not compiled"
+            : $"line {LineOf(disabled.Span)} is not compiled";
+
+        int LineOf(TextSpan span) => member.SyntaxTree.GetLineSpan(span).StartLinePosition.Line + 1;
     }
 
     private static string? TrivialExpression(ExpressionSyntax expression, BaseMethodDeclarationSyntax member)

@@ -260,11 +260,18 @@ internal sealed partial class UnitEmitter
             .Where(s => text.Lines.GetLineFromPosition(s.Start).LineNumber != text.Lines.GetLineFromPosition(s.End).LineNumber)
             .ToList();
 
+        // A tab inside a literal is part of its value; elsewhere on the line tabs become spaces (see ExpandTabs).
+        var tabbedLiterals = node.DescendantTokens(descendIntoTrivia: false)
+            .Where(t => t.Text.Contains('\t', StringComparison.Ordinal) && !t.IsKind(SyntaxKind.IdentifierToken))
+            .Select(t => t.Span)
+            .ToList();
+
         var firstLine = text.Lines.GetLineFromPosition(node.SpanStart);
         var baseIndent = firstLine.Start == Math.Max(firstLine.Start, (withTrivia ? node.FullSpan : node.Span).Start)
             ? LeadingWhitespace(ExpandLeadingTabs(firstLine.ToString()))
             : 0;
         var pad = string.Concat(Enumerable.Repeat(Indent, level));
+        var deeper = UnderIndentedBlockLines(node, text);
 
         // Verbatim lines are part of a multi-line literal's value: never re-indented, trimmed, dropped or collapsed, and
         // joined to the line before with the original line break (a CRLF inside a string is part of the string).
@@ -293,12 +300,12 @@ internal sealed partial class UnitEmitter
             }
 
             // Leading tabs count as four spaces, so tab-indented code is re-indented like space-indented code.
-            var expanded = ExpandLeadingTabs(kept);
+            var expanded = tabbedLiterals.Any(l => l.Start < line.End && line.Start < l.End) ? ExpandLeadingTabs(kept) : ExpandTabs(kept);
             var strip = Math.Min(baseIndent, LeadingWhitespace(expanded));
             var body = endsInside ? expanded[strip..] : expanded[strip..].TrimEnd();
 
             // Every line, the first too (a member that shared its line with the brace before it), takes the level's indentation.
-            lines.Add((body.Length == 0 ? "" : pad + body, false, "\n"));
+            lines.Add((body.Length == 0 ? "" : pad + string.Concat(Enumerable.Repeat(Indent, deeper.GetValueOrDefault(i))) + body, false, "\n"));
         }
 
         // Trim blank lines at both ends and collapse runs of blank lines (outside literals).
@@ -327,6 +334,45 @@ internal sealed partial class UnitEmitter
         }
 
         return result.ToString();
+    }
+
+    /// <summary>
+    /// Lines to move one level deeper per enclosing block that its source did not indent because a directive opened it:
+    /// dnlib's <c>#if THREAD_SAFE</c> / <c>theLock.EnterWriteLock(); try {</c> / <c>#endif</c> leaves the statements of
+    /// the <c>try</c> at the level of the line that opens it, which reads wrong once the directives are gone. Only blocks
+    /// with a directive inside and statements no deeper than their opening line are touched.
+    /// </summary>
+    private static Dictionary<int, int> UnderIndentedBlockLines(SyntaxNode node, SourceText text)
+    {
+        var deeper = new Dictionary<int, int>();
+        if (!node.ContainsDirectives)
+        {
+            return deeper;
+        }
+
+        foreach (var block in node.DescendantNodes().OfType<BlockSyntax>())
+        {
+            if (block.Statements.Count == 0 || !block.ContainsDirectives)
+            {
+                continue;
+            }
+
+            var open = text.Lines.GetLineFromPosition(block.OpenBraceToken.SpanStart).LineNumber;
+            var close = text.Lines.GetLineFromPosition(block.CloseBraceToken.SpanStart).LineNumber;
+            var statement = text.Lines.GetLineFromPosition(block.Statements[0].SpanStart).LineNumber;
+            if (statement == open || close - open < 2
+                || LeadingWhitespace(ExpandLeadingTabs(text.Lines[statement].ToString())) > LeadingWhitespace(ExpandLeadingTabs(text.Lines[open].ToString())))
+            {
+                continue;
+            }
+
+            for (var i = open + 1; i < close; i++)
+            {
+                deeper[i] = deeper.GetValueOrDefault(i) + 1;
+            }
+        }
+
+        return deeper;
     }
 
     /// <summary>Where a stubbed member's header ends, and what follows it instead of its bodies.</summary>
@@ -416,6 +462,34 @@ internal sealed partial class UnitEmitter
             if (!removed.Any(r => r.Contains(p)))
             {
                 sb.Append(text[p]);
+            }
+        }
+
+        return sb.ToString();
+    }
+
+    /// <summary>
+    /// Every tab of the line as spaces to the next multiple of four columns: code aligned with tabs
+    /// (<c>Static\t\t\t= 0x0010,</c>) stays aligned with its neighbours once re-indented by whole levels, and no line
+    /// mixes tabs with the spaces the unit is indented with.
+    /// </summary>
+    private static string ExpandTabs(string line)
+    {
+        if (!line.Contains('\t', StringComparison.Ordinal))
+        {
+            return line;
+        }
+
+        var sb = new StringBuilder(line.Length + 16);
+        foreach (var c in line)
+        {
+            if (c == '\t')
+            {
+                sb.Append(' ', Indent.Length - (sb.Length % Indent.Length));
+            }
+            else
+            {
+                sb.Append(c);
             }
         }
 
