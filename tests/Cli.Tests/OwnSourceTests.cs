@@ -7,7 +7,7 @@ public sealed class OwnSourceTests : IDisposable
 
     public void Dispose() => _dir.Dispose();
 
-    private static string RepositoryRoot()
+    internal static string RepositoryRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
