@@ -25,7 +25,7 @@ internal sealed class FakeHubServer : IAsyncDisposable
     private readonly Lock _gate = new();
     private readonly Dictionary<string, Repo> _repos = new(StringComparer.Ordinal);
     private readonly HashSet<string> _objects = new(StringComparer.Ordinal);
-    private readonly List<(string Prefix, int Status, int RetryAfter, long BodyBytes)> _faults = [];
+    private readonly List<(string Prefix, int Status, int RetryAfter, long BodyBytes, DateTimeOffset? RetryAfterDate)> _faults = [];
     private readonly List<(string Prefix, string Body)> _garbled = [];
     private readonly ConcurrentQueue<string> _log = new();
     private long _next;
@@ -57,6 +57,9 @@ internal sealed class FakeHubServer : IAsyncDisposable
     }
 
     public Uri Endpoint { get; } = null!;
+
+    /// <summary>The clock of the server's own delays (slow storage, a commit landing late); the tests share it with the client.</summary>
+    public TimeProvider Time { get; set; } = TimeProvider.System;
 
     /// <summary>Tokens the Hub knows, and whether each may write.</summary>
     public Dictionary<string, bool> Tokens { get; } = new(StringComparer.Ordinal);
@@ -96,11 +99,11 @@ internal sealed class FakeHubServer : IAsyncDisposable
     private TimeSpan _lostCommitLandsAfter;
 
     /// <summary>The next request under <paramref name="prefix"/> is answered with <paramref name="status"/>; with <paramref name="bodyBytes"/>, an error page that long.</summary>
-    public void Fail(string prefix, int status, int retryAfter = 0, long bodyBytes = 0)
+    public void Fail(string prefix, int status, int retryAfter = 0, long bodyBytes = 0, DateTimeOffset? retryAfterDate = null)
     {
         lock (_gate)
         {
-            _faults.Add((prefix, status, retryAfter, bodyBytes));
+            _faults.Add((prefix, status, retryAfter, bodyBytes, retryAfterDate));
         }
     }
 
@@ -215,7 +218,7 @@ internal sealed class FakeHubServer : IAsyncDisposable
         var response = context.Response;
         var path = request.Url!.AbsolutePath;
         _log.Enqueue($"{request.HttpMethod} {path}");
-        (string Prefix, int Status, int RetryAfter, long BodyBytes)? fault = null;
+        (string Prefix, int Status, int RetryAfter, long BodyBytes, DateTimeOffset? RetryAfterDate)? fault = null;
         string? garbled = null;
         lock (_gate)
         {
@@ -252,6 +255,10 @@ internal sealed class FakeHubServer : IAsyncDisposable
             if (f.RetryAfter > 0)
             {
                 response.Headers["Retry-After"] = f.RetryAfter.ToString(CultureInfo.InvariantCulture);
+            }
+            else if (f.RetryAfterDate is { } date)
+            {
+                response.Headers["Retry-After"] = date.ToString("r", CultureInfo.InvariantCulture);
             }
 
             if (f.BodyBytes > 0)
@@ -542,7 +549,7 @@ internal sealed class FakeHubServer : IAsyncDisposable
         var request = context.Request;
         if (StorageDelay > TimeSpan.Zero && request.HttpMethod == "PUT")
         {
-            await Task.Delay(StorageDelay);
+            await Task.Delay(StorageDelay, Time);
         }
 
         var parts = rest.Split('/');
@@ -747,10 +754,13 @@ internal sealed class FakeHubServer : IAsyncDisposable
 
         if (lostStatus != 0)
         {
+            // The commit lands when the clock passes landsAfter, not sooner: a time limit, which the client's waits move
+            // past. It is set before the answer goes out, so it counts from the moment the Hub gave up on the request.
+            using var lands = landsAfter > TimeSpan.Zero ? new CancellationTokenSource(landsAfter, Time) : null;
             await ErrorAsync(context.Response, lostStatus, null, "Gateway timeout");
-            if (landsAfter > TimeSpan.Zero)
+            if (lands is not null)
             {
-                await Task.Delay(landsAfter);
+                await Task.Delay(Timeout.InfiniteTimeSpan, lands.Token).ContinueWith(_ => { }, TaskScheduler.Default);
                 lock (_gate)
                 {
                     _repos[repo].Revisions[target] = next;
