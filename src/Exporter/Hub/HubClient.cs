@@ -215,7 +215,6 @@ public sealed class HubClient : IDisposable
             using var response = await SendAsync(
                 () => Json(HttpMethod.Post, $"datasets/{repo}.git/info/lfs/objects/batch", body, LfsMediaType), $"ask {repo} which LFS objects it needs", cancellationToken);
             var answer = await ReadJsonAsync(response, $"ask {repo} which LFS objects it needs", cancellationToken) ?? new JsonObject();
-            var transfer = answer["transfer"]?.GetValue<string>() ?? "basic";
             foreach (var entry in answer["objects"]?.AsArray() ?? [])
             {
                 var oid = entry!["oid"]!.GetValue<string>();
@@ -231,7 +230,9 @@ public sealed class HubClient : IDisposable
                 }
 
                 uploaded++;
-                if (transfer == "multipart" && upload["header"]?["chunk_size"] is not null)
+                // Multipart when the upload action's header names a chunk size, as huggingface_hub and huggingface.js
+                // decide; the answer's "transfer" field is not reliable for this.
+                if (upload["header"]?["chunk_size"] is not null)
                 {
                     await MultipartAsync(file, upload, progress, cancellationToken);
                 }
@@ -262,16 +263,32 @@ public sealed class HubClient : IDisposable
 
     private async Task MultipartAsync(LocalFile file, JsonObject upload, IProgress<long>? progress, CancellationToken cancellationToken)
     {
+        // The header holds chunk_size and one URL per part, keyed by its number ("00001", …); the parts are PUT in order,
+        // part n holding the bytes from (n - 1) × chunk_size, and the completion lists their ETags.
         var header = upload["header"]!.AsObject();
-        var chunk = long.Parse(header["chunk_size"]!.ToString(), CultureInfo.InvariantCulture);
-        var parts = header.Where(kv => kv.Key.All(char.IsAsciiDigit)).OrderBy(kv => int.Parse(kv.Key, CultureInfo.InvariantCulture)).ToList();
-        var etags = new JsonArray();
-        foreach (var (key, url) in parts)
+        if (!long.TryParse(header["chunk_size"]!.ToString(), NumberStyles.None, CultureInfo.InvariantCulture, out var chunk) || chunk <= 0)
         {
-            var number = int.Parse(key, CultureInfo.InvariantCulture);
+            throw new HubException($"the Hub's upload answer for {file.Path} gives chunk_size '{header["chunk_size"]}', which is not a positive number of bytes");
+        }
+
+        var parts = header
+            .Where(kv => kv.Key.Length is > 0 and < 10 && kv.Key.All(char.IsAsciiDigit))
+            .Select(kv => (Number: int.Parse(kv.Key, CultureInfo.InvariantCulture), Url: kv.Value?.ToString() ?? ""))
+            .OrderBy(p => p.Number)
+            .ToList();
+        var expected = (file.Size + chunk - 1) / chunk;
+        if (parts.Count != expected || parts.Select((p, i) => p.Number != i + 1).Any(wrong => wrong))
+        {
+            throw new HubException(string.Create(
+                CultureInfo.InvariantCulture,
+                $"the Hub's upload answer for {file.Path} lists {parts.Count} part URLs, but its chunk_size of {chunk:N0} bytes makes {expected} parts numbered from 1 of the file's {file.Size:N0} bytes"));
+        }
+
+        var etags = new JsonArray();
+        foreach (var (number, partUrl) in parts)
+        {
             var offset = (number - 1) * chunk;
             var length = Math.Min(chunk, file.Size - offset);
-            var partUrl = url!.GetValue<string>();
             using var response = await SendAsync(
                 () => new HttpRequestMessage(HttpMethod.Put, partUrl) { Content = file.Content(offset, length, n => Count(n, progress)) },
                 $"upload part {number} of {file.Path}", cancellationToken, authorize: false, uploadBytes: length);

@@ -70,6 +70,16 @@ internal sealed class FakeHubServer : IAsyncDisposable
     /// <summary>LFS objects at least this large are uploaded in parts.</summary>
     public long MultipartThreshold { get; set; } = 1024 * 1024;
 
+    /// <summary>
+    /// The batch answer's <c>transfer</c> field when set (e.g. <c>basic</c> while actions still carry parts, or an empty
+    /// string to leave it out): clients must decide multipart by <c>chunk_size</c> in the action's header, as
+    /// huggingface_hub does, not by this field.
+    /// </summary>
+    public string? BatchTransfer { get; set; }
+
+    /// <summary>Part URLs listed beyond those the chunk size calls for (a broken answer).</summary>
+    public int PartCountOffBy { get; set; }
+
     /// <summary>Part size of multipart uploads.</summary>
     public long ChunkSize { get; set; } = 512 * 1024;
 
@@ -512,7 +522,7 @@ internal sealed class FakeHubServer : IAsyncDisposable
                 {
                     anyMultipart = true;
                     header["chunk_size"] = ChunkSize.ToString(CultureInfo.InvariantCulture);
-                    var count = (int)((size + ChunkSize - 1) / ChunkSize);
+                    var count = (int)((size + ChunkSize - 1) / ChunkSize) + PartCountOffBy;
                     for (var n = 1; n <= count; n++)
                     {
                         header[n.ToString("D5", CultureInfo.InvariantCulture)] = new Uri(Endpoint, $"_lfs/{oid}/part/{n}").ToString();
@@ -537,7 +547,13 @@ internal sealed class FakeHubServer : IAsyncDisposable
             objects.Add(entry);
         }
 
-        await JsonAsync(context.Response, 200, new JsonObject { ["transfer"] = anyMultipart ? "multipart" : "basic", ["objects"] = objects, ["hash_algo"] = "sha256" });
+        var answer = new JsonObject { ["transfer"] = BatchTransfer ?? (anyMultipart ? "multipart" : "basic"), ["objects"] = objects, ["hash_algo"] = "sha256" };
+        if (BatchTransfer == "")
+        {
+            answer.Remove("transfer");
+        }
+
+        await JsonAsync(context.Response, 200, answer);
     }
 
     /// <summary>The storage the batch API points at: PUT of whole objects and of parts, completion, verify.</summary>

@@ -107,6 +107,43 @@ public sealed class HubPushTests : IAsyncLifetime
         Assert.NotNull(result.Commit);
     }
 
+    [Theory]
+    [InlineData("basic")]
+    [InlineData("")]
+    public async Task Push_PartsInTheUploadHeader_AreUploadedInTheServersChunks_WhateverTheTransferField(string transfer)
+    {
+        WriteDataset();
+        _hub.BatchTransfer = transfer;
+        _hub.ChunkSize = 700_000; // the 2.3 MB JSONL: parts of 700,000, 700,000, 700,000 and 200,000 bytes
+        using var client = Client();
+
+        var result = await new HubPusher(client).PushAsync(Out, Options(), null, CancellationToken.None).WaitAsync(TimeSpan.FromMinutes(1));
+
+        AssertHubHoldsTheFolder();
+        Assert.Equal(2_600_000, _hub.LfsBytesReceived);
+        var parts = _hub.Log.Where(l => l.StartsWith("PUT /_lfs/", StringComparison.Ordinal) && l.Contains("/part/", StringComparison.Ordinal)).ToList();
+        Assert.Equal(["1", "2", "3", "4"], parts.Select(p => p.Split('/')[^1]));
+        Assert.Single(_hub.Log, l => l.EndsWith("/complete", StringComparison.Ordinal));
+        Assert.Equal(2, result.LfsUploaded);
+    }
+
+    [Fact]
+    public async Task Push_AMultipartAnswerWhosePartsDoNotMatchItsChunkSize_IsRefusedWithASentence()
+    {
+        WriteDataset();
+        _hub.ChunkSize = 700_000;
+        _hub.PartCountOffBy = 1;
+        using var client = Client();
+
+        var e = await Assert.ThrowsAsync<HubException>(() => new HubPusher(client).PushAsync(Out, Options(), null, CancellationToken.None))
+            .WaitAsync(TimeSpan.FromMinutes(1)); // before the check, the client sent a part past the end of the file and hung
+
+        Assert.Contains("jsonl/train.jsonl", e.Message, StringComparison.Ordinal);
+        Assert.Contains("5 part URLs", e.Message, StringComparison.Ordinal);
+        Assert.Contains("chunk_size of 700,000 bytes", e.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(_hub.Log, l => l.Contains("/part/", StringComparison.Ordinal));
+    }
+
     [Fact]
     public async Task Push_AnUnchangedFolderAgain_UploadsNoLfsBytesAndMakesNoCommit()
     {
