@@ -125,15 +125,7 @@ public sealed class SourceHarvester(
         }
     }
 
-    /// <summary>One tree's seeds; the journal records the tree and its files once they are all read.</summary>
-    private async IAsyncEnumerable<Seed> HarvestTreeAsync(string path, SourceRoot root, RunStats stats, [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        var files = journal is null ? null : new List<(string Path, string Hash)>();
-        await foreach (var seed in local.HarvestRootAsync(path, root, stats, cancellationToken, files))
-        {
-            yield return seed;
-        }
-
-        journal?.RecordTree(root, files!);
-    }
+    /// <summary>One tree's seeds.</summary>
+    private IAsyncEnumerable<Seed> HarvestTreeAsync(string path, SourceRoot root, RunStats stats, CancellationToken cancellationToken) =>
+        local.HarvestRootAsync(path, root, stats, cancellationToken);
 }
