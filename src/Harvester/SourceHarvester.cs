@@ -19,8 +19,7 @@ public sealed class SourceHarvester(
     HarvestConfig config,
     TimeProvider time,
     Func<string, string?> environment,
-    StateStore? state = null,
-    ISampleJournal? journal = null) : ISeedSource
+    StateStore? state = null) : ISeedSource
 {
     /// <summary>Repositories downloaded at once, ahead of the one being analysed.</summary>
     public const int FetchesInFlight = 2;

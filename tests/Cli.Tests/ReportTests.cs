@@ -195,6 +195,31 @@ public sealed partial class ReportTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Report_OfAParquetOnlyRun_IsPublishedWithTheData_ListedInTheManifest_AndCountsEveryRow()
+    {
+        _dir.Write("src/Ops.cs", "public static class Ops\n{\n" + string.Concat(Enumerable.Range(0, 5).Select(i => $"    /// <summary>Returns the argument plus {i}; the sum wraps round on overflow.</summary>\n    public static int Add{i}(int x) => x + {i};\n\n")) + "}\n");
+        var config = _dir.Write("harvest.yml", "sources:\n  local: [src]\nexport:\n  formats: [parquet]\ncuration:\n  near-duplicates: false\n");
+
+        var result = await CliRunner.RunAsync(["harvest", "--config", config, "--out", Out, "--state", _dir.Combine("state.db")]);
+
+        Assert.True(result.ExitCode == 0, result.Output + result.Errors);
+        Assert.False(Directory.Exists(Path.Combine(Out, "jsonl")));
+        using var manifest = JsonDocument.Parse(File.ReadAllText(Path.Combine(Out, "manifest.json")));
+        var rows = manifest.RootElement.GetProperty("counts").GetProperty("rows").EnumerateObject().Sum(p => p.Value.GetInt64());
+        Assert.True(rows >= 5, $"{rows} rows");
+        var listed = manifest.RootElement.GetProperty("files").EnumerateArray().Single(f => f.GetProperty("path").GetString() == "report.html");
+        var page = Path.Combine(Out, "report.html");
+        Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(page))), listed.GetProperty("sha256").GetString());
+        Assert.Equal(rows, Values(File.ReadAllText(page), "instruction-length").Sum()); // every row, though no JSONL was written
+        Assert.Contains("<span class=\"kw\">public</span>", File.ReadAllText(page), StringComparison.Ordinal); // samples shown
+
+        // The report command reads the Parquet shards of such a folder the same way.
+        File.Delete(page);
+        Assert.Equal(0, (await CliRunner.RunAsync(["report", "--out", Out])).ExitCode);
+        Assert.Equal(rows, Values(File.ReadAllText(page), "instruction-length").Sum());
+    }
+
+    [Fact]
     public async Task ReportCommand_WritesThePage_AndRefusesAFolderThatIsNotAnOutput()
     {
         _dir.Write("src/A.cs", "public static class A\n{\n    /// <summary>One.</summary>\n    public static int One() => 1;\n}\n");

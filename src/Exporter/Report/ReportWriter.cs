@@ -15,15 +15,16 @@ namespace AutoRefiner.Exporter.Report;
 /// </summary>
 public static class ReportWriter
 {
-    private const int Examples = 3;
-    private const int Samples = 12;
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
-    /// <summary>Writes <c>report.html</c> into <paramref name="folder"/>; returns its path.</summary>
+    /// <summary>
+    /// Writes <c>report.html</c> into <paramref name="folder"/> from what the folder holds (<c>autorefiner report</c>;
+    /// a run writes its report into staging with the data instead, see <see cref="WriteStagedAsync"/>); returns its path.
+    /// </summary>
     public static async Task<string> WriteAsync(string folder, CancellationToken cancellationToken)
     {
         var manifest = DatasetFolder.ReadManifest(folder);
-        var data = await ReportData.ReadAsync(folder, Samples, Examples, cancellationToken);
+        var data = await ReportData.ReadAsync(folder, ReportData.DefaultSamples, ReportData.DefaultExamples, cancellationToken);
         var path = Path.Combine(folder, "report.html");
         var temp = path + ".tmp";
         try
@@ -38,6 +39,10 @@ public static class ReportWriter
 
         return path;
     }
+
+    /// <summary>Writes a run's report, from the rows its writer saw, to <paramref name="path"/> in its staging folder.</summary>
+    internal static Task WriteStagedAsync(string path, Manifest manifest, ReportData data, CancellationToken cancellationToken) =>
+        File.WriteAllTextAsync(path, Render(manifest, data), new UTF8Encoding(false), cancellationToken);
 
     private static string H(string? text) => WebUtility.HtmlEncode(text ?? "");
 
