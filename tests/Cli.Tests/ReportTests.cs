@@ -222,16 +222,17 @@ public sealed partial class ReportTests : IAsyncLifetime
     /// <summary>
     /// Lays the page out in headless Chromium at <paramref name="width"/> px with a script added (to a copy without the
     /// page's Content Security Policy) that measures every column chart: whether neighbouring axis labels overlap, using
-    /// the glyph boxes the browser computed (each in its own slanted frame), and the size the labels are drawn at.
+    /// the glyph boxes the browser computed (each in its own slanted frame), the size the labels are drawn at, and whether
+    /// the chart fits its place.
     /// </summary>
-    private async Task<List<(string Chart, int Overlaps, double Pixels)>> MeasureAxesAsync(string page, int width)
+    private async Task<List<(string Chart, int Overlaps, double Pixels, bool Fits)>> MeasureAxesAsync(string page, int width)
     {
         const string Script = """
             <script>
             const out = [];
-            for (const svg of document.querySelectorAll('svg')) {
-              const labels = [...svg.querySelectorAll('text.label')].filter(t => t.getAttribute('y') === svg.querySelector('text.label').getAttribute('y'));
-              if (labels.length < 2 || !svg.querySelector('rect.bar[width="32"]')) continue;
+            for (const svg of document.querySelectorAll('svg[id$="-length"], svg.columns')) {
+              const labels = [...svg.querySelectorAll('text.label')];
+              if (labels.length < 2) continue;
               let overlaps = 0;
               for (let i = 1; i < labels.length; i++) {
                 const a = labels[i - 1], b = labels[i], ba = a.getBBox(), bb = b.getBBox();
@@ -242,7 +243,8 @@ public sealed partial class ReportTests : IAsyncLifetime
               }
               const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
               const px = parseFloat(getComputedStyle(labels[0]).fontSize) * scale;
-              out.push(svg.id + ':' + overlaps + ':' + px.toFixed(2));
+              const fits = svg.getBoundingClientRect().width <= svg.parentElement.getBoundingClientRect().width + 1;
+              out.push(svg.id + ':' + overlaps + ':' + px.toFixed(2) + ':' + fits);
             }
             document.body.setAttribute('data-axes', out.join(' '));
             </script>
@@ -257,7 +259,7 @@ public sealed partial class ReportTests : IAsyncLifetime
             $"--window-size={width},2400", "--dump-dom", new Uri(copy).AbsoluteUri,
         ]);
         var axes = Regex.Match(dom, "data-axes=\"([^\"]*)\"").Groups[1].Value;
-        return [.. axes.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(e => e.Split(':')).Select(p => (p[0], int.Parse(p[1], System.Globalization.CultureInfo.InvariantCulture), double.Parse(p[2], System.Globalization.CultureInfo.InvariantCulture)))];
+        return [.. axes.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(e => e.Split(':')).Select(p => (p[0], int.Parse(p[1], System.Globalization.CultureInfo.InvariantCulture), double.Parse(p[2], System.Globalization.CultureInfo.InvariantCulture), p.Length < 4 || p[3] == "true"))];
     }
 
     [Theory]
@@ -279,6 +281,10 @@ public sealed partial class ReportTests : IAsyncLifetime
         Assert.Contains(charts, c => c.Chart == "response-length");
         Assert.All(charts, c => Assert.True(c.Overlaps == 0, $"{c.Chart}: {c.Overlaps} axis labels run into their neighbour at {width} px"));
         Assert.All(charts, c => Assert.True(c.Pixels >= 10, $"{c.Chart}: axis labels drawn at {c.Pixels} px at {width} px"));
+        if (width >= 1000)
+        {
+            Assert.All(charts, c => Assert.True(c.Fits, $"{c.Chart} is wider than its place on a {width} px screen (it would scroll)"));
+        }
     }
 
     [Fact]
