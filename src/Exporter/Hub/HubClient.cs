@@ -437,8 +437,8 @@ public sealed class HubClient : IDisposable
     private ResiliencePipeline<HttpResponseMessage> BuildRetry() => new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = _time }
         .AddRetry(new RetryStrategyOptions<HttpResponseMessage>
         {
-            MaxRetryAttempts = int.MaxValue, // AttemptAsync ends the attempts at MaxAttempts, with the sentence for it
-            ShouldHandle = args => ValueTask.FromResult(args.Outcome switch
+            MaxRetryAttempts = Math.Max(1, MaxAttempts - 1),
+            ShouldHandle = args => ValueTask.FromResult(args.AttemptNumber + 1 < MaxAttempts && args.Outcome switch
             {
                 { Result: { } response } => IsTransient(response.StatusCode),
                 { Exception: HttpRequestException } => true,
