@@ -130,7 +130,7 @@ internal static class BenchEnv
     {
         for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
         {
-            if (File.Exists(Path.Combine(d.FullName, "AutoRefiner.slnx")))
+            if (File.Exists(Path.Combine(d.FullName, "AutoRefiner.sln")))
             {
                 return d.FullName;
             }

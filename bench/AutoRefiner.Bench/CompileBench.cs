@@ -11,14 +11,12 @@ using static AutoRefiner.Bench.BenchEnv;
 namespace AutoRefiner.Bench;
 
 /// <summary>
-/// <c>compile [n] [k]</c>: throughput of the real compile validator (CompileValidator over OrderedParallel, one
-/// compilation per core) on n real self-contained units, against a fresh <c>dotnet build</c> per sample for k of them.
+/// <c>compile &lt;dir&gt;... [--n N] [--k K]</c>: throughput of the real compile validator (CompileValidator over
+/// OrderedParallel, one compilation per core) on n real self-contained units harvested from the given code bases (clones
+/// of public repositories, wherever they are on this machine), against a fresh <c>dotnet build</c> per sample for k of them.
 /// </summary>
 internal static class CompileBench
 {
-    /// <summary>Code bases whose harvest provides the units.</summary>
-    private static readonly string[] SampleSources = ["/work/corpora/MoreLINQ", "/work/corpora/Humanizer"];
-
     private const int Runs = 5;
 
     private const int WarmupPasses = 3;
@@ -33,11 +31,13 @@ internal static class CompileBench
 
     public static async Task<int> RunAsync(string[] args)
     {
-        var n = args.Length > 0 ? ParsePositive(args[0], "n") : 400;
-        var k = args.Length > 1 ? ParsePositive(args[1], "k") : 5;
-        var sources = Environment.GetEnvironmentVariable("AUTOREFINER_BENCH_SOURCES") is { Length: > 0 } s
-            ? s.Split(':', StringSplitOptions.RemoveEmptyEntries)
-            : SampleSources;
+        var (sources, options) = BenchArgs.Split(args, ["--n", "--k"]);
+        var n = options.TryGetValue("--n", out var nText) ? ParsePositive(nText, "n") : 400;
+        var k = options.TryGetValue("--k", out var kText) ? ParsePositive(kText, "k") : 5;
+        if (sources.Count == 0)
+        {
+            throw new BenchUsageException("compile needs the folders of the code bases to harvest samples from (clones of public repositories, e.g. morelinq/MoreLINQ and Humanizr/Humanizer)");
+        }
 
         var tmp = NewTempDir("compile");
         try
@@ -154,7 +154,7 @@ internal static class CompileBench
             sb.AppendLine("## Compile validation throughput");
             sb.AppendLine();
             sb.AppendLine(MachineSection());
-            sb.AppendLine(Inv($"- command: `dotnet run -c Release --project bench/AutoRefiner.Bench -- compile {n} {k}`"));
+            sb.AppendLine(Inv($"- command: `dotnet run -c Release --project bench/AutoRefiner.Bench -- compile{string.Concat(sources.Select(f => " <" + Path.GetFileName(f.TrimEnd('/')) + ">"))} --n {n} --k {k}`"));
             sb.AppendLine(Inv($"- samples: {n} self-contained units (response blocks of `autorefiner harvest` on {string.Join(" + ", sources.Select(s => $"{Path.GetFileName(s)}@{GitHead(s)[..Math.Min(12, GitHead(s).Length)]}"))}; {units.Count} available, first {n} by content hash); lines per unit: median {Report.Median(lines.Select(l => (double)l)):0}, max {lines.Max()}"));
             sb.AppendLine(Inv($"- ours: `CompileValidator(RoslynCompiler)` over `OrderedParallel.SelectAsync`, degree {degree} (= cores); warm-up ≥ {WarmupPasses} passes and ≥ {WarmupSeconds:0} s, then {Runs} timed passes over all {n}; then the same compilations through `Parallel.ForEach` and on one thread, {Runs} passes each. Each pass waits first (at most 45 s) for other processes to use < 0.25 core; a pass during which they used > {MaxOtherLoad} core is repeated (at most {MaxRetries} times, and while the command's waiting budget lasts; waited/repeated {Load.SpentSeconds:0} s in all; repeated: ours {ours.Discarded}, Parallel.ForEach {pf.Discarded}, one thread {seq.Discarded})"));
             sb.AppendLine(Inv($"- baseline: per sample a fresh net10.0 classlib (ImplicitUsings, Nullable, no packages) in a temp dir, `dotnet build` timed whole (implicit restore included); one untimed warm-up build first (build servers up, as for a user who builds often), then {k} timed"));

@@ -20,15 +20,16 @@ internal static class CurationBench
         var n = args.Length > 0 ? CompileBench.ParsePositive(args[0], "n") : 200_000;
         Load.WaitForQuiet(TimeSpan.FromSeconds(45));
         var self = typeof(CurationBench).Assembly.Location;
+        var timeFile = Path.Combine(Path.GetTempPath(), $"ar-neardup-time-{Environment.ProcessId}.txt");
         var r = File.Exists("/usr/bin/time")
-            ? Child.Run("/usr/bin/time", ["-f", "%M %e %U %S", "-o", "/tmp/ar-neardup-time.txt", "dotnet", self, "neardup-run", n.ToString(CultureInfo.InvariantCulture)], Path.GetTempPath(), TimeSpan.FromMinutes(20))
+            ? Child.Run("/usr/bin/time", ["-f", "%M %e %U %S", "-o", timeFile, "dotnet", self, "neardup-run", n.ToString(CultureInfo.InvariantCulture)], Path.GetTempPath(), TimeSpan.FromMinutes(20))
             : Child.Run("dotnet", [self, "neardup-run", n.ToString(CultureInfo.InvariantCulture)], Path.GetTempPath(), TimeSpan.FromMinutes(20), measureRss: true);
         if (r.ExitCode != 0)
         {
             throw new InvalidOperationException(r.Stdout + r.Stderr);
         }
 
-        var fields = File.Exists("/tmp/ar-neardup-time.txt") ? File.ReadAllText("/tmp/ar-neardup-time.txt").Trim().Split('\n')[^1].Split(' ') : [];
+        var fields = File.Exists(timeFile) ? File.ReadAllText(timeFile).Trim().Split('\n')[^1].Split(' ') : [];
         var peak = fields.Length > 0 ? long.Parse(fields[0], CultureInfo.InvariantCulture) * 1024 : r.PeakRssBytes;
         var sb = new StringBuilder();
         sb.AppendLine("## Near-duplicate detection");
@@ -41,7 +42,7 @@ internal static class CurationBench
         sb.AppendLine();
         sb.AppendLine(Inv($"Peak RSS of the whole process: **{Report.Mb(peak)}**."));
         Console.Write(sb.ToString());
-        File.Delete("/tmp/ar-neardup-time.txt");
+        File.Delete(timeFile);
         return Task.FromResult(0);
     }
 
@@ -180,8 +181,11 @@ internal static class CurationBench
 
     public static async Task<int> SecretsAsync(string[] args)
     {
-        var megabytes = args.Length > 0 ? CompileBench.ParsePositive(args[0], "megabytes") : 64;
-        var sources = new[] { Path.Combine(RepoRoot, "src") }.Concat(Directory.Exists("/work/corpora") ? Directory.GetDirectories("/work/corpora") : []).ToList();
+        var (folders, options) = BenchArgs.Split(args, ["--megabytes"]);
+        var megabytes = options.TryGetValue("--megabytes", out var mb) ? CompileBench.ParsePositive(mb, "megabytes") : 64;
+
+        // The repository's own source, plus the code bases named on the command line.
+        var sources = new[] { Path.Combine(RepoRoot, "src") }.Concat(folders).ToList();
         var text = new StringBuilder();
         var files = 0;
         foreach (var file in sources.SelectMany(s => Directory.EnumerateFiles(s, "*.cs", SearchOption.AllDirectories)).Order(StringComparer.Ordinal))
@@ -223,7 +227,7 @@ internal static class CurationBench
         sb.AppendLine("## Secret scanning");
         sb.AppendLine();
         sb.AppendLine(MachineSection());
-        sb.AppendLine(Inv($"- command: `dotnet run -c Release --project bench/AutoRefiner.Bench -- secrets {megabytes}`"));
+        sb.AppendLine(Inv($"- command: `dotnet run -c Release --project bench/AutoRefiner.Bench -- secrets --megabytes {megabytes}{string.Concat(folders.Select(f => " <" + Path.GetFileName(f.TrimEnd('/')) + ">"))}`"));
         sb.AppendLine(Inv($"- text: the C# of {files:N0} files ({string.Join(", ", sources.Select(Path.GetFileName))}), {corpus.Length / 1e6:0.0} MB, repeated to {size / 1e6:0} MB with a planted token per copy; one thread; 5 runs after a warm-up, medians"));
         sb.AppendLine("- baseline, same run: the bare patterns (without the captured values, the entropy check and the overlap resolution) run over the whole text — what the scanner cannot go below");
         sb.AppendLine();

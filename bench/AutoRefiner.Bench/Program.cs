@@ -6,13 +6,17 @@ var usage = """
     usage: dotnet run -c Release --project bench/AutoRefiner.Bench -- <command> [args]
 
       yield <dir>...    seed yield per code base: the real harvester vs wrapping each documented method alone
-      compile [n] [k]   compile-validation throughput of n self-contained units (default 400) vs `dotnet build` of k (default 5)
+      compile <dir>... [--n N] [--k K]
+                        compile-validation throughput of N self-contained units (default 400) harvested from the
+                        given code bases vs `dotnet build` of K (default 5)
       export [rows]     Parquet + JSONL export of rows (default 100000) per codec, plus Zstd SmallestSize vs Optimal
       memory [methods]  peak RSS of the CLI on a synthetic tree of 2000, 5000 and <methods> (default 20000) documented methods
       sandbox [n] [k]   compiled-and-tested samples/s through the sandbox pool (default 300) vs `dotnet test` of k (default 3)
       push [megabytes]  peak RSS of `autorefiner push` of a folder of that size (default 2048) to a fake Hub, vs a 1 MB folder
       neardup [n]       MinHash + LSH near-duplicate detection over n synthetic snippets (default 200000), peak RSS of a child process
-      secrets [megabytes]  secret scanning MB/s over real C# source (default 64 MB) vs every pattern over the whole text
+      secrets [<dir>...] [--megabytes M]
+                        secret scanning MB/s over real C# source (this repository's src/ plus the given folders),
+                        repeated to M MB (default 64), vs every pattern over the whole text
       report [rows]     report.html of a run of that many rows (default 100000): size, time to write, time to open in headless Chromium
       llm [rounds] [latency-ms]  instruct generation at concurrency 8 and 32 against a fake endpoint with a fixed
                         latency (default 200 ms), rounds × C requests each (default 50), vs a bare HttpClient
@@ -20,7 +24,6 @@ var usage = """
       tree <dir> [methods]  only writes the memory benchmark's synthetic tree (default 20000 methods) into <dir>, for profiling
 
     environment: AUTOREFINER_CLI=<path to AutoRefiner.Cli.dll> overrides the CLI built beside this bench;
-                 AUTOREFINER_BENCH_SOURCES=dir1:dir2 replaces the code bases `compile` takes its samples from;
                  AUTOREFINER_BENCH_QUIET_SECONDS=n caps the time spent waiting for a quiet machine (default 240).
     """;
 

@@ -1,6 +1,6 @@
 namespace AutoRefiner.Cli;
 
-/// <summary>The exit codes of DESIGN.md.</summary>
+/// <summary>The exit codes listed in README.md, "Command line".</summary>
 public static class ExitCodes
 {
     /// <summary>Success.</summary>

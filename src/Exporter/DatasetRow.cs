@@ -4,7 +4,7 @@ using Parquet.Serialization.Attributes;
 
 namespace AutoRefiner.Exporter;
 
-/// <summary>One row of the dataset (DESIGN.md, row schema). Parquet and JSONL share these names.</summary>
+/// <summary>One row of the dataset (the row list in README.md, "What it writes"). Parquet and JSONL share these names.</summary>
 public class DatasetRow
 {
     /// <summary>Stable hash of the normalised instruction + response.</summary>

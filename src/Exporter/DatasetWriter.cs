@@ -29,6 +29,7 @@ internal sealed class DatasetWriter : IDatasetSink
     private readonly Dictionary<string, JsonlWriter<DatasetRow>> _jsonl = new(StringComparer.Ordinal);
     private readonly JsonlWriter<RejectedRow> _rejected;
     private readonly SourceTally _sources = new();
+    private readonly Report.ReportData _report = new();
     private readonly ParquetOptions _parquetOptions;
     private long _promptTokens;
     private long _completionTokens;
@@ -117,7 +118,9 @@ internal sealed class DatasetWriter : IDatasetSink
         _completionTokens += judged.Candidate.CompletionTokens;
         if (judged.Verdict != Verdict.Passed)
         {
-            _rejected.Write(RejectedRow.From(judged, _config.Lang, (judged.Candidate.CreatedAt ?? _time.GetUtcNow()).UtcDateTime));
+            var rejected = RejectedRow.From(judged, _config.Lang, (judged.Candidate.CreatedAt ?? _time.GetUtcNow()).UtcDateTime);
+            _rejected.Write(rejected);
+            _report.AddRejected(rejected.Verdict, rejected.Instruction, rejected.Response, rejected.Detail);
             return;
         }
 
@@ -126,6 +129,7 @@ internal sealed class DatasetWriter : IDatasetSink
         var row = DatasetRow.From(judged, id, _config.Lang, (judged.Candidate.CreatedAt ?? _time.GetUtcNow()).UtcDateTime);
         _rows++;
         _sources.Add(row);
+        _report.AddRow(row);
         Stats?.Exported.Add();
         if (WritesParquet)
         {
@@ -200,6 +204,13 @@ internal sealed class DatasetWriter : IDatasetSink
         {
             manifest.Files.Add(await Describe(path, rows, cancellationToken));
         }
+
+        // The report is made from the rows written (whatever the formats) and staged with them, so it is published
+        // atomically with the data and listed in the manifest like every other file.
+        var report = Path.Combine(_staging, "report.html");
+        await Report.ReportWriter.WriteStagedAsync(report, manifest, _report, cancellationToken);
+        manifest.Files.Add(await Describe(report, null, cancellationToken));
+        manifest.Files.Sort((x, y) => string.CompareOrdinal(x.Path, y.Path));
 
         var splits = rowsPerSplit.Keys.OrderBy(s => s == "train" ? 0 : 1).ToList();
         await File.WriteAllTextAsync(Path.Combine(_staging, "README.md"), DatasetCard.Write(manifest, _sources, splits, WritesParquet), cancellationToken);

@@ -19,8 +19,7 @@ public sealed class SourceHarvester(
     HarvestConfig config,
     TimeProvider time,
     Func<string, string?> environment,
-    StateStore? state = null,
-    ISampleJournal? journal = null) : ISeedSource
+    StateStore? state = null) : ISeedSource
 {
     /// <summary>Repositories downloaded at once, ahead of the one being analysed.</summary>
     public const int FetchesInFlight = 2;
@@ -125,15 +124,7 @@ public sealed class SourceHarvester(
         }
     }
 
-    /// <summary>One tree's seeds; the journal records the tree and its files once they are all read.</summary>
-    private async IAsyncEnumerable<Seed> HarvestTreeAsync(string path, SourceRoot root, RunStats stats, [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        var files = journal is null ? null : new List<(string Path, string Hash)>();
-        await foreach (var seed in local.HarvestRootAsync(path, root, stats, cancellationToken, files))
-        {
-            yield return seed;
-        }
-
-        journal?.RecordTree(root, files!);
-    }
+    /// <summary>One tree's seeds.</summary>
+    private IAsyncEnumerable<Seed> HarvestTreeAsync(string path, SourceRoot root, RunStats stats, CancellationToken cancellationToken) =>
+        local.HarvestRootAsync(path, root, stats, cancellationToken);
 }

@@ -157,17 +157,19 @@ public sealed class OutputSafetyTests : IDisposable
     }
 
     [Fact]
-    public async Task Harvest_RunThatCrashesAfterExport_IsRecordedFailedNotCompleted()
+    public async Task Harvest_RunThatFailsAtItsLastStep_IsRecordedFailedNotCompleted()
     {
         await HarvestSampleAsync();
 
-        // The report is written through report.html.tmp; a folder of that name makes the last step fail.
-        _dir.Write("out/report.html.tmp/keep.txt", "x");
+        // The report now goes out with the data, so nothing is left to fail after publishing; the last step that can fail
+        // is the export's own check: a run without rows must not replace a dataset that has some.
+        var empty = _dir.Combine("empty");
+        Directory.CreateDirectory(empty);
 
-        var result = await HarvestAsync(Source);
+        var result = await HarvestAsync(empty);
 
         Assert.Equal(1, result.ExitCode);
-        Assert.Contains("the report could not be written to", result.Errors, StringComparison.Ordinal);
+        Assert.Contains("this run produced no rows", result.Errors, StringComparison.Ordinal);
         Assert.DoesNotContain("Exception", result.Errors, StringComparison.Ordinal);
         using var state = StateStore.Open(State);
         Assert.Equal(2, state.RunCount());

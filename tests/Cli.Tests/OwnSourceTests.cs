@@ -7,17 +7,17 @@ public sealed class OwnSourceTests : IDisposable
 
     public void Dispose() => _dir.Dispose();
 
-    private static string RepositoryRoot()
+    internal static string RepositoryRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
-            if (File.Exists(Path.Combine(dir.FullName, "AutoRefiner.slnx")))
+            if (File.Exists(Path.Combine(dir.FullName, "AutoRefiner.sln")))
             {
                 return dir.FullName;
             }
         }
 
-        throw new InvalidOperationException("the repository root (AutoRefiner.slnx) was not found above the test binaries");
+        throw new InvalidOperationException("the repository root (AutoRefiner.sln) was not found above the test binaries");
     }
 
     [Fact]

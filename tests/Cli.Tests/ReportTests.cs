@@ -195,6 +195,99 @@ public sealed partial class ReportTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Report_OfAParquetOnlyRun_IsPublishedWithTheData_ListedInTheManifest_AndCountsEveryRow()
+    {
+        _dir.Write("src/Ops.cs", "public static class Ops\n{\n" + string.Concat(Enumerable.Range(0, 5).Select(i => $"    /// <summary>Returns the argument plus {i}; the sum wraps round on overflow.</summary>\n    public static int Add{i}(int x) => x + {i};\n\n")) + "}\n");
+        var config = _dir.Write("harvest.yml", "sources:\n  local: [src]\nexport:\n  formats: [parquet]\ncuration:\n  near-duplicates: false\n");
+
+        var result = await CliRunner.RunAsync(["harvest", "--config", config, "--out", Out, "--state", _dir.Combine("state.db")]);
+
+        Assert.True(result.ExitCode == 0, result.Output + result.Errors);
+        Assert.False(Directory.Exists(Path.Combine(Out, "jsonl")));
+        using var manifest = JsonDocument.Parse(File.ReadAllText(Path.Combine(Out, "manifest.json")));
+        var rows = manifest.RootElement.GetProperty("counts").GetProperty("rows").EnumerateObject().Sum(p => p.Value.GetInt64());
+        Assert.True(rows >= 5, $"{rows} rows");
+        var listed = manifest.RootElement.GetProperty("files").EnumerateArray().Single(f => f.GetProperty("path").GetString() == "report.html");
+        var page = Path.Combine(Out, "report.html");
+        Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(page))), listed.GetProperty("sha256").GetString());
+        Assert.Equal(rows, Values(File.ReadAllText(page), "instruction-length").Sum()); // every row, though no JSONL was written
+        Assert.Contains("<span class=\"kw\">public</span>", File.ReadAllText(page), StringComparison.Ordinal); // samples shown
+
+        // The report command reads the Parquet shards of such a folder the same way.
+        File.Delete(page);
+        Assert.Equal(0, (await CliRunner.RunAsync(["report", "--out", Out])).ExitCode);
+        Assert.Equal(rows, Values(File.ReadAllText(page), "instruction-length").Sum());
+    }
+
+    /// <summary>
+    /// Lays the page out in headless Chromium at <paramref name="width"/> px with a script added (to a copy without the
+    /// page's Content Security Policy) that measures every column chart: whether neighbouring axis labels overlap, using
+    /// the glyph boxes the browser computed (each in its own slanted frame), the size the labels are drawn at, and whether
+    /// the chart fits its place.
+    /// </summary>
+    private async Task<List<(string Chart, int Overlaps, double Pixels, bool Fits)>> MeasureAxesAsync(string page, int width)
+    {
+        const string Script = """
+            <script>
+            const out = [];
+            for (const svg of document.querySelectorAll('svg[id$="-length"], svg.columns')) {
+              const labels = [...svg.querySelectorAll('text.label')];
+              if (labels.length < 2) continue;
+              let overlaps = 0;
+              for (let i = 1; i < labels.length; i++) {
+                const a = labels[i - 1], b = labels[i], ba = a.getBBox(), bb = b.getBBox();
+                const angle = a.transform.baseVal.numberOfItems ? a.transform.baseVal.getItem(0).angle : 0;
+                const r = -angle * Math.PI / 180, dx = +b.getAttribute('x') - +a.getAttribute('x');
+                const x = bb.x - dx + dx * Math.cos(r), y = bb.y + dx * Math.sin(r);
+                if (ba.x < x + bb.width - 0.5 && x < ba.x + ba.width - 0.5 && ba.y < y + bb.height - 0.5 && y < ba.y + ba.height - 0.5) overlaps++;
+              }
+              const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+              const px = parseFloat(getComputedStyle(labels[0]).fontSize) * scale;
+              const fits = svg.getBoundingClientRect().width <= svg.parentElement.getBoundingClientRect().width + 1;
+              out.push(svg.id + ':' + overlaps + ':' + px.toFixed(2) + ':' + fits);
+            }
+            document.body.setAttribute('data-axes', out.join(' '));
+            </script>
+            """;
+        var html = Regex.Replace(await File.ReadAllTextAsync(page), "<meta http-equiv=\"Content-Security-Policy\"[^>]*>", "");
+        var copy = _dir.Combine($"measure-{width}.html");
+        await File.WriteAllTextAsync(copy, html.Replace("</body>", Script + "</body>", StringComparison.Ordinal));
+        var dom = await ChromiumAsync(
+        [
+            "--headless", "--no-sandbox", "--disable-gpu", $"--user-data-dir={_dir.Combine("chromium-" + Guid.NewGuid().ToString("N"))}",
+            "--proxy-server=http://127.0.0.1:9", "--disable-background-networking", "--no-first-run",
+            $"--window-size={width},2400", "--dump-dom", new Uri(copy).AbsoluteUri,
+        ]);
+        var axes = Regex.Match(dom, "data-axes=\"([^\"]*)\"").Groups[1].Value;
+        return [.. axes.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(e => e.Split(':')).Select(p => (p[0], int.Parse(p[1], System.Globalization.CultureInfo.InvariantCulture), double.Parse(p[2], System.Globalization.CultureInfo.InvariantCulture), p.Length < 4 || p[3] == "true"))];
+    }
+
+    [Theory]
+    [InlineData(1300)]
+    [InlineData(390)]
+    public async Task Report_ColumnChartAxes_NeitherOverlapNorShrinkBelowTenPixels_OnADesktopOrAPhone(int width)
+    {
+        // Methods from a few lines to some sixty: lengths in the thousands, so the buckets have four-digit bounds.
+        _dir.Write("src/Sizes.cs", "public static class Sizes\n{\n" + string.Concat(Enumerable.Range(1, 30).Select(i =>
+            $"    /// <summary>Adds the first {i * 2} multiples of the step to the start and returns the running total.</summary>\n" +
+            $"    public static long Sum{i}(long start, long step)\n    {{\n        var total = start;\n" +
+            string.Concat(Enumerable.Range(1, i * 2).Select(k => $"        total += step * {k}; // the {k}th multiple of the step\n")) +
+            "        return total;\n    }\n\n")) + "}\n");
+        var result = await CliRunner.RunAsync(["harvest", "--source", _dir.Combine("src"), "--out", Out, "--state", _dir.Combine("state.db")]);
+        Assert.True(result.ExitCode == 0, result.Output + result.Errors);
+
+        var charts = await MeasureAxesAsync(Path.Combine(Out, "report.html"), width);
+
+        Assert.Contains(charts, c => c.Chart == "response-length");
+        Assert.All(charts, c => Assert.True(c.Overlaps == 0, $"{c.Chart}: {c.Overlaps} axis labels run into their neighbour at {width} px"));
+        Assert.All(charts, c => Assert.True(c.Pixels >= 10, $"{c.Chart}: axis labels drawn at {c.Pixels} px at {width} px"));
+        if (width >= 1000)
+        {
+            Assert.All(charts, c => Assert.True(c.Fits, $"{c.Chart} is wider than its place on a {width} px screen (it would scroll)"));
+        }
+    }
+
+    [Fact]
     public async Task ReportCommand_WritesThePage_AndRefusesAFolderThatIsNotAnOutput()
     {
         _dir.Write("src/A.cs", "public static class A\n{\n    /// <summary>One.</summary>\n    public static int One() => 1;\n}\n");

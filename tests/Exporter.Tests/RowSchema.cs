@@ -1,6 +1,6 @@
 namespace AutoRefiner.Exporter.Tests;
 
-/// <summary>The row schema of DESIGN.md, in its order.</summary>
+/// <summary>The row schema of README.md ("What it writes"), in its order.</summary>
 internal static class RowSchema
 {
     public static readonly string[] Columns =

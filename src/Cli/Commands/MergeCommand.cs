@@ -145,8 +145,7 @@ public sealed class MergeCommand(CommandEnvironment environment) : AsyncCommand<
                 await sink.CompleteAsync(stats, cancellationToken);
             },
             cancellationToken);
-        var report = await Exporter.Report.ReportWriter.WriteAsync(outDir, cancellationToken);
-        stats.Wrote(Path.GetFileName(report));
+        var report = Path.Combine(outDir, "report.html"); // staged and published with the data
         progress.WriteSummary(outDir);
         environment.Output.WriteLine($"report: {report}");
         if (withStates.Count > 0)

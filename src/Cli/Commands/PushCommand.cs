@@ -57,7 +57,7 @@ public sealed class PushCommand(CommandEnvironment environment) : AsyncCommand<P
             throw AutoRefinerException.Usage("HF_ENDPOINT must be an http(s) URL such as https://huggingface.co");
         }
 
-        using var client = new HubClient(endpoint, token);
+        using var client = new HubClient(endpoint, token, time: environment.Time);
         var inv = CultureInfo.InvariantCulture;
         environment.Output.WriteLine($"push: {outDir} -> {Core.Text.Redact.Credentials(endpoint.GetLeftPart(UriPartial.Authority))}/datasets/{options.Repo} ({options.Revision}{(options.CreatePr ? ", as a pull request" : "")})");
         PushResult result;

@@ -1,6 +1,6 @@
 namespace AutoRefiner.Core.Model;
 
-/// <summary>How a candidate ended. Exactly one per candidate (DESIGN.md, validation verdicts).</summary>
+/// <summary>How a candidate ended. Exactly one per candidate (the verdict table in docs/how-it-works.md, "Validation and curation").</summary>
 public enum Verdict
 {
     /// <summary>Kept.</summary>

@@ -19,7 +19,4 @@ public interface ISampleJournal
 
     /// <summary>The judged samples of seeds this run did not see (files gone upstream, sources not harvested this time).</summary>
     IEnumerable<Judged> CarryOver();
-
-    /// <summary>Records a tree that was harvested, with its files by content hash.</summary>
-    void RecordTree(SourceRoot root, IReadOnlyList<(string Path, string Hash)> files);
 }

@@ -44,24 +44,11 @@ public sealed class StateJournal(StateStore store, long run, bool readOnly = fal
 
         store.PutJudged(
             KeyOf(seed, generator),
-            new SeedRecord(seed.Id, seed.Provenance.Repo, seed.Provenance.Path, seed.Provenance.Commit),
+            seed.Id,
             [.. judged.Select(j => (j.Verdict.ToWire(), JudgedJson.Write(j)))],
             run);
     }
 
     /// <inheritdoc />
     public IEnumerable<Judged> CarryOver() => readOnly ? [] : store.JudgedNotSeenIn(run).Select(JudgedJson.Read);
-
-    /// <inheritdoc />
-    public void RecordTree(SourceRoot root, IReadOnlyList<(string Path, string Hash)> files)
-    {
-        ArgumentNullException.ThrowIfNull(root);
-        if (readOnly)
-        {
-            return;
-        }
-
-        store.RecordRepository(root.Repo, root.Commit, root.License, root.WebUrl, run);
-        store.RecordFiles(root.Repo, root.Commit, files, run);
-    }
 }

@@ -13,7 +13,7 @@ namespace AutoRefiner.Core.State;
 public sealed class StateStore : IDisposable
 {
     /// <summary>The schema version this build writes.</summary>
-    public const int SchemaVersion = 3;
+    public const int SchemaVersion = 4;
 
     private static readonly string[] Migrations =
     [
@@ -50,6 +50,14 @@ public sealed class StateStore : IDisposable
         // 3: the near-duplicate index (MinHash signatures of kept seeds and samples).
         """
         CREATE TABLE minhash (kind TEXT NOT NULL, id TEXT NOT NULL, signature BLOB NOT NULL, PRIMARY KEY (kind, id));
+        """,
+
+        // 4: repositories, files and seeds were written and never read (a refresh decides by the judged samples' keys,
+        // which are content hashes): dropped, with the hashing of every file read that fed them.
+        """
+        DROP TABLE IF EXISTS repositories;
+        DROP TABLE IF EXISTS files;
+        DROP TABLE IF EXISTS seeds;
         """,
     ];
 
@@ -292,61 +300,6 @@ public sealed class StateStore : IDisposable
     /// <summary>Runs recorded.</summary>
     public long RunCount() => Count("runs");
 
-    // --- Repositories, files, seeds ---
-
-    /// <summary>Records a repository (or local tree) harvested in <paramref name="run"/>, at its commit.</summary>
-    public void RecordRepository(string repo, string commit, string license, string url, long run)
-    {
-        lock (_gate)
-        {
-            using var command = Command(
-                """
-                INSERT INTO repositories (repo, commit_sha, license, url, first_run, last_run) VALUES ($repo, $commit, $license, $url, $run, $run)
-                ON CONFLICT(repo) DO UPDATE SET commit_sha = $commit, license = $license, url = $url, last_run = $run
-                """,
-                ("$repo", repo), ("$commit", commit), ("$license", license), ("$url", url), ("$run", run));
-            command.ExecuteNonQuery();
-        }
-    }
-
-    /// <summary>The commit a repository was last harvested at, or null.</summary>
-    public string? RepositoryCommit(string repo)
-    {
-        lock (_gate)
-        {
-            using var command = Command("SELECT commit_sha FROM repositories WHERE repo = $repo", ("$repo", repo));
-            return command.ExecuteScalar() as string;
-        }
-    }
-
-    /// <summary>Records the files of a tree read in <paramref name="run"/>, by content hash, in one transaction.</summary>
-    public void RecordFiles(string repo, string commit, IEnumerable<(string Path, string Hash)> files, long run)
-    {
-        ArgumentNullException.ThrowIfNull(files);
-        lock (_gate)
-        {
-            using var transaction = _connection.BeginTransaction();
-            using var command = Command(
-                """
-                INSERT INTO files (repo, path, hash, commit_sha, last_run) VALUES ($repo, $path, $hash, $commit, $run)
-                ON CONFLICT(repo, path) DO UPDATE SET hash = $hash, commit_sha = $commit, last_run = $run
-                """,
-                ("$repo", repo), ("$path", ""), ("$hash", ""), ("$commit", commit), ("$run", run));
-            command.Transaction = transaction;
-            foreach (var (path, hash) in files)
-            {
-                command.Parameters["$path"].Value = path;
-                command.Parameters["$hash"].Value = hash;
-                command.ExecuteNonQuery();
-            }
-
-            transaction.Commit();
-        }
-    }
-
-    /// <summary>Files recorded.</summary>
-    public long FileCount() => Count("files");
-
     // --- Judged samples ---
 
     /// <summary>
@@ -384,25 +337,13 @@ public sealed class StateStore : IDisposable
         }
     }
 
-    /// <summary>Stores the judged samples of a (seed, generator) key, all or none, with the seed they came from.</summary>
-    public void PutJudged(string key, SeedRecord seed, IReadOnlyList<(string Verdict, string Json)> judged, long run)
+    /// <summary>Stores the judged samples of a (seed, generator) key, all or none, with the id of the seed they came from.</summary>
+    public void PutJudged(string key, string seedId, IReadOnlyList<(string Verdict, string Json)> judged, long run)
     {
-        ArgumentNullException.ThrowIfNull(seed);
         ArgumentNullException.ThrowIfNull(judged);
         lock (_gate)
         {
             using var transaction = _connection.BeginTransaction();
-            using (var seeds = Command(
-                       """
-                       INSERT INTO seeds (id, repo, path, commit_sha, first_run, last_run) VALUES ($id, $repo, $path, $commit, $run, $run)
-                       ON CONFLICT(id) DO UPDATE SET last_run = $run
-                       """,
-                       ("$id", seed.Id), ("$repo", seed.Repo), ("$path", seed.Path), ("$commit", seed.Commit), ("$run", run)))
-            {
-                seeds.Transaction = transaction;
-                seeds.ExecuteNonQuery();
-            }
-
             using (var clear = Command("DELETE FROM samples WHERE key = $key", ("$key", key)))
             {
                 clear.Transaction = transaction;
@@ -426,7 +367,7 @@ public sealed class StateStore : IDisposable
                        INSERT INTO generated (key, seed_id, count, first_run, last_run) VALUES ($key, $seed, $count, $run, $run)
                        ON CONFLICT(key) DO UPDATE SET count = $count, last_run = $run
                        """,
-                       ("$key", key), ("$seed", seed.Id), ("$count", judged.Count), ("$run", run)))
+                       ("$key", key), ("$seed", seedId), ("$count", judged.Count), ("$run", run)))
             {
                 done.Transaction = transaction;
                 done.ExecuteNonQuery();
@@ -505,9 +446,6 @@ public sealed class StateStore : IDisposable
     /// <summary>Judged samples stored.</summary>
     public long JudgedCount() => Count("samples");
 
-    /// <summary>Seeds recorded.</summary>
-    public long SeedCount() => Count("seeds");
-
     // --- Near-duplicate index ---
 
     /// <summary>The signatures kept for <paramref name="kind"/> (<c>seed</c>, <c>sample</c>) of the given length.</summary>
@@ -547,8 +485,8 @@ public sealed class StateStore : IDisposable
     // --- Merge ---
 
     /// <summary>
-    /// Adds everything another state store holds that this one does not (answers, judged samples, seeds, files,
-    /// repositories, ETags, runs), in one transaction. Used by <c>merge</c> to combine the states of sharded runs.
+    /// Adds everything another state store holds that this one does not (answers, judged samples, ETags, runs,
+    /// signatures), in one transaction. Used by <c>merge</c> to combine the states of sharded runs.
     /// </summary>
     public void MergeFrom(string otherPath)
     {
@@ -570,9 +508,6 @@ public sealed class StateStore : IDisposable
                     INSERT OR IGNORE INTO main.llm_cache SELECT * FROM other.llm_cache;
                     INSERT INTO main.runs (id, kind, command, config_hash, started_at, finished_at, status, rows, counts)
                         SELECT id + {offset}, kind, command, config_hash, started_at, finished_at, status, rows, counts FROM other.runs;
-                    INSERT OR IGNORE INTO main.repositories SELECT repo, commit_sha, license, url, first_run + {offset}, last_run + {offset} FROM other.repositories;
-                    INSERT OR IGNORE INTO main.files SELECT repo, path, hash, commit_sha, last_run + {offset} FROM other.files;
-                    INSERT OR IGNORE INTO main.seeds SELECT id, repo, path, commit_sha, first_run + {offset}, last_run + {offset} FROM other.seeds;
                     INSERT OR IGNORE INTO main.samples SELECT * FROM other.samples WHERE key NOT IN (SELECT key FROM main.generated);
                     INSERT OR IGNORE INTO main.generated SELECT key, seed_id, count, first_run + {offset}, last_run + {offset} FROM other.generated;
                     INSERT OR IGNORE INTO main.minhash SELECT * FROM other.minhash;
@@ -597,10 +532,3 @@ public sealed class StateStore : IDisposable
 /// <param name="FinishedAt">End.</param>
 /// <param name="Rows">Rows it exported.</param>
 public sealed record RunRecord(long Id, string Kind, DateTimeOffset StartedAt, DateTimeOffset? FinishedAt, long? Rows);
-
-/// <summary>Where a seed came from, as the state store keeps it.</summary>
-/// <param name="Id">The seed's id.</param>
-/// <param name="Repo">Repository.</param>
-/// <param name="Path">File path.</param>
-/// <param name="Commit">Commit.</param>
-public sealed record SeedRecord(string Id, string Repo, string Path, string Commit);

@@ -6,6 +6,9 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using AutoRefiner.Core.Http;
+using Polly;
+using Polly.Retry;
 
 namespace AutoRefiner.Exporter.Hub;
 
@@ -13,8 +16,8 @@ namespace AutoRefiner.Exporter.Hub;
 /// A client for the Hugging Face Hub's upload protocol, as its own Python client speaks it: repository creation,
 /// <c>preupload</c> (which files go through LFS), the Git LFS batch API (basic and multipart transfers, with the
 /// completion and verify calls the Hub asks for), and one commit (NDJSON: header, regular files in base64, LFS
-/// pointers, deletions). Every request is retried after 408, 429 and 5xx (honouring <c>Retry-After</c>) and after a
-/// dropped connection, with a fresh request each time so file bodies are streamed again from disk. The token is sent
+/// pointers, deletions). Every request goes through one retry pipeline (408, 429, 5xx, dropped connections, attempts
+/// past their time limit; waits as the Hub asks), with a fresh request each time so file bodies are streamed again from disk. The token is sent
 /// only in the <c>Authorization</c> header and never appears in a message.
 /// </summary>
 public sealed class HubClient : IDisposable
@@ -24,15 +27,22 @@ public sealed class HubClient : IDisposable
     private readonly Uri _endpoint;
     private readonly string _shownEndpoint;
     private readonly string _token;
+    private readonly TimeProvider _time;
+    private readonly ResiliencePipeline<HttpResponseMessage> _retry;
 
-    /// <summary>Creates a client for <paramref name="endpoint"/> (<c>HF_ENDPOINT</c>) with <paramref name="token"/> (<c>HF_TOKEN</c>).</summary>
-    public HubClient(Uri endpoint, string token, HttpMessageHandler? handler = null)
+    /// <summary>
+    /// Creates a client for <paramref name="endpoint"/> (<c>HF_ENDPOINT</c>) with <paramref name="token"/> (<c>HF_TOKEN</c>);
+    /// its waits between attempts and its time limits run on <paramref name="time"/> (the system clock when null).
+    /// </summary>
+    public HubClient(Uri endpoint, string token, HttpMessageHandler? handler = null, TimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(endpoint);
         ArgumentException.ThrowIfNullOrEmpty(token);
         _endpoint = endpoint.AbsoluteUri.EndsWith('/') ? endpoint : new Uri(endpoint.AbsoluteUri + "/");
         _shownEndpoint = AutoRefiner.Core.Text.Redact.Credentials(_endpoint.GetLeftPart(UriPartial.Authority));
         _token = token;
+        _time = time ?? TimeProvider.System;
+        _retry = BuildRetry();
         _http = handler is null
             ? new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5), ConnectTimeout = TimeSpan.FromSeconds(30) }) { Timeout = Timeout.InfiniteTimeSpan }
             : new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
@@ -59,6 +69,9 @@ public sealed class HubClient : IDisposable
 
     /// <summary>Longest wait between attempts.</summary>
     public TimeSpan MaxRetryDelay { get; init; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>The clock of this client's waits and time limits (the pusher waits on it too).</summary>
+    public TimeProvider Time => _time;
 
     /// <summary>LFS bytes sent (upload bodies), for the summary and the tests.</summary>
     public long LfsBytesUploaded => Interlocked.Read(ref _lfsBytes);
@@ -202,7 +215,6 @@ public sealed class HubClient : IDisposable
             using var response = await SendAsync(
                 () => Json(HttpMethod.Post, $"datasets/{repo}.git/info/lfs/objects/batch", body, LfsMediaType), $"ask {repo} which LFS objects it needs", cancellationToken);
             var answer = await ReadJsonAsync(response, $"ask {repo} which LFS objects it needs", cancellationToken) ?? new JsonObject();
-            var transfer = answer["transfer"]?.GetValue<string>() ?? "basic";
             foreach (var entry in answer["objects"]?.AsArray() ?? [])
             {
                 var oid = entry!["oid"]!.GetValue<string>();
@@ -218,7 +230,9 @@ public sealed class HubClient : IDisposable
                 }
 
                 uploaded++;
-                if (transfer == "multipart" && upload["header"]?["chunk_size"] is not null)
+                // Multipart when the upload action's header names a chunk size, as huggingface_hub and huggingface.js
+                // decide; the answer's "transfer" field is not reliable for this.
+                if (upload["header"]?["chunk_size"] is not null)
                 {
                     await MultipartAsync(file, upload, progress, cancellationToken);
                 }
@@ -249,16 +263,32 @@ public sealed class HubClient : IDisposable
 
     private async Task MultipartAsync(LocalFile file, JsonObject upload, IProgress<long>? progress, CancellationToken cancellationToken)
     {
+        // The header holds chunk_size and one URL per part, keyed by its number ("00001", …); the parts are PUT in order,
+        // part n holding the bytes from (n - 1) × chunk_size, and the completion lists their ETags.
         var header = upload["header"]!.AsObject();
-        var chunk = long.Parse(header["chunk_size"]!.ToString(), CultureInfo.InvariantCulture);
-        var parts = header.Where(kv => kv.Key.All(char.IsAsciiDigit)).OrderBy(kv => int.Parse(kv.Key, CultureInfo.InvariantCulture)).ToList();
-        var etags = new JsonArray();
-        foreach (var (key, url) in parts)
+        if (!long.TryParse(header["chunk_size"]!.ToString(), NumberStyles.None, CultureInfo.InvariantCulture, out var chunk) || chunk <= 0)
         {
-            var number = int.Parse(key, CultureInfo.InvariantCulture);
+            throw new HubException($"the Hub's upload answer for {file.Path} gives chunk_size '{header["chunk_size"]}', which is not a positive number of bytes");
+        }
+
+        var parts = header
+            .Where(kv => kv.Key.Length is > 0 and < 10 && kv.Key.All(char.IsAsciiDigit))
+            .Select(kv => (Number: int.Parse(kv.Key, CultureInfo.InvariantCulture), Url: kv.Value?.ToString() ?? ""))
+            .OrderBy(p => p.Number)
+            .ToList();
+        var expected = (file.Size + chunk - 1) / chunk;
+        if (parts.Count != expected || parts.Select((p, i) => p.Number != i + 1).Any(wrong => wrong))
+        {
+            throw new HubException(string.Create(
+                CultureInfo.InvariantCulture,
+                $"the Hub's upload answer for {file.Path} lists {parts.Count} part URLs, but its chunk_size of {chunk:N0} bytes makes {expected} parts numbered from 1 of the file's {file.Size:N0} bytes"));
+        }
+
+        var etags = new JsonArray();
+        foreach (var (number, partUrl) in parts)
+        {
             var offset = (number - 1) * chunk;
             var length = Math.Min(chunk, file.Size - offset);
-            var partUrl = url!.GetValue<string>();
             using var response = await SendAsync(
                 () => new HttpRequestMessage(HttpMethod.Put, partUrl) { Content = file.Content(offset, length, n => Count(n, progress)) },
                 $"upload part {number} of {file.Path}", cancellationToken, authorize: false, uploadBytes: length);
@@ -367,129 +397,151 @@ public sealed class HubClient : IDisposable
     }
 
     /// <summary>
-    /// Sends a request made fresh for each attempt; retries transient failures; turns the Hub's error answers (its
-    /// <c>X-Error-Code</c> and <c>X-Error-Message</c> headers, or its JSON <c>error</c>) into a sentence. A request that
-    /// is not <paramref name="idempotent"/> is retried only when the Hub surely did not carry it out (408, 429, no
-    /// connection); after a 5xx, a dropped answer or a timeout it fails with <see cref="HubException.MayHaveTakenEffect"/>.
+    /// Sends a request made fresh for each attempt (so a file body is streamed again from disk) through the client's one
+    /// retry pipeline; turns the Hub's error answers (its <c>X-Error-Code</c> and <c>X-Error-Message</c> headers, or its
+    /// JSON <c>error</c>) into a sentence. A request that is not <paramref name="idempotent"/> (a commit) is retried only
+    /// when the Hub surely did not carry it out: a 408 or 429 (the Hub's rate limiter answers 429 before the request is
+    /// processed) or a connection that was never made; after a 5xx, a dropped answer or a timeout it fails with
+    /// <see cref="HubException.MayHaveTakenEffect"/> and the caller looks at what the Hub holds.
     /// </summary>
     private async Task<HttpResponseMessage> SendAsync(
         Func<HttpRequestMessage> make, string what, CancellationToken cancellationToken, HttpStatusCode[]? accept = null, bool authorize = true, bool idempotent = true, long uploadBytes = 0)
     {
         // An upload's time limit grows with its size, so a large file on a slow line is not cut off and restarted.
         var timeout = RequestTimeout + TimeSpan.FromSeconds((double)uploadBytes / MinUploadBytesPerSecond);
-        for (var attempt = 1; ; attempt++)
+        var attempt = 0;
+        try
         {
-            using var request = make();
-            if (!request.RequestUri!.IsAbsoluteUri)
-            {
-                request.RequestUri = new Uri(_endpoint, request.RequestUri);
-            }
-
-            // The token goes to the Hub itself, never to the storage URLs it hands out for uploads.
-            if (authorize && request.Headers.Authorization is null && request.RequestUri.Host == _endpoint.Host && request.RequestUri.Port == _endpoint.Port)
-            {
-                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _token);
-            }
-
-            Interlocked.Increment(ref _requests);
-            HttpResponseMessage? response = null;
-            TimeSpan? wait = null;
-            using var attemptTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            attemptTimeout.CancelAfter(timeout);
-            try
-            {
-                response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, attemptTimeout.Token);
-                if (response.IsSuccessStatusCode || accept?.Contains(response.StatusCode) == true)
-                {
-                    // The Hub answers with small JSON documents: the body is read within this attempt's time limit, and
-                    // one larger than MaxAnswerBytes is refused rather than held in memory.
-                    try
-                    {
-                        if (response.Content.Headers.ContentLength > MaxAnswerBytes)
-                        {
-                            throw new HubException($"the Hub's answer to {what} is {response.Content.Headers.ContentLength:N0} bytes, more than the {MaxAnswerBytes:N0} AutoRefiner reads", (int)response.StatusCode);
-                        }
-
-                        await response.Content.LoadIntoBufferAsync(MaxAnswerBytes, attemptTimeout.Token);
-                    }
-                    catch
-                    {
-                        response.Dispose();
-                        throw;
-                    }
-
-                    return response;
-                }
-
-                var status = (int)response.StatusCode;
-                if (status >= 500 && !idempotent)
-                {
-                    throw await ErrorAsync(response, what, attemptTimeout.Token, mayHaveTakenEffect: true);
-                }
-
-                if (status is 408 or 429 || status >= 500)
-                {
-                    wait = RetryAfter(response);
-                    if (attempt >= MaxAttempts)
-                    {
-                        throw await ErrorAsync(response, what, attemptTimeout.Token);
-                    }
-                }
-                else
-                {
-                    throw await ErrorAsync(response, what, attemptTimeout.Token);
-                }
-            }
-            catch (HttpRequestException e) when (e.HttpRequestError == HttpRequestError.ConfigurationLimitExceeded)
-            {
-                // An answer larger than MaxAnswerBytes: asking again would bring the same.
-                throw new HubException($"the Hub's answer to {what} is larger than the {MaxAnswerBytes:N0} bytes AutoRefiner reads", mayHaveTakenEffect: !idempotent);
-            }
-            catch (HttpRequestException e) when (!idempotent && e.HttpRequestError != HttpRequestError.ConnectionError)
-            {
-                throw new HubException(
-                    $"the connection to the Hub at {_shownEndpoint} broke during the request to {what}: {Scrub(e.Message)}", mayHaveTakenEffect: true);
-            }
-            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && !idempotent)
-            {
-                throw new HubException(
-                    $"the Hub at {_shownEndpoint} did not answer to {what} within {Duration(timeout)}", mayHaveTakenEffect: true);
-            }
-            catch (HttpRequestException e) when (attempt < MaxAttempts)
-            {
-                _ = e; // a dropped connection: try again
-            }
-            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && attempt < MaxAttempts)
-            {
-                // This attempt ran past RequestTimeout: try again.
-            }
-            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-            {
-                throw new HubException($"the Hub at {_shownEndpoint} did not answer to {what} within {Duration(timeout)}, {attempt} time{(attempt == 1 ? "" : "s")}");
-            }
-            catch (HttpRequestException e)
-            {
-                throw new HubException($"cannot reach the Hub at {_shownEndpoint} to {what} after {AutoRefiner.Core.Text.Words.Count(attempt, "attempt")}: {Scrub(e.Message)}");
-            }
-            finally
-            {
-                if (response is not null && !response.IsSuccessStatusCode && accept?.Contains(response.StatusCode) != true)
-                {
-                    response.Dispose();
-                }
-            }
-
-            var delay = wait ?? TimeSpan.FromMilliseconds(RetryBaseDelay.TotalMilliseconds * Math.Pow(2, attempt - 1));
-            await Task.Delay(delay < MaxRetryDelay ? delay : MaxRetryDelay, cancellationToken);
+            return await _retry.ExecuteAsync(
+                async token => await AttemptAsync(make, what, ++attempt, timeout, accept, authorize, idempotent, token),
+                cancellationToken);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            // Only the last attempt's time limit gets here: an earlier one is retried.
+            throw new HubException($"the Hub at {_shownEndpoint} did not answer to {what} within {Duration(timeout)}, {attempt} time{(attempt == 1 ? "" : "s")}");
+        }
+        catch (HttpRequestException e)
+        {
+            throw new HubException($"cannot reach the Hub at {_shownEndpoint} to {what} after {AutoRefiner.Core.Text.Words.Count(attempt, "attempt")}: {Scrub(e.Message)}");
         }
     }
 
-    private static TimeSpan? RetryAfter(HttpResponseMessage response) => response.Headers.RetryAfter switch
+    /// <summary>
+    /// The retry pipeline of every Hub request: 408, 429 and 5xx answers, dropped connections and attempts past their time
+    /// limit are tried again (<see cref="MaxAttempts"/> in all), after what the Hub asks (<see cref="RetryAfter"/>) or a
+    /// doubling backoff from <see cref="RetryBaseDelay"/>, at most <see cref="MaxRetryDelay"/>, on the client's clock.
+    /// What must not be retried never reaches it as a retryable outcome: <see cref="AttemptAsync"/> turns it into a
+    /// <see cref="HubException"/> first.
+    /// </summary>
+    private ResiliencePipeline<HttpResponseMessage> BuildRetry() => new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = _time }
+        .AddRetry(new RetryStrategyOptions<HttpResponseMessage>
+        {
+            MaxRetryAttempts = Math.Max(1, MaxAttempts - 1),
+            ShouldHandle = args => ValueTask.FromResult(args.AttemptNumber + 1 < MaxAttempts && args.Outcome switch
+            {
+                { Result: { } response } => IsTransient(response.StatusCode),
+                { Exception: HttpRequestException } => true,
+                { Exception: OperationCanceledException } => !args.Context.CancellationToken.IsCancellationRequested,
+                _ => false,
+            }),
+            DelayGenerator = args =>
+            {
+                var asked = args.Outcome.Result is { } response ? RetryAfter.Read(response, _time) : null;
+                var delay = asked ?? TimeSpan.FromMilliseconds(RetryBaseDelay.TotalMilliseconds * Math.Pow(2, Math.Min(args.AttemptNumber, 30)));
+                return ValueTask.FromResult<TimeSpan?>(delay < MaxRetryDelay ? delay : MaxRetryDelay);
+            },
+            OnRetry = args =>
+            {
+                // The answer being retried is not needed any more (disposing it twice is harmless).
+                args.Outcome.Result?.Dispose();
+                return ValueTask.CompletedTask;
+            },
+        })
+        .Build();
+
+    private static bool IsTransient(HttpStatusCode status) => (int)status is 408 or 429 or >= 500;
+
+    /// <summary>
+    /// One attempt, within its own time limit (headers and body) on the client's clock. Returns a success, an accepted
+    /// answer or a transient one that may be retried; throws a <see cref="HubException"/> for what must not be.
+    /// </summary>
+    private async Task<HttpResponseMessage> AttemptAsync(
+        Func<HttpRequestMessage> make, string what, int attempt, TimeSpan timeout, HttpStatusCode[]? accept, bool authorize, bool idempotent, CancellationToken cancellationToken)
     {
-        { Delta: { } delta } => delta,
-        { Date: { } date } => date - DateTimeOffset.UtcNow,
-        _ => null,
-    };
+        using var request = make();
+        if (!request.RequestUri!.IsAbsoluteUri)
+        {
+            request.RequestUri = new Uri(_endpoint, request.RequestUri);
+        }
+
+        // The token goes to the Hub itself, never to the storage URLs it hands out for uploads.
+        if (authorize && request.Headers.Authorization is null && request.RequestUri.Host == _endpoint.Host && request.RequestUri.Port == _endpoint.Port)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _token);
+        }
+
+        Interlocked.Increment(ref _requests);
+        HttpResponseMessage? response = null;
+        using var limit = new CancellationTokenSource(timeout, _time);
+        using var attemptToken = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, limit.Token);
+        try
+        {
+            response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, attemptToken.Token);
+            if (response.IsSuccessStatusCode || accept?.Contains(response.StatusCode) == true)
+            {
+                // The Hub answers with small JSON documents: the body is read within this attempt's time limit, and one
+                // larger than MaxAnswerBytes is refused rather than held in memory.
+                if (response.Content.Headers.ContentLength > MaxAnswerBytes)
+                {
+                    throw new HubException($"the Hub's answer to {what} is {response.Content.Headers.ContentLength:N0} bytes, more than the {MaxAnswerBytes:N0} AutoRefiner reads", (int)response.StatusCode);
+                }
+
+                await response.Content.LoadIntoBufferAsync(MaxAnswerBytes, attemptToken.Token);
+                return Handed(ref response);
+            }
+
+            var status = (int)response.StatusCode;
+            if (status >= 500 && !idempotent)
+            {
+                throw await ErrorAsync(response, what, attemptToken.Token, mayHaveTakenEffect: true);
+            }
+
+            if (!IsTransient(response.StatusCode) || attempt >= MaxAttempts)
+            {
+                throw await ErrorAsync(response, what, attemptToken.Token);
+            }
+
+            return Handed(ref response); // retried by the pipeline
+        }
+        catch (HttpRequestException e) when (e.HttpRequestError == HttpRequestError.ConfigurationLimitExceeded)
+        {
+            // An answer larger than MaxAnswerBytes: asking again would bring the same.
+            throw new HubException($"the Hub's answer to {what} is larger than the {MaxAnswerBytes:N0} bytes AutoRefiner reads", mayHaveTakenEffect: !idempotent);
+        }
+        catch (HttpRequestException e) when (!idempotent && e.HttpRequestError != HttpRequestError.ConnectionError)
+        {
+            throw new HubException(
+                $"the connection to the Hub at {_shownEndpoint} broke during the request to {what}: {Scrub(e.Message)}", mayHaveTakenEffect: true);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && !idempotent)
+        {
+            throw new HubException(
+                $"the Hub at {_shownEndpoint} did not answer to {what} within {Duration(timeout)}", mayHaveTakenEffect: true);
+        }
+        finally
+        {
+            response?.Dispose();
+        }
+    }
+
+    /// <summary>Gives the answer to the caller: the attempt's <c>finally</c> no longer disposes it.</summary>
+    private static HttpResponseMessage Handed(ref HttpResponseMessage? response)
+    {
+        var handed = response!;
+        response = null;
+        return handed;
+    }
 
     private async Task<HubException> ErrorAsync(HttpResponseMessage response, string what, CancellationToken cancellationToken, bool mayHaveTakenEffect = false)
     {

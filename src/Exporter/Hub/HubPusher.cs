@@ -190,7 +190,7 @@ public sealed class HubPusher(HubClient client)
     {
         for (var look = 0; look < 3; look++)
         {
-            await Task.Delay(CommitCheckDelay * (1 << look), cancellationToken);
+            await Task.Delay(CommitCheckDelay * (1 << look), client.Time, cancellationToken);
             try
             {
                 var open = await client.OpenPullRequestsAsync(options.Repo, cancellationToken);
@@ -219,7 +219,7 @@ public sealed class HubPusher(HubClient client)
     {
         for (var look = 0; look < 3; look++)
         {
-            await Task.Delay(CommitCheckDelay * (1 << look), cancellationToken);
+            await Task.Delay(CommitCheckDelay * (1 << look), client.Time, cancellationToken);
             IReadOnlyDictionary<string, RemoteFile> remote;
             try
             {

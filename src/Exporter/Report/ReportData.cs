@@ -3,9 +3,20 @@ using AutoRefiner.Core.Text;
 
 namespace AutoRefiner.Exporter.Report;
 
-/// <summary>What the report needs from the rows, gathered in one streaming pass over the output folder.</summary>
-internal sealed class ReportData
+/// <summary>
+/// What the report needs from the rows. The dataset writer fills it with the rows it writes, whatever the formats, so
+/// the report goes into staging and is published with them; <c>autorefiner report</c> fills it from a folder.
+/// </summary>
+internal sealed class ReportData(int samples = ReportData.DefaultSamples, int examples = ReportData.DefaultExamples)
 {
+    /// <summary>Samples shown.</summary>
+    public const int DefaultSamples = 12;
+
+    /// <summary>Rejected examples shown per verdict.</summary>
+    public const int DefaultExamples = 3;
+
+    private long _seen;
+
     public List<int> InstructionLengths { get; } = [];
 
     public List<int> ResponseLengths { get; } = [];
@@ -26,32 +37,88 @@ internal sealed class ReportData
 
     public sealed record ExampleView(string Instruction, string Code, string Detail);
 
+    /// <summary>Counts a row of the dataset.</summary>
+    public void AddRow(DatasetRow row)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        InstructionLengths.Add(row.Instruction.Length);
+        ResponseLengths.Add(row.Response.Length);
+        Add(TestsPerSample, row.TestsRun);
+        Add(RepairRounds, row.RepairRounds);
+        PerRepository[row.SourceRepo] = PerRepository.GetValueOrDefault(row.SourceRepo) + 1;
+        PerLicense[row.SourceLicense] = PerLicense.GetValueOrDefault(row.SourceLicense) + 1;
+
+        // An even spread of samples across the dataset: every k-th after the first, until there are enough.
+        _seen++;
+        if (Samples.Count < samples && (_seen % 97 == 1 || _seen <= samples / 2))
+        {
+            Samples.Add(new SampleView(row.Task, row.Instruction, CodeBlocks.FirstCSharp(row.Response) ?? row.Response, row.SourceRepo, row.SourcePath, row.SourceUrl));
+        }
+    }
+
+    /// <summary>Keeps the first few rejected candidates of each verdict as examples.</summary>
+    public void AddRejected(string verdict, string instruction, string response, string detail)
+    {
+        if (!Examples.TryGetValue(verdict, out var list))
+        {
+            Examples[verdict] = list = [];
+        }
+
+        if (list.Count < examples)
+        {
+            list.Add(new ExampleView(instruction, CodeBlocks.FirstCSharp(response) ?? response, detail));
+        }
+    }
+
+    /// <summary>
+    /// Reads an output folder in one streaming pass: its JSONL rows, or its Parquet shards when it has no JSONL (a
+    /// Parquet-only run), and <c>rejected.jsonl</c>.
+    /// </summary>
     public static async Task<ReportData> ReadAsync(string folder, int samples, int examples, CancellationToken cancellationToken)
     {
-        var data = new ReportData();
+        var data = new ReportData(samples, examples);
         var jsonl = Path.Combine(folder, "jsonl");
         var files = Directory.Exists(jsonl) ? Directory.GetFiles(jsonl, "*.jsonl").Order(StringComparer.Ordinal).ToList() : [];
-        var seen = 0L;
         foreach (var file in files)
         {
             await foreach (var row in Rows(file, cancellationToken))
             {
-                var instruction = Text(row, "instruction");
-                var response = Text(row, "response");
-                data.InstructionLengths.Add(instruction.Length);
-                data.ResponseLengths.Add(response.Length);
-                Add(data.TestsPerSample, Int(row, "tests_run"));
-                Add(data.RepairRounds, Int(row, "repair_rounds"));
-                var repo = Text(row, "source_repo");
-                data.PerRepository[repo] = data.PerRepository.GetValueOrDefault(repo) + 1;
-                var license = Text(row, "source_license");
-                data.PerLicense[license] = data.PerLicense.GetValueOrDefault(license) + 1;
-
-                // An even spread of samples across the dataset: every k-th after the first, until there are enough.
-                seen++;
-                if (data.Samples.Count < samples && (seen % 97 == 1 || seen <= samples / 2))
+                data.AddRow(new DatasetRow
                 {
-                    data.Samples.Add(new SampleView(Text(row, "task"), instruction, CodeBlocks.FirstCSharp(response) ?? response, repo, Text(row, "source_path"), Text(row, "source_url")));
+                    Task = Text(row, "task"),
+                    Instruction = Text(row, "instruction"),
+                    Response = Text(row, "response"),
+                    TestsRun = Int(row, "tests_run"),
+                    RepairRounds = Int(row, "repair_rounds"),
+                    SourceRepo = Text(row, "source_repo"),
+                    SourceLicense = Text(row, "source_license"),
+                    SourcePath = Text(row, "source_path"),
+                    SourceUrl = Text(row, "source_url"),
+                });
+            }
+        }
+
+        var shards = Path.Combine(folder, "data");
+        if (files.Count == 0 && Directory.Exists(shards))
+        {
+            foreach (var shard in Directory.GetFiles(shards, "*.parquet").Order(StringComparer.Ordinal))
+            {
+                // One row group at a time, with the validator's sentences for a damaged shard.
+                await foreach (var record in ExistingDataset.ReadAsync(shard, cancellationToken))
+                {
+                    var f = record.Fields;
+                    data.AddRow(new DatasetRow
+                    {
+                        Task = f.GetValueOrDefault("task") as string ?? "",
+                        Instruction = f.GetValueOrDefault("instruction") as string ?? "",
+                        Response = f.GetValueOrDefault("response") as string ?? "",
+                        TestsRun = f.GetValueOrDefault("tests_run") is int tests ? tests : 0,
+                        RepairRounds = f.GetValueOrDefault("repair_rounds") is int rounds ? rounds : 0,
+                        SourceRepo = f.GetValueOrDefault("source_repo") as string ?? "",
+                        SourceLicense = f.GetValueOrDefault("source_license") as string ?? "",
+                        SourcePath = f.GetValueOrDefault("source_path") as string ?? "",
+                        SourceUrl = f.GetValueOrDefault("source_url") as string ?? "",
+                    });
                 }
             }
         }
@@ -61,17 +128,7 @@ internal sealed class ReportData
         {
             await foreach (var row in Rows(rejected, cancellationToken))
             {
-                var verdict = Text(row, "verdict");
-                if (!data.Examples.TryGetValue(verdict, out var list))
-                {
-                    data.Examples[verdict] = list = [];
-                }
-
-                if (list.Count < examples)
-                {
-                    var response = Text(row, "response");
-                    list.Add(new ExampleView(Text(row, "instruction"), CodeBlocks.FirstCSharp(response) ?? response, Text(row, "detail")));
-                }
+                data.AddRejected(Text(row, "verdict"), Text(row, "instruction"), Text(row, "response"), Text(row, "detail"));
             }
         }
 

@@ -15,15 +15,16 @@ namespace AutoRefiner.Exporter.Report;
 /// </summary>
 public static class ReportWriter
 {
-    private const int Examples = 3;
-    private const int Samples = 12;
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
-    /// <summary>Writes <c>report.html</c> into <paramref name="folder"/>; returns its path.</summary>
+    /// <summary>
+    /// Writes <c>report.html</c> into <paramref name="folder"/> from what the folder holds (<c>autorefiner report</c>;
+    /// a run writes its report into staging with the data instead, see <see cref="WriteStagedAsync"/>); returns its path.
+    /// </summary>
     public static async Task<string> WriteAsync(string folder, CancellationToken cancellationToken)
     {
         var manifest = DatasetFolder.ReadManifest(folder);
-        var data = await ReportData.ReadAsync(folder, Samples, Examples, cancellationToken);
+        var data = await ReportData.ReadAsync(folder, ReportData.DefaultSamples, ReportData.DefaultExamples, cancellationToken);
         var path = Path.Combine(folder, "report.html");
         var temp = path + ".tmp";
         try
@@ -38,6 +39,10 @@ public static class ReportWriter
 
         return path;
     }
+
+    /// <summary>Writes a run's report, from the rows its writer saw, to <paramref name="path"/> in its staging folder.</summary>
+    internal static Task WriteStagedAsync(string path, Manifest manifest, ReportData data, CancellationToken cancellationToken) =>
+        File.WriteAllTextAsync(path, Render(manifest, data), new UTF8Encoding(false), cancellationToken);
 
     private static string H(string? text) => WebUtility.HtmlEncode(text ?? "");
 
@@ -235,8 +240,13 @@ public static class ReportWriter
             counts[Math.Min(Buckets, v / size)]++;
         }
 
-        var labels = Enumerable.Range(0, Buckets + 1).Select(b => b < Buckets ? $"{N(b * size)}–{N(((b + 1) * size) - 1)}" : $"≥ {N(Buckets * size)}").ToList();
-        Columns(sb, id, [.. labels.Zip(counts)]);
+        // The axis names each bucket by where it starts (short enough to stay apart); its range is in the tooltip.
+        var columns = Enumerable.Range(0, Buckets + 1)
+            .Select(b => b < Buckets
+                ? (Compact(b * size), $"{N(b * size)}–{N(((b + 1) * size) - 1)}", counts[b])
+                : ($"≥{Compact(Buckets * size)}", $"≥ {N(Buckets * size)}", counts[b]))
+            .ToList();
+        Columns(sb, id, columns);
         sb.Append(Inv, $"<p class=\"note\">median {N(sorted[sorted.Length / 2])}, 95th percentile {N(p95)}, max {N(sorted[^1])}</p></div>");
     }
 
@@ -249,28 +259,50 @@ public static class ReportWriter
             return;
         }
 
-        Columns(sb, id, [.. counts.OrderBy(kv => kv.Key).Select(kv => (kv.Key.ToString(Inv), kv.Value))]);
+        Columns(sb, id, [.. counts.OrderBy(kv => kv.Key).Select(kv => (kv.Key.ToString(Inv), kv.Key.ToString(Inv), kv.Value))]);
         sb.Append("</div>");
     }
 
-    /// <summary>A column chart in SVG.</summary>
-    private static void Columns(StringBuilder sb, string id, IReadOnlyList<(string Label, long Count)> columns)
+    /// <summary>Pitch of the columns, in the chart's units.</summary>
+    private const int ColumnPitch = 30;
+
+    /// <summary>
+    /// A column chart in SVG. Axis labels are short, at most <see cref="MaxAxisLabel"/> characters (the full name is in
+    /// each column's tooltip), and slanted at 50°, so neighbours lie 23 units apart, clear of each other's 14-unit glyphs.
+    /// The chart never shrinks below 72 % of its drawn size, so its labels stay at least 10 px: in a grid cell of a wide
+    /// screen (300 px and more) it fits; on a narrower phone it scrolls sideways instead of shrinking. A chart of a few
+    /// columns is not blown up past 130 % either.
+    /// </summary>
+    private static void Columns(StringBuilder sb, string id, List<(string Label, string Title, long Count)> columns)
     {
-        var width = Math.Max(240, columns.Count * 40);
+        var width = Math.Max(180, (columns.Count * ColumnPitch) + 24);
         var max = Math.Max(1, columns.Max(c => c.Count));
-        sb.Append(Inv, $"<svg id=\"{id}\" class=\"chart\" viewBox=\"0 0 {width} 170\" role=\"img\" aria-label=\"{H(id)}\">");
+        sb.Append(Inv, $"<div class=\"scroll\"><svg id=\"{id}\" class=\"chart columns\" viewBox=\"0 0 {width} 215\" style=\"min-width:{(int)Math.Ceiling(width * 0.72)}px;max-width:{(int)Math.Ceiling(width * 1.3)}px\" role=\"img\" aria-label=\"{H(id)}\">");
         for (var i = 0; i < columns.Count; i++)
         {
-            var (label, count) = columns[i];
-            var h = (int)(120.0 * count / max);
-            var x = (i * 40) + 4;
-            sb.Append(Inv, $"<rect x=\"{x}\" y=\"{130 - h}\" width=\"32\" height=\"{h}\" rx=\"2\" class=\"bar\"><title>{H(label)}: {N(count)}</title></rect>")
-              .Append(Inv, $"<text x=\"{x + 16}\" y=\"{126 - h}\" class=\"value small\" text-anchor=\"middle\" data-value=\"{count}\">{N(count)}</text>")
-              .Append(Inv, $"<text x=\"{x + 16}\" y=\"148\" class=\"label small\" text-anchor=\"middle\">{H(label.Length > 9 ? label[..9] : label)}</text>");
+            var (label, title, count) = columns[i];
+            var h = (int)(115.0 * count / max);
+            var x = (i * ColumnPitch) + 4;
+            var shown = label.Length > MaxAxisLabel ? label[..(MaxAxisLabel - 1)] + "…" : label;
+            sb.Append(Inv, $"<rect x=\"{x}\" y=\"{140 - h}\" width=\"24\" height=\"{h}\" rx=\"2\" class=\"bar\"><title>{H(title)}: {N(count)}</title></rect>")
+              .Append(Inv, $"<text x=\"{x + 12}\" y=\"{135 - h}\" class=\"value colvalue\" text-anchor=\"middle\" data-value=\"{count}\">{Compact(count)}</text>")
+              .Append(Inv, $"<text x=\"{x + 17}\" y=\"156\" class=\"label axis\" text-anchor=\"end\" transform=\"rotate(-50 {x + 17} 156)\">{H(shown)}</text>");
         }
 
-        sb.Append("</svg>");
+        sb.Append("</svg></div>");
     }
+
+    /// <summary>Longest axis label drawn whole.</summary>
+    private const int MaxAxisLabel = 7;
+
+    /// <summary>A count in few characters: 950, 1.2k, 12k, 3.4M.</summary>
+    private static string Compact(long n) => n switch
+    {
+        < 1_000 => n.ToString(Inv),
+        < 10_000 => (n / 1_000.0).ToString("0.#", Inv) + "k",
+        < 1_000_000 => (n / 1_000).ToString(Inv) + "k",
+        _ => (n / 1_000_000.0).ToString("0.#", Inv) + "M",
+    };
 
     private static void Table(StringBuilder sb, string title, IEnumerable<(string Key, long Value)> rows, string? more)
     {
@@ -293,6 +325,7 @@ public static class ReportWriter
         .meta,.note{color:var(--muted);font-size:.9em;overflow-wrap:anywhere}.big{font-size:2em;margin:0}
         .grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(300px,1fr));gap:16px}
         .chart{width:100%;height:auto;max-width:760px}.bar{fill:var(--bar)}.label,.value{fill:var(--fg);font-size:13px}.small{font-size:11px}
+        .scroll{overflow-x:auto}.axis{font-size:14px}.colvalue{font-size:12px}
         a .label{text-decoration:underline}table{border-collapse:collapse;width:100%}td{padding:3px 6px;border-bottom:1px solid var(--card)}.num{text-align:right;font-variant-numeric:tabular-nums}
         details{background:var(--card);border-radius:6px;padding:6px 10px;margin:6px 0}summary{cursor:pointer;font-weight:600}
         .example,.sample{background:var(--card);border-radius:6px;padding:8px 12px;margin:10px 0}.diag{font-family:ui-monospace,monospace;font-size:.85em;color:var(--muted)}

@@ -8,7 +8,7 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 namespace AutoRefiner.Generator.Instruct;
 
 /// <summary>
-/// Reads the answer format of DESIGN.md (<c>[Instruction]</c>, <c>[Response]</c>, <c>[Tests]</c>) as tolerantly as is
+/// Reads the answer format of docs/how-it-works.md, "Instruct pairs (LLM)" (<c>[Instruction]</c>, <c>[Response]</c>, <c>[Tests]</c>) as tolerantly as is
 /// safe: headers in any case, bracketed, as markdown headings or bold, with or without a colon; fences tagged
 /// <c>csharp</c>, <c>cs</c>, <c>c#</c> or untagged; prose around everything; a reasoning model's <c>&lt;think&gt;</c>
 /// block. Code a model forgot to fence is taken when it parses as C# declarations. Anything else is a reason, not an

@@ -1,5 +1,5 @@
-using System.Globalization;
 using System.Net;
+using AutoRefiner.Core.Http;
 using AutoRefiner.Core.Pipeline;
 using Microsoft.Extensions.Http.Resilience;
 using Polly;
@@ -10,7 +10,7 @@ namespace AutoRefiner.Generator.Llm;
 /// <summary>
 /// The HttpClient under Semantic Kernel's connector (which turns the OpenAI SDK's own retries off): one resilience
 /// pipeline retries 408, 429, 5xx, dropped connections and attempts that ran past <c>llm.timeout-seconds</c>, waiting
-/// what <c>Retry-After</c> asks (capped) or an exponential backoff with jitter, and counts every attempt. Every answer is
+/// what the server asks (<see cref="RetryAfter"/>, capped) or an exponential backoff with jitter, and counts every attempt. Every answer is
 /// read whole inside the attempt's time limit and at most <see cref="MaxAnswerBytes"/> of it. Waits and time limits run on
 /// the given <see cref="TimeProvider"/>.
 /// </summary>
@@ -65,9 +65,9 @@ internal static class LlmHttp
     /// <summary>How long to wait before retry number <paramref name="attempt"/> (0-based).</summary>
     internal static TimeSpan Delay(LlmEndpoint endpoint, int attempt, HttpResponseMessage? response, TimeProvider time)
     {
-        if (response is not null && RetryAfter(response, time) is { } asked)
+        if (response is not null && RetryAfter.Read(response, time) is { } asked)
         {
-            return asked < TimeSpan.Zero ? TimeSpan.Zero : asked > endpoint.MaxRetryDelay ? endpoint.MaxRetryDelay : asked;
+            return asked > endpoint.MaxRetryDelay ? endpoint.MaxRetryDelay : asked;
         }
 
         var exponential = endpoint.RetryBaseDelay.TotalMilliseconds * Math.Pow(2, Math.Min(attempt, 16));
@@ -77,24 +77,6 @@ internal static class LlmHttp
         return TimeSpan.FromMilliseconds(Math.Min(jittered, endpoint.MaxRetryDelay.TotalMilliseconds));
     }
 
-    /// <summary><c>Retry-After</c> as seconds or an HTTP date; also OpenAI's <c>retry-after-ms</c>.</summary>
-    internal static TimeSpan? RetryAfter(HttpResponseMessage response, TimeProvider time)
-    {
-        if (response.Headers.TryGetValues("retry-after-ms", out var ms)
-            && double.TryParse(ms.FirstOrDefault(), NumberStyles.Float, CultureInfo.InvariantCulture, out var millis) && millis >= 0)
-        {
-            return TimeSpan.FromMilliseconds(millis);
-        }
-
-        return response.Headers.RetryAfter switch
-        {
-            { Delta: { } delta } => delta,
-            { Date: { } date } => date - time.GetUtcNow(),
-            _ => null,
-        };
-    }
-
-    /// <summary>Counts each request that leaves for the endpoint, and which of them are retries.</summary>
     /// <summary>
     /// Counts attempts; with <paramref name="keyless"/> (the key's variable is not set) it removes the Authorization header
     /// the OpenAI connector always sends (it insists on a non-empty key), so a local server is addressed without one

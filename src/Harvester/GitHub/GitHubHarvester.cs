@@ -7,6 +7,8 @@ using AutoRefiner.Core.Pipeline;
 using AutoRefiner.Core.State;
 using Octokit;
 using Octokit.Internal;
+using Polly;
+using Polly.Retry;
 
 namespace AutoRefiner.Harvester.GitHub;
 
@@ -25,6 +27,7 @@ public sealed partial class GitHubHarvester : IDisposable
     private readonly ArchiveLimits _limits;
     private readonly RateLimitHandler _handler;
     private readonly GitHubClient _client;
+    private readonly ResiliencePipeline _longWaits;
 
     /// <summary>Creates the client: Octokit over a rate-limit handler, with the response cache in the state store.</summary>
     public GitHubHarvester(GitHubSettings settings, StateStore state, string cacheDirectory, ArchiveLimits limits, TimeProvider time, RunStats stats)
@@ -50,6 +53,7 @@ public sealed partial class GitHubHarvester : IDisposable
             new SimpleJsonSerializer());
         connection.ResponseCache = new StateResponseCache(state, time);
         _client = new GitHubClient(connection);
+        _longWaits = BuildLongWaits();
     }
 
     /// <summary>HTTP requests sent so far (retries and redirects included).</summary>
@@ -327,6 +331,12 @@ public sealed partial class GitHubHarvester : IDisposable
         }
     }
 
+    /// <summary>
+    /// The search's repositories, most stars first. Pages are followed through the <c>Link</c> header's <c>rel="next"</c>,
+    /// as GitHub documents: a page may be shorter than <c>per_page</c> before the last one (a search that timed out gives
+    /// <c>incomplete_results</c>), so only the missing link ends a range. Past the 1,000 results a search can show, the
+    /// search goes on below the lowest star count seen.
+    /// </summary>
     private async IAsyncEnumerable<GitHubRepo> SearchAsync(string query, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         const int perPage = 100;
@@ -337,21 +347,23 @@ public sealed partial class GitHubHarvester : IDisposable
         {
             var filter = maxStars is null ? q : $"{q} stars:<={maxStars}";
             int? lowest = null;
-            var seenInRange = 0;
-            for (var page = 1; page * perPage <= reachable; page++)
+            var totalCount = 0;
+            Uri? next = new("search/repositories", UriKind.Relative);
+            Dictionary<string, string>? parameters = new()
             {
-                var parameters = new Dictionary<string, string>
-                {
-                    ["q"] = filter,
-                    ["sort"] = "stars",
-                    ["order"] = "desc",
-                    ["per_page"] = perPage.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                    ["page"] = page.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                };
+                ["q"] = filter,
+                ["sort"] = "stars",
+                ["order"] = "desc",
+                ["per_page"] = perPage.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            };
+            while (next is not null)
+            {
+                var page = next;
+                var pageParameters = parameters;
                 IApiResponse<GitHubSearchPage> response;
                 try
                 {
-                    response = await Call(() => _client.Connection.Get<GitHubSearchPage>(new Uri("search/repositories", UriKind.Relative), parameters, null, cancellationToken), "search/repositories", cancellationToken);
+                    response = await Call(() => _client.Connection.Get<GitHubSearchPage>(page, pageParameters, null, cancellationToken), "search/repositories", cancellationToken);
                 }
                 catch (ApiValidationException e)
                 {
@@ -373,22 +385,22 @@ public sealed partial class GitHubHarvester : IDisposable
                     _stats.Notice($"GitHub's search for '{filter}' timed out and returned incomplete results; some repositories may be missing");
                 }
 
+                totalCount = response.Body.TotalCount;
                 foreach (var item in items)
                 {
                     lowest = lowest is null ? item.StargazersCount : Math.Min(lowest.Value, item.StargazersCount);
-                    seenInRange++;
                     yield return item;
                 }
 
-                if (items.Count < perPage || seenInRange >= response.Body.TotalCount)
-                {
-                    yield break;
-                }
+                // The next page's URL carries the query and the page; it replaces them.
+                next = response.HttpResponse.ApiInfo?.Links is { } links && links.TryGetValue("next", out var link) ? link : null;
+                parameters = null;
             }
 
-            // The search stops at 1,000 results: go on from the lowest star count seen (its repositories may repeat); when a
-            // single star count holds more than 1,000, go below it.
-            if (lowest is null || lowest == 0)
+            // Without a next page the range is done. The search shows 1,000 results at most: when it found more, go on
+            // from the lowest star count seen (its repositories may repeat); when one star count holds more than 1,000,
+            // go below it.
+            if (totalCount <= reachable || lowest is null || lowest == 0)
             {
                 yield break;
             }
@@ -442,51 +454,62 @@ public sealed partial class GitHubHarvester : IDisposable
     /// </summary>
     private async Task<T> Call<T>(Func<Task<T>> call, string what, CancellationToken cancellationToken)
     {
-        for (var attempt = 1; ; attempt++)
+        try
         {
-            try
+            return await _longWaits.ExecuteAsync(async token => await call().WaitAsync(token), cancellationToken);
+        }
+        catch (AuthorizationException)
+        {
+            throw AutoRefinerException.Usage(_settings.Token is null
+                ? $"GitHub ({_settings.ShownApiUri}) refused an anonymous request (401): set GITHUB_TOKEN to a token that can read public repositories"
+                : $"GitHub ({_settings.ShownApiUri}) rejected GITHUB_TOKEN (401 Bad credentials): check that the token is valid and not expired");
+        }
+        catch (RateLimitExceededException e)
+        {
+            throw AutoRefinerException.RunFailed(
+                $"the GitHub API rate limit is spent until {e.Reset.UtcDateTime:yyyy-MM-dd HH:mm} UTC; nothing was written; run again after that{(_settings.Token is null ? " (or set GITHUB_TOKEN for a higher limit)" : "")}");
+        }
+        catch (HttpRequestException e)
+        {
+            throw AutoRefinerException.RunFailed($"cannot reach GitHub at {_settings.ShownApiUri}: {_settings.Redact(e.Message)}");
+        }
+        catch (GitHubAnswerException e)
+        {
+            throw AutoRefinerException.RunFailed($"{_settings.Redact(e.Message)} (GitHub at {_settings.ShownApiUri})");
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw AutoRefinerException.RunFailed(
+                $"GitHub ({_settings.ShownApiUri}) gave no answer to {_settings.Redact(what)} within Octokit's limit of {OctokitTimeout.TotalSeconds:F0} s per request");
+        }
+        catch (Exception e) when (e is System.Runtime.Serialization.SerializationException or InvalidCastException or FormatException or OverflowException or System.Text.Json.JsonException)
+        {
+            // Octokit's deserialiser fails on an HTML page from a proxy, JSON cut short, or fields of the wrong type.
+            throw AutoRefinerException.RunFailed(
+                $"GitHub ({_settings.ShownApiUri}) answered {_settings.Redact(what)} with something that is not the JSON it documents (cut short, or a page from a proxy?)");
+        }
+    }
+
+    /// <summary>
+    /// Waits too long to spend inside one Octokit request (<see cref="GitHubWaitException"/>) are waited here, with the
+    /// run's token and clock, and the call is made again: the same pipeline shape as the handler's, one level up.
+    /// </summary>
+    private ResiliencePipeline BuildLongWaits() => new ResiliencePipelineBuilder { TimeProvider = _time }
+        .AddRetry(new RetryStrategyOptions
+        {
+            MaxRetryAttempts = RateLimitHandler.MaxAttempts - 1,
+            ShouldHandle = new PredicateBuilder().Handle<GitHubWaitException>(),
+            DelayGenerator = args => ValueTask.FromResult<TimeSpan?>(((GitHubWaitException)args.Outcome.Exception!).Wait),
+            OnRetry = args =>
             {
-                return await call().WaitAsync(cancellationToken);
-            }
-            catch (GitHubWaitException wait) when (attempt < RateLimitHandler.MaxAttempts)
-            {
+                var wait = (GitHubWaitException)args.Outcome.Exception!;
                 _handler.EnsureWithinMaxWait(wait.Wait, wait.Message);
                 _stats.Notice($"{wait.Message}: waiting {wait.Wait.TotalMinutes:F1} min before asking again");
                 _stats.WaitFor("GitHub's rate limit", _time.GetUtcNow() + wait.Wait);
-                await Task.Delay(wait.Wait, _time, cancellationToken);
-            }
-            catch (AuthorizationException)
-            {
-                throw AutoRefinerException.Usage(_settings.Token is null
-                    ? $"GitHub ({_settings.ShownApiUri}) refused an anonymous request (401): set GITHUB_TOKEN to a token that can read public repositories"
-                    : $"GitHub ({_settings.ShownApiUri}) rejected GITHUB_TOKEN (401 Bad credentials): check that the token is valid and not expired");
-            }
-            catch (RateLimitExceededException e)
-            {
-                throw AutoRefinerException.RunFailed(
-                    $"the GitHub API rate limit is spent until {e.Reset.UtcDateTime:yyyy-MM-dd HH:mm} UTC; nothing was written; run again after that{(_settings.Token is null ? " (or set GITHUB_TOKEN for a higher limit)" : "")}");
-            }
-            catch (HttpRequestException e)
-            {
-                throw AutoRefinerException.RunFailed($"cannot reach GitHub at {_settings.ShownApiUri}: {_settings.Redact(e.Message)}");
-            }
-            catch (GitHubAnswerException e)
-            {
-                throw AutoRefinerException.RunFailed($"{_settings.Redact(e.Message)} (GitHub at {_settings.ShownApiUri})");
-            }
-            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-            {
-                throw AutoRefinerException.RunFailed(
-                    $"GitHub ({_settings.ShownApiUri}) gave no answer to {_settings.Redact(what)} within Octokit's limit of {OctokitTimeout.TotalSeconds:F0} s per request");
-            }
-            catch (Exception e) when (e is System.Runtime.Serialization.SerializationException or InvalidCastException or FormatException or OverflowException or System.Text.Json.JsonException)
-            {
-                // Octokit's deserialiser fails on an HTML page from a proxy, JSON cut short, or fields of the wrong type.
-                throw AutoRefinerException.RunFailed(
-                    $"GitHub ({_settings.ShownApiUri}) answered {_settings.Redact(what)} with something that is not the JSON it documents (cut short, or a page from a proxy?)");
-            }
-        }
-    }
+                return ValueTask.CompletedTask;
+            },
+        })
+        .Build();
 
     /// <summary>How long Octokit lets one request take (its <c>Request.Timeout</c>), waits inside the handler included.</summary>
     private static readonly TimeSpan OctokitTimeout = TimeSpan.FromSeconds(100);

@@ -1,13 +1,17 @@
 using System.Globalization;
 using System.Net;
 using AutoRefiner.Core;
+using AutoRefiner.Core.Http;
+using Polly;
+using Polly.Retry;
 
 namespace AutoRefiner.Harvester.GitHub;
 
 /// <summary>
 /// Sits below Octokit and keeps the harvester within GitHub's rate limits: it waits for the reset before a request when the
 /// primary limit (<c>X-RateLimit-Remaining</c>) is spent, and on a secondary limit, a 403 with <c>Retry-After</c> or
-/// a 429 it waits as told (or backs off) and retries; a 5xx or a dropped connection is retried after 1, 2, 4, 8 s.
+/// a 429 it waits as told (<see cref="Core.Http.RetryAfter"/>, or backs off) and retries; a 5xx or a dropped connection is
+/// retried after 1, 2, 4, 8 s. Retries run on one Polly pipeline, waits on the injected <see cref="TimeProvider"/>.
 /// Search and core budgets are tracked apart. A wait longer than <paramref name="maxWait"/> stops the run with a
 /// message saying when to resume; one longer than <see cref="InlineWaitLimit"/> is left to the caller.
 /// </summary>
@@ -29,6 +33,10 @@ public sealed class RateLimitHandler(TimeProvider time, TimeSpan maxWait, Action
     public const int MaxAnswerBytes = 32 * 1024 * 1024;
 
     private readonly Lock _gate = new();
+    private ResiliencePipeline<HttpResponseMessage>? _retry;
+
+    // Built on first use: a primary constructor's field initialisers cannot call the instance method (a race builds two, harmlessly).
+    private ResiliencePipeline<HttpResponseMessage> Retry => _retry ??= BuildRetry();
 
     // GitHub counts the search API (30 a minute) apart from the rest (5,000 an hour): one budget each.
     private readonly Dictionary<string, (int Remaining, DateTimeOffset Reset)> _budgets = new(StringComparer.Ordinal);
@@ -42,36 +50,79 @@ public sealed class RateLimitHandler(TimeProvider time, TimeSpan maxWait, Action
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        for (var attempt = 1; ; attempt++)
+        var attempt = 0;
+        var context = ResilienceContextPool.Shared.Get(cancellationToken);
+        try
         {
-            await WaitForPrimaryLimitAsync(request, cancellationToken).ConfigureAwait(false);
-            Interlocked.Increment(ref _requests);
-            HttpResponseMessage response;
-            try
-            {
-                response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
-            }
-            catch (HttpRequestException e) when (attempt < MaxAttempts && !cancellationToken.IsCancellationRequested)
-            {
-                // A dropped connection is retried like a 5xx; after the last attempt the failure reaches the caller.
-                var backoff = Backoff(attempt);
-                notice($"GitHub connection failed ({e.HttpRequestError}): retrying {request.RequestUri?.AbsolutePath} in {backoff.TotalSeconds:F0} s");
-                await Task.Delay(backoff, time, cancellationToken).ConfigureAwait(false);
-                continue;
-            }
+            context.Properties.Set(RequestKey, request);
+            return await Retry.ExecuteAsync(async ctx => await AttemptAsync(request, ++attempt, ctx).ConfigureAwait(false), context).ConfigureAwait(false);
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
+        }
+    }
 
-            Observe(request, response);
-            StreamArchives(response);
-            try
-            {
-                await CapAsync(request, response, cancellationToken).ConfigureAwait(false);
-            }
-            catch
-            {
-                response.Dispose();
-                throw;
-            }
+    private static readonly ResiliencePropertyKey<HttpRequestMessage> RequestKey = new("autorefiner.github.request");
+    private static readonly ResiliencePropertyKey<TimeSpan?> WaitKey = new("autorefiner.github.wait");
 
+    /// <summary>
+    /// The one retry pipeline of GitHub requests, on the run's clock: a rate-limit answer or a 5xx is retried after the
+    /// wait <see cref="AttemptAsync"/> decided, a dropped connection after 1, 2, 4, 8 s; <see cref="MaxAttempts"/> in all.
+    /// Each retry says why in a notice.
+    /// </summary>
+    private ResiliencePipeline<HttpResponseMessage> BuildRetry() => new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = time }
+        .AddRetry(new RetryStrategyOptions<HttpResponseMessage>
+        {
+            MaxRetryAttempts = MaxAttempts - 1,
+            ShouldHandle = args => ValueTask.FromResult(args.Outcome switch
+            {
+                { Exception: HttpRequestException } => !args.Context.CancellationToken.IsCancellationRequested,
+                { Result: not null } => args.Context.Properties.GetValue(WaitKey, null) is not null,
+                _ => false,
+            }),
+            DelayGenerator = args => ValueTask.FromResult<TimeSpan?>(
+                args.Outcome.Result is not null ? args.Context.Properties.GetValue(WaitKey, null) : Backoff(args.AttemptNumber + 1)),
+            OnRetry = args =>
+            {
+                var path = args.Context.Properties.GetValue(RequestKey, null!)?.RequestUri?.AbsolutePath;
+                if (args.Outcome.Exception is HttpRequestException e)
+                {
+                    // A dropped connection is retried like a 5xx; after the last attempt the failure reaches the caller.
+                    notice($"GitHub connection failed ({e.HttpRequestError}): retrying {path} in {args.RetryDelay.TotalSeconds:F0} s");
+                }
+                else if (args.Outcome.Result is { } response)
+                {
+                    var status = (int)response.StatusCode;
+                    notice(status >= 500
+                        ? $"GitHub answered {status}: retrying {path} in {args.RetryDelay.TotalSeconds:F0} s"
+                        : $"GitHub rate limit: waiting {args.RetryDelay.TotalSeconds:F0} s before retrying {path}");
+                    response.Dispose();
+                }
+
+                return ValueTask.CompletedTask;
+            },
+        })
+        .Build();
+
+    /// <summary>
+    /// One attempt: waits for a spent primary limit, sends, records the budget, and reads the answer (within
+    /// <see cref="MaxAnswerBytes"/>). When the answer asks for a retry it decides the wait: one past the configured
+    /// maximum stops the run, one past <see cref="InlineWaitLimit"/> is left to the caller, a shorter one is handed to
+    /// the pipeline through the context.
+    /// </summary>
+    private async Task<HttpResponseMessage> AttemptAsync(HttpRequestMessage request, int attempt, ResilienceContext context)
+    {
+        var cancellationToken = context.CancellationToken;
+        context.Properties.Set(WaitKey, null);
+        await WaitForPrimaryLimitAsync(request, cancellationToken).ConfigureAwait(false);
+        Interlocked.Increment(ref _requests);
+        var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        Observe(request, response);
+        StreamArchives(response);
+        try
+        {
+            await CapAsync(request, response, cancellationToken).ConfigureAwait(false);
             var wait = await RetryDelayAsync(response, attempt, cancellationToken).ConfigureAwait(false);
             if (wait is null || attempt >= MaxAttempts)
             {
@@ -81,16 +132,18 @@ public sealed class RateLimitHandler(TimeProvider time, TimeSpan maxWait, Action
             var status = (int)response.StatusCode;
             var why = $"GitHub answered {status}{(status >= 500 ? "" : " (rate limit)")} for {request.RequestUri?.AbsolutePath}";
             EnsureWithinMaxWait(wait.Value, why);
-            response.Dispose();
             if (wait.Value > InlineWaitLimit)
             {
                 throw new GitHubWaitException(wait.Value, why);
             }
 
-            notice(status >= 500
-                ? $"GitHub answered {(int)response.StatusCode}: retrying {request.RequestUri?.AbsolutePath} in {wait.Value.TotalSeconds:F0} s"
-                : $"GitHub rate limit: waiting {wait.Value.TotalSeconds:F0} s before retrying {request.RequestUri?.AbsolutePath}");
-            await Task.Delay(wait.Value, time, cancellationToken).ConfigureAwait(false);
+            context.Properties.Set(WaitKey, wait);
+            return response;
+        }
+        catch
+        {
+            response.Dispose();
+            throw;
         }
     }
 
@@ -150,7 +203,7 @@ public sealed class RateLimitHandler(TimeProvider time, TimeSpan maxWait, Action
         if (status is HttpStatusCode.BadGateway or HttpStatusCode.ServiceUnavailable or HttpStatusCode.GatewayTimeout or HttpStatusCode.InternalServerError)
         {
             // GitHub's 5xx are usually passing; a short backoff, unless the server says how long.
-            return RetryAfter(response) ?? Backoff(attempt);
+            return RetryAfter.Read(response, time) ?? Backoff(attempt);
         }
 
         if (status != HttpStatusCode.TooManyRequests && status != HttpStatusCode.Forbidden)
@@ -158,19 +211,14 @@ public sealed class RateLimitHandler(TimeProvider time, TimeSpan maxWait, Action
             return null;
         }
 
-        if (RetryAfter(response) is { } retryAfter)
+        // Retry-After, or for a spent primary limit (x-ratelimit-remaining: 0) its reset, as GitHub documents.
+        if (RetryAfter.Read(response, time) is { } retryAfter)
         {
             return retryAfter;
         }
 
         if (status == HttpStatusCode.Forbidden)
         {
-            if (Header(response, "X-RateLimit-Remaining") == "0"
-                && long.TryParse(Header(response, "X-RateLimit-Reset"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var reset))
-            {
-                return Max(DateTimeOffset.FromUnixTimeSeconds(reset) - time.GetUtcNow(), TimeSpan.FromSeconds(1));
-            }
-
             // A 403 is a rate limit only when GitHub says so; otherwise it is an answer for the caller.
             var body = response.Content is null ? "" : await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
             if (!body.Contains("rate limit", StringComparison.OrdinalIgnoreCase))
@@ -235,18 +283,8 @@ public sealed class RateLimitHandler(TimeProvider time, TimeSpan maxWait, Action
         }
     }
 
-    /// <summary><c>Retry-After</c> in seconds or as an HTTP date, or null.</summary>
-    private TimeSpan? RetryAfter(HttpResponseMessage response) => response.Headers.RetryAfter switch
-    {
-        { Delta: { } delta } => delta,
-        { Date: { } date } => Max(date - time.GetUtcNow(), TimeSpan.FromSeconds(1)),
-        _ => null,
-    };
-
     /// <summary>1, 2, 4, 8 s for the attempts after the first.</summary>
     private static TimeSpan Backoff(int attempt) => TimeSpan.FromSeconds(Math.Pow(2, attempt - 1));
-
-    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 
     private static string? Header(HttpResponseMessage response, string name) =>
         response.Headers.TryGetValues(name, out var values) ? values.FirstOrDefault() : null;

@@ -20,10 +20,10 @@ public sealed class LocalSeedSource(FileWalker walker, SeedExtractor extractor, 
 
     /// <summary>
     /// Seeds of one tree (<paramref name="path"/>, inside <paramref name="root"/>), project by project; adds its files
-    /// to the run's expected total, and (with <paramref name="filesRead"/>) lists the files read with their content hash.
+    /// to the run's expected total.
     /// </summary>
     public async IAsyncEnumerable<Seed> HarvestRootAsync(
-        string path, SourceRoot root, RunStats stats, [EnumeratorCancellation] CancellationToken cancellationToken, ICollection<(string Path, string Hash)>? filesRead = null)
+        string path, SourceRoot root, RunStats stats, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(root);
         ArgumentNullException.ThrowIfNull(stats);
@@ -51,13 +51,6 @@ public sealed class LocalSeedSource(FileWalker walker, SeedExtractor extractor, 
             foreach (var chunk in group.Paths.Chunk(config.MaxFilesPerCompilation))
             {
                 var files = ReadAll(chunk, root, layout, group.Symbols, stats, cancellationToken);
-                if (filesRead is not null)
-                {
-                    foreach (var file in files)
-                    {
-                        filesRead.Add((file.RelativePath, Core.Text.ContentHash.Of(file.Text)));
-                    }
-                }
 
                 var work = new SeedExtractor.Group(files, group.Usings) { Context = context };
                 await foreach (var seed in extractor.ExtractAsync(work, stats, parallelism, cancellationToken))

@@ -181,7 +181,7 @@ internal static class LabelledSet
     public static (List<(string Id, int Group, string Code)> Items, int Duplicates) Build()
     {
         var root = AppContext.BaseDirectory;
-        while (!File.Exists(Path.Combine(root, "AutoRefiner.slnx")))
+        while (!File.Exists(Path.Combine(root, "AutoRefiner.sln")))
         {
             root = Path.GetDirectoryName(root)!;
         }

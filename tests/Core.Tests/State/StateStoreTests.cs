@@ -51,6 +51,51 @@ public sealed class StateStoreTests : IDisposable
     }
 
     [Fact]
+    public void Open_AVersion3Store_DropsTheTablesNothingReads_AndKeepsItsAnswersAndSamples()
+    {
+        var path = PathOf("v3.db");
+        using (var raw = new SqliteConnection($"Data Source={path};Pooling=False"))
+        {
+            raw.Open();
+            using var create = raw.CreateCommand();
+            create.CommandText = """
+                CREATE TABLE http_cache (key TEXT PRIMARY KEY, value TEXT NOT NULL, updated_at TEXT NOT NULL);
+                CREATE TABLE llm_cache (key TEXT PRIMARY KEY, model TEXT NOT NULL, prompt_version TEXT NOT NULL, answer TEXT NOT NULL,
+                    prompt_tokens INTEGER NOT NULL, completion_tokens INTEGER NOT NULL, created_at TEXT NOT NULL);
+                CREATE TABLE runs (id INTEGER PRIMARY KEY, kind TEXT NOT NULL, command TEXT NOT NULL, config_hash TEXT NOT NULL,
+                    started_at TEXT NOT NULL, finished_at TEXT, status TEXT NOT NULL, rows INTEGER, counts TEXT);
+                CREATE TABLE repositories (repo TEXT PRIMARY KEY, commit_sha TEXT NOT NULL, license TEXT NOT NULL, url TEXT NOT NULL,
+                    first_run INTEGER NOT NULL, last_run INTEGER NOT NULL);
+                CREATE TABLE files (repo TEXT NOT NULL, path TEXT NOT NULL, hash TEXT NOT NULL, commit_sha TEXT NOT NULL, last_run INTEGER NOT NULL,
+                    PRIMARY KEY (repo, path));
+                CREATE TABLE seeds (id TEXT PRIMARY KEY, repo TEXT NOT NULL, path TEXT NOT NULL, commit_sha TEXT NOT NULL,
+                    first_run INTEGER NOT NULL, last_run INTEGER NOT NULL);
+                CREATE TABLE generated (key TEXT PRIMARY KEY, seed_id TEXT NOT NULL, count INTEGER NOT NULL, first_run INTEGER NOT NULL, last_run INTEGER NOT NULL);
+                CREATE TABLE samples (key TEXT NOT NULL, idx INTEGER NOT NULL, verdict TEXT NOT NULL, judged TEXT NOT NULL, PRIMARY KEY (key, idx));
+                CREATE TABLE minhash (kind TEXT NOT NULL, id TEXT NOT NULL, signature BLOB NOT NULL, PRIMARY KEY (kind, id));
+                INSERT INTO llm_cache VALUES ('k', 'm', 'instruct/1', 'the answer', 10, 20, '2026-11-30T00:00:00Z');
+                INSERT INTO repositories VALUES ('o/r', 'c1', 'mit', 'https://github.com/o/r', 1, 1);
+                INSERT INTO files VALUES ('o/r', 'a.cs', 'h', 'c1', 1);
+                INSERT INTO seeds VALUES ('s', 'o/r', 'a.cs', 'c1', 1, 1);
+                INSERT INTO generated VALUES ('key', 's', 1, 1, 1);
+                INSERT INTO samples VALUES ('key', 0, 'passed', '{"x":1}');
+                PRAGMA user_version = 3;
+                """;
+            create.ExecuteNonQuery();
+        }
+
+        using var store = StateStore.Open(path);
+
+        Assert.Equal(new CachedAnswer("the answer", 10, 20), store.GetAnswer("k"));
+        Assert.Equal(["{\"x\":1}"], store.TakeJudged("key", 2));
+        using var check = new SqliteConnection($"Data Source={path};Pooling=False");
+        check.Open();
+        using var tables = check.CreateCommand();
+        tables.CommandText = "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN ('repositories', 'files', 'seeds')";
+        Assert.Equal(0L, tables.ExecuteScalar());
+    }
+
+    [Fact]
     public void Open_AFileFromANewerBuild_IsRefusedAndLeftAsItWas()
     {
         var path = PathOf("future.db");
@@ -121,8 +166,8 @@ public sealed class StateStoreTests : IDisposable
     {
         using var store = StateStore.Open(PathOf("s.db"));
         var run1 = store.BeginRun("harvest", "c", "h", DateTimeOffset.UnixEpoch);
-        store.PutJudged("a", new SeedRecord("sa", "o/r", "a.cs", "c1"), [("passed", "{\"x\":1}")], run1);
-        store.PutJudged("b", new SeedRecord("sb", "o/r", "b.cs", "c1"), [("passed", "{\"x\":2}"), ("compile-error", "{\"x\":3}")], run1);
+        store.PutJudged("a", "sa", [("passed", "{\"x\":1}")], run1);
+        store.PutJudged("b", "sb", [("passed", "{\"x\":2}"), ("compile-error", "{\"x\":3}")], run1);
 
         var run2 = store.BeginRun("refresh", "c", "h", DateTimeOffset.UnixEpoch);
         Assert.Equal(["{\"x\":1}"], store.TakeJudged("a", run2));
@@ -141,7 +186,7 @@ public sealed class StateStoreTests : IDisposable
             var run = two.BeginRun("harvest", "c", "h", DateTimeOffset.UnixEpoch);
             two.PutAnswer("shared", "m", "v", new CachedAnswer("same", 1, 1), DateTimeOffset.UnixEpoch);
             two.PutAnswer("only-two", "m", "v", new CachedAnswer("two", 1, 1), DateTimeOffset.UnixEpoch);
-            two.PutJudged("k2", new SeedRecord("s2", "o/r", "b.cs", "c"), [("passed", "{}")], run);
+            two.PutJudged("k2", "s2", [("passed", "{}")], run);
         }
 
         one.BeginRun("harvest", "c", "h", DateTimeOffset.UnixEpoch);

@@ -25,7 +25,7 @@ internal sealed class FakeHubServer : IAsyncDisposable
     private readonly Lock _gate = new();
     private readonly Dictionary<string, Repo> _repos = new(StringComparer.Ordinal);
     private readonly HashSet<string> _objects = new(StringComparer.Ordinal);
-    private readonly List<(string Prefix, int Status, int RetryAfter, long BodyBytes)> _faults = [];
+    private readonly List<(string Prefix, int Status, int RetryAfter, long BodyBytes, DateTimeOffset? RetryAfterDate)> _faults = [];
     private readonly List<(string Prefix, string Body)> _garbled = [];
     private readonly ConcurrentQueue<string> _log = new();
     private long _next;
@@ -58,6 +58,9 @@ internal sealed class FakeHubServer : IAsyncDisposable
 
     public Uri Endpoint { get; } = null!;
 
+    /// <summary>The clock of the server's own delays (slow storage, a commit landing late); the tests share it with the client.</summary>
+    public TimeProvider Time { get; set; } = TimeProvider.System;
+
     /// <summary>Tokens the Hub knows, and whether each may write.</summary>
     public Dictionary<string, bool> Tokens { get; } = new(StringComparer.Ordinal);
 
@@ -66,6 +69,16 @@ internal sealed class FakeHubServer : IAsyncDisposable
 
     /// <summary>LFS objects at least this large are uploaded in parts.</summary>
     public long MultipartThreshold { get; set; } = 1024 * 1024;
+
+    /// <summary>
+    /// The batch answer's <c>transfer</c> field when set (e.g. <c>basic</c> while actions still carry parts, or an empty
+    /// string to leave it out): clients must decide multipart by <c>chunk_size</c> in the action's header, as
+    /// huggingface_hub does, not by this field.
+    /// </summary>
+    public string? BatchTransfer { get; set; }
+
+    /// <summary>Part URLs listed beyond those the chunk size calls for (a broken answer).</summary>
+    public int PartCountOffBy { get; set; }
 
     /// <summary>Part size of multipart uploads.</summary>
     public long ChunkSize { get; set; } = 512 * 1024;
@@ -96,11 +109,11 @@ internal sealed class FakeHubServer : IAsyncDisposable
     private TimeSpan _lostCommitLandsAfter;
 
     /// <summary>The next request under <paramref name="prefix"/> is answered with <paramref name="status"/>; with <paramref name="bodyBytes"/>, an error page that long.</summary>
-    public void Fail(string prefix, int status, int retryAfter = 0, long bodyBytes = 0)
+    public void Fail(string prefix, int status, int retryAfter = 0, long bodyBytes = 0, DateTimeOffset? retryAfterDate = null)
     {
         lock (_gate)
         {
-            _faults.Add((prefix, status, retryAfter, bodyBytes));
+            _faults.Add((prefix, status, retryAfter, bodyBytes, retryAfterDate));
         }
     }
 
@@ -215,7 +228,7 @@ internal sealed class FakeHubServer : IAsyncDisposable
         var response = context.Response;
         var path = request.Url!.AbsolutePath;
         _log.Enqueue($"{request.HttpMethod} {path}");
-        (string Prefix, int Status, int RetryAfter, long BodyBytes)? fault = null;
+        (string Prefix, int Status, int RetryAfter, long BodyBytes, DateTimeOffset? RetryAfterDate)? fault = null;
         string? garbled = null;
         lock (_gate)
         {
@@ -252,6 +265,10 @@ internal sealed class FakeHubServer : IAsyncDisposable
             if (f.RetryAfter > 0)
             {
                 response.Headers["Retry-After"] = f.RetryAfter.ToString(CultureInfo.InvariantCulture);
+            }
+            else if (f.RetryAfterDate is { } date)
+            {
+                response.Headers["Retry-After"] = date.ToString("r", CultureInfo.InvariantCulture);
             }
 
             if (f.BodyBytes > 0)
@@ -505,7 +522,7 @@ internal sealed class FakeHubServer : IAsyncDisposable
                 {
                     anyMultipart = true;
                     header["chunk_size"] = ChunkSize.ToString(CultureInfo.InvariantCulture);
-                    var count = (int)((size + ChunkSize - 1) / ChunkSize);
+                    var count = (int)((size + ChunkSize - 1) / ChunkSize) + PartCountOffBy;
                     for (var n = 1; n <= count; n++)
                     {
                         header[n.ToString("D5", CultureInfo.InvariantCulture)] = new Uri(Endpoint, $"_lfs/{oid}/part/{n}").ToString();
@@ -530,7 +547,13 @@ internal sealed class FakeHubServer : IAsyncDisposable
             objects.Add(entry);
         }
 
-        await JsonAsync(context.Response, 200, new JsonObject { ["transfer"] = anyMultipart ? "multipart" : "basic", ["objects"] = objects, ["hash_algo"] = "sha256" });
+        var answer = new JsonObject { ["transfer"] = BatchTransfer ?? (anyMultipart ? "multipart" : "basic"), ["objects"] = objects, ["hash_algo"] = "sha256" };
+        if (BatchTransfer == "")
+        {
+            answer.Remove("transfer");
+        }
+
+        await JsonAsync(context.Response, 200, answer);
     }
 
     /// <summary>The storage the batch API points at: PUT of whole objects and of parts, completion, verify.</summary>
@@ -542,7 +565,7 @@ internal sealed class FakeHubServer : IAsyncDisposable
         var request = context.Request;
         if (StorageDelay > TimeSpan.Zero && request.HttpMethod == "PUT")
         {
-            await Task.Delay(StorageDelay);
+            await Task.Delay(StorageDelay, Time);
         }
 
         var parts = rest.Split('/');
@@ -747,10 +770,13 @@ internal sealed class FakeHubServer : IAsyncDisposable
 
         if (lostStatus != 0)
         {
+            // The commit lands when the clock passes landsAfter, not sooner: a time limit, which the client's waits move
+            // past. It is set before the answer goes out, so it counts from the moment the Hub gave up on the request.
+            using var lands = landsAfter > TimeSpan.Zero ? new CancellationTokenSource(landsAfter, Time) : null;
             await ErrorAsync(context.Response, lostStatus, null, "Gateway timeout");
-            if (landsAfter > TimeSpan.Zero)
+            if (lands is not null)
             {
-                await Task.Delay(landsAfter);
+                await Task.Delay(Timeout.InfiniteTimeSpan, lands.Token).ContinueWith(_ => { }, TaskScheduler.Default);
                 lock (_gate)
                 {
                     _repos[repo].Revisions[target] = next;

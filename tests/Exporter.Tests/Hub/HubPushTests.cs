@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using AutoRefiner.Exporter.Hub;
+using AutoRefiner.Exporter.Tests.Support;
 
 namespace AutoRefiner.Exporter.Tests.Hub;
 
@@ -8,12 +9,14 @@ public sealed class HubPushTests : IAsyncLifetime
     private const string Token = "hf_writeTokenThatMustNeverBePrinted0123";
     private const string ReadToken = "hf_readOnlyToken0000000000000000000000";
     private readonly FakeHubServer _hub = new();
+    private readonly SkippingTime _time = new();
     private readonly string _dir = Directory.CreateTempSubdirectory("autorefiner-push-").FullName;
 
     public Task InitializeAsync()
     {
         _hub.Tokens[Token] = true;
         _hub.Tokens[ReadToken] = false;
+        _hub.Time = _time;
         return Task.CompletedTask;
     }
 
@@ -60,10 +63,11 @@ public sealed class HubPushTests : IAsyncLifetime
         Write("manifest.json", System.Text.Encoding.UTF8.GetBytes(new JsonObject { ["tool"] = "autorefiner", ["files"] = files }.ToJsonString()));
     }
 
-    private HubClient Client(string token = Token) => new(_hub.Endpoint, token) { RetryBaseDelay = TimeSpan.FromMilliseconds(20) };
+    /// <summary>A client on the test's clock: its waits (1, 2, 4 s …, and what the Hub asks) pass without sleeping.</summary>
+    private HubClient Client(string token = Token) => new(_hub.Endpoint, token, time: _time);
 
-    /// <summary>A pusher that looks for a lost commit after 20, 40 and 80 ms rather than seconds.</summary>
-    private static HubPusher Pusher(HubClient client) => new(client) { CommitCheckDelay = TimeSpan.FromMilliseconds(20) };
+    /// <summary>A pusher that looks for a lost commit after 2, 4 and 8 s, on the test's clock.</summary>
+    private static HubPusher Pusher(HubClient client) => new(client);
 
     private static PushOptions Options(string revision = "main", bool pr = false, bool rejected = false) =>
         new("me/csharp-sft", Private: true, revision, pr, "Update dataset", rejected);
@@ -101,6 +105,43 @@ public sealed class HubPushTests : IAsyncLifetime
         Assert.Contains(_hub.Log, l => l.EndsWith("/verify", StringComparison.Ordinal));
         Assert.DoesNotContain(_hub.Log, l => l.Contains(".staging", StringComparison.Ordinal));
         Assert.NotNull(result.Commit);
+    }
+
+    [Theory]
+    [InlineData("basic")]
+    [InlineData("")]
+    public async Task Push_PartsInTheUploadHeader_AreUploadedInTheServersChunks_WhateverTheTransferField(string transfer)
+    {
+        WriteDataset();
+        _hub.BatchTransfer = transfer;
+        _hub.ChunkSize = 700_000; // the 2.3 MB JSONL: parts of 700,000, 700,000, 700,000 and 200,000 bytes
+        using var client = Client();
+
+        var result = await new HubPusher(client).PushAsync(Out, Options(), null, CancellationToken.None).WaitAsync(TimeSpan.FromMinutes(1));
+
+        AssertHubHoldsTheFolder();
+        Assert.Equal(2_600_000, _hub.LfsBytesReceived);
+        var parts = _hub.Log.Where(l => l.StartsWith("PUT /_lfs/", StringComparison.Ordinal) && l.Contains("/part/", StringComparison.Ordinal)).ToList();
+        Assert.Equal(["1", "2", "3", "4"], parts.Select(p => p.Split('/')[^1]));
+        Assert.Single(_hub.Log, l => l.EndsWith("/complete", StringComparison.Ordinal));
+        Assert.Equal(2, result.LfsUploaded);
+    }
+
+    [Fact]
+    public async Task Push_AMultipartAnswerWhosePartsDoNotMatchItsChunkSize_IsRefusedWithASentence()
+    {
+        WriteDataset();
+        _hub.ChunkSize = 700_000;
+        _hub.PartCountOffBy = 1;
+        using var client = Client();
+
+        var e = await Assert.ThrowsAsync<HubException>(() => new HubPusher(client).PushAsync(Out, Options(), null, CancellationToken.None))
+            .WaitAsync(TimeSpan.FromMinutes(1)); // a safety net only: a client that gets the parts wrong must fail, not hang the suite
+
+        Assert.Contains("jsonl/train.jsonl", e.Message, StringComparison.Ordinal);
+        Assert.Contains("5 part URLs", e.Message, StringComparison.Ordinal);
+        Assert.Contains("chunk_size of 700,000 bytes", e.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(_hub.Log, l => l.Contains("/part/", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -225,14 +266,28 @@ public sealed class HubPushTests : IAsyncLifetime
         _hub.Fail("/_lfs/", 503);
         _hub.Fail("/api/datasets/me/csharp-sft/commit", 500);
         using var client = Client();
-        var clock = System.Diagnostics.Stopwatch.StartNew();
 
         await Pusher(client).PushAsync(Out, Options(), null, CancellationToken.None);
 
         AssertHubHoldsTheFolder();
         Assert.Equal(2, _hub.Log.Count(l => l == "POST /datasets/me/csharp-sft.git/info/lfs/objects/batch"));
         Assert.Equal(2, _hub.Log.Count(l => l == "POST /api/datasets/me/csharp-sft/commit/main"));
-        Assert.True(clock.Elapsed >= TimeSpan.FromMilliseconds(900), "Retry-After: 1 was not honoured");
+        // Retry-After: 1 for the batch, the backoff's first step for the storage; the commit's 500 is not retried blindly:
+        // the pusher looks at the branch after 2, 4 and 8 s, finds nothing and commits again.
+        Assert.Equal([1, 1, 2, 4, 8], _time.Waits.Select(w => w.TotalSeconds));
+    }
+
+    [Fact]
+    public async Task Push_RetryAfterAsAnHttpDate_IsWaitedOnTheClientsClock()
+    {
+        WriteDataset();
+        _hub.Fail("/api/repos/create", 503, retryAfterDate: _time.GetUtcNow() + TimeSpan.FromSeconds(42));
+        using var client = Client();
+
+        await Pusher(client).PushAsync(Out, Options(), null, CancellationToken.None);
+
+        AssertHubHoldsTheFolder();
+        Assert.Equal(TimeSpan.FromSeconds(42), _time.Waits[0]);
     }
 
     [Fact]
@@ -269,13 +324,14 @@ public sealed class HubPushTests : IAsyncLifetime
     public async Task Push_ACommitThatLandsAfterItsGatewayTimedOut_IsNotMadeTwice()
     {
         WriteDataset();
-        _hub.LoseCommitAnswers(1, status: 504, landAfter: TimeSpan.FromMilliseconds(150));
+        _hub.LoseCommitAnswers(1, status: 504, landAfter: TimeSpan.FromSeconds(3));
         using var client = Client();
 
-        await new HubPusher(client) { CommitCheckDelay = TimeSpan.FromMilliseconds(50) }.PushAsync(Out, Options(), null, CancellationToken.None);
+        await Pusher(client).PushAsync(Out, Options(), null, CancellationToken.None);
 
         AssertHubHoldsTheFolder();
         Assert.Equal(1, _hub.Log.Count(l => l == "POST /api/datasets/me/csharp-sft/commit/main"));
+        Assert.Equal([TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(4)], _time.Waits); // not there after 2 s, there after 6 s
     }
 
     [Fact]
@@ -291,7 +347,7 @@ public sealed class HubPushTests : IAsyncLifetime
         }
 
         File.WriteAllText(Path.Combine(Out, "README.md"), "# changed\n");
-        _hub.LoseCommitAnswers(1, status: 504, landAfter: TimeSpan.FromMilliseconds(60));
+        _hub.LoseCommitAnswers(1, status: 504, landAfter: TimeSpan.FromSeconds(3));
         using var client = Client();
 
         var result = await Pusher(client).PushAsync(Out, Options(pr: true), null, CancellationToken.None);
@@ -354,12 +410,12 @@ public sealed class HubPushTests : IAsyncLifetime
     {
         WriteDataset();
         _hub.StorageDelay = TimeSpan.FromSeconds(1.2);
-        using var patient = new HubClient(_hub.Endpoint, Token) { RequestTimeout = TimeSpan.FromSeconds(0.5), MinUploadBytesPerSecond = 256 * 1024, MaxAttempts = 1 };
+        using var patient = new HubClient(_hub.Endpoint, Token, time: _time) { RequestTimeout = TimeSpan.FromSeconds(0.5), MinUploadBytesPerSecond = 256 * 1024, MaxAttempts = 1 };
 
         await new HubPusher(patient).PushAsync(Out, Options(), null, CancellationToken.None); // each upload may take 0.5 s + its size at 256 KB/s
 
         AssertHubHoldsTheFolder();
-        using var hasty = new HubClient(_hub.Endpoint, Token) { RequestTimeout = TimeSpan.FromSeconds(0.5), MinUploadBytesPerSecond = long.MaxValue, MaxAttempts = 1 };
+        using var hasty = new HubClient(_hub.Endpoint, Token, time: _time) { RequestTimeout = TimeSpan.FromSeconds(0.5), MinUploadBytesPerSecond = long.MaxValue, MaxAttempts = 1 };
         File.WriteAllBytes(Path.Combine(Out, "jsonl/train.jsonl"), new byte[2_300_000]);
         var e = await Assert.ThrowsAsync<HubException>(() => new HubPusher(hasty).PushAsync(Out, Options(), null, CancellationToken.None));
         Assert.Contains("did not answer to upload", e.Message, StringComparison.Ordinal);
@@ -388,7 +444,7 @@ public sealed class HubPushTests : IAsyncLifetime
     {
         WriteDataset();
         var dead = new UriBuilder(_hub.Endpoint) { UserName = "deploy", Password = "UrlPassw0rd", Port = 1 }.Uri;
-        using var client = new HubClient(dead, Token) { RetryBaseDelay = TimeSpan.FromMilliseconds(1), MaxAttempts = 2 };
+        using var client = new HubClient(dead, Token, time: _time) { MaxAttempts = 2 };
 
         var e = await Assert.ThrowsAsync<HubException>(() => new HubPusher(client).PushAsync(Out, Options(), null, CancellationToken.None));
 

@@ -38,6 +38,9 @@ internal sealed class FakeOpenAiServer : IAsyncDisposable
     /// <summary>The base URL to configure (<c>http://127.0.0.1:port/v1/</c>), as OPENAI_BASE_URL would be.</summary>
     public Uri BaseUrl { get; }
 
+    /// <summary>The clock of the server's delays (<see cref="Latency"/>, a reply's delay); a test may share it with the client.</summary>
+    public TimeProvider Time { get; set; } = TimeProvider.System;
+
     /// <summary>When set, requests must carry <c>Authorization: Bearer &lt;key&gt;</c>, else 401.</summary>
     public string? RequiredKey { get; set; }
 
@@ -202,7 +205,7 @@ internal sealed class FakeOpenAiServer : IAsyncDisposable
             {
                 try
                 {
-                    await Task.Delay(delay, _stopping.Token).ConfigureAwait(false);
+                    await Task.Delay(delay, Time, _stopping.Token).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException)
                 {

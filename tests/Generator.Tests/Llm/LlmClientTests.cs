@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using AutoRefiner.Core.Config;
 using AutoRefiner.Core.Pipeline;
 using AutoRefiner.Generator.Llm;
@@ -10,8 +9,14 @@ public sealed class LlmClientTests : IAsyncLifetime
     private const string Key = "sk-test-7f3a9c1e5b2d4f6a8c0e";
     private readonly FakeOpenAiServer _server = new();
     private readonly LlmUsage _usage = new();
+    private readonly SkippingTime _time = new();
 
-    public Task InitializeAsync() => Task.CompletedTask;
+    public Task InitializeAsync()
+    {
+        // The server's delays and the client's waits and time limits run on one clock that no test sleeps on.
+        _server.Time = _time;
+        return Task.CompletedTask;
+    }
 
     public async Task DisposeAsync() => await _server.DisposeAsync();
 
@@ -21,7 +26,7 @@ public sealed class LlmClientTests : IAsyncLifetime
         config = config with { Endpoint = (url ?? _server.BaseUrl).ToString(), ApiKeyEnv = "KEY_VAR" };
         var endpoint = LlmEndpoint.Resolve(config, name => name == "KEY_VAR" ? key : null)!
             .WithRetryDelays(TimeSpan.FromMilliseconds(20), TimeSpan.FromSeconds(5));
-        return new LlmClient(endpoint, _usage);
+        return new LlmClient(endpoint, _usage, _time);
     }
 
     private static ChatTurn[] Messages(string text = "hello") => [new("system", "be brief"), new("user", text)];
@@ -103,12 +108,11 @@ public sealed class LlmClientTests : IAsyncLifetime
     {
         _server.Responder = r => r.Attempt == 1 ? FakeReply.RateLimited(1) : FakeReply.Answer("ok");
         using var client = Client();
-        var clock = Stopwatch.StartNew();
 
         var answer = await client.CompleteAsync(Messages(), CancellationToken.None);
 
         Assert.Equal("ok", answer.Text);
-        Assert.True(clock.Elapsed >= TimeSpan.FromMilliseconds(900), $"retried after {clock.Elapsed.TotalMilliseconds} ms, not after Retry-After: 1");
+        Assert.Equal([TimeSpan.FromSeconds(1)], _time.Waits); // Retry-After: 1, on the client's clock
         Assert.Equal((2, 1), (_usage.Attempts, _usage.Retries));
     }
 

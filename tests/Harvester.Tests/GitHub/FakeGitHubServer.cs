@@ -87,6 +87,12 @@ internal sealed class FakeGitHubServer : IAsyncDisposable
         get { lock (_gate) { return Math.Max(0, _rateLimitLimit - _rateLimitRemaining); } }
     }
 
+    /// <summary>
+    /// Every search page leaves out this many of its repositories and says <c>incomplete_results</c>, as GitHub does when a
+    /// search times out; its <c>Link</c> header still names the next page.
+    /// </summary>
+    public int SearchPagesShortBy { get; set; }
+
     /// <summary>Snapshot of every request served so far, in completion order.</summary>
     public IReadOnlyList<RecordedRequest> Requests
     {
@@ -625,8 +631,9 @@ internal sealed class FakeGitHubServer : IAsyncDisposable
         }
 
         var take = (int)Math.Min(perPage, SearchResultCap - start);
+        var shortBy = SearchPagesShortBy;
         var items = new JsonArray();
-        foreach (var repo in all.Skip((int)start).Take(take))
+        foreach (var repo in all.Skip((int)start).Take(Math.Max(0, take - shortBy)))
         {
             var json = RepoJson(repo);
             json["score"] = 1.0;
@@ -636,7 +643,7 @@ internal sealed class FakeGitHubServer : IAsyncDisposable
         var body = new JsonObject
         {
             ["total_count"] = all.Count,
-            ["incomplete_results"] = false,
+            ["incomplete_results"] = shortBy > 0,
             ["items"] = items,
         };
         var reply = Reply.Json(200, body);

@@ -14,11 +14,13 @@ public sealed class GitHubHarvestingTests : IAsyncLifetime, IDisposable
 {
     private const string Token = "ghp_FAKE0TOKEN0recognisable0123456789";
     private readonly TempTree _tree = new();
+    private readonly SkippingTime _time = new();
     private FakeGitHubServer _server = null!;
 
     public Task InitializeAsync()
     {
-        _server = new FakeGitHubServer { RequiredToken = Token };
+        // The server and the harvester share a clock on which waits pass at once: no test sleeps.
+        _server = new FakeGitHubServer(_time) { RequiredToken = Token };
         return Task.CompletedTask;
     }
 
@@ -56,8 +58,8 @@ public sealed class GitHubHarvestingTests : IAsyncLifetime, IDisposable
         var env = new Dictionary<string, string?> { ["GITHUB_API_URL"] = _server.BaseUri.ToString(), ["GITHUB_TOKEN"] = token };
         var compiler = new RoslynCompiler();
         var local = new LocalSeedSource(new FileWalker(config.Extraction), new SeedExtractor(compiler, config.Extraction), config.Extraction, 2);
-        var source = new SourceHarvester(local, config, TimeProvider.System, name => env.GetValueOrDefault(name));
-        var stats = new RunStats(TimeProvider.System);
+        var source = new SourceHarvester(local, config, _time, name => env.GetValueOrDefault(name));
+        var stats = new RunStats(_time);
         var seeds = await source.HarvestAsync(request, stats, default).ToListAsync();
         return (seeds, stats);
     }
@@ -227,12 +229,11 @@ public sealed class GitHubHarvestingTests : IAsyncLifetime, IDisposable
         _server.AddRepo("octo", "calc", files: CalcFiles());
         _server.EnqueueFault("/api/v3/repos/octo/calc", FakeFault.SecondaryRateLimit(1));
         _server.EnqueueFault("/api/v3/repos/octo/calc/tarball", FakeFault.TooManyRequests(1));
-        var started = DateTime.UtcNow;
 
         var (seeds, stats) = await HarvestAsync(new HarvestRequest(["octo/calc"], null));
 
         Assert.Single(seeds);
-        Assert.True(DateTime.UtcNow - started >= TimeSpan.FromSeconds(1.9), "both Retry-After waits must be honoured");
+        Assert.Equal(2, _time.Waits.Count(w => w == TimeSpan.FromSeconds(1))); // both Retry-After waits, on the run's clock
         Assert.Equal(2, stats.Notices.Count(n => n.StartsWith("GitHub rate limit: waiting 1 s", StringComparison.Ordinal)));
         Assert.Equal(0, _server.PendingFaultCount);
     }
@@ -256,14 +257,13 @@ public sealed class GitHubHarvestingTests : IAsyncLifetime, IDisposable
     {
         _server.AddRepo("octo", "calc", files: CalcFiles());
         _server.RateLimitRemaining = 1;
-        _server.RateLimitReset = DateTimeOffset.UtcNow.AddSeconds(2);
-        var started = DateTime.UtcNow;
+        _server.RateLimitReset = _time.GetUtcNow().AddSeconds(2);
 
         var (seeds, stats) = await HarvestAsync(new HarvestRequest(["octo/calc"], null));
 
         Assert.Single(seeds);
         Assert.Contains(stats.Notices, n => n.StartsWith("GitHub rate limit spent: waiting", StringComparison.Ordinal));
-        Assert.True(DateTime.UtcNow - started >= TimeSpan.FromSeconds(0.9));
+        Assert.Contains(_time.Waits, w => w >= TimeSpan.FromSeconds(1) && w <= TimeSpan.FromSeconds(2)); // until the reset, no longer
     }
 
     [Fact]
@@ -324,6 +324,28 @@ public sealed class GitHubHarvestingTests : IAsyncLifetime, IDisposable
         Assert.Equal(1120, found.Select(r => r.Id).Distinct().Count());
         Assert.Contains(_server.Requests, r => r.QueryValue("q")?.Contains("stars:<=", StringComparison.Ordinal) == true);
         Assert.DoesNotContain(_server.Requests, r => r.StatusCode == 422);
+    }
+
+    [Fact]
+    public async Task Find_SearchPagesShorterThanPerPage_FollowsTheLinkHeaderToTheLastPage()
+    {
+        for (var i = 0; i < 250; i++)
+        {
+            _server.AddRepo("o", $"r{i}", stars: 5000 - i);
+        }
+
+        _server.SearchPagesShortBy = 5; // pages of 95, 95 and 50: the first two short, the search "timed out"
+        var settings = GitHubSettings.FromEnvironment(new GitHubSourceConfig { MaxRepos = 1000 }, n => n == "GITHUB_API_URL" ? _server.BaseUri.ToString() : n == "GITHUB_TOKEN" ? Token : null);
+        using var state = Core.State.StateStore.Open(Path.Combine(_tree.Root, "state.db"));
+        var stats = new RunStats(TimeProvider.System);
+        using var github = new GitHubHarvester(settings, state, Path.Combine(_tree.Root, "repos"), new ArchiveLimits(), TimeProvider.System, stats);
+
+        var found = await github.FindAsync([], "stars:>=1", default).ToListAsync();
+
+        Assert.Equal(240, found.Count);
+        var pages = _server.Requests.Where(r => r.Path == "/api/v3/search/repositories").Select(r => r.QueryValue("page") ?? "1").ToList();
+        Assert.Equal(["1", "2", "3"], pages);
+        Assert.Contains(stats.Notices, n => n.Contains("incomplete results", StringComparison.Ordinal));
     }
 
     [Theory]

@@ -17,10 +17,12 @@ public sealed class RateLimitHandlerTests
             Task.FromResult(answers[Math.Min(_next++, answers.Length - 1)]());
     }
 
-    private static (HttpClient Client, List<string> Notices) Client(Script script, TimeSpan? maxWait = null)
+    private readonly SkippingTime _time = new();
+
+    private (HttpClient Client, List<string> Notices) Client(Script script, TimeSpan? maxWait = null)
     {
         var notices = new List<string>();
-        var handler = new RateLimitHandler(TimeProvider.System, maxWait ?? TimeSpan.FromMinutes(1), notices.Add) { InnerHandler = script };
+        var handler = new RateLimitHandler(_time, maxWait ?? TimeSpan.FromMinutes(1), notices.Add) { InnerHandler = script };
         return (new HttpClient(handler), notices);
     }
 
@@ -47,7 +49,7 @@ public sealed class RateLimitHandlerTests
     [Fact]
     public async Task Send_PrimaryLimitSpentIn403_WaitsForTheResetThenRetries()
     {
-        var reset = DateTimeOffset.UtcNow.AddSeconds(1).ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var reset = _time.GetUtcNow().AddSeconds(15).ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
         var script = new Script(
             () => Answer(HttpStatusCode.Forbidden, "{\"message\":\"API rate limit exceeded\"}", r =>
             {
@@ -61,7 +63,28 @@ public sealed class RateLimitHandlerTests
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(2, script.Calls);
-        Assert.Single(notices);
+        Assert.Equal("GitHub rate limit: waiting 15 s before retrying /api/v3/rate", Assert.Single(notices));
+        Assert.Equal([TimeSpan.FromSeconds(15)], _time.Waits);
+    }
+
+    [Fact]
+    public async Task Send_ServerErrorsAndDroppedConnections_AreRetriedOnTheRunsClockFiveTimesInAll()
+    {
+        var script = new Script(
+            () => throw new HttpRequestException("reset", null, HttpStatusCode.BadGateway),
+            () => Answer(HttpStatusCode.BadGateway),
+            () => Answer(HttpStatusCode.ServiceUnavailable, "{}", r => r.Headers.RetryAfter = new System.Net.Http.Headers.RetryConditionHeaderValue(TimeSpan.FromSeconds(7))),
+            () => Answer(HttpStatusCode.BadGateway),
+            () => Answer(HttpStatusCode.BadGateway));
+        var (client, notices) = Client(script);
+
+        var response = await client.GetAsync(new Uri("http://127.0.0.1/api/v3/repos/o/r"));
+
+        Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode); // the fifth answer is passed on
+        Assert.Equal(RateLimitHandler.MaxAttempts, script.Calls);
+        Assert.Equal([TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(7), TimeSpan.FromSeconds(8)], _time.Waits);
+        Assert.StartsWith("GitHub connection failed", notices[0], StringComparison.Ordinal);
+        Assert.Equal("GitHub answered 503: retrying /api/v3/repos/o/r in 7 s", notices[2]);
     }
 
     [Fact]
@@ -107,7 +130,7 @@ public sealed class RateLimitHandlerTests
     [Fact]
     public async Task Send_SearchBudgetSpent_DoesNotHoldBackOtherRequests()
     {
-        var reset = DateTimeOffset.UtcNow.AddMinutes(10).ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var reset = _time.GetUtcNow().AddMinutes(10).ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
         var script = new Script(
             () => Answer(HttpStatusCode.OK, "{}", r =>
             {
