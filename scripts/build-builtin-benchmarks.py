@@ -1,31 +1,35 @@
 #!/usr/bin/env python3
-"""Rebuilds src/Core/Curation/Benchmarks/builtin-benchmarks.jsonl.gz, the evaluation sets `curation.benchmarks: [builtin]`
-keeps out of every dataset: MultiPL-E's C# translations of HumanEval (humaneval-cs) and MBPP (mbpp-cs).
+"""Translates the evaluation sets `curation.benchmarks: [builtin]` keeps out of every dataset: MultiPL-E's C#
+translations of HumanEval (humaneval-cs) and MBPP (mbpp-cs), prompts and tests, into one JSONL file (--out). That text
+is NOT committed: AutoRefiner ships only its fingerprints, made from this file by
+
+  dotnet run -c Release --project bench/AutoRefiner.Bench -- benchmark-fingerprints OUT.jsonl.gz \
+      src/Core/Curation/Benchmarks/builtin-benchmarks.fingerprints.jsonl.gz
 
 Usage:
-  scripts/build-builtin-benchmarks.py MULTIPL_E_CHECKOUT COMMIT
+  scripts/build-builtin-benchmarks.py --multipl-e CHECKOUT --commit COMMIT
       runs MultiPL-E's own translator (dataset_builder/prepare_prompts_json.py with humaneval_to_cs.py, doctests
-      transformed, reworded prompts: the form MultiPL-E publishes) over datasets/originals-with-cleaned-doctests and
-      datasets/mbpp-typed, then writes the resource.
-  scripts/build-builtin-benchmarks.py --from-json humaneval-cs=FILE [--from-json mbpp-cs=FILE] [--source-repo O/R] COMMIT
-      takes JSON files already written by prepare_prompts_json.py (the same list of {name, prompt, tests, ...}), e.g.
-      MultiPL-E's published humaneval-cs-reworded; --source-repo names the repository they were taken from.
+      transformed, reworded prompts: the form MultiPL-E publishes as humaneval-cs-reworded and mbpp-cs-reworded) over
+      datasets/originals-with-cleaned-doctests and datasets/mbpp-typed of the checkout, and writes the resource.
+  scripts/build-builtin-benchmarks.py ... --from-json SET=FILE --json-source SET=TEXT
+      takes SET from a JSON file already written by prepare_prompts_json.py (a list of {name, prompt, tests, ...}, e.g.
+      MultiPL-E's published humaneval-cs-reworded.json) instead of translating it; TEXT says where that file came from
+      and is written into every line of the set. Sets not given this way are translated from --multipl-e.
 
-COMMIT is the MultiPL-E commit the data comes from; it is written into every line and into the NOTICE, so the data
-says where it came from. Nothing of the checkout but the translated prompts and tests is kept, and no path of this
-machine is written.
+COMMIT is the nuprl/MultiPL-E commit the checkout is at; it is written into every translated line, so the data says
+where it came from. Nothing of the checkout but the translated prompts and tests is kept, and no path of this machine
+is written. The output is byte-for-byte the same for the same input (sorted lines, gzip without a timestamp).
+--out (required) is where the translated text goes; keep it outside the repository.
 """
 import argparse
 import gzip
 import json
-import os
 import re
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
-OUT = Path(__file__).resolve().parent.parent / "src" / "Core" / "Curation" / "Benchmarks" / "builtin-benchmarks.jsonl.gz"
 SETS = {
     # benchmark -> (originals folder inside the checkout, id prefix as the upstream set writes it)
     "humaneval-cs": ("datasets/originals-with-cleaned-doctests", "HumanEval"),
@@ -38,9 +42,11 @@ def translate(checkout: Path, originals: str) -> list:
     builder = checkout / "dataset_builder"
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "out.json"
+        # The translator globs --originals below its own datasets folder, so the path is given relative to
+        # dataset_builder (an absolute one is refused by pathlib's glob).
         subprocess.run(
             [sys.executable, "prepare_prompts_json.py", "--lang", "humaneval_to_cs.py", "--doctests", "transform",
-             "--prompt-terminology", "reworded", "--originals", str(checkout / originals), "--output", str(out)],
+             "--prompt-terminology", "reworded", "--originals", "../" + originals, "--output", str(out)],
             cwd=builder, check=True, stdout=subprocess.DEVNULL)
         return json.loads(out.read_text(encoding="utf-8"))
 
@@ -61,41 +67,58 @@ def rows(benchmark: str, problems: list, source: str):
         }
 
 
+def pairs(specs: list, option: str) -> dict:
+    result = {}
+    for spec in specs:
+        name, _, value = spec.partition("=")
+        if name not in SETS or not value:
+            raise SystemExit(f"{option} takes SET=VALUE with SET one of {', '.join(SETS)}, not {spec!r}")
+        result[name] = value
+    return result
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("checkout", nargs="?", help="a MultiPL-E checkout (omit with --from-json)")
-    ap.add_argument("commit", help="the MultiPL-E commit the data comes from")
+    ap.add_argument("--multipl-e", metavar="CHECKOUT", help="a nuprl/MultiPL-E checkout")
+    ap.add_argument("--commit", help="the nuprl/MultiPL-E commit the checkout is at")
     ap.add_argument("--from-json", action="append", default=[], metavar="SET=FILE")
-    ap.add_argument("--source-repo", default="nuprl/MultiPL-E",
-                    help="the repository COMMIT belongs to, when --from-json files were taken from a copy of MultiPL-E's output")
+    ap.add_argument("--json-source", action="append", default=[], metavar="SET=TEXT")
+    ap.add_argument("--out", type=Path, required=True, help="the JSONL (.gz) of translated prompts and tests to write")
     args = ap.parse_args()
-    if not re.fullmatch(r"[0-9a-f]{7,40}", args.commit):
-        raise SystemExit(f"the commit must be a hexadecimal git hash, not {args.commit!r}")
 
-    problems = {}
-    if args.from_json:
-        for spec in args.from_json:
-            name, _, file = spec.partition("=")
-            if name not in SETS or not file:
-                raise SystemExit(f"--from-json takes SET=FILE with SET one of {', '.join(SETS)}, not {spec!r}")
-            problems[name] = json.loads(Path(file).read_text(encoding="utf-8"))
-    elif args.checkout:
-        checkout = Path(args.checkout)
+    files = pairs(args.from_json, "--from-json")
+    sources = pairs(args.json_source, "--json-source")
+    for name in files:
+        if name not in sources:
+            raise SystemExit(f"--from-json {name}=... needs --json-source {name}=TEXT saying where the file came from")
+
+    problems, source_of = {}, {}
+    for name, file in files.items():
+        problems[name] = json.loads(Path(file).read_text(encoding="utf-8"))
+        source_of[name] = sources[name]
+
+    missing = [name for name in SETS if name not in problems]
+    if missing:
+        if not args.multipl_e:
+            raise SystemExit(f"give a MultiPL-E checkout (--multipl-e) to translate {', '.join(missing)}")
+        if not args.commit or not re.fullmatch(r"[0-9a-f]{7,40}", args.commit):
+            raise SystemExit(f"--commit must be the checkout's hexadecimal git hash, not {args.commit!r}")
+        checkout = Path(args.multipl_e)
         if not (checkout / "dataset_builder" / "humaneval_to_cs.py").is_file():
             raise SystemExit(f"{checkout} is not a MultiPL-E checkout (dataset_builder/humaneval_to_cs.py is missing)")
-        for name, (originals, _) in SETS.items():
-            problems[name] = translate(checkout, originals)
-    else:
-        raise SystemExit("give a MultiPL-E checkout, or --from-json files")
+        for name in missing:
+            problems[name] = translate(checkout, SETS[name][0])
+            source_of[name] = f"nuprl/MultiPL-E@{args.commit}"
 
     lines = [json.dumps(r, ensure_ascii=False, sort_keys=True)
-             for name in sorted(problems) for r in sorted(rows(name, problems[name], f"{args.source_repo}@{args.commit}"), key=lambda r: (r["benchmark"], int(r["id"].split("/")[1])))]
-    OUT.parent.mkdir(parents=True, exist_ok=True)
-    # mtime=0 so the same data gives the same bytes.
-    with open(OUT, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0, filename="") as gz:
+             for name in sorted(problems)
+             for r in sorted(rows(name, problems[name], source_of[name]), key=lambda r: int(r["id"].split("/")[1]))]
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    # mtime=0 and no file name so the same data gives the same bytes.
+    with open(args.out, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0, filename="") as gz:
         gz.write(("\n".join(lines) + "\n").encode("utf-8"))
     counts = {n: len(problems[n]) for n in sorted(problems)}
-    print(f"wrote {OUT.relative_to(OUT.parents[4])}: " + ", ".join(f"{n} {c} items" for n, c in counts.items()))
+    print(f"wrote {args.out.name}: " + ", ".join(f"{n} {c} items" for n, c in counts.items()))
 
 
 if __name__ == "__main__":

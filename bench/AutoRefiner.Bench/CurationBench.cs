@@ -18,12 +18,56 @@ internal static class CurationBench
     public static Task<int> NearDuplicatesAsync(string[] args)
     {
         var n = args.Length > 0 ? CompileBench.ParsePositive(args[0], "n") : 200_000;
-        Load.WaitForQuiet(TimeSpan.FromSeconds(45));
+        var sb = new StringBuilder();
+        sb.AppendLine("## Near-duplicate detection");
+        sb.AppendLine();
+        sb.AppendLine(MachineSection());
+        sb.AppendLine(Inv($"- command: `dotnet run -c Release --project bench/AutoRefiner.Bench -- neardup {n}`"));
+        sb.AppendLine("- the tokenizer of this commit (every declared name canonicalised) and the one before it (lower-case locals only), alternately in the same run (new, old, old, new, new, old: a busy spell weighs on both), each run in its own child process (peak RSS and CPU time by GNU time `%M %U %S`); medians per tokenizer");
+        var runs = new Dictionary<string, List<(double Wall, double Cpu, long Peak, string Stdout)>>(StringComparer.Ordinal) { ["declared"] = [], ["legacy"] = [] };
+        foreach (var mode in new[] { "declared", "legacy", "legacy", "declared", "declared", "legacy" })
+        {
+            Load.WaitForQuiet(TimeSpan.FromSeconds(45));
+            var (stdout, peak, cpu) = RunChild(n, mode);
+            var wall = double.Parse(stdout.Trim().Split('\n').First(l => l.StartsWith("total-seconds ", StringComparison.Ordinal))["total-seconds ".Length..], CultureInfo.InvariantCulture);
+            runs[mode].Add((wall, cpu, peak, stdout));
+        }
+
+        double Median(IEnumerable<double> values) => Report.Median(values.ToList());
+        foreach (var (mode, list) in runs)
+        {
+            var lines = list[0].Stdout.Trim().Split('\n');
+            sb.AppendLine();
+            sb.AppendLine(Inv($"### Tokenizer: {mode}"));
+            sb.AppendLine();
+            sb.AppendLine(lines[0]);
+            sb.AppendLine();
+            sb.AppendLine("First run:");
+            sb.AppendLine();
+            sb.AppendLine(string.Join('\n', lines.Skip(1)));
+            sb.AppendLine();
+            sb.AppendLine(Inv($"All runs: wall {string.Join(", ", list.Select(r => r.Wall.ToString("0.00", CultureInfo.InvariantCulture)))} s; CPU {string.Join(", ", list.Select(r => r.Cpu.ToString("0.00", CultureInfo.InvariantCulture)))} s; peak RSS {string.Join(", ", list.Select(r => Report.Mb(r.Peak)))}. Median wall **{Median(list.Select(r => r.Wall)):0.00} s**, median CPU **{Median(list.Select(r => r.Cpu)):0.00} s**, highest peak RSS **{Report.Mb(list.Max(r => r.Peak))}**."));
+        }
+
+        var (newWall, oldWall) = (Median(runs["declared"].Select(r => r.Wall)), Median(runs["legacy"].Select(r => r.Wall)));
+        var (newCpu, oldCpu) = (Median(runs["declared"].Select(r => r.Cpu)), Median(runs["legacy"].Select(r => r.Cpu)));
+        var (newPeak, oldPeak) = (runs["declared"].Max(r => r.Peak), runs["legacy"].Max(r => r.Peak));
+        sb.AppendLine();
+        sb.AppendLine(Inv($"New vs old: median wall {newWall / oldWall:P0} of the old ({newWall:0.00} s vs {oldWall:0.00} s), median CPU {newCpu / oldCpu:P0} ({newCpu:0.00} s vs {oldCpu:0.00} s), peak RSS {(double)newPeak / oldPeak:P0}. Limit: no more than 120 % of either: {(newWall <= oldWall * 1.2 && newPeak <= oldPeak * 1.2 ? "met" : "NOT met")}."));
+        sb.AppendLine();
+        sb.AppendLine(Inv($"Roslyn's semantic model instead, for comparison: {RoslynCost(2_000)}"));
+        Console.Write(sb.ToString());
+        return Task.FromResult(0);
+    }
+
+    private static (string Stdout, long Peak, double Cpu) RunChild(int n, string mode)
+    {
         var self = typeof(CurationBench).Assembly.Location;
+        var args = new[] { self, "neardup-run", n.ToString(CultureInfo.InvariantCulture), mode };
         var timeFile = Path.Combine(Path.GetTempPath(), $"ar-neardup-time-{Environment.ProcessId}.txt");
         var r = File.Exists("/usr/bin/time")
-            ? Child.Run("/usr/bin/time", ["-f", "%M %e %U %S", "-o", timeFile, "dotnet", self, "neardup-run", n.ToString(CultureInfo.InvariantCulture)], Path.GetTempPath(), TimeSpan.FromMinutes(20))
-            : Child.Run("dotnet", [self, "neardup-run", n.ToString(CultureInfo.InvariantCulture)], Path.GetTempPath(), TimeSpan.FromMinutes(20), measureRss: true);
+            ? Child.Run("/usr/bin/time", ["-f", "%M %e %U %S", "-o", timeFile, "dotnet", .. args], Path.GetTempPath(), TimeSpan.FromMinutes(20))
+            : Child.Run("dotnet", args, Path.GetTempPath(), TimeSpan.FromMinutes(20), measureRss: true);
         if (r.ExitCode != 0)
         {
             throw new InvalidOperationException(r.Stdout + r.Stderr);
@@ -31,19 +75,57 @@ internal static class CurationBench
 
         var fields = File.Exists(timeFile) ? File.ReadAllText(timeFile).Trim().Split('\n')[^1].Split(' ') : [];
         var peak = fields.Length > 0 ? long.Parse(fields[0], CultureInfo.InvariantCulture) * 1024 : r.PeakRssBytes;
-        var sb = new StringBuilder();
-        sb.AppendLine("## Near-duplicate detection");
-        sb.AppendLine();
-        sb.AppendLine(MachineSection());
-        sb.AppendLine(Inv($"- command: `dotnet run -c Release --project bench/AutoRefiner.Bench -- neardup {n}`"));
-        sb.AppendLine(Inv($"- in a child process (peak RSS by GNU time `%M`): {r.Stdout.Trim().Split('\n')[0]}"));
-        sb.AppendLine();
-        sb.AppendLine(string.Join('\n', r.Stdout.Trim().Split('\n').Skip(1)));
-        sb.AppendLine();
-        sb.AppendLine(Inv($"Peak RSS of the whole process: **{Report.Mb(peak)}**."));
-        Console.Write(sb.ToString());
+        var cpu = fields.Length > 3 ? double.Parse(fields[2], CultureInfo.InvariantCulture) + double.Parse(fields[3], CultureInfo.InvariantCulture) : double.NaN;
         File.Delete(timeFile);
-        return Task.FromResult(0);
+        return (r.Stdout, peak, cpu);
+    }
+
+    /// <summary>
+    /// What binding each snippet with Roslyn would cost: parse, a compilation of the one tree (no references: only
+    /// whether a name binds to the snippet's own declarations matters), and a symbol lookup per identifier.
+    /// </summary>
+    private static string RoslynCost(int count)
+    {
+        var clock = Stopwatch.StartNew();
+        var names = 0;
+        for (var i = 0; i < count; i++)
+        {
+            var (text, _) = SnippetGenerator.Snippet(i);
+            var tree = Microsoft.CodeAnalysis.CSharp.CSharpSyntaxTree.ParseText("class C {\n" + text + "\n}");
+            var model = Microsoft.CodeAnalysis.CSharp.CSharpCompilation.Create("s", [tree]).GetSemanticModel(tree);
+            foreach (var node in tree.GetRoot().DescendantNodes())
+            {
+                if (node is Microsoft.CodeAnalysis.CSharp.Syntax.IdentifierNameSyntax name)
+                {
+                    names += Microsoft.CodeAnalysis.CSharp.CSharpExtensions.GetSymbolInfo(model, name).Symbol?.Locations.Any(l => l.IsInSource) == true ? 1 : 0;
+                }
+                else if (Microsoft.CodeAnalysis.ModelExtensions.GetDeclaredSymbol(model, node) is not null)
+                {
+                    names++;
+                }
+            }
+        }
+
+        var perSnippet = clock.Elapsed.TotalMilliseconds / count;
+
+        // Roslyn's syntax tree alone (no binding) also gives every declaration of the unit: parse and walk the declared names.
+        clock.Restart();
+        var declared = 0;
+        for (var i = 0; i < count; i++)
+        {
+            var (text, _) = SnippetGenerator.Snippet(i);
+            var tree = Microsoft.CodeAnalysis.CSharp.CSharpSyntaxTree.ParseText("class C {\n" + text + "\n}");
+            foreach (var node in tree.GetRoot().DescendantNodes())
+            {
+                declared += node is Microsoft.CodeAnalysis.CSharp.Syntax.BaseTypeDeclarationSyntax or Microsoft.CodeAnalysis.CSharp.Syntax.MethodDeclarationSyntax
+                    or Microsoft.CodeAnalysis.CSharp.Syntax.ParameterSyntax or Microsoft.CodeAnalysis.CSharp.Syntax.VariableDeclaratorSyntax
+                    or Microsoft.CodeAnalysis.CSharp.Syntax.TypeParameterSyntax or Microsoft.CodeAnalysis.CSharp.Syntax.SingleVariableDesignationSyntax
+                    or Microsoft.CodeAnalysis.CSharp.Syntax.PropertyDeclarationSyntax or Microsoft.CodeAnalysis.CSharp.Syntax.EnumMemberDeclarationSyntax ? 1 : 0;
+            }
+        }
+
+        var perParse = clock.Elapsed.TotalMilliseconds / count;
+        return Inv($"{perSnippet:0.00} ms a snippet on one thread ({count:N0} snippets, {names:N0} names bound to the snippet), so about {perSnippet * 200_000 / 1000 / Environment.ProcessorCount:0} s for 200,000 on {Environment.ProcessorCount} threads. Roslyn's syntax tree without binding (parse, then walk the {declared:N0} declarations): {perParse:0.00} ms a snippet, about {perParse * 200_000 / 1000 / Environment.ProcessorCount:0} s for 200,000 on {Environment.ProcessorCount} threads. Both against the whole lexical path above, so the tokenizer finds declared names lexically.");
     }
 
     /// <summary>
@@ -53,6 +135,7 @@ internal static class CurationBench
     public static int NearDuplicatesRun(string[] args)
     {
         var n = args.Length > 0 ? CompileBench.ParsePositive(args[0], "n") : 200_000;
+        var legacy = args.Length > 1 && args[1] == "legacy";
         var config = new CurationConfig();
         var hasher = new MinHasher(config.MinHashPermutations, config.ShingleSize);
         var index = new NearDuplicateIndex(config.MinHashPermutations, config.NearDuplicateThreshold);
@@ -70,7 +153,15 @@ internal static class CurationBench
             {
                 var (text, copy) = SnippetGenerator.Snippet(start + k);
                 var tokens = new List<uint>(256);
-                CodeTokens.Tokenize(text, tokens);
+                if (legacy)
+                {
+                    LegacyCodeTokens.Tokenize(text, tokens);
+                }
+                else
+                {
+                    CodeTokens.Tokenize(text, tokens);
+                }
+
                 batch[k] = (hasher.Signature(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(tokens)), copy, text.Length, text.Count(c => c == '\n'));
             });
             var t1 = clock.Elapsed.TotalSeconds;
@@ -104,6 +195,7 @@ internal static class CurationBench
         Console.WriteLine();
         Console.WriteLine(Inv($"Found {found:N0} near-duplicates: {copiesFound:N0} of the {copies:N0} planted copies (recall {(double)copiesFound / Math.Max(1, copies):P1}), {found - copiesFound:N0} among the generated originals; kept {index.Count:N0} in the index."));
         Console.WriteLine(Inv($"Goal: 200,000 snippets in under 60 s: {(n >= 200_000 && total < 60 ? "met" : n < 200_000 ? "(fewer snippets than the goal)" : "NOT met")} ({total:0.0} s)."));
+        Console.WriteLine(Inv($"total-seconds {total:0.000}"));
         return 0;
     }
 

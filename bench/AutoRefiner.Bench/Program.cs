@@ -13,7 +13,9 @@ var usage = """
       memory [methods]  peak RSS of the CLI on a synthetic tree of 2000, 5000 and <methods> (default 20000) documented methods
       sandbox [n] [k]   compiled-and-tested samples/s through the sandbox pool (default 300) vs `dotnet test` of k (default 3)
       push [megabytes]  peak RSS of `autorefiner push` of a folder of that size (default 2048) to a fake Hub, vs a 1 MB folder
-      neardup [n]       MinHash + LSH near-duplicate detection over n synthetic snippets (default 200000), peak RSS of a child process
+      neardup [n]       MinHash + LSH near-duplicate detection over n synthetic snippets (default 200000), this tokenizer and the previous one in the same run, peak RSS of each child process
+      decontam <dir>... false positives of the built-in evaluation sets (humaneval-cs, mbpp-cs) on every method and file of real code
+      benchmark-fingerprints <in.jsonl[.gz]> <out.jsonl.gz>  the shipped fingerprints of the sets scripts/build-builtin-benchmarks.py translated
       secrets [<dir>...] [--megabytes M]
                         secret scanning MB/s over real C# source (this repository's src/ plus the given folders),
                         repeated to M MB (default 64), vs every pattern over the whole text
@@ -48,6 +50,8 @@ try
         "neardup" => await CurationBench.NearDuplicatesAsync(rest),
         "neardup-run" => CurationBench.NearDuplicatesRun(rest),
         "secrets" => await CurationBench.SecretsAsync(rest),
+        "decontam" => await DecontaminationBench.RunAsync(rest),
+        "benchmark-fingerprints" => BenchmarkFingerprints.Run(rest),
         "report" => await ReportBench.RunAsync(rest),
         "config" => await ConfigBench.RunAsync(rest),
         "fake-openai" => await LlmBench.ServeAsync(rest),

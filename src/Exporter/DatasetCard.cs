@@ -87,7 +87,7 @@ internal static class DatasetCard
               ? $"Curation: code whose licence is not {string.Join(", ", curation.Licenses)} was left out{(curation.UnlicensedLocal == "drop" ? ", as was code with no licence at all" : " (code with no licence at all — private local sources — was kept)")}; " +
                 $"secrets were {(curation.Secrets == "drop" ? "grounds to drop a sample" : "replaced by <secret:kind>")} and e-mail addresses were redacted; " +
                 $"near-duplicates were removed ({curation.NearDuplicates}); " +
-                (curation.Benchmarks.Count > 0 ? $"the data was decontaminated against {string.Join(", ", curation.Benchmarks.Select(kv => $"{kv.Key} ({kv.Value} items{(BuiltinBenchmarks.Describe(kv.Key) is { } what ? ", " + what : "")})"))}: samples overlapping them were dropped." : "no evaluation set was given for decontamination (curation.benchmarks: []).")
+                (curation.Benchmarks.Count > 0 ? $"the data was decontaminated against {string.Join(", ", curation.Benchmarks.Select(kv => $"{kv.Key} ({kv.Value} items{(BuiltinBenchmarks.Describe(kv.Key) is { } what ? ", " + what : "")})"))}: samples overlapping them were dropped.{(curation.Benchmarks.Keys.Any(k => BuiltinBenchmarks.Describe(k) is not null) ? " " + BuiltinBenchmarks.Terms : "")}" : "no evaluation set was given for decontamination (curation.benchmarks: []).")
               : "No secret scan or benchmark decontamination has been applied.")
           .Append(" Every source project, its licence and the notices its licence asks to keep are listed in ATTRIBUTION.md.\n\n");
         sb.Append("## Contents\n\n| split | rows |\n|---|---:|\n");

@@ -212,7 +212,10 @@ public sealed class CurationTests : IAsyncLifetime
             Assert.False(File.ReadAllText(file).Contains("AnyPairWithin", StringComparison.Ordinal), file);
         }
 
-        Assert.Contains("decontaminated against humaneval-cs (", File.ReadAllText(Path.Combine(_dir.Combine("out"), "README.md")), StringComparison.Ordinal);
+        var card = File.ReadAllText(Path.Combine(_dir.Combine("out"), "README.md"));
+        Assert.Contains("decontaminated against humaneval-cs (158 items", card, StringComparison.Ordinal);
+        Assert.Contains("mbpp-cs (97 items", card, StringComparison.Ordinal);
+        Assert.Contains("used them only to find and reject overlapping samples", card, StringComparison.Ordinal);
     }
 
     private const string DisguisedSolution = """

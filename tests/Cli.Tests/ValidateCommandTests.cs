@@ -111,7 +111,7 @@ public sealed class ValidateCommandTests : IAsyncLifetime
         broken["response"] = "Here:\n\n```csharp\npublic static class Broken { public static int F() => undefinedName; }\n```";
         var failing = instruct.DeepClone().AsObject();
         failing["id"] = "planted-failing-test";
-        failing["tests"] = failing["tests"]!.GetValue<string>().Replace("Assert.Equal(5,", "Assert.Equal(7,", StringComparison.Ordinal);
+        failing["tests"] = failing["tests"]!.GetValue<string>().Replace("Assert.Equal(", "Assert.Equal(1 + ", StringComparison.Ordinal);
         var planted = _dir.Write("planted.jsonl", string.Join("\n", lines.Take(2).Append(broken.ToJsonString()).Append(failing.ToJsonString()).Append("{not json").Concat(lines.Skip(2))) + "\n");
 
         var result = await CliRunner.RunAsync(["validate", planted, "--out", Validated]);

@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using System.Globalization;
 
 namespace AutoRefiner.Core.Curation;
@@ -70,6 +71,16 @@ internal static class Literals
 
         return result;
     }
+
+    /// <summary>
+    /// Whether a literal is one any code is full of: an integer from -10 to 10. A run made only of such values (1, 2, 3,
+    /// 4, 5, 1 — a test writing [1, 2, 3, 4, 5] twice) says nothing about where the data came from.
+    /// </summary>
+    public static bool IsCommon(uint literal) => Common.Contains(literal);
+
+    private static readonly FrozenSet<uint> Common = Enumerable.Range(-10, 21)
+        .Select(v => CodeTokens.Hash("n" + ((double)v).ToString("R", CultureInfo.InvariantCulture)))
+        .ToFrozenSet();
 
     /// <summary>Whether a minus sign right before the number at <paramref name="at"/> belongs to it (not a subtraction).</summary>
     private static bool IsSign(string text, int at)

@@ -65,24 +65,33 @@ internal sealed class FakeOpenAiServer : IAsyncDisposable
     /// <summary>Starts counting <see cref="MaxConcurrent"/> afresh.</summary>
     public void ResetMaxConcurrent() => Volatile.Write(ref _maxConcurrent, 0);
 
-    /// <summary>A valid answer in the contract format: a class named after the seed's first method-like word, with a test.</summary>
+    /// <summary>
+    /// A valid answer in the contract format: a class whose sum carries a step, with tests. The class name, the step and
+    /// the example's numbers come from the request, so answers to different seeds differ in their data as real answers
+    /// do, not only in a name (near-duplicate detection sees through renamed names).
+    /// </summary>
     public static string ContractAnswer(FakeChatRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var suffix = StableHash(request.UserText) % 100000;
+        var hash = StableHash(request.UserText);
+        var suffix = hash % 100000;
+        var step = 2 + (int)(hash / 100000 % 997);
+        var x = 1 + (int)(hash / 7 % 99);
         return $$"""
             [Instruction]
-            Write a static class `Adder{{suffix}}` with a method `int Add(int a, int b)` that returns the sum of its arguments.
+            Write a static class `Adder{{suffix}}` with a method `int Add(int a, int b)` that returns the sum of its arguments plus {{step}}, so that `Add({{x}}, 3)` is {{x + 3 + step}}.
 
             [Response]
-            The method returns `a + b`.
+            The method returns `a + b + Step`.
 
             ```csharp
             namespace Exercises;
 
             public static class Adder{{suffix}}
             {
-                public static int Add(int a, int b) => a + b;
+                public const int Step = {{step}};
+
+                public static int Add(int a, int b) => a + b + Step;
             }
             ```
 
@@ -95,7 +104,7 @@ internal sealed class FakeOpenAiServer : IAsyncDisposable
             public class Adder{{suffix}}Tests
             {
                 [Fact]
-                public void AddsTwoNumbers() => Assert.Equal(5, Adder{{suffix}}.Add(2, 3));
+                public void AddsTwoNumbers() => Assert.Equal({{x + 3 + step}}, Adder{{suffix}}.Add({{x}}, 3));
             }
             ```
             """;
