@@ -25,7 +25,7 @@ public sealed partial class ExamplesTests : IDisposable
         }
 
         var local = string.Join(", ", Enumerable.Range(0, repositories).Select(r => $"src/lib{r}"));
-        return _dir.Write("project/harvest.yml", $"sources:\n  local: [{local}]\n");
+        return _dir.Write("project/harvest.yml", $"sources:\n  local: [{local}]\ncuration:\n  near-duplicates: false\n");
     }
 
     /// <summary>Runs the `autorefiner …` part of a command line with its paths mapped.</summary>

@@ -104,6 +104,15 @@ public sealed class FamilyTests : IDisposable
 
     private static JsonElement Counts(JsonDocument manifest) => manifest.RootElement.GetProperty("counts");
 
+    // The same member under other names is left out by whichever check meets it first: the near-duplicate filter (which
+    // canonicalises every declared name) or the family filter's duplicate-member.
+    private static long SameMember(JsonElement rejected) =>
+        (rejected.TryGetProperty("near-duplicate", out var near) ? near.GetInt64() : 0) +
+        (rejected.TryGetProperty("duplicate-member", out var same) ? same.GetInt64() : 0);
+
+    private static IEnumerable<string> SameMemberExamples(JsonElement examples) =>
+        new[] { "near-duplicate", "duplicate-member" }.SelectMany(k => examples.TryGetProperty(k, out var list) ? list.EnumerateArray().Select(e => e.GetString()!) : []);
+
     [Fact]
     public async Task Harvest_Families_KeepsTheFirstThreeOfATemplate_OneOfTheSameMember_AndSaysWhyInTheManifest()
     {
@@ -126,12 +135,12 @@ public sealed class FamilyTests : IDisposable
         using var manifest = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "manifest.json")));
         var rejected = Counts(manifest).GetProperty("seeds_rejected");
         Assert.Equal(2, rejected.GetProperty("template-cap").GetInt64());
-        Assert.Equal(1, rejected.GetProperty("duplicate-member").GetInt64());
+        Assert.Equal(1, SameMember(rejected));
         Assert.Equal(1, rejected.GetProperty("file-cap").GetInt64());
         var examples = Counts(manifest).GetProperty("seed_reject_examples");
         Assert.Contains(examples.GetProperty("template-cap").EnumerateArray(), e => e.GetString()!.EndsWith("Write: \"writes a X in brackets, zero-padded\" already has 3 rows (curation.max-per-template)", StringComparison.Ordinal));
         Assert.Contains(examples.GetProperty("file-cap").EnumerateArray(), e => e.GetString()!.EndsWith("Words.cs:26 Capitalise: its file already has 3 rows (curation.max-per-file)", StringComparison.Ordinal));
-        Assert.Contains(examples.GetProperty("duplicate-member").EnumerateArray(), e => e.GetString()!.Contains("Change: the same member as ", StringComparison.Ordinal));
+        Assert.Contains(SameMemberExamples(examples), e => e.Contains("Change: the same member as ", StringComparison.Ordinal) || e.Contains("Change: near-duplicate of seed ", StringComparison.Ordinal));
         Assert.Contains("template-cap 2", result.Output, StringComparison.Ordinal);
         Assert.Contains("doc-comment families, within each repository: one row per member shape, at most 3 rows per doc template, at most 3 rows per file", File.ReadAllText(Path.Combine(outDir, "README.md")), StringComparison.Ordinal);
     }
@@ -153,7 +162,7 @@ public sealed class FamilyTests : IDisposable
         Assert.False(rejected.TryGetProperty("template-cap", out _));
         Assert.False(rejected.TryGetProperty("file-cap", out _));
         Assert.Equal(4, written.Count(r => r.Contains("Join(", StringComparison.Ordinal) || r.Contains("Vowels(", StringComparison.Ordinal) || r.Contains("Backwards(", StringComparison.Ordinal) || r.Contains("Capitalise(", StringComparison.Ordinal)));
-        Assert.Equal(1, rejected.GetProperty("duplicate-member").GetInt64());
+        Assert.Equal(1, SameMember(rejected));
     }
 
     [Fact]

@@ -198,7 +198,7 @@ public sealed partial class ReportTests : IAsyncLifetime
     public async Task Report_OfAParquetOnlyRun_IsPublishedWithTheData_ListedInTheManifest_AndCountsEveryRow()
     {
         _dir.Write("src/Ops.cs", "public static class Ops\n{\n" + string.Concat(Enumerable.Range(0, 5).Select(i => $"    /// <summary>Returns the argument plus {i}; the sum wraps round on overflow.</summary>\n    public static int Add{i}(int x) => x + {i};\n\n")) + "}\n");
-        var config = _dir.Write("harvest.yml", "sources:\n  local: [src]\nexport:\n  formats: [parquet]\ncuration:\n  near-duplicates: false\n");
+        var config = _dir.Write("harvest.yml", "sources:\n  local: [src]\nexport:\n  formats: [parquet]\ncuration:\n  near-duplicates: false\n  max-per-file: 0\n  max-per-template: 0\n");
 
         var result = await CliRunner.RunAsync(["harvest", "--config", config, "--out", Out, "--state", _dir.Combine("state.db")]);
 
