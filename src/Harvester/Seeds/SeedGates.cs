@@ -9,8 +9,8 @@ namespace AutoRefiner.Harvester.Seeds;
 
 /// <summary>
 /// Cheap checks of a documented member before its closure is built: rows a trainer would not keep are not worth the
-/// compilation. <c>trivial</c>: the body is empty, only throws, returns one literal or member, or forwards its
-/// arguments in one call. <c>uninformative-doc</c>: the documentation says nothing the names do not.
+/// compilation. <c>trivial</c>: the body is empty, only throws, returns one literal or member, forwards its
+/// arguments in one call, or forwards to an overload of its own name. <c>uninformative-doc</c>: the documentation says nothing the names do not.
 /// <c>conditional-code</c>: the member holds a branch its build does not compile.
 /// </summary>
 public static partial class SeedGates
@@ -104,8 +104,34 @@ public static partial class SeedGates
             return member.ParameterList.Parameters.Count == 0 && list.Count == 0 ? "one call without arguments" : "forwards to one call";
         }
 
+        // An overload forwarder: one call to a member of its own name whose arguments are atoms or one simple call or
+        // construction on atoms (dnlib's `Read(module, sig) => Read(module, module.BlobStream.CreateReader(sig), new
+        // GenericParamContext())`). The work is in the overload, and every type's copy of it reads alike.
+        if (member is MethodDeclarationSyntax method && expression is InvocationExpressionSyntax forward && CalleeName(forward.Expression) == method.Identifier.ValueText
+            && forward.ArgumentList.Arguments.All(a => IsAtom(Unwrap(a.Expression)) || IsSimpleCall(Unwrap(a.Expression))))
+        {
+            return "forwards to an overload";
+        }
+
         return null;
     }
+
+    private static string? CalleeName(ExpressionSyntax callee) => callee switch
+    {
+        IdentifierNameSyntax name => name.Identifier.ValueText,
+        GenericNameSyntax generic => generic.Identifier.ValueText,
+        MemberAccessExpressionSyntax { Name: var name } access when IsAtom(Unwrap(access.Expression)) => name.Identifier.ValueText,
+        _ => null,
+    };
+
+    /// <summary>A call on an atom, or a construction, whose arguments are all atoms.</summary>
+    private static bool IsSimpleCall(ExpressionSyntax expression) => expression switch
+    {
+        InvocationExpressionSyntax call => (IsAtom(call.Expression) || call.Expression is MemberAccessExpressionSyntax { Expression: var target } && IsAtom(Unwrap(target)))
+                                           && call.ArgumentList.Arguments.All(a => IsAtom(Unwrap(a.Expression))),
+        BaseObjectCreationExpressionSyntax creation => creation.ArgumentList is null || creation.ArgumentList.Arguments.All(a => IsAtom(Unwrap(a.Expression))),
+        _ => false,
+    };
 
     private static ExpressionSyntax Unwrap(ExpressionSyntax expression)
     {

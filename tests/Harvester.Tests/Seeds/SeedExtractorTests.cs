@@ -919,6 +919,9 @@ public sealed class SeedExtractorTests : IDisposable
                     return v < 0 ? 0 : v;
                 }
 
+                /// <summary>Orders the box against a number, empty boxes first.</summary>
+                public static int Compare(Box a, int number) => Compare(a, new Box(number));
+
                 /// <summary>Orders two boxes by their number, empty boxes first.</summary>
                 public static int Compare(Box a, Box b)
                 {
@@ -931,10 +934,23 @@ public sealed class SeedExtractorTests : IDisposable
         var (seeds, stats) = await HarvestAsync(gates: true);
 
         Assert.Equal(["Compare"], seeds.Select(s => s.Name));
-        Assert.Equal(5, stats.SeedRejects[SeedExtractor.Reasons.Trivial]);
+        Assert.Equal(6, stats.SeedRejects[SeedExtractor.Reasons.Trivial]);
         Assert.Equal(2, stats.SeedRejects[SeedExtractor.Reasons.UninformativeDoc]);
         Assert.Contains(stats.SeedRejectExamples[SeedExtractor.Reasons.Trivial], e => e.Contains("Dispose: empty body", StringComparison.Ordinal));
         Assert.Contains(stats.SeedRejectExamples[SeedExtractor.Reasons.UninformativeDoc], e => e.Contains("GetValue", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("public static IList<int> Read(Module module, uint sig) => Read(module, module.Blob.CreateReader(sig), new Context());", "forwards to an overload")]
+    [InlineData("public int Compare(Box a, int n) { return this.Compare(a, n.ToString(), new Box(n)); }", "forwards to an overload")]
+    [InlineData("public static int Read(Module module, uint sig) => Read(module, module.Blob.CreateReader(sig + 1), new Context());", null)]
+    [InlineData("public static int Parse(string text) => Read(text.Trim(), 0);", null)]
+    [InlineData("public static int Read(string text) => Read(text.Split(',').Select(int.Parse).ToArray());", null)]
+    public void Trivial_AnOverloadForwarder_IsTrivial_ButAdaptingArgumentsOrCallingAnotherNameIsNot(string method, string? expected)
+    {
+        var member = (Microsoft.CodeAnalysis.CSharp.Syntax.BaseMethodDeclarationSyntax)Microsoft.CodeAnalysis.CSharp.SyntaxFactory.ParseMemberDeclaration(method)!;
+
+        Assert.Equal(expected, SeedGates.Trivial(member));
     }
 
     [Fact]
