@@ -522,6 +522,13 @@ public sealed partial class SeedExtractor(ICodeCompiler compiler, ExtractionConf
             .WithExpressionBody(null)
             .WithSemicolonToken(default);
 
+        // A constructor's `: base(…)`/`: this(…)` is part of what the model writes (its arguments are code), so the task
+        // names the constructor without it, as the context's stub shows it.
+        if (header is ConstructorDeclarationSyntax constructor)
+        {
+            header = constructor.WithInitializer(null);
+        }
+
         // Without any trivia: comments, directives and inactive code inside the declaration would not match the response.
         var bare = header.ReplaceTrivia(header.DescendantTrivia(descendIntoTrivia: false), (_, _) => default);
         return Flatten(bare.NormalizeWhitespace(elasticTrivia: false).ToString());

@@ -310,6 +310,7 @@ public sealed class BuildFaithfulSeedTests : IDisposable
         Assert.Contains("public UnexpectedToken(string token, int line, int column) : base(Describe(line, column))\n{", unexpected.Member, StringComparison.Ordinal);
         Assert.Contains("public UnexpectedToken(string token, int line, int column) : base(default(string)!)\n", unexpected.Context, StringComparison.Ordinal);
         Assert.DoesNotContain("Describe(line, column)", unexpected.Context, StringComparison.Ordinal);
+        Assert.Equal("public UnexpectedToken(string token, int line, int column)", unexpected.Signature);
 
         // A base class with one: the stub has no initializer at all.
         var leaf = Assert.Single(seeds, s => s.Name == "Leaf");
@@ -321,6 +322,7 @@ public sealed class BuildFaithfulSeedTests : IDisposable
         var span = Assert.Single(seeds, s => s.Name == "Span");
         Assert.Contains("public Span(string text) : this(default(int)!, default(int)!)\n", span.Context, StringComparison.Ordinal);
         Assert.DoesNotContain("Split", span.Context, StringComparison.Ordinal);
+        Assert.DoesNotContain("Split", span.Signature, StringComparison.Ordinal);
         Assert.Contains(": this(int.Parse(text.Split('-')[0]), int.Parse(text.Split('-')[1]) + 1)", span.Member, StringComparison.Ordinal);
     }
 
