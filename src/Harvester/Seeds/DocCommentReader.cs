@@ -125,7 +125,13 @@ public static partial class DocCommentReader
                             sb.Append('`').Append((string?)e.Attribute("name")).Append('`');
                             break;
                         case "c":
-                            sb.Append('`').Append(e.Value.Trim()).Append('`');
+                            // An inline code span stays on one line even where the author wrapped the comment inside it.
+                            sb.Append('`').Append(AnyWhitespace().Replace(e.Value.Trim(), " ")).Append('`');
+                            break;
+                        case "sup":
+                            // 2<sup>N</sup> is "2^N", not "2N".
+                            sb.Append('^');
+                            Append(e, sb);
                             break;
                         case "code":
                             sb.Append("\n\n").Append(e.Value.Trim()).Append("\n\n");

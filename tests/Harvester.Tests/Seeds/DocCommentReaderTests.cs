@@ -28,6 +28,18 @@ public sealed class DocCommentReaderTests
     }
 
     [Fact]
+    public void Read_PowersAndWrappedCodeSpans_KeepTheirMeaning()
+    {
+        // MoreLINQ's Subsets and Window docs: "2<sup>N</sup> subsets", and a <c> span the author wrapped over two lines.
+        var doc = DocCommentReader.Read(Method("""
+                /// <summary>There are 2<sup>N</sup> subsets; windows: <c>Max(0, n - size) +
+                /// 1</c>.</summary>
+            """));
+
+        Assert.Equal("There are 2^N subsets; windows: `Max(0, n - size) + 1`.", doc!.Summary);
+    }
+
+    [Fact]
     public void Read_ParamsReturnsRemarksExceptions_AreSeparated()
     {
         var doc = DocCommentReader.Read(Method("""
