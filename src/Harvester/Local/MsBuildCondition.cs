@@ -42,6 +42,16 @@ internal static partial class MsBuildCondition
         }
     }
 
+    /// <summary>
+    /// The longest value expanded: real defines are a few hundred characters, and a project whose properties double
+    /// each other (<c>&lt;Q1&gt;$(Q0)$(Q0)&lt;/Q1&gt;</c>, …) would otherwise take all memory. A longer part is left out,
+    /// like an unsupported one.
+    /// </summary>
+    internal const int MaxValueLength = 64 * 1024;
+
+    /// <summary>How deep parentheses and <c>!</c> may nest in a condition before it counts as unsupported (false).</summary>
+    internal const int MaxDepth = 64;
+
     private static string ExpandCore(string text, Func<string, string> property, bool strict)
     {
         if (!text.Contains("$(", StringComparison.Ordinal))
@@ -76,7 +86,18 @@ internal static partial class MsBuildCondition
             if (PropertyReference().Match(inner) is { Success: true } m)
             {
                 var value = property(m.Groups["name"].Value);
-                sb.Append(m.Groups["function"].Success ? Call(value, m.Groups["function"].Value, m.Groups["argument"].Value, property, strict) : value);
+                var part = m.Groups["function"].Success ? Call(value, m.Groups["function"].Value, m.Groups["argument"].Value, property, strict) : value;
+                if (sb.Length + part.Length > MaxValueLength)
+                {
+                    if (strict)
+                    {
+                        throw new UnsupportedException();
+                    }
+                }
+                else
+                {
+                    sb.Append(part);
+                }
             }
             else if (strict)
             {
@@ -205,6 +226,7 @@ internal static partial class MsBuildCondition
     private sealed class Parser(List<string> tokens, Func<string, string> property, Func<string, bool> exists)
     {
         private int _next;
+        private int _depth;
 
         public bool AtEnd => _next == tokens.Count;
 
@@ -260,15 +282,28 @@ internal static partial class MsBuildCondition
         private string Unary()
         {
             var token = Take();
-            if (token == "!")
+            if (token is "!" or "(")
             {
-                return Bool(!Truth(Unary()));
-            }
+                // Recursion is bounded: a condition nested thousands deep would overflow the stack and end the process.
+                if (++_depth > MaxDepth)
+                {
+                    throw new UnsupportedException();
+                }
 
-            if (token == "(")
-            {
-                var inner = Or();
-                return Take() == ")" ? inner : throw new UnsupportedException();
+                try
+                {
+                    if (token == "!")
+                    {
+                        return Bool(!Truth(Unary()));
+                    }
+
+                    var inner = Or();
+                    return Take() == ")" ? inner : throw new UnsupportedException();
+                }
+                finally
+                {
+                    _depth--;
+                }
             }
 
             if (token[0] is '\'' or '"')

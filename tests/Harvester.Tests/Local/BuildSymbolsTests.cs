@@ -171,4 +171,38 @@ public sealed class BuildSymbolsTests : IDisposable
 
         Assert.Equal(expected, MsBuildCondition.Holds(condition, n => properties.GetValueOrDefault(n) ?? "", _ => false));
     }
+
+    [Fact]
+    public void Holds_AConditionNestedThousandsDeep_IsFalse_InsteadOfOverflowingTheStack()
+    {
+        // 30,000 parentheses ended the process with a stack overflow (a hostile or generated project file).
+        var deep = new string('(', 30_000) + "'a'=='a'" + new string(')', 30_000);
+        var negated = string.Concat(Enumerable.Repeat("!", 30_000)) + "'a'=='a'";
+
+        Assert.False(MsBuildCondition.Holds(deep, _ => "", _ => false));
+        Assert.False(MsBuildCondition.Holds(negated, _ => "", _ => false));
+        Assert.True(MsBuildCondition.Holds(new string('(', 20) + "'a'=='a'" + new string(')', 20), _ => "", _ => false));
+    }
+
+    [Fact]
+    public void Of_PropertiesThatDoubleEachOther_StayBounded_AndTheRestOfTheProjectIsRead()
+    {
+        // <Q1>$(Q0)$(Q0)</Q1> … <Q44>: 16 × 2^44 characters if expanded; it took 6.4 GB before the run failed.
+        var doubling = string.Concat(Enumerable.Range(1, 44).Select(i => $"<Q{i}>$(Q{i - 1})$(Q{i - 1})</Q{i}>"));
+        var project = _tree.Write("src/Bomb.csproj", $"""
+            <Project Sdk="Microsoft.NET.Sdk">
+              <PropertyGroup>
+                <TargetFramework>net10.0</TargetFramework>
+                <Q0>ABCDEFGHIJKLMNOP</Q0>
+                {doubling}
+                <DefineConstants>$(DefineConstants);REAL;$(Q44)</DefineConstants>
+              </PropertyGroup>
+            </Project>
+            """);
+
+        var symbols = BuildSymbols.Of(project, _tree.Root)!;
+
+        Assert.Contains("REAL", symbols);
+        Assert.True(symbols.Sum(x => x.Length) <= 2 * MsBuildCondition.MaxValueLength, $"{symbols.Sum(x => x.Length)} characters of symbols");
+    }
 }
