@@ -133,6 +133,10 @@ public static partial class DocCommentReader
                             sb.Append('^');
                             Append(e, sb);
                             break;
+                        case "code" when !e.Value.Trim().Contains('\n', StringComparison.Ordinal):
+                            // One line of <code> inside a sentence ("is <code>null</code>") is an inline span, as <c> is.
+                            sb.Append('`').Append(e.Value.Trim()).Append('`');
+                            break;
                         case "code":
                             sb.Append("\n\n").Append(e.Value.Trim()).Append("\n\n");
                             break;

@@ -24,9 +24,14 @@ public static partial class SeedGates
             return TrivialExpression(arrow.Expression, member);
         }
 
-        var statements = member.Body?.Statements ?? default;
+        // Argument checks and asserts before the work do not make it more than a forwarder: judge what follows them.
+        var all = member.Body?.Statements ?? default;
+        var statements = all.SkipWhile(IsGuard).ToList();
+        var guarded = statements.Count < all.Count;
         switch (statements.Count)
         {
+            case 0 when guarded:
+                return "only checks its arguments";
             case 0:
                 return "empty body";
             case 1:
@@ -72,6 +77,22 @@ public static partial class SeedGates
 
         int LineOf(TextSpan span) => member.SyntaxTree.GetLineSpan(span).StartLinePosition.Line + 1;
     }
+
+    /// <summary>
+    /// An argument check or assert: <c>if (…) throw …;</c> without an else, <c>Debug.Assert(…)</c>/<c>Trace.Assert(…)</c>,
+    /// <c>ArgumentNullException.ThrowIfNull(…)</c> and the other <c>ThrowIf…</c> helpers, or a call on a type named
+    /// <c>Guard</c>/<c>Check</c>/<c>Requires</c>/<c>Ensure</c>/<c>Contract</c>.
+    /// </summary>
+    private static bool IsGuard(StatementSyntax statement) => statement switch
+    {
+        IfStatementSyntax { Else: null, Statement: ThrowStatementSyntax } => true,
+        IfStatementSyntax { Else: null, Statement: BlockSyntax { Statements: [ThrowStatementSyntax] } } => true,
+        ExpressionStatementSyntax { Expression: InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax access } } =>
+            access.Name.Identifier.ValueText.StartsWith("ThrowIf", StringComparison.Ordinal)
+            || access.Expression is IdentifierNameSyntax { Identifier.ValueText: "Debug" or "Trace" } && access.Name.Identifier.ValueText == "Assert"
+            || access.Expression is IdentifierNameSyntax { Identifier.ValueText: "Guard" or "Check" or "Requires" or "Ensure" or "Contract" },
+        _ => false,
+    };
 
     private static string? TrivialExpression(ExpressionSyntax expression, BaseMethodDeclarationSyntax member)
     {

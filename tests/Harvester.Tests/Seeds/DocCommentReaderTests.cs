@@ -40,6 +40,18 @@ public sealed class DocCommentReaderTests
     }
 
     [Fact]
+    public void Read_OneLineCodeInASentence_IsAnInlineSpan()
+    {
+        // Serilog writes "When <paramref name="x"/> is <code>null</code>".
+        var doc = DocCommentReader.Read(Method("""
+                /// <summary>Counts.</summary>
+                /// <exception cref="T:System.ArgumentNullException">When <paramref name="name"/> is <code>null</code>.</exception>
+            """))!;
+
+        Assert.Equal("When `name` is `null`.", Assert.Single(doc.Exceptions).Text);
+    }
+
+    [Fact]
     public void Read_ParamsReturnsRemarksExceptions_AreSeparated()
     {
         var doc = DocCommentReader.Read(Method("""

@@ -946,7 +946,12 @@ public sealed class SeedExtractorTests : IDisposable
     [InlineData("public static int Read(Module module, uint sig) => Read(module, module.Blob.CreateReader(sig + 1), new Context());", null)]
     [InlineData("public static int Parse(string text) => Read(text.Trim(), 0);", null)]
     [InlineData("public static int Read(string text) => Read(text.Split(',').Select(int.Parse).ToArray());", null)]
-    public void Trivial_AnOverloadForwarder_IsTrivial_ButAdaptingArgumentsOrCallingAnotherNameIsNot(string method, string? expected)
+    [InlineData("public bool Has(string name) { Debug.Assert(name != null); if (name == null) throw new ArgumentNullException(nameof(name)); return _map.ContainsKey(name); }", "forwards to one call")]
+    [InlineData("public C Push(E[] items) { Guard.AgainstNull(items); return Push(items.AsSpan()); }", "forwards to an overload")]
+    [InlineData("public void Check(int x) { ArgumentOutOfRangeException.ThrowIfNegative(x); }", "only checks its arguments")]
+    [InlineData("public int Count(int[] xs) { ArgumentNullException.ThrowIfNull(xs); var n = 0; foreach (var x in xs) n += x > 0 ? 1 : 0; return n; }", null)]
+    [InlineData("public int Pick(int x) { if (x < 0) { throw new ArgumentException(); } else { x++; } return x; }", null)]
+    public void Trivial_ForwardersBehindArgumentChecks_AreTrivial_ButAdaptingArgumentsOrRealWorkIsNot(string method, string? expected)
     {
         var member = (Microsoft.CodeAnalysis.CSharp.Syntax.BaseMethodDeclarationSyntax)Microsoft.CodeAnalysis.CSharp.SyntaxFactory.ParseMemberDeclaration(method)!;
 
