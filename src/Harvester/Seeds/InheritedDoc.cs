@@ -20,20 +20,40 @@ internal static class InheritedDoc
         ArgumentNullException.ThrowIfNull(member);
         ArgumentNullException.ThrowIfNull(models);
         var target = member;
+        var seen = new HashSet<MemberDeclarationSyntax>();
         for (var step = 0; step < MaxSteps; step++)
         {
+            if (!seen.Add(member))
+            {
+                return (null, "its <inheritdoc/> chain loops back on itself");
+            }
+
             if (DocCommentReader.InheritDoc(member) is not { } inheritdoc)
             {
-                return DocCommentReader.Read(member) is { } doc
-                    ? (WithParameterNames(doc, member, target), null)
-                    : (null, "the inherited doc has no summary or is not well-formed XML");
+                if (DocCommentReader.Read(member) is not { } doc)
+                {
+                    return (null, "the inherited doc has no summary or is not well-formed XML");
+                }
+
+                // A doc written for another parameter list (a cref to an overload) that documents a parameter the member
+                // does not have would describe an input the member never takes.
+                if (member is BaseMethodDeclarationSyntax source && target is BaseMethodDeclarationSyntax own
+                    && source.ParameterList.Parameters.Count != own.ParameterList.Parameters.Count
+                    && doc.Params.FirstOrDefault(p => !own.ParameterList.Parameters.Any(o => o.Identifier.ValueText == p.Name)) is { } foreign)
+                {
+                    return (null, $"the doc it inherits documents `{foreign.Name}`, a parameter it does not have");
+                }
+
+                return (WithParameterNames(doc, member, target), null);
             }
 
             var model = models(member.SyntaxTree);
             var from = Source(inheritdoc, member, model);
             if (from is null)
             {
-                return (null, "no base member, implemented interface member or cref to inherit the doc from");
+                return (null, HasCref(inheritdoc)
+                    ? "its <inheritdoc cref=\"…\"/> names nothing this code base declares or references"
+                    : "no base member, implemented interface member or cref to inherit the doc from");
             }
 
             var declaration = from.OriginalDefinition.DeclaringSyntaxReferences
@@ -83,6 +103,13 @@ internal static class InheritedDoc
             Exceptions = [.. doc.Exceptions.Select(e => e with { Text = Text(e.Text) })],
         };
     }
+
+    private static bool HasCref(XmlNodeSyntax inheritdoc) => inheritdoc switch
+    {
+        XmlEmptyElementSyntax e => e.Attributes.OfType<XmlCrefAttributeSyntax>().Any(),
+        XmlElementSyntax e => e.StartTag.Attributes.OfType<XmlCrefAttributeSyntax>().Any(),
+        _ => false,
+    };
 
     private static ISymbol? Source(XmlNodeSyntax inheritdoc, MemberDeclarationSyntax member, SemanticModel model)
     {

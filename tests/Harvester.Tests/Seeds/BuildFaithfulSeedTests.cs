@@ -223,6 +223,37 @@ public sealed class BuildFaithfulSeedTests : IDisposable
                     var text = $"{width} x {height}";
                     return text.Trim();
                 }
+
+                /// <summary>Pads the text on the left to a width with the given fill character.</summary>
+                /// <param name="text">The text.</param>
+                /// <param name="width">The width.</param>
+                /// <param name="fill">The fill character.</param>
+                public static string PadStart(string text, int width, char fill)
+                {
+                    var padded = text.PadLeft(width, fill);
+                    return padded.Length > width ? padded[..width] : padded;
+                }
+
+                /// <inheritdoc cref="PadStart(string, int, char)"/>
+                public static string PadStart(int width, string text)
+                {
+                    var padded = text.PadLeft(width, '.');
+                    return padded.Length > width ? padded[^width..] : padded;
+                }
+
+                /// <inheritdoc cref="Nowhere.Missing(int)"/>
+                public double Missing(int x)
+                {
+                    var y = x * width;
+                    return Math.Abs(y);
+                }
+
+                /// <inheritdoc cref="Looping(int)"/>
+                public double Looping(int x)
+                {
+                    var y = x * height;
+                    return Math.Abs(y);
+                }
             }
             """);
 
@@ -238,8 +269,13 @@ public sealed class BuildFaithfulSeedTests : IDisposable
         var stretch = seeds.Single(s => s.Name == "Stretch").Doc;
         Assert.Equal("Stretches the shape by `times` along x and returns its new width.", stretch.Summary);
         Assert.Equal([new NamedDoc("times", "How many times wider; at least zero.")], stretch.Params);
-        Assert.Equal(1, stats.SeedRejects[SeedExtractor.Reasons.InheritDocUnresolved]);
-        Assert.Contains("ToString: the doc of object.ToString() is not in the source", Assert.Single(stats.SeedRejectExamples[SeedExtractor.Reasons.InheritDocUnresolved]), StringComparison.Ordinal);
+        Assert.Equal(4, stats.SeedRejects[SeedExtractor.Reasons.InheritDocUnresolved]);
+        var why = stats.SeedRejectExamples[SeedExtractor.Reasons.InheritDocUnresolved];
+        Assert.Contains(why, e => e.Contains("ToString: the doc of object.ToString() is not in the source", StringComparison.Ordinal));
+        // A cref to an overload whose doc documents a parameter this one lacks, a cref to nothing, a cref to itself.
+        Assert.Contains(why, e => e.Contains("PadStart: the doc it inherits documents `fill`, a parameter it does not have", StringComparison.Ordinal));
+        Assert.Contains(why, e => e.Contains("Missing: its <inheritdoc cref=\"…\"/> names nothing this code base declares or references", StringComparison.Ordinal));
+        Assert.Contains(why, e => e.Contains("Looping: its <inheritdoc/> chain loops back on itself", StringComparison.Ordinal));
     }
 
     [Fact]
