@@ -9,7 +9,8 @@ namespace AutoRefiner.Harvester.Local;
 /// <list type="bullet">
 /// <item>global properties <c>Configuration=Release</c> (the build that ships), <c>OS=Windows_NT</c>,
 /// <c>MSBuildRuntimeType=Core</c> (<c>dotnet build</c>), and <c>TargetFramework</c> = the project's own
-/// <c>TargetFramework</c>, else the first entry of its <c>TargetFrameworks</c>; <c>Platform</c> is the project's default
+/// <c>TargetFramework</c>, else the entry of its <c>TargetFrameworks</c> closest to .NET 10 (<see cref="Preferred"/>);
+/// <c>Platform</c> is the project's default
 /// (<c>AnyCPU</c> for SDK-style projects);</item>
 /// <item>the nearest <c>Directory.Build.props</c> up to the source root is read first (SDK-style projects, and projects
 /// that import <c>Microsoft.Common.props</c>), then the project file, property by property in document order, with
@@ -48,11 +49,11 @@ internal static partial class BuildSymbols
             && ((string?)e.Attribute("Project") ?? "").EndsWith("Microsoft.Common.props", StringComparison.OrdinalIgnoreCase));
         var directoryProps = sdk || importsCommon ? NearestAbove(Path.GetDirectoryName(Path.GetFullPath(projectFile))!, "Directory.Build.props", root) : null;
 
-        // First pass: which framework the first inner build targets; second pass: that build's properties.
+        // First pass: which framework the chosen inner build targets; second pass: that build's properties.
         var first = Evaluate(projectFile, project, directoryProps, root, sdk, targetFramework: null);
         var framework = first.Get("TargetFramework") is { Length: > 0 } single
             ? single
-            : first.Get("TargetFrameworks").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault() ?? "";
+            : Preferred(first.Get("TargetFrameworks").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
         var properties = framework.Length > 0 ? Evaluate(projectFile, project, directoryProps, root, sdk, framework) : first;
 
         var symbols = new List<string>();
@@ -177,6 +178,45 @@ internal static partial class BuildSymbols
         properties.Walk(project.Root!, Path.GetFullPath(projectFile), seen, 0);
         return properties;
     }
+
+    /// <summary>
+    /// Of a project's <c>TargetFrameworks</c>, the one closest to what the rows state (C# on .NET 10) and what they are
+    /// compiled against (.NET 10's reference assemblies): the newest <c>netX.Y</c> (.NET 5 and later) up to 10, then a
+    /// newer one, then the newest <c>netcoreapp</c>, then the newest <c>netstandard</c>, else the first entry. Serilog
+    /// lists <c>net471;net462</c> first on Windows; its <c>net10.0</c> build is the one whose code a row should show.
+    /// </summary>
+    internal static string Preferred(IReadOnlyList<string> frameworks)
+    {
+        var best = "";
+        var bestKey = (Tier: -1, Major: 0, Minor: 0);
+        foreach (var moniker in frameworks)
+        {
+            var m = FrameworkMoniker().Match(moniker);
+            var key = !m.Success ? (0, 0, 0) : ParseKey(m);
+            if (key.CompareTo(bestKey) > 0)
+            {
+                (best, bestKey) = (moniker, key);
+            }
+        }
+
+        return best;
+
+        static (int Tier, int Major, int Minor) ParseKey(System.Text.RegularExpressions.Match m)
+        {
+            var major = int.Parse(m.Groups["major"].Value, System.Globalization.CultureInfo.InvariantCulture);
+            var minor = m.Groups["minor"].Success ? int.Parse(m.Groups["minor"].Value, System.Globalization.CultureInfo.InvariantCulture) : 0;
+            return m.Groups["kind"].Value switch
+            {
+                "net" when m.Groups["minor"].Success && major >= 5 => (major <= 10 ? 5 : 4, major <= 10 ? major : -major, minor),
+                "netcoreapp" => (3, major, minor),
+                "netstandard" => (2, major, minor),
+                _ => (1, 0, 0),
+            };
+        }
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^(?<kind>net|netcoreapp|netstandard)(?<major>\d+)(\.(?<minor>\d+))?(-.+)?$", System.Text.RegularExpressions.RegexOptions.IgnoreCase)]
+    private static partial System.Text.RegularExpressions.Regex FrameworkMoniker();
 
     /// <summary>Property values as MSBuild evaluates them in its first pass; global ones cannot be overwritten.</summary>
     private sealed class Properties(Dictionary<string, string> global, string root)

@@ -54,12 +54,14 @@ public sealed class BuildSymbolsTests : IDisposable
 
         var symbols = BuildSymbols.Of(project, _tree.Root)!;
 
+        // Of netstandard2.0, net45, net6.0 (and net35 on Windows' MSBuild), the build closest to the rows' .NET 10.
         Assert.Contains("THREAD_SAFE", symbols);
-        Assert.Contains("NETSTANDARD2_0", symbols);
-        Assert.Contains("NETSTANDARD", symbols);
-        Assert.Contains("NETSTANDARD1_6_OR_GREATER", symbols);
+        Assert.Contains("NET6_0", symbols);
+        Assert.Contains("NET", symbols);
+        Assert.Contains("NET5_0_OR_GREATER", symbols);
         Assert.Contains("RELEASE", symbols);
-        Assert.DoesNotContain("NETSTANDARD2_1_OR_GREATER", symbols);
+        Assert.DoesNotContain("NET7_0_OR_GREATER", symbols);
+        Assert.DoesNotContain("NETSTANDARD2_0", symbols);
         Assert.DoesNotContain("NET45", symbols);
         Assert.DoesNotContain("NETFRAMEWORK", symbols);
         Assert.DoesNotContain("DEBUG", symbols);
@@ -204,5 +206,17 @@ public sealed class BuildSymbolsTests : IDisposable
 
         Assert.Contains("REAL", symbols);
         Assert.True(symbols.Sum(x => x.Length) <= 2 * MsBuildCondition.MaxValueLength, $"{symbols.Sum(x => x.Length)} characters of symbols");
+    }
+
+    [Theory]
+    [InlineData("net471;net462;netstandard2.0;net10.0;net9.0;net8.0", "net10.0")]
+    [InlineData("netstandard2.0;net45;net6.0", "net6.0")]
+    [InlineData("net45;netcoreapp3.1;netstandard2.1", "netcoreapp3.1")]
+    [InlineData("net20;net35;netstandard1.3", "netstandard1.3")]
+    [InlineData("net11.0;net8.0-windows", "net8.0-windows")]
+    [InlineData("net48;net472", "net48")]
+    public void Preferred_OfTargetFrameworks_IsTheOneClosestToDotNet10(string frameworks, string expected)
+    {
+        Assert.Equal(expected, BuildSymbols.Preferred(frameworks.Split(';')));
     }
 }
