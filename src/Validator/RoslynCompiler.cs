@@ -52,8 +52,15 @@ public sealed class RoslynCompiler : ICodeCompiler
             .Take(MaxErrors)
             .Select(Format)
             .ToList();
-        return new CompileResult(errors.Count == 0, errors) { UnusedUsingLines = unused, DefectWarnings = defects };
+        var nullable = diagnostics.Count(d => d.Severity == DiagnosticSeverity.Warning && d.Location.SourceTree == tree && IsNullableWarning(d.Id));
+        return new CompileResult(errors.Count == 0, errors) { UnusedUsingLines = unused, DefectWarnings = defects, NullableWarnings = nullable };
     }
+
+    /// <summary>The nullable-reference-type warnings: CS8597, CS86xx, CS8714, CS8762–CS8777, CS8819, CS8824, CS8825, CS8847.</summary>
+    private static bool IsNullableWarning(string id) =>
+        id.StartsWith("CS86", StringComparison.Ordinal)
+        || id is "CS8597" or "CS8714" or "CS8819" or "CS8824" or "CS8825" or "CS8847"
+        || (id.StartsWith("CS87", StringComparison.Ordinal) && int.TryParse(id.AsSpan(2), NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n is >= 8762 and <= 8777);
 
     /// <summary>A diagnostic as the compiler prints it, without the file name: <c>(3,5): error CS0103: …</c>.</summary>
     public static string Format(Diagnostic diagnostic)

@@ -42,6 +42,12 @@ public sealed record Seed
     /// <summary>For a self-contained seed, the complete target member as it is in <see cref="Code"/> (what a doc-comment row answers). Empty otherwise.</summary>
     public string Member { get; init; } = "";
 
+    /// <summary>
+    /// False when <see cref="Code"/> raises nullable warnings (code written before nullable annotations): its row says
+    /// nullable reference types are disabled, and its context begins with <c>#nullable disable</c>.
+    /// </summary>
+    public bool NullableAnnotated { get; init; } = true;
+
     /// <summary>Members and types pulled in beside the method.</summary>
     public int Dependencies { get; init; }
 

@@ -12,4 +12,10 @@ public sealed record CompileResult(bool Success, IReadOnlyList<string> Errors)
 
     /// <summary>Warnings that mean the code cannot work as written (a field that is never assigned: CS0649).</summary>
     public IReadOnlyList<string> DefectWarnings { get; init; } = [];
+
+    /// <summary>
+    /// How many nullable-reference-type warnings (CS86xx and their kin) the code raises: code written before nullable
+    /// annotations raises them, and a row must not claim a setting its own answer breaks.
+    /// </summary>
+    public int NullableWarnings { get; init; }
 }

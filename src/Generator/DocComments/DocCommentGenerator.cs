@@ -22,6 +22,11 @@ public sealed class DocCommentGenerator : ISampleGenerator
         "The code is C# 14 on .NET 10 with implicit usings on (`System`, `System.Collections.Generic`, `System.IO`, `System.Linq`, "
         + "`System.Net.Http`, `System.Threading`, `System.Threading.Tasks`) and nullable reference types enabled.";
 
+    /// <summary>What a context of code written before nullable annotations assumes (it begins with <c>#nullable disable</c>).</summary>
+    public const string AssumptionsWithoutNullable =
+        "The code is C# 14 on .NET 10 with implicit usings on (`System`, `System.Collections.Generic`, `System.IO`, `System.Linq`, "
+        + "`System.Net.Http`, `System.Threading`, `System.Threading.Tasks`) and nullable reference types disabled (`#nullable disable`: the code predates them).";
+
     /// <inheritdoc />
     public string Task => TaskName;
 
@@ -85,7 +90,7 @@ public sealed class DocCommentGenerator : ISampleGenerator
 
         AppendList(sb, "Throws", doc.Exceptions.Where(e => e.Name.Length > 0));
 
-        sb.Append('\n').Append(Assumptions);
+        sb.Append('\n').Append(seed.NullableAnnotated ? Assumptions : AssumptionsWithoutNullable);
         sb.Append(seed.Dependencies > 0
             ? " The other members in the code are what it may use; those shown with `=> throw null!` are declarations only.\n\n"
             : "\n\n");

@@ -426,11 +426,14 @@ public sealed partial class SeedExtractor(ICodeCompiler compiler, ExtractionConf
             return (null, Reasons.BodyInContext, $"{where}: its body appears elsewhere in the context");
         }
 
+        // Code written before nullable annotations: the row says so, and its context compiles the way its answer was written.
+        var annotated = result.NullableWarnings == 0;
         return (new Seed
         {
             Id = ContentHash.Of(code),
             Name = NameOf(method),
-            Context = parts.Context,
+            Context = annotated ? parts.Context : "#nullable disable\n" + parts.Context,
+            NullableAnnotated = annotated,
             Member = parts.Member,
             Signature = Signature(method),
             ContainingType = Flatten(string.Join(' ', type.Modifiers.Where(m => m.Text is "static" or "abstract" or "sealed" or "readonly" or "ref").Select(m => m.Text))

@@ -114,6 +114,17 @@ public sealed class DocCommentGeneratorTests
     }
 
     [Fact]
+    public void Instruction_OfCodeWithoutNullableAnnotations_SaysNullableIsDisabled()
+    {
+        var annotated = DocCommentGenerator.Instruction(Seed());
+        var old = DocCommentGenerator.Instruction(Seed() with { NullableAnnotated = false });
+
+        Assert.Contains("nullable reference types enabled", annotated, StringComparison.Ordinal);
+        Assert.Contains("nullable reference types disabled (`#nullable disable`", old, StringComparison.Ordinal);
+        Assert.DoesNotContain("nullable reference types enabled", old, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Instruction_WithoutDependencies_DoesNotMentionThem()
     {
         Assert.DoesNotContain("declarations only", DocCommentGenerator.Instruction(Seed(dependencies: 0)), StringComparison.Ordinal);

@@ -159,6 +159,51 @@ public sealed class BuildFaithfulSeedTests : IDisposable
     }
 
     [Fact]
+    public async Task Extract_CodeWrittenBeforeNullableAnnotations_HasItsContextSayNullableDisable()
+    {
+        // KeePass 2.x: `m_pbHash = null;` on a byte[] field raises CS8625 under nullable enabled.
+        _tree.Write("Store.cs", """
+            namespace Demo;
+
+            public sealed class Store
+            {
+                private byte[] m_pbHash = new byte[0];
+                private string m_strName = "";
+
+                /// <summary>Forgets the stored hash and renames the store, trimming the new name.</summary>
+                public void Reset(string strName)
+                {
+                    m_pbHash = null;
+                    m_strName = strName.Trim();
+                    Console.WriteLine(m_strName.Length + (m_pbHash == null ? 0 : 1));
+                }
+            }
+
+            public sealed class Modern
+            {
+                private byte[]? _hash = [];
+
+                /// <summary>Forgets the stored hash and reports how many bytes it held before.</summary>
+                public int Forget()
+                {
+                    var length = _hash?.Length ?? 0;
+                    _hash = null;
+                    return length;
+                }
+            }
+            """);
+
+        var (seeds, _) = await HarvestAsync(gates: false);
+
+        var old = Assert.Single(seeds, s => s.Name == "Reset");
+        Assert.False(old.NullableAnnotated);
+        Assert.StartsWith("#nullable disable\n", old.Context, StringComparison.Ordinal);
+        var modern = Assert.Single(seeds, s => s.Name == "Forget");
+        Assert.True(modern.NullableAnnotated);
+        Assert.DoesNotContain("#nullable", modern.Context, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Extract_InheritDoc_TakesTheDocOfTheInterfaceMemberTheBaseMemberOrTheCref()
     {
         _tree.Write("Shapes.cs", """
