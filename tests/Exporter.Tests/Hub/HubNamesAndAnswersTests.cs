@@ -25,7 +25,7 @@ public sealed class HubNamesAndAnswersTests : IAsyncLifetime
         Directory.Delete(_dir, recursive: true);
     }
 
-    private HubClient Client() => new(_hub.Endpoint, Token, time: new Support.SkippingTime());
+    private HubClient Client() => new(_hub.Endpoint, Token, time: new SkippingTime());
 
     [Theory]
     [InlineData("../x")]

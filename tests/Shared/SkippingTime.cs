@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Time.Testing;
 
-namespace AutoRefiner.Harvester.Tests;
+namespace AutoRefiner.Testing;
 
 /// <summary>
 /// A <see cref="FakeTimeProvider"/> on which every wait (<c>Task.Delay</c>, a retry pipeline's delay) ends at once by
