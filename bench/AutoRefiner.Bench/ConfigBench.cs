@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text;
+using AutoRefiner.Config;
 using AutoRefiner.Core.Config;
 using static AutoRefiner.Bench.BenchEnv;
 

@@ -11,6 +11,7 @@ using AutoRefiner.Generator.Instruct;
 using AutoRefiner.Generator.Llm;
 using AutoRefiner.Generator.Prompts;
 using AutoRefiner.Generator.Tests.Llm;
+using AutoRefiner.State;
 using static AutoRefiner.Bench.BenchEnv;
 
 namespace AutoRefiner.Bench;
@@ -124,7 +125,7 @@ internal static class LlmBench
         var llm = LlmEndpoint.Resolve(config.Llm, _ => null)!;
         using var client = new LlmClient(llm, stats.Llm);
         using var store = StateStore.Open(statePath);
-        var generator = new InstructGenerator(new ResponseCache(client, store, stats.Llm, TimeProvider.System), stats, PromptTemplate.Load(InstructGenerator.PromptFile));
+        var generator = new InstructGenerator(new ResponseCache(client, store.Answers, stats.Llm, TimeProvider.System), stats, PromptTemplate.Load(InstructGenerator.PromptFile));
         var sink = new CountingSink();
         var pipeline = new HarvestPipeline(new SyntheticSeeds(n, salt), [generator], new PassThrough(), [], sink);
 

@@ -263,7 +263,7 @@ internal sealed class DatasetWriter : IDatasetSink
             },
             TimingsSeconds = stats.Stages.ToDictionary(s => s.Name, s => Math.Round(s.Elapsed.TotalSeconds, 3), StringComparer.Ordinal),
             TokenUsage = new Dictionary<string, long>(StringComparer.Ordinal) { ["prompt_tokens"] = _promptTokens, ["completion_tokens"] = _completionTokens },
-            Curation = stats.Curation is not { } curation ? null : new ManifestCuration
+            Curation = stats.Run.Curation is not { } curation ? null : new ManifestCuration
             {
                 NearDuplicates = curation.NearDuplicates,
                 Benchmarks = new SortedDictionary<string, int>(curation.Benchmarks.ToDictionary(), StringComparer.Ordinal),
@@ -273,9 +273,9 @@ internal sealed class DatasetWriter : IDatasetSink
             },
             Run = new ManifestRun
             {
-                Kind = stats.RunKind,
-                Id = stats.RunId,
-                PreviousRows = stats.PreviousRows,
+                Kind = stats.Run.Kind.ToWire(),
+                Id = stats.Run.Id,
+                PreviousRows = stats.Run.PreviousRows,
                 AddedRows = stats.Added,
                 Reused = stats.Reused,
                 Carried = stats.Carried,
@@ -295,8 +295,8 @@ internal sealed class DatasetWriter : IDatasetSink
                 Failures = new SortedDictionary<string, long>(stats.Llm.Failures.ToDictionary(), StringComparer.Ordinal),
                 PromptTokensBilled = stats.Llm.PromptTokens,
                 CompletionTokensBilled = stats.Llm.CompletionTokens,
-                EstimatedCost = Pricing.Estimate(_config.Llm, model, stats.Llm.PromptTokens, stats.Llm.CompletionTokens) is { } cost ? Math.Round(cost, 6) : null,
-                CostPerKeptSample = Pricing.Estimate(_config.Llm, model, stats.Llm.PromptTokens, stats.Llm.CompletionTokens) is { } total && rows.Values.Sum() is var kept and > 0
+                EstimatedCost = stats.EstimatedCost is { } cost ? Math.Round(cost, 6) : null,
+                CostPerKeptSample = stats.EstimatedCost is { } total && rows.Values.Sum() is var kept and > 0
                     ? Math.Round(total / kept, 6)
                     : null,
                 MaxCost = _config.Llm.MaxCost,

@@ -1,4 +1,3 @@
-using AutoRefiner.Core.Config;
 using AutoRefiner.Core.Pipeline;
 using AutoRefiner.Core.State;
 using AutoRefiner.Generator.DocComments;
@@ -6,7 +5,6 @@ using AutoRefiner.Generator.Instruct;
 using AutoRefiner.Generator.Llm;
 using AutoRefiner.Generator.Prompts;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace AutoRefiner.Generator;
 
@@ -16,7 +14,7 @@ public static class GeneratorServiceCollectionExtensions
     /// <summary>
     /// Adds the generators for <paramref name="tasks"/>; returns the tasks it could not add (<c>instruct</c> without an
     /// <paramref name="llm"/>). The instruct generator needs the configuration, the run's <see cref="RunStats"/> and a
-    /// <see cref="TimeProvider"/>; its answers are cached in the state store the configuration names.
+    /// <see cref="TimeProvider"/>; its answers are kept in the registered <see cref="IAnswerStore"/>.
     /// </summary>
     public static IReadOnlyList<string> AddGenerators(this IServiceCollection services, IReadOnlyList<string> tasks, LlmEndpoint? llm = null)
     {
@@ -29,14 +27,9 @@ public static class GeneratorServiceCollectionExtensions
                 case InstructGenerator.TaskName when llm is not null:
                     services.AddSingleton(llm);
                     services.AddSingleton(sp => new LlmClient(llm, sp.GetRequiredService<RunStats>().Llm, sp.GetRequiredService<RunStats>().Time));
-                    services.TryAddSingleton(sp =>
-                    {
-                        var config = sp.GetRequiredService<HarvestConfig>();
-                        return StateStore.Open(config.ResolvePath(config.State));
-                    });
                     services.AddSingleton(sp => new ResponseCache(
                         sp.GetRequiredService<LlmClient>(),
-                        sp.GetRequiredService<StateStore>(),
+                        sp.GetRequiredService<IAnswerStore>(),
                         sp.GetRequiredService<RunStats>().Llm,
                         sp.GetRequiredService<TimeProvider>(),
                         sp.GetRequiredService<RunStats>().Budget));

@@ -11,8 +11,8 @@ public static class HarvesterServiceCollectionExtensions
 {
     /// <summary>
     /// Adds local and GitHub harvesting and Roslyn seed extraction. Needs an <c>ICodeCompiler</c>, the configuration and
-    /// a <c>TimeProvider</c>; GitHub is reached as <c>GITHUB_API_URL</c>/<c>GITHUB_TOKEN</c> say. A registered state store
-    /// is used when present (else the state file is opened for GitHub's ETags only).
+    /// a <c>TimeProvider</c>; GitHub is reached as <c>GITHUB_API_URL</c>/<c>GITHUB_TOKEN</c> say. A registered
+    /// <c>IHttpCacheStore</c> keeps GitHub's ETags between runs (else they last for the run).
     /// </summary>
     public static IServiceCollection AddHarvester(this IServiceCollection services)
     {
@@ -29,7 +29,7 @@ public static class HarvesterServiceCollectionExtensions
             sp.GetRequiredService<HarvestConfig>(),
             sp.GetRequiredService<TimeProvider>(),
             Environment.GetEnvironmentVariable,
-            sp.GetService<Core.State.StateStore>()));
+            sp.GetService<Core.State.IHttpCacheStore>()));
         return services;
     }
 }

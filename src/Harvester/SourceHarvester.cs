@@ -19,7 +19,7 @@ public sealed class SourceHarvester(
     HarvestConfig config,
     TimeProvider time,
     Func<string, string?> environment,
-    StateStore? state = null) : ISeedSource
+    IHttpCacheStore? httpCache = null) : ISeedSource
 {
     /// <summary>Repositories downloaded at once, ahead of the one being analysed.</summary>
     public const int FetchesInFlight = 2;
@@ -69,10 +69,10 @@ public sealed class SourceHarvester(
                 stats.Notice("no GITHUB_TOKEN is set: GitHub's anonymous limits apply (60 requests an hour, 10 searches a minute)");
             }
 
-            var statePath = state?.Path ?? config.ResolvePath(config.State);
-            using var ownState = state is null ? StateStore.Open(statePath) : null;
-            var cache = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(statePath))!, "repos");
-            using var github = new GitHubHarvester(Settings(), state ?? ownState!, cache, new ArchiveLimits(), time, stats);
+            // Downloaded archives are kept beside the state file; without a state store (a library use, a test) GitHub's
+            // responses are cached for this run only.
+            var cache = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(config.ResolvePath(config.State)))!, "repos");
+            using var github = new GitHubHarvester(Settings(), httpCache ?? new MemoryHttpCache(), cache, new ArchiveLimits(), time, stats);
             try
             {
                 // The next repository downloads while this one is analysed: network and CPU overlap, order is kept.
@@ -100,7 +100,7 @@ public sealed class SourceHarvester(
             }
             finally
             {
-                stats.GitHubRequests = github.Requests;
+                stats.CountGitHubRequests(github.Requests);
             }
 
             // Repositories the user named, all unavailable: an empty dataset would only replace the previous one.

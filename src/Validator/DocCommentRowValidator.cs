@@ -1,4 +1,4 @@
-using AutoRefiner.Core.CSharp;
+using AutoRefiner.CSharp;
 using AutoRefiner.Core.Model;
 using AutoRefiner.Core.Pipeline;
 using AutoRefiner.Core.Text;

@@ -1,5 +1,5 @@
 using System.Globalization;
-using AutoRefiner.Core.CSharp;
+using AutoRefiner.CSharp;
 using AutoRefiner.Core.Pipeline;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;

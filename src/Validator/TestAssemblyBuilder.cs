@@ -1,5 +1,5 @@
 using System.Collections.Immutable;
-using AutoRefiner.Core.CSharp;
+using AutoRefiner.CSharp;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using AutoRefiner.CSharp;
 using AutoRefiner.Core.Text;
 using Parquet.Serialization;
 using Spectre.Console.Testing;
@@ -67,7 +68,7 @@ internal static class CliRunner
                 Assert.NotNull(context);
                 Assert.Empty(IndependentCompiler.Errors(context));
                 Assert.Single(CodeBlocks.All(row.Response));
-                var spliced = AutoRefiner.Core.CSharp.MemberSplice.Splice(context, code);
+                var spliced = AutoRefiner.CSharp.MemberSplice.Splice(context, code);
                 Assert.True(spliced.Unit is not null, $"{row.SourcePath}: {spliced.Error}");
                 code = spliced.Unit;
             }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using AutoRefiner.Core.State;
+using AutoRefiner.State;
 
 namespace AutoRefiner.Cli.Tests;
 
@@ -172,8 +173,8 @@ public sealed class OutputSafetyTests : IDisposable
         Assert.Contains("this run produced no rows", result.Errors, StringComparison.Ordinal);
         Assert.DoesNotContain("Exception", result.Errors, StringComparison.Ordinal);
         using var state = StateStore.Open(State);
-        Assert.Equal(2, state.RunCount());
-        Assert.Equal(1, state.LastCompletedRun(long.MaxValue)!.Id);
+        Assert.Equal(2, state.Runs.RunCount());
+        Assert.Equal(1, state.Runs.LastCompletedRun(long.MaxValue)!.Id);
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using AutoRefiner.Core.State;
+using AutoRefiner.State;
 
 namespace AutoRefiner.Cli.Tests;
 
@@ -63,8 +64,8 @@ public sealed class ShardMergeTests : IDisposable
 
         using var state = StateStore.Open(_dir.Combine("merged.db"));
         using var wholeState = StateStore.Open(_dir.Combine("whole.db"));
-        Assert.Equal(wholeState.JudgedCount(), state.JudgedCount());
-        Assert.Equal(3, state.RunCount());
+        Assert.Equal(wholeState.Judged.JudgedCount(), state.Judged.JudgedCount());
+        Assert.Equal(3, state.Runs.RunCount());
         using var manifest = JsonDocument.Parse(File.ReadAllText(_dir.Combine("merged/manifest.json")));
         Assert.Equal("merge", manifest.RootElement.GetProperty("run").GetProperty("kind").GetString());
         Assert.Equal("doc-comments/2", manifest.RootElement.GetProperty("prompt_versions").GetProperty("doc-comments").GetString());

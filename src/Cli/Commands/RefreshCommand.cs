@@ -1,3 +1,5 @@
+using AutoRefiner.Cli.Runs;
+using AutoRefiner.Core.Pipeline;
 using Spectre.Console.Cli;
 
 namespace AutoRefiner.Cli.Commands;
@@ -11,5 +13,5 @@ public sealed class RefreshCommand(CommandEnvironment environment) : AsyncComman
 {
     /// <inheritdoc />
     public override Task<int> ExecuteAsync(CommandContext context, HarvestSettings settings, CancellationToken cancellationToken) =>
-        HarvestCommand.RunAsync(environment, settings, "refresh", cancellationToken);
+        new RunService(environment).HarvestAsync(HarvestCommand.Arguments(settings, RunKind.Refresh), cancellationToken);
 }

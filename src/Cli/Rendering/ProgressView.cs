@@ -180,13 +180,13 @@ internal sealed class ProgressView(IAnsiConsole console, RunStats stats, string 
         {
             var failures = llm.Failures;
             console.WriteLine(string.Create(inv,
-                $"llm: {Words.Count(llm.Answered, "answer")} received, {llm.Cached} from the cache, {Words.Count(llm.Retries, "retry", "retries")}{(failures.Count > 0 ? $", failed: {Join(failures)}" : "")}; {llm.PromptTokens:N0} prompt + {Words.Count(llm.CompletionTokens, "completion token", format: "N0")}{(llm.EstimatedCost is { } cost ? $"; estimated cost {cost:0.####}" : "")}{(stats.CostPerKeptSample is { } each ? $" ({each:0.######} per kept sample)" : "")}"));
+                $"llm: {Words.Count(llm.Answered, "answer")} received, {llm.Cached} from the cache, {Words.Count(llm.Retries, "retry", "retries")}{(failures.Count > 0 ? $", failed: {Join(failures)}" : "")}; {llm.PromptTokens:N0} prompt + {Words.Count(llm.CompletionTokens, "completion token", format: "N0")}{(stats.EstimatedCost is { } cost ? $"; estimated cost {cost:0.####}" : "")}{(stats.CostPerKeptSample is { } each ? $" ({each:0.######} per kept sample)" : "")}"));
         }
 
-        if (stats.Reused + stats.Carried > 0 || stats.RunKind == "refresh")
+        if (stats.Reused + stats.Carried > 0 || stats.Run.Kind == RunKind.Refresh)
         {
             console.WriteLine(string.Create(inv,
-                $"{stats.RunKind}: {Words.Count(stats.Added, "new row")}; {Words.Count(stats.Reused, "sample")} reused from earlier runs{(stats.Carried > 0 ? $", {stats.Carried} carried over from sources not seen this time" : "")}{(stats.PreviousRows is { } before ? $" (previous run: {Words.Count(before, "row")})" : "")}"));
+                $"{stats.Run.Kind.ToWire()}: {Words.Count(stats.Added, "new row")}; {Words.Count(stats.Reused, "sample")} reused from earlier runs{(stats.Carried > 0 ? $", {stats.Carried} carried over from sources not seen this time" : "")}{(stats.Run.PreviousRows is { } before ? $" (previous run: {Words.Count(before, "row")})" : "")}"));
         }
 
         var rows = stats.Splits.OrderBy(kv => kv.Key == "train" ? 0 : 1).Select(kv => $"{kv.Key} {kv.Value}");

@@ -40,7 +40,7 @@ public sealed record CurationConfig
     public string UnlicensedLocal { get; init; } = "keep";
 
     /// <summary>
-    /// Most doc-comment rows whose documentation has one template (names masked, <see cref="Curation.DocTemplate"/>); the
+    /// Most doc-comment rows whose documentation has one template (names masked, as DocTemplate reads it); the
     /// first ones found are kept. 0 = no cap.
     /// </summary>
     public int MaxPerTemplate { get; init; } = 3;

@@ -174,11 +174,11 @@ public sealed class NearDuplicateCurator : ICurator, ISeedFilter
     private readonly MinHasher _hasher;
     private readonly NearDuplicateIndex _samples;
     private readonly NearDuplicateIndex _seeds;
-    private readonly StateStore? _store;
+    private readonly IMinHashStore? _store;
     private readonly Lock _gate = new();
 
     /// <summary>Creates the curator, loading what the store kept before.</summary>
-    public NearDuplicateCurator(CurationConfig config, StateStore? store)
+    public NearDuplicateCurator(CurationConfig config, IMinHashStore? store)
     {
         ArgumentNullException.ThrowIfNull(config);
         _hasher = new MinHasher(config.MinHashPermutations, config.ShingleSize);

@@ -35,9 +35,6 @@ public sealed class LlmUsage
     /// <summary>Requests that got no usable answer, by reason (<c>rejected-400</c>, …).</summary>
     public IReadOnlyDictionary<string, long> Failures => new SortedDictionary<string, long>(_failures.ToDictionary(kv => kv.Key, kv => kv.Value), StringComparer.Ordinal);
 
-    /// <summary>The price table's currency amount for the tokens billed, or null when the model has no price.</summary>
-    public double? EstimatedCost { get; set; }
-
     /// <summary>Counts an answer received from the endpoint.</summary>
     public void CountAnswer(int promptTokens, int completionTokens)
     {

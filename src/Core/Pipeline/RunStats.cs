@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using AutoRefiner.Core.Config;
 using AutoRefiner.Core.Model;
 
 namespace AutoRefiner.Core.Pipeline;
@@ -24,11 +25,15 @@ public sealed class RunStats
     private long _added;
     private readonly ConcurrentDictionary<string, long> _repairs = new(StringComparer.Ordinal);
 
-    /// <summary>Creates the counters of a run that starts now.</summary>
-    public RunStats(TimeProvider time)
+    private long _gitHubRequests;
+
+    /// <summary>Creates the counters of a run that starts now; <paramref name="run"/> says what the run is (a harvest when null).</summary>
+    public RunStats(TimeProvider time, RunContext? run = null)
     {
         ArgumentNullException.ThrowIfNull(time);
         Time = time;
+        Run = run ?? new RunContext(RunKind.Harvest);
+        Budget = Run.Model is { } model ? new LlmBudget(Run.Llm, model, Llm) : null;
         StartedAt = time.GetUtcNow();
         Files = new StageCounter("files", time);
         Seeds = new StageCounter("seeds", time);
@@ -36,6 +41,9 @@ public sealed class RunStats
         Validated = new StageCounter("validated", time);
         Exported = new StageCounter("exported", time);
     }
+
+    /// <summary>What the run is: kind, number, previous rows, curation, model.</summary>
+    public RunContext Run { get; }
 
     /// <summary>The run's clock.</summary>
     public TimeProvider Time { get; }
@@ -104,7 +112,7 @@ public sealed class RunStats
     public LlmUsage Llm { get; } = new();
 
     /// <summary><c>llm.max-cost</c> and <c>llm.max-tokens-total</c>, when the run has an LLM.</summary>
-    public LlmBudget? Budget { get; set; }
+    public LlmBudget? Budget { get; }
 
     /// <summary>Seeds (one per generator) left for the next run because the budget allowed no more requests.</summary>
     public long LeftForBudget => Interlocked.Read(ref _leftForBudget);
@@ -115,10 +123,16 @@ public sealed class RunStats
     /// <summary>
     /// What the LLM cost per row this run exported, at the prices in <c>llm.prices</c>; null without a price or a row.
     /// </summary>
-    public double? CostPerKeptSample => Llm.EstimatedCost is { } cost && Splits.Values.Sum() is var rows and > 0 ? cost / rows : null;
+    public double? CostPerKeptSample => EstimatedCost is { } cost && Splits.Values.Sum() is var rows and > 0 ? cost / rows : null;
+
+    /// <summary>What the tokens billed so far cost at <c>llm.prices</c>; null without a model or a price for it. The one place cost is computed.</summary>
+    public double? EstimatedCost => Run.Model is { } model ? Pricing.Estimate(Run.Llm, model, Llm.PromptTokens, Llm.CompletionTokens) : null;
 
     /// <summary>Requests sent to the GitHub API (including retries and redirects), when GitHub was used.</summary>
-    public long GitHubRequests { get; set; }
+    public long GitHubRequests => Interlocked.Read(ref _gitHubRequests);
+
+    /// <summary>Counts requests sent to the GitHub API.</summary>
+    public void CountGitHubRequests(long n) => Interlocked.Add(ref _gitHubRequests, n);
 
     /// <summary>Counts a harvested repository.</summary>
     public void CountRepository() => Interlocked.Increment(ref _repositories);
@@ -173,7 +187,7 @@ public sealed class RunStats
         Interlocked.Add(ref _documentedMethods, other.DocumentedMethods);
         Interlocked.Add(ref _selfContained, other.SelfContained);
         Interlocked.Add(ref _inspiration, other.InspirationSeeds);
-        GitHubRequests += other.GitHubRequests;
+        Interlocked.Add(ref _gitHubRequests, other.GitHubRequests);
         foreach (var (reason, n) in other.RepositorySkips)
         {
             _repositorySkips.AddOrUpdate(reason, n, (_, m) => m + n);
@@ -219,18 +233,6 @@ public sealed class RunStats
 
     /// <summary>Rows exported that were judged for the first time in this run.</summary>
     public long Added => Interlocked.Read(ref _added);
-
-    /// <summary>How the run curated, when it did.</summary>
-    public CurationSummary? Curation { get; set; }
-
-    /// <summary><c>harvest</c> or <c>refresh</c>.</summary>
-    public string RunKind { get; set; } = "harvest";
-
-    /// <summary>The run's number in the state store, when there is one.</summary>
-    public long? RunId { get; set; }
-
-    /// <summary>Rows the previous completed run exported, when there was one.</summary>
-    public long? PreviousRows { get; set; }
 
     /// <summary>Counts samples reused.</summary>
     public void CountReused(long n) => Interlocked.Add(ref _reused, n);

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.RegularExpressions;
+using AutoRefiner.CSharp;
 using AutoRefiner.Core.Text;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
@@ -216,7 +217,7 @@ public static partial class AnswerParser
         }
 
         var code = string.Join('\n', lines[start..]).Trim() + "\n";
-        var tree = CSharpSyntaxTree.ParseText(code, Core.CSharp.ReferenceSet.ParseOptions);
+        var tree = CSharpSyntaxTree.ParseText(code, CSharp.ReferenceSet.ParseOptions);
         var root = tree.GetRoot();
         if (tree.GetDiagnostics().Any(d => d.Severity == DiagnosticSeverity.Error)
             || !root.DescendantNodes(n => n is CompilationUnitSyntax or BaseNamespaceDeclarationSyntax).OfType<BaseTypeDeclarationSyntax>().Any())

@@ -12,7 +12,7 @@ namespace AutoRefiner.Generator.Llm;
 /// another (or adding a proxy) reuses every answer already paid for. Each answer is stored the moment it arrives.
 /// </summary>
 /// <remarks>A request the <paramref name="budget"/> does not allow is not sent (<see cref="BudgetReachedException"/>); a stored answer is always served.</remarks>
-public sealed class ResponseCache(LlmClient client, StateStore store, LlmUsage usage, TimeProvider time, LlmBudget? budget = null)
+public sealed class ResponseCache(LlmClient client, IAnswerStore store, LlmUsage usage, TimeProvider time, LlmBudget? budget = null)
 {
     /// <summary>The model behind the cache.</summary>
     public string Model => client.Model;

@@ -30,7 +30,7 @@ public sealed partial class GitHubHarvester : IDisposable
     private readonly ResiliencePipeline _longWaits;
 
     /// <summary>Creates the client: Octokit over a rate-limit handler, with the response cache in the state store.</summary>
-    public GitHubHarvester(GitHubSettings settings, StateStore state, string cacheDirectory, ArchiveLimits limits, TimeProvider time, RunStats stats)
+    public GitHubHarvester(GitHubSettings settings, IHttpCacheStore state, string cacheDirectory, ArchiveLimits limits, TimeProvider time, RunStats stats)
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(stats);

@@ -1,4 +1,4 @@
-using AutoRefiner.Core.CSharp;
+using AutoRefiner.CSharp;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;

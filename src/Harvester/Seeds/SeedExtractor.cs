@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using System.Text.RegularExpressions;
 using AutoRefiner.Core.Config;
-using AutoRefiner.Core.CSharp;
+using AutoRefiner.CSharp;
 using AutoRefiner.Core.Model;
 using AutoRefiner.Core.Pipeline;
 using AutoRefiner.Core.Text;

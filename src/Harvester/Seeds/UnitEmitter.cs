@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.RegularExpressions;
+using AutoRefiner.CSharp;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -573,7 +574,7 @@ internal sealed partial class UnitEmitter
         var own = _closure.Types.Select(NamespaceOf).Where(n => n.Length > 0).ToHashSet(StringComparer.Ordinal);
         foreach (var ns in _closure.LibraryNamespaces.Concat(own))
         {
-            if (!AutoRefiner.Core.CSharp.ReferenceSet.ImplicitUsings.Contains(ns) && (own.Count != 1 || !own.Contains(ns)))
+            if (!AutoRefiner.CSharp.ReferenceSet.ImplicitUsings.Contains(ns) && (own.Count != 1 || !own.Contains(ns)))
             {
                 namespaces.Add(ns);
             }
@@ -613,7 +614,7 @@ internal sealed partial class UnitEmitter
 
     private static HashSet<string> CollectLibraryNamespaces()
     {
-        var compilation = CSharpCompilation.Create("namespaces", references: AutoRefiner.Core.CSharp.ReferenceSet.References);
+        var compilation = CSharpCompilation.Create("namespaces", references: AutoRefiner.CSharp.ReferenceSet.References);
         var result = new HashSet<string>(StringComparer.Ordinal);
         var pending = new Stack<INamespaceSymbol>();
         pending.Push(compilation.GlobalNamespace);

@@ -1,3 +1,4 @@
+using AutoRefiner.Config;
 using AutoRefiner.Core;
 using AutoRefiner.Core.Config;
 

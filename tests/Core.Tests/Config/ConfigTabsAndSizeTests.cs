@@ -1,4 +1,5 @@
 using System.Text;
+using AutoRefiner.Config;
 using AutoRefiner.Core.Config;
 
 namespace AutoRefiner.Core.Tests.Config;

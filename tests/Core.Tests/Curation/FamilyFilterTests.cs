@@ -1,3 +1,4 @@
+using AutoRefiner.CSharp.Curation;
 using AutoRefiner.Core.Config;
 using AutoRefiner.Core.Curation;
 using AutoRefiner.Core.Model;

@@ -1,6 +1,7 @@
 using AutoRefiner.Core.Config;
 using AutoRefiner.Core.Curation;
 using AutoRefiner.Core.State;
+using AutoRefiner.State;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -279,13 +280,13 @@ public sealed class NearDuplicateTests(Xunit.Abstractions.ITestOutputHelper outp
                 "");
             using (var store = StateStore.Open(Path.Combine(dir, "s.db")))
             {
-                var first = new NearDuplicateCurator(Config, store);
+                var first = new NearDuplicateCurator(Config, store.Signatures);
                 Assert.Equal(Model.Verdict.Passed, first.Curate(Sample(Original)).Verdict);
             }
 
             using (var store = StateStore.Open(Path.Combine(dir, "s.db")))
             {
-                var later = new NearDuplicateCurator(Config, store);
+                var later = new NearDuplicateCurator(Config, store.Signatures);
                 Assert.Equal(Model.Verdict.Passed, later.Curate(Sample(Original)).Verdict); // the same sample again
                 var copy = later.Curate(Sample(System.Text.RegularExpressions.Regex.Replace(Original, @"\bcount\b", "n")));
                 Assert.Equal(Model.Verdict.Duplicate, copy.Verdict);

@@ -1,6 +1,7 @@
 using AutoRefiner.Core.Model;
 using AutoRefiner.Core.Pipeline;
 using AutoRefiner.Core.State;
+using AutoRefiner.State;
 using Microsoft.Data.Sqlite;
 
 namespace AutoRefiner.Core.Tests.State;
@@ -38,9 +39,9 @@ public sealed class StateJournalTests : IDisposable
         var second = new Provenance("bob/utils", "lib/M.cs", "bbbb", "Apache-2.0", "https://github.com/bob/utils/blob/bbbb/lib/M.cs#L9-L11") { Lines = "9-11", LicenseOrigin = "file" };
         using var store = StateStore.Open(Path.Combine(_dir, "state.db"));
         var candidate = new Candidate { Task = "doc-comments", Instruction = "i", Response = "r", Generator = "doc-comments", PromptVersion = "v1", Provenance = first, SeedId = "same-content" };
-        new StateJournal(store, store.BeginRun("harvest", "c", "h", DateTimeOffset.UnixEpoch)).Record(SeedFrom(first), generator, [new Judged(candidate, Verdict.Passed, "", 0, 0)]);
+        new StateJournal(store.Judged, store.Runs.BeginRun(RunKind.Harvest, "c", "h", DateTimeOffset.UnixEpoch)).Record(SeedFrom(first), generator, [new Judged(candidate, Verdict.Passed, "", 0, 0)]);
 
-        var reused = new StateJournal(store, store.BeginRun("harvest", "c", "h", DateTimeOffset.UnixEpoch)).TryReuse(SeedFrom(second), generator);
+        var reused = new StateJournal(store.Judged, store.Runs.BeginRun(RunKind.Harvest, "c", "h", DateTimeOffset.UnixEpoch)).TryReuse(SeedFrom(second), generator);
 
         Assert.Equal(second, Assert.Single(reused!).Candidate.Provenance);
     }

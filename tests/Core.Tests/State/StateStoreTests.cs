@@ -1,6 +1,8 @@
 using System.Security.Cryptography;
 using AutoRefiner.Core.Model;
+using AutoRefiner.Core.Pipeline;
 using AutoRefiner.Core.State;
+using AutoRefiner.State;
 using Microsoft.Data.Sqlite;
 
 namespace AutoRefiner.Core.Tests.State;
@@ -39,9 +41,9 @@ public sealed class StateStoreTests : IDisposable
 
         using var store = StateStore.Open(path);
 
-        Assert.Equal(new CachedAnswer("the answer", 10, 20), store.GetAnswer("k"));
-        Assert.Equal("W/\"1\"", store.GetHttp("etag"));
-        var run = store.BeginRun("harvest", "autorefiner harvest", "hash", DateTimeOffset.UnixEpoch);
+        Assert.Equal(new CachedAnswer("the answer", 10, 20), store.Answers.GetAnswer("k"));
+        Assert.Equal("W/\"1\"", store.Http.GetHttp("etag"));
+        var run = store.Runs.BeginRun(RunKind.Harvest, "autorefiner harvest", "hash", DateTimeOffset.UnixEpoch);
         Assert.Equal(1, run);
         using var check = new SqliteConnection($"Data Source={path};Pooling=False");
         check.Open();
@@ -86,8 +88,8 @@ public sealed class StateStoreTests : IDisposable
 
         using var store = StateStore.Open(path);
 
-        Assert.Equal(new CachedAnswer("the answer", 10, 20), store.GetAnswer("k"));
-        Assert.Equal(["{\"x\":1}"], store.TakeJudged("key", 2));
+        Assert.Equal(new CachedAnswer("the answer", 10, 20), store.Answers.GetAnswer("k"));
+        Assert.Equal(["{\"x\":1}"], store.Judged.TakeJudged("key", 2));
         using var check = new SqliteConnection($"Data Source={path};Pooling=False");
         check.Open();
         using var tables = check.CreateCommand();
@@ -101,7 +103,7 @@ public sealed class StateStoreTests : IDisposable
         var path = PathOf("future.db");
         using (var store = StateStore.Open(path))
         {
-            store.PutHttp("k", "v", DateTimeOffset.UnixEpoch);
+            store.Http.PutHttp("k", "v", DateTimeOffset.UnixEpoch);
         }
 
         using (var raw = new SqliteConnection($"Data Source={path};Pooling=False"))
@@ -130,7 +132,7 @@ public sealed class StateStoreTests : IDisposable
         {
             for (var i = 0; i < 300; i++)
             {
-                store.PutAnswer($"key{i}", "m", "v", new CachedAnswer(new string('x', 2000), 1, 1), DateTimeOffset.UnixEpoch);
+                store.Answers.PutAnswer($"key{i}", "m", "v", new CachedAnswer(new string('x', 2000), 1, 1), DateTimeOffset.UnixEpoch);
             }
         }
 
@@ -165,16 +167,16 @@ public sealed class StateStoreTests : IDisposable
     public void Judged_AreStoredAllOrNone_ReusedByKey_AndCarriedWhenNotSeen()
     {
         using var store = StateStore.Open(PathOf("s.db"));
-        var run1 = store.BeginRun("harvest", "c", "h", DateTimeOffset.UnixEpoch);
-        store.PutJudged("a", "sa", [("passed", "{\"x\":1}")], run1);
-        store.PutJudged("b", "sb", [("passed", "{\"x\":2}"), ("compile-error", "{\"x\":3}")], run1);
+        var run1 = store.Runs.BeginRun(RunKind.Harvest, "c", "h", DateTimeOffset.UnixEpoch);
+        store.Judged.PutJudged("a", "sa", [("passed", "{\"x\":1}")], run1);
+        store.Judged.PutJudged("b", "sb", [("passed", "{\"x\":2}"), ("compile-error", "{\"x\":3}")], run1);
 
-        var run2 = store.BeginRun("refresh", "c", "h", DateTimeOffset.UnixEpoch);
-        Assert.Equal(["{\"x\":1}"], store.TakeJudged("a", run2));
-        Assert.Null(store.TakeJudged("missing", run2));
+        var run2 = store.Runs.BeginRun(RunKind.Refresh, "c", "h", DateTimeOffset.UnixEpoch);
+        Assert.Equal(["{\"x\":1}"], store.Judged.TakeJudged("a", run2));
+        Assert.Null(store.Judged.TakeJudged("missing", run2));
 
-        Assert.Equal(["{\"x\":2}", "{\"x\":3}"], store.JudgedNotSeenIn(run2));
-        Assert.Equal(run1, store.FirstRunOf("b"));
+        Assert.Equal(["{\"x\":2}", "{\"x\":3}"], store.Judged.JudgedNotSeenIn(run2));
+        Assert.Equal(run1, store.Judged.FirstRunOf("b"));
     }
 
     [Fact]
@@ -183,22 +185,22 @@ public sealed class StateStoreTests : IDisposable
         using var one = StateStore.Open(PathOf("one.db"));
         using (var two = StateStore.Open(PathOf("two.db")))
         {
-            var run = two.BeginRun("harvest", "c", "h", DateTimeOffset.UnixEpoch);
-            two.PutAnswer("shared", "m", "v", new CachedAnswer("same", 1, 1), DateTimeOffset.UnixEpoch);
-            two.PutAnswer("only-two", "m", "v", new CachedAnswer("two", 1, 1), DateTimeOffset.UnixEpoch);
-            two.PutJudged("k2", "s2", [("passed", "{}")], run);
+            var run = two.Runs.BeginRun(RunKind.Harvest, "c", "h", DateTimeOffset.UnixEpoch);
+            two.Answers.PutAnswer("shared", "m", "v", new CachedAnswer("same", 1, 1), DateTimeOffset.UnixEpoch);
+            two.Answers.PutAnswer("only-two", "m", "v", new CachedAnswer("two", 1, 1), DateTimeOffset.UnixEpoch);
+            two.Judged.PutJudged("k2", "s2", [("passed", "{}")], run);
         }
 
-        one.BeginRun("harvest", "c", "h", DateTimeOffset.UnixEpoch);
-        one.PutAnswer("shared", "m", "v", new CachedAnswer("same", 1, 1), DateTimeOffset.UnixEpoch);
+        one.Runs.BeginRun(RunKind.Harvest, "c", "h", DateTimeOffset.UnixEpoch);
+        one.Answers.PutAnswer("shared", "m", "v", new CachedAnswer("same", 1, 1), DateTimeOffset.UnixEpoch);
         SqliteConnection.ClearAllPools();
 
         one.MergeFrom(PathOf("two.db"));
 
-        Assert.Equal(2, one.AnswerCount());
-        Assert.Equal(new CachedAnswer("two", 1, 1), one.GetAnswer("only-two"));
-        Assert.Equal(1, one.JudgedCount());
-        Assert.Equal(2, one.RunCount());
+        Assert.Equal(2, one.Answers.AnswerCount());
+        Assert.Equal(new CachedAnswer("two", 1, 1), one.Answers.GetAnswer("only-two"));
+        Assert.Equal(1, one.Judged.JudgedCount());
+        Assert.Equal(2, one.Runs.RunCount());
     }
 
     [Fact]

@@ -7,6 +7,7 @@ using AutoRefiner.Generator.Instruct;
 using AutoRefiner.Generator.Llm;
 using AutoRefiner.Generator.Prompts;
 using AutoRefiner.Generator.Tests.Llm;
+using AutoRefiner.State;
 
 namespace AutoRefiner.Generator.Tests.Instruct;
 
@@ -49,7 +50,7 @@ public sealed class InstructGeneratorTests : IAsyncLifetime
         var store = StateStore.Open(Path.Combine(_dir, "state.db"));
         _owned.Add(client);
         _owned.Add(store);
-        var cache = new ResponseCache(client, store, stats.Llm, TimeProvider.System);
+        var cache = new ResponseCache(client, store.Answers, stats.Llm, TimeProvider.System);
         return (new InstructGenerator(cache, stats, PromptTemplate.Load(InstructGenerator.PromptFile), PromptTemplate.Load(InstructGenerator.RepairPromptFile)), stats, store);
     }
 
@@ -116,7 +117,7 @@ public sealed class InstructGeneratorTests : IAsyncLifetime
         var candidate = await One(generator, Seed());
 
         Assert.Equal("the answer is empty", candidate.ParseError);
-        Assert.Equal(0, store.AnswerCount());
+        Assert.Equal(0, store.Answers.AnswerCount());
     }
 
     [Fact]
@@ -155,7 +156,7 @@ public sealed class InstructGeneratorTests : IAsyncLifetime
 
         Assert.Contains("context length exceeded", candidate.ParseError, StringComparison.Ordinal);
         Assert.Equal(1, stats.Llm.Failures["rejected-400"]);
-        Assert.Equal(0, store.AnswerCount()); // nothing cached: a later run may try again
+        Assert.Equal(0, store.Answers.AnswerCount()); // nothing cached: a later run may try again
     }
 
     [Theory]
@@ -199,7 +200,7 @@ public sealed class InstructGeneratorTests : IAsyncLifetime
         Assert.Equal(FailureKind.Run, e.Kind);
         Assert.Contains("after 3 attempts", e.Message, StringComparison.Ordinal);
         Assert.Contains("run the same command again", e.Message, StringComparison.Ordinal);
-        Assert.Equal(1, store.AnswerCount());
+        Assert.Equal(1, store.Answers.AnswerCount());
     }
 
     [Fact]

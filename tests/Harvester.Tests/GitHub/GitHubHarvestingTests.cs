@@ -5,6 +5,7 @@ using AutoRefiner.Core.Pipeline;
 using AutoRefiner.Harvester.GitHub;
 using AutoRefiner.Harvester.Local;
 using AutoRefiner.Harvester.Seeds;
+using AutoRefiner.State;
 using AutoRefiner.Validator;
 
 namespace AutoRefiner.Harvester.Tests.GitHub;
@@ -58,7 +59,9 @@ public sealed class GitHubHarvestingTests : IAsyncLifetime, IDisposable
         var env = new Dictionary<string, string?> { ["GITHUB_API_URL"] = _server.BaseUri.ToString(), ["GITHUB_TOKEN"] = token };
         var compiler = new RoslynCompiler();
         var local = new LocalSeedSource(new FileWalker(config.Extraction), new SeedExtractor(compiler, config.Extraction), config.Extraction, 2);
-        var source = new SourceHarvester(local, config, _time, name => env.GetValueOrDefault(name));
+        // Each run opens the state file as a run does, so ETags kept by one run are used by the next.
+        using var state = StateStore.Open(config.ResolvePath(config.State));
+        var source = new SourceHarvester(local, config, _time, name => env.GetValueOrDefault(name), state.Http);
         var stats = new RunStats(_time);
         var seeds = await source.HarvestAsync(request, stats, default).ToListAsync();
         return (seeds, stats);
@@ -315,8 +318,8 @@ public sealed class GitHubHarvestingTests : IAsyncLifetime, IDisposable
         }
 
         var settings = GitHubSettings.FromEnvironment(new GitHubSourceConfig { MaxRepos = 1120 }, n => n == "GITHUB_API_URL" ? _server.BaseUri.ToString() : n == "GITHUB_TOKEN" ? Token : null);
-        using var state = Core.State.StateStore.Open(Path.Combine(_tree.Root, "state.db"));
-        using var github = new GitHubHarvester(settings, state, Path.Combine(_tree.Root, "repos"), new ArchiveLimits(), TimeProvider.System, new RunStats(TimeProvider.System));
+        using var state = StateStore.Open(Path.Combine(_tree.Root, "state.db"));
+        using var github = new GitHubHarvester(settings, state.Http, Path.Combine(_tree.Root, "repos"), new ArchiveLimits(), TimeProvider.System, new RunStats(TimeProvider.System));
 
         var found = await github.FindAsync([], "stars:>=1", default).ToListAsync();
 
@@ -336,9 +339,9 @@ public sealed class GitHubHarvestingTests : IAsyncLifetime, IDisposable
 
         _server.SearchPagesShortBy = 5; // pages of 95, 95 and 50: the first two short, the search "timed out"
         var settings = GitHubSettings.FromEnvironment(new GitHubSourceConfig { MaxRepos = 1000 }, n => n == "GITHUB_API_URL" ? _server.BaseUri.ToString() : n == "GITHUB_TOKEN" ? Token : null);
-        using var state = Core.State.StateStore.Open(Path.Combine(_tree.Root, "state.db"));
+        using var state = StateStore.Open(Path.Combine(_tree.Root, "state.db"));
         var stats = new RunStats(TimeProvider.System);
-        using var github = new GitHubHarvester(settings, state, Path.Combine(_tree.Root, "repos"), new ArchiveLimits(), TimeProvider.System, stats);
+        using var github = new GitHubHarvester(settings, state.Http, Path.Combine(_tree.Root, "repos"), new ArchiveLimits(), TimeProvider.System, stats);
 
         var found = await github.FindAsync([], "stars:>=1", default).ToListAsync();
 

@@ -1,5 +1,5 @@
 using AutoRefiner.Core.Config;
-using AutoRefiner.Core.CSharp;
+using AutoRefiner.CSharp;
 using AutoRefiner.Core.Model;
 using AutoRefiner.Core.Pipeline;
 using AutoRefiner.Harvester.Local;

@@ -1,3 +1,4 @@
+using AutoRefiner.CSharp;
 using AutoRefiner.Harvester.Seeds;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -10,7 +11,7 @@ public sealed class DocCommentReaderTests
     {
         var tree = CSharpSyntaxTree.ParseText(
             $"class C\n{{\n{doc}\n    public int F(int count, string name) => 0;\n}}",
-            AutoRefiner.Core.CSharp.ReferenceSet.AnalysisParseOptions);
+            AutoRefiner.CSharp.ReferenceSet.AnalysisParseOptions);
         return tree.GetRoot().DescendantNodes().OfType<MethodDeclarationSyntax>().Single();
     }
 

@@ -1,4 +1,4 @@
-namespace AutoRefiner.Core.Config;
+namespace AutoRefiner.Config;
 
 /// <summary>Finds the line of a YAML text whose indentation holds a tab, and the dotted key written on it.</summary>
 internal static class TabIndentation

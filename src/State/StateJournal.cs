@@ -1,10 +1,10 @@
 using AutoRefiner.Core.Model;
 using AutoRefiner.Core.Pipeline;
 
-namespace AutoRefiner.Core.State;
+namespace AutoRefiner.State;
 
 /// <summary>The <see cref="ISampleJournal"/> of one run, kept in the state store; a read-only one (<c>--dry-run</c>) writes nothing.</summary>
-public sealed class StateJournal(StateStore store, long run, bool readOnly = false) : ISampleJournal
+public sealed class StateJournal(JudgedSampleStore store, long run, bool readOnly = false) : ISampleJournal
 {
     /// <summary>The run's id in the store.</summary>
     public long Run => run;

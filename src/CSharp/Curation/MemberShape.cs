@@ -3,7 +3,9 @@ using AutoRefiner.Core.Text;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 
-namespace AutoRefiner.Core.Curation;
+using AutoRefiner.Core.Curation;
+
+namespace AutoRefiner.CSharp.Curation;
 
 /// <summary>
 /// The shape of a member: its tokens with comments and layout dropped and every name that is not reached through a

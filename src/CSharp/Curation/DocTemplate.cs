@@ -4,7 +4,7 @@ using AutoRefiner.Core.Model;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 
-namespace AutoRefiner.Core.Curation;
+namespace AutoRefiner.CSharp.Curation;
 
 /// <summary>
 /// A member's documentation with its names masked: what is left when the code names in it (the member's, its type's,

@@ -1,6 +1,7 @@
 using System.Globalization;
+using AutoRefiner.Core;
 
-namespace AutoRefiner.Core.State;
+namespace AutoRefiner.State;
 
 /// <summary>
 /// Keeps two runs off the same state store: an exclusive lock on <c>&lt;state&gt;.lock</c>, held for the run and

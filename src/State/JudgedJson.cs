@@ -2,7 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using AutoRefiner.Core.Model;
 
-namespace AutoRefiner.Core.State;
+namespace AutoRefiner.State;
 
 /// <summary>How a judged sample is kept in the state store: the whole record, as JSON.</summary>
 public static class JudgedJson

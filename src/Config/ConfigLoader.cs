@@ -1,8 +1,11 @@
 using System.Globalization;
+using AutoRefiner.Core;
+using AutoRefiner.Core.Config;
+using AutoRefiner.Core.Curation;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
-namespace AutoRefiner.Core.Config;
+namespace AutoRefiner.Config;
 
 /// <summary>
 /// Loads <c>harvest.yml</c> into <see cref="HarvestConfig"/>. Every unknown key, wrong type or impossible value
@@ -262,8 +265,8 @@ public static class ConfigLoader
             MinHashPermutations = permutationValue ?? d.MinHashPermutations,
             ShingleSize = m.Get("shingle-size")?.Int(1, 64) ?? d.ShingleSize,
             Benchmarks = m.Get("benchmarks")?.StringList(
-                v => v == Curation.BuiltinBenchmarks.Keyword || v.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase) || v.EndsWith(".json", StringComparison.OrdinalIgnoreCase) || v.EndsWith(".parquet", StringComparison.OrdinalIgnoreCase),
-                $"{Curation.BuiltinBenchmarks.Keyword} (the C# HumanEval and MBPP shipped with AutoRefiner) or a .jsonl or .parquet file") ?? d.Benchmarks,
+                v => v == BuiltinBenchmarks.Keyword || v.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase) || v.EndsWith(".json", StringComparison.OrdinalIgnoreCase) || v.EndsWith(".parquet", StringComparison.OrdinalIgnoreCase),
+                $"{BuiltinBenchmarks.Keyword} (the C# HumanEval and MBPP shipped with AutoRefiner) or a .jsonl or .parquet file") ?? d.Benchmarks,
             BenchmarkLocations = m.Get("benchmarks")?.ItemLocations() ?? d.BenchmarkLocations,
             BenchmarkNgram = m.Get("benchmark-ngram")?.Int(3, 100) ?? d.BenchmarkNgram,
             Secrets = m.Get("secrets")?.OneOf(CurationConfig.SecretActions, "an action") ?? d.Secrets,

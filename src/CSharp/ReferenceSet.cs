@@ -3,7 +3,7 @@ using Basic.Reference.Assemblies;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 
-namespace AutoRefiner.Core.CSharp;
+namespace AutoRefiner.CSharp;
 
 /// <summary>
 /// What every compilation shares, created once per process: the .NET 10 reference assemblies, the parse options

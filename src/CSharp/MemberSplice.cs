@@ -3,7 +3,7 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 
-namespace AutoRefiner.Core.CSharp;
+namespace AutoRefiner.CSharp;
 
 /// <summary>
 /// The two halves of a doc-comment row: a context (a compilation unit whose target member has the body

@@ -1,8 +1,9 @@
 using AutoRefiner.Core.Config;
+using AutoRefiner.Core.Curation;
 using AutoRefiner.Core.Model;
 using AutoRefiner.Core.Pipeline;
 
-namespace AutoRefiner.Core.Curation;
+namespace AutoRefiner.CSharp.Curation;
 
 /// <summary>
 /// Keeps families of near-identical doc-comment rows out, on seeds, before any generator (and any LLM call) sees them.

@@ -1,6 +1,6 @@
 using Microsoft.CodeAnalysis;
 
-namespace AutoRefiner.Core.CSharp;
+namespace AutoRefiner.CSharp;
 
 /// <summary>
 /// Nesting depth of a syntax tree, measured without recursion. Roslyn's binder and flow analysis recurse over nested
