@@ -53,7 +53,7 @@ internal static class ExportBench
             var results = new List<(string Codec, string Formats, double RowsPerSec, double Seconds, long ParquetBytes, long JsonlBytes, double Load)>();
             foreach (var formats in formatSets)
             {
-                foreach (var codec in codecs)
+                foreach (var codec in codecs.Keys)
                 {
                     var times = new List<double>();
                     var loads = new List<double>();
@@ -179,7 +179,7 @@ internal static class ExportBench
         var config = new HarvestConfig
         {
             BaseDirectory = outDir,
-            Export = new ExportConfig { Out = outDir, Compression = codec, Formats = formats },
+            Export = new ExportConfig { Out = outDir, Compression = ExportConfig.KnownCompressions[codec], Formats = [.. formats.Select(f => ExportConfig.KnownFormats[f])] },
         };
         var run = new RunDescription("bench", "bench", ["bench"], null, "autorefiner bench export");
         var stats = new RunStats(TimeProvider.System);

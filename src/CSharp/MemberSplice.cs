@@ -88,7 +88,7 @@ public static class MemberSplice
             ConversionOperatorDeclarationSyntax c => "conversion " + c.ImplicitOrExplicitKeyword.Text + " " + Flat(c.Type.ToString()),
             _ => member.Kind().ToString(),
         };
-        return name + "(" + string.Join(",", member.ParameterList.Parameters.Select(p => Flat(p.Modifiers.ToString() + " " + p.Type) )) + ")";
+        return name + "(" + string.Join(",", member.ParameterList.Parameters.Select(p => Flat(p.Modifiers.ToString() + " " + p.Type))) + ")";
     }
 
     /// <summary>The outcome of <see cref="Splice"/>: the unit with the member in place, or why there is none.</summary>

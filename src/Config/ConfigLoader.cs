@@ -295,9 +295,9 @@ public static class ConfigLoader
         return new ExportConfig
         {
             Out = m.Get("out")?.NonEmptyString() ?? d.Out,
-            Formats = m.Get("formats")?.NonEmptyChoiceList(ExportConfig.KnownFormats, "format") ?? d.Formats,
+            Formats = m.Get("formats")?.NonEmptyChoiceList([.. ExportConfig.KnownFormats.Keys], "format").Select(f => ExportConfig.KnownFormats[f]).ToList() ?? d.Formats,
             TestSplit = split ?? d.TestSplit,
-            Compression = m.Get("compression")?.OneOf(ExportConfig.KnownCompressions, "a codec") ?? d.Compression,
+            Compression = m.Get("compression")?.OneOf([.. ExportConfig.KnownCompressions.Keys], "a codec") is { } codec ? ExportConfig.KnownCompressions[codec] : d.Compression,
             RowGroupRows = m.Get("row-group-rows")?.Int(100, 10_000_000) ?? d.RowGroupRows,
             ShardRows = m.Get("shard-rows")?.Int(100, 100_000_000) ?? d.ShardRows,
         };

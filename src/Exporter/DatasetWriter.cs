@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.IO.Compression;
 using System.Security.Cryptography;
 using AutoRefiner.Core;
@@ -91,13 +90,13 @@ internal sealed class DatasetWriter : IDatasetSink
     }
 
     /// <summary>Parquet options for a codec name of <c>export.compression</c>. Zstd is set to <c>Optimal</c>: its default level is ~50× slower.</summary>
-    public static ParquetOptions ParquetOptionsFor(string compression) => new()
+    public static ParquetOptions ParquetOptionsFor(ParquetCodec compression) => new()
     {
         CompressionMethod = compression switch
         {
-            "zstd" => CompressionMethod.Zstd,
-            "snappy" => CompressionMethod.Snappy,
-            "gzip" => CompressionMethod.Gzip,
+            ParquetCodec.Zstd => CompressionMethod.Zstd,
+            ParquetCodec.Snappy => CompressionMethod.Snappy,
+            ParquetCodec.Gzip => CompressionMethod.Gzip,
             _ => CompressionMethod.None,
         },
         CompressionLevel = CompressionLevel.Optimal,
@@ -106,9 +105,9 @@ internal sealed class DatasetWriter : IDatasetSink
     /// <summary>The run's counters, when the writer should count rows as they are written (live progress).</summary>
     public RunStats? Stats { get; init; }
 
-    private bool WritesParquet => _config.Export.Formats.Contains("parquet");
+    private bool WritesParquet => _config.Export.Formats.Contains(ExportFormat.Parquet);
 
-    private bool WritesJsonl => _config.Export.Formats.Contains("jsonl");
+    private bool WritesJsonl => _config.Export.Formats.Contains(ExportFormat.Jsonl);
 
     /// <inheritdoc />
     public async ValueTask AddAsync(Judged judged, CancellationToken cancellationToken)

@@ -1,6 +1,5 @@
 using AutoRefiner.CSharp;
 using AutoRefiner.Core.Model;
-using AutoRefiner.Core.Pipeline;
 using AutoRefiner.Core.Text;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;

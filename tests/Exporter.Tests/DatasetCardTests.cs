@@ -14,7 +14,7 @@ public sealed class DatasetCardTests : IDisposable
 
     private HarvestConfig Config(IReadOnlyList<string>? formats = null, double testSplit = 0.3) => Export.Config(_dir.Path, new ExportConfig
     {
-        Out = "out", Formats = formats ?? ["parquet", "jsonl"], Compression = "snappy", RowGroupRows = 100, ShardRows = 1000, TestSplit = testSplit,
+        Out = "out", Formats = formats is null ? [ExportFormat.Parquet, ExportFormat.Jsonl] : [.. formats.Select(f => ExportConfig.KnownFormats[f])], Compression = ParquetCodec.Snappy, RowGroupRows = 100, ShardRows = 1000, TestSplit = testSplit,
     });
 
     private string Output => Path.Combine(_dir.Path, "out");

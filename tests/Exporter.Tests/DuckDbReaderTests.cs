@@ -17,7 +17,7 @@ public sealed class DuckDbReaderTests : IDisposable
     {
         var config = Export.Config(_dir.Path, new ExportConfig
         {
-            Out = "out", Compression = "zstd", RowGroupRows = 100, ShardRows = 250, TestSplit = 0.25,
+            Out = "out", Compression = ParquetCodec.Zstd, RowGroupRows = 100, ShardRows = 250, TestSplit = 0.25,
         });
         var longText = string.Concat(Enumerable.Repeat("0123456789abcdefghij", 15_000)) + " — ende ✓";
         var input = Samples.PassedRange(700).ToList();
@@ -84,7 +84,7 @@ public sealed class DuckDbReaderTests : IDisposable
     {
         var config = Export.Config(_dir.Path, new ExportConfig
         {
-            Out = "out", Compression = "zstd", RowGroupRows = 100, ShardRows = 250, TestSplit = 0.3,
+            Out = "out", Compression = ParquetCodec.Zstd, RowGroupRows = 100, ShardRows = 250, TestSplit = 0.3,
         });
         await Export.WriteAsync(config, [.. Samples.PassedRange(400), Samples.Rejected(9000, Verdict.CompileError, "CS0103")]);
 
@@ -110,7 +110,7 @@ public sealed class DuckDbReaderTests : IDisposable
     [InlineData("none")]
     public async Task CompleteAsync_CodecReadByDuckDb_ReadsAllRows(string compression)
     {
-        var config = Export.Config(_dir.Path, new ExportConfig { Out = "out", Compression = compression, RowGroupRows = 100, ShardRows = 1000, TestSplit = 0 });
+        var config = Export.Config(_dir.Path, new ExportConfig { Out = "out", Compression = ExportConfig.KnownCompressions[compression], RowGroupRows = 100, ShardRows = 1000, TestSplit = 0 });
         var input = Samples.PassedRange(150).ToList();
         input.Add(Samples.Passed(Samples.Candidate(3000, instruction: Samples.Unicode)));
         await Export.WriteAsync(config, input);

@@ -16,7 +16,7 @@ public sealed class FailureSafetyTests : IDisposable
 
     private HarvestConfig Config(double testSplit = 0.3) => Export.Config(_dir.Path, new ExportConfig
     {
-        Out = "out", Compression = "snappy", RowGroupRows = 100, ShardRows = 250, TestSplit = testSplit,
+        Out = "out", Compression = ParquetCodec.Snappy, RowGroupRows = 100, ShardRows = 250, TestSplit = testSplit,
     });
 
     private string Output => Path.Combine(_dir.Path, "out");

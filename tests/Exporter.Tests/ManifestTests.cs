@@ -15,7 +15,7 @@ public sealed class ManifestTests : IDisposable
 
     private HarvestConfig Config() => Export.Config(_dir.Path, new ExportConfig
     {
-        Out = "out", Compression = "zstd", RowGroupRows = 100, ShardRows = 250, TestSplit = 0.3,
+        Out = "out", Compression = ParquetCodec.Zstd, RowGroupRows = 100, ShardRows = 250, TestSplit = 0.3,
     });
 
     private static List<Judged> Input() =>

@@ -16,7 +16,7 @@ public sealed class ParquetRoundTripTests : IDisposable
 
     private HarvestConfig Config() => Export.Config(_dir.Path, new ExportConfig
     {
-        Out = "out", Compression = "snappy", RowGroupRows = 100, ShardRows = 250, TestSplit = 0.3,
+        Out = "out", Compression = ParquetCodec.Snappy, RowGroupRows = 100, ShardRows = 250, TestSplit = 0.3,
     });
 
     /// <summary>300 ordinary rows, one with non-ASCII text everywhere, one with a 200,000-character response.</summary>
@@ -185,7 +185,7 @@ public sealed class ParquetRoundTripTests : IDisposable
     [InlineData("none", Parquet.Meta.CompressionCodec.UNCOMPRESSED)]
     public async Task CompleteAsync_Codec_WritesReadableFilesWithThatCodec(string compression, Parquet.Meta.CompressionCodec codec)
     {
-        var config = Export.Config(_dir.Path, new ExportConfig { Out = "out", Compression = compression, RowGroupRows = 100, ShardRows = 1000, TestSplit = 0 });
+        var config = Export.Config(_dir.Path, new ExportConfig { Out = "out", Compression = ExportConfig.KnownCompressions[compression], RowGroupRows = 100, ShardRows = 1000, TestSplit = 0 });
         var input = Samples.PassedRange(150).ToList();
         await Export.WriteAsync(config, input);
 
@@ -206,7 +206,7 @@ public sealed class ParquetRoundTripTests : IDisposable
     [InlineData("none", Parquet.CompressionMethod.None)]
     public void ParquetOptionsFor_KnownCodec_MapsToItsMethodAtOptimalLevel(string compression, Parquet.CompressionMethod method)
     {
-        var options = DatasetWriter.ParquetOptionsFor(compression);
+        var options = DatasetWriter.ParquetOptionsFor(ExportConfig.KnownCompressions[compression]);
 
         Assert.Equal(method, options.CompressionMethod);
         Assert.Equal(System.IO.Compression.CompressionLevel.Optimal, options.CompressionLevel);

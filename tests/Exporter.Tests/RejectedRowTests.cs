@@ -14,7 +14,7 @@ public sealed class RejectedRowTests : IDisposable
 
     private HarvestConfig Config() => Export.Config(_dir.Path, new ExportConfig
     {
-        Out = "out", Compression = "snappy", RowGroupRows = 100, ShardRows = 1000, TestSplit = 0.3,
+        Out = "out", Compression = ParquetCodec.Snappy, RowGroupRows = 100, ShardRows = 1000, TestSplit = 0.3,
     });
 
     private static List<Judged> Mixed()

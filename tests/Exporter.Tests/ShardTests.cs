@@ -15,7 +15,7 @@ public sealed partial class ShardTests : IDisposable
     // Below the loader's minimums (100 / 100) on purpose for the record itself: the writer must not depend on them.
     private HarvestConfig Config(double testSplit, int rowGroupRows = 100, int shardRows = 250) => Export.Config(_dir.Path, new ExportConfig
     {
-        Out = "out", Compression = "snappy", RowGroupRows = rowGroupRows, ShardRows = shardRows, TestSplit = testSplit,
+        Out = "out", Compression = ParquetCodec.Snappy, RowGroupRows = rowGroupRows, ShardRows = shardRows, TestSplit = testSplit,
     });
 
     [GeneratedRegex(@"^(train|test)-(\d{5})-of-(\d{5})\.parquet$")]

@@ -13,7 +13,7 @@ public sealed class SplitTests : IDisposable
 
     private HarvestConfig Config(string outName, double testSplit = 0.3) => Export.Config(_dir.Path, new ExportConfig
     {
-        Out = outName, Compression = "snappy", RowGroupRows = 100, ShardRows = 1000, TestSplit = testSplit,
+        Out = outName, Compression = ParquetCodec.Snappy, RowGroupRows = 100, ShardRows = 1000, TestSplit = testSplit,
     });
 
     private static async Task<Dictionary<string, string>> SplitsOf(string output)

@@ -1,9 +1,6 @@
-using System.Globalization;
 using AutoRefiner.Cli.Runs;
 using AutoRefiner.Core;
-using AutoRefiner.Core.Text;
 using AutoRefiner.Exporter.Hub;
-using Spectre.Console;
 using Spectre.Console.Cli;
 
 namespace AutoRefiner.Cli.Commands;

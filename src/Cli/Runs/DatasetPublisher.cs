@@ -1,5 +1,4 @@
 using System.Globalization;
-using AutoRefiner.Cli.Commands;
 using AutoRefiner.Core;
 using AutoRefiner.Core.Text;
 using AutoRefiner.Exporter.Hub;

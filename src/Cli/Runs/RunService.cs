@@ -14,7 +14,6 @@ using AutoRefiner.Generator.DocComments;
 using AutoRefiner.Generator.Instruct;
 using AutoRefiner.Generator.Llm;
 using AutoRefiner.Harvester;
-using AutoRefiner.Harvester.Local;
 using AutoRefiner.State;
 using AutoRefiner.Validator;
 using Microsoft.Extensions.DependencyInjection;
@@ -264,7 +263,7 @@ internal sealed class RunService(CommandEnvironment environment)
 
         PathChecks.EnsureFileCanExist(statePath, "--state");
         config = config with { State = statePath, Export = config.Export with { Out = outDir } };
-        
+
         using (StateLock.Acquire(statePath, environment.Time.GetUtcNow()))
         using (var state = StateStore.Open(statePath))
         {

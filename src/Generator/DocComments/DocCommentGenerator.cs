@@ -1,6 +1,5 @@
 using System.Text;
 using AutoRefiner.CSharp.Curation;
-using AutoRefiner.Core.Curation;
 using AutoRefiner.Core.Model;
 using AutoRefiner.Core.Pipeline;
 using AutoRefiner.Core.Text;

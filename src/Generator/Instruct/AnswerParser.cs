@@ -1,6 +1,5 @@
 using System.Text;
 using System.Text.RegularExpressions;
-using AutoRefiner.CSharp;
 using AutoRefiner.Core.Text;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;

@@ -8,54 +8,6 @@ using System.Text;
 namespace AutoRefiner.Harvester.GitHub;
 
 /// <summary>
-/// Bounds on what <see cref="ArchiveExtractor"/> reads and writes. Every limit is checked while streaming, so a hostile
-/// or broken archive costs at most these amounts of disk and time.
-/// </summary>
-public sealed record ArchiveLimits
-{
-    /// <summary>Largest archive accepted, in compressed bytes on disk (default 512 MiB).</summary>
-    public long MaxArchiveBytes { get; init; } = 512L * 1024 * 1024;
-
-    /// <summary>Most tar entries read, directories and metadata entries included (default 200,000).</summary>
-    public int MaxEntries { get; init; } = 200_000;
-
-    /// <summary>Largest single file written (default 1 MiB); larger files are skipped as <c>too-large</c>.</summary>
-    public long MaxFileBytes { get; init; } = 1024 * 1024;
-
-    /// <summary>Most bytes written in all (default 1 GiB); going over fails the extraction.</summary>
-    public long MaxTotalBytes { get; init; } = 1024L * 1024 * 1024;
-
-    /// <summary>
-    /// Most bytes decompressed from the gzip stream, skipped entries included (default 8 GiB). Guards against
-    /// decompression bombs, whose skipped entries cost no disk but unbounded time.
-    /// </summary>
-    public long MaxUncompressedBytes { get; init; } = 8L * 1024 * 1024 * 1024;
-
-    /// <summary>
-    /// File extensions written (default <c>.cs</c>), compared case-insensitively; a missing leading dot is
-    /// supplied. An empty list writes nothing.
-    /// </summary>
-    public IReadOnlyList<string> Extensions { get; init; } = [".cs"];
-}
-
-/// <summary>What an extraction wrote and what it passed over.</summary>
-/// <param name="FilesWritten">Regular files written under the target directory.</param>
-/// <param name="BytesWritten">Their total size in bytes.</param>
-/// <param name="Skipped">
-/// Entries not written, counted by reason (see <see cref="ArchiveExtractor.Reasons"/>); regular files filtered out by
-/// extension are counted as <c>not-wanted</c>. Directories and pax global headers are not counted, except that any
-/// entry whose name is refused (absolute, <c>..</c>, bad characters) is counted under that reason, whatever its type.
-/// </param>
-public sealed record ExtractionResult(int FilesWritten, long BytesWritten, IReadOnlyDictionary<string, int> Skipped)
-{
-    /// <summary>
-    /// The <c>comment</c> of the archive's pax global header: for an archive made by <c>git archive</c> (GitHub's
-    /// tarballs), the full SHA of the commit it holds; empty when there is none.
-    /// </summary>
-    public string Comment { get; init; } = "";
-}
-
-/// <summary>
 /// Extracts a GitHub repository tarball (<c>.tar.gz</c>, as served by <c>/repos/{owner}/{repo}/tarball/{ref}</c>)
 /// safely and in one streaming pass: only regular files with wanted extensions are written; links, devices and
 /// names that are absolute or climb out with <c>..</c> are skipped and counted, never followed or created.
@@ -615,27 +567,5 @@ public static class ArchiveExtractor
 
             return read;
         }
-    }
-}
-
-/// <summary>An archive that cannot be extracted: missing, corrupt, truncated, or over a limit. The message names the archive.</summary>
-public sealed class ArchiveException : Exception
-{
-    /// <summary>Creates an exception with a default message.</summary>
-    public ArchiveException()
-        : base("the archive cannot be extracted")
-    {
-    }
-
-    /// <summary>Creates an exception with <paramref name="message"/>.</summary>
-    public ArchiveException(string message)
-        : base(message)
-    {
-    }
-
-    /// <summary>Creates an exception with <paramref name="message"/>, caused by <paramref name="innerException"/>.</summary>
-    public ArchiveException(string message, Exception innerException)
-        : base(message, innerException)
-    {
     }
 }

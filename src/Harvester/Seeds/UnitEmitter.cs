@@ -1,6 +1,5 @@
 using System.Text;
 using System.Text.RegularExpressions;
-using AutoRefiner.CSharp;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;

@@ -25,7 +25,7 @@ public sealed class ConfigLoaderTests
         Assert.Equal(15, config.Sources.GitHub.MaxWaitMinutes);
         Assert.Equal(["instruct", "doc-comments"], config.Generation.Tasks);
         Assert.Equal(0.05, config.Export.TestSplit);
-        Assert.Equal("zstd", config.Export.Compression);
+        Assert.Equal(ParquetCodec.Zstd, config.Export.Compression);
         Assert.Equal("OPENAI_API_KEY", config.Llm.ApiKeyEnv);
         Assert.Equal(1024, config.Validation.MemoryMb);
         Assert.Equal((3, 3), (config.Curation.MaxPerTemplate, config.Curation.MaxPerFile));
@@ -57,7 +57,7 @@ public sealed class ConfigLoaderTests
         Assert.Equal("csharp", config.Lang);
         Assert.Empty(config.Sources.Local);
         Assert.Equal("out", config.Export.Out);
-        Assert.Equal(["parquet", "jsonl"], config.Export.Formats);
+        Assert.Equal([ExportFormat.Parquet, ExportFormat.Jsonl], config.Export.Formats);
         Assert.Equal("/base", config.BaseDirectory);
     }
 
@@ -67,7 +67,7 @@ public sealed class ConfigLoaderTests
         var config = Parse("export:\n  test-split: 0.1\nllm:\n  concurrency: 3\n");
 
         Assert.Equal(0.1, config.Export.TestSplit);
-        Assert.Equal(["parquet", "jsonl"], config.Export.Formats);
+        Assert.Equal([ExportFormat.Parquet, ExportFormat.Jsonl], config.Export.Formats);
         Assert.Equal(3, config.Llm.Concurrency);
         Assert.Equal("OPENAI_API_KEY", config.Llm.ApiKeyEnv);
     }

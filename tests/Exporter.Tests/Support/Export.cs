@@ -19,7 +19,7 @@ internal static class Export
     public static HarvestConfig Config(string baseDirectory, ExportConfig? export = null) => new()
     {
         BaseDirectory = baseDirectory,
-        Export = export ?? new ExportConfig { Out = "out", Compression = "snappy", RowGroupRows = 100, ShardRows = 250 },
+        Export = export ?? new ExportConfig { Out = "out", Compression = ParquetCodec.Snappy, RowGroupRows = 100, ShardRows = 250 },
     };
 
     public static string OutOf(HarvestConfig config) => config.ResolvePath(config.Export.Out);
