@@ -11,7 +11,7 @@ namespace AutoRefiner.Cli;
 /// The <c>autorefiner</c> command line: parses, runs one command, and maps every failure to an exit code with a
 /// sentence on stderr (never a stack trace for something the user can fix).
 /// </summary>
-public static class AutoRefinerApp
+internal static class AutoRefinerApp
 {
     /// <summary>AutoRefiner's version.</summary>
     public static string Version { get; } =
@@ -175,4 +175,4 @@ public static class AutoRefinerApp
 /// <param name="Errors">Standard error (problems).</param>
 /// <param name="Time">The clock.</param>
 /// <param name="Args">The command line as given.</param>
-public sealed record CommandEnvironment(IAnsiConsole Output, IAnsiConsole Errors, TimeProvider Time, IReadOnlyList<string> Args);
+internal sealed record CommandEnvironment(IAnsiConsole Output, IAnsiConsole Errors, TimeProvider Time, IReadOnlyList<string> Args);

@@ -1,7 +1,7 @@
 namespace AutoRefiner.Cli;
 
 /// <summary>The exit codes listed in README.md, "Command line".</summary>
-public static class ExitCodes
+internal static class ExitCodes
 {
     /// <summary>Success.</summary>
     public const int Success = 0;

@@ -5,7 +5,7 @@ using Parquet.Serialization.Attributes;
 namespace AutoRefiner.Exporter;
 
 /// <summary>One row of the dataset (the row list in README.md, "What it writes"). Parquet and JSONL share these names.</summary>
-public class DatasetRow
+internal class DatasetRow
 {
     /// <summary>Stable hash of the normalised instruction + response.</summary>
     [JsonPropertyName("id")] public string Id { get; set; } = "";
@@ -123,7 +123,7 @@ public class DatasetRow
 }
 
 /// <summary>One turn of <see cref="DatasetRow.Messages"/>.</summary>
-public sealed class ChatMessage
+internal sealed class ChatMessage
 {
     /// <summary><c>user</c> or <c>assistant</c>.</summary>
     [JsonPropertyName("role")] public string Role { get; set; } = "";
@@ -133,7 +133,7 @@ public sealed class ChatMessage
 }
 
 /// <summary>Turning written rows back into judged samples (<c>merge</c>).</summary>
-public static class DatasetRows
+internal static class DatasetRows
 {
     /// <summary>The judged sample a row was written from: passed for a dataset row, its verdict for a rejected one.</summary>
     public static Judged ToJudged(DatasetRow row)

@@ -12,7 +12,7 @@ namespace AutoRefiner.Exporter;
 /// deleted). What it then allows to be replaced is only what AutoRefiner wrote there before: the layout's own files and
 /// the files the marker lists. A file the tool did not write is never replaced or deleted.
 /// </summary>
-internal sealed class OutputFolder
+public sealed class OutputFolder
 {
     private readonly HashSet<string> _previous;
 

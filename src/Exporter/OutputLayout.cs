@@ -9,7 +9,7 @@ namespace AutoRefiner.Exporter;
 /// <param name="Written">Other top-level files a run writes: replaced only when the marker lists them.</param>
 /// <param name="Folders">Folders a run writes files into: a file in them is replaced or removed only when the marker lists it.</param>
 /// <param name="Kept">Extensions of the top-level files earlier runs of this layout wrote under other names (validate's copies of its inputs).</param>
-internal sealed record OutputLayout(string Marker, IReadOnlyList<string> Owned, IReadOnlyList<string> Written, IReadOnlyList<string> Folders, IReadOnlyList<string>? Kept = null)
+public sealed record OutputLayout(string Marker, IReadOnlyList<string> Owned, IReadOnlyList<string> Written, IReadOnlyList<string> Folders, IReadOnlyList<string>? Kept = null)
 {
     /// <summary>A dataset (<c>harvest</c>, <c>refresh</c>, <c>merge</c>; <c>report</c> adds <c>report.html</c> to one).</summary>
     public static OutputLayout Dataset { get; } = new(

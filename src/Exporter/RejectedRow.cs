@@ -5,7 +5,7 @@ using AutoRefiner.Core.Model;
 namespace AutoRefiner.Exporter;
 
 /// <summary>A line of <c>rejected.jsonl</c>: the candidate's columns so far, its verdict, why, and its seed.</summary>
-public sealed class RejectedRow : DatasetRow
+internal sealed class RejectedRow : DatasetRow
 {
     /// <summary>The verdict (kebab-case).</summary>
     [JsonPropertyName("verdict")] public string Verdict { get; set; } = "";

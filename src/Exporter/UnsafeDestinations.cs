@@ -6,7 +6,7 @@ namespace AutoRefiner.Exporter;
 /// everything under them. A path is judged as given and with its symbolic links resolved, so a link cannot lead a run
 /// into <c>/etc</c>.
 /// </summary>
-internal static class UnsafeDestinations
+public static class UnsafeDestinations
 {
     /// <summary>Folders of the system, refused together with everything under them.</summary>
     private static readonly string[] SystemTrees =

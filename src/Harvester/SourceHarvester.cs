@@ -14,7 +14,7 @@ namespace AutoRefiner.Harvester;
 /// or by URL, from <c>sources.github.repos</c>, and found by <c>sources.github.query</c>), each fetched and harvested
 /// like a local tree with its GitHub provenance.
 /// </summary>
-public sealed class SourceHarvester(
+internal sealed class SourceHarvester(
     LocalSeedSource local,
     HarvestConfig config,
     TimeProvider time,

@@ -5,7 +5,7 @@ using AutoRefiner.Core.Model;
 namespace AutoRefiner.State;
 
 /// <summary>How a judged sample is kept in the state store: the whole record, as JSON.</summary>
-public static class JudgedJson
+internal static class JudgedJson
 {
     private static readonly JsonSerializerOptions Options = new()
     {

@@ -8,7 +8,7 @@ namespace AutoRefiner.Validator;
 /// The static deny-list: what generated code may not use, checked on the semantic model before anything runs. It is the
 /// first of the sandbox's layers (docs/sandbox.md): it names the symbol, so a rejection says exactly what was used.
 /// </summary>
-public static class BannedApis
+internal static class BannedApis
 {
     /// <summary>Why invoking through reflection is denied; allowed where <see cref="OwnTypeReflection"/> proves the target is the sample's own.</summary>
     private const string ReflectionInvocation = "reflection invocation";

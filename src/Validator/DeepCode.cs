@@ -9,7 +9,7 @@ namespace AutoRefiner.Validator;
 /// hundreds of strings) was refused. On this stack <see cref="DepthLimit"/> levels bind with room to spare, and
 /// deeper code is refused before it is bound.
 /// </summary>
-public static class DeepCode
+internal static class DeepCode
 {
     /// <summary>The stack of the thread (reserved, committed only as it is used).</summary>
     public const int StackBytes = 256 * 1024 * 1024;

@@ -9,7 +9,7 @@ namespace AutoRefiner.Validator;
 /// package: the sandbox compiles against the framework and xunit only, so no repair of the code would help. A lone
 /// <c>using</c> that does not resolve while everything else does is a mistake in the code, and stays a compile error.
 /// </summary>
-public static class MissingPackages
+internal static class MissingPackages
 {
     /// <summary>Errors a missing package causes beyond its <c>using</c>: a type, a name or an extension method not found.</summary>
     private static readonly HashSet<string> NameNotFound = new(StringComparer.Ordinal) { "CS0246", "CS0234", "CS0103", "CS1061", "CS0117", "CS0305", "CS0308" };

@@ -10,7 +10,7 @@ namespace AutoRefiner.Validator;
 /// attribute and assertion assemblies, with the SDK's implicit usings and the xunit template's <c>global using Xunit;</c>;
 /// checks the deny-list on both; and emits the assembly the sandbox runs. Thread-safe.
 /// </summary>
-public static class TestAssemblyBuilder
+internal static class TestAssemblyBuilder
 {
     /// <summary>File names the diagnostics use, so a repair request says which part is wrong.</summary>
     public const string SolutionFile = "Solution.cs";

@@ -114,6 +114,20 @@ public sealed class DependencyTests
         Assert.DoesNotContain("Microsoft.Data.Sqlite", Closure(typeof(Harvester.SourceHarvester).Assembly));
     }
 
+    [Fact]
+    public void TheApplication_ExportsNoType_AndEachStageOnlyWhatOthersUse()
+    {
+        // Internal by default: the command line is referenced by nothing, so nothing of it is public.
+        Assert.Empty(typeof(AutoRefinerApp).Assembly.GetExportedTypes());
+
+        // The harvester's public surface is what the run service wires, not its parsing and extraction machinery.
+        var harvester = typeof(Harvester.SourceHarvester).Assembly.GetExportedTypes().Select(t => t.Name).ToList();
+        Assert.DoesNotContain("SeedExtractor", harvester);
+        Assert.DoesNotContain("DependencyClosure", harvester);
+        Assert.DoesNotContain("UnitEmitter", harvester);
+        Assert.DoesNotContain("ArchiveExtractor", harvester);
+    }
+
     /// <summary>The names of every non-framework assembly <paramref name="assembly"/> references, transitively.</summary>
     private static HashSet<string> Closure(Assembly assembly)
     {

@@ -15,7 +15,7 @@ namespace AutoRefiner.CSharp.Curation;
 /// operators and literals still tell members apart. Its tokens, shingled and MinHashed, find members of nearly one
 /// shape too (overload families such as MoreLINQ's <c>EquiZip</c> and <c>ZipLongest</c> argument checks).
 /// </summary>
-public static class MemberShape
+internal static class MemberShape
 {
     /// <summary>The shape key of <paramref name="member"/> (32 hex digits): equal for members of one shape.</summary>
     public static string Of(string member)

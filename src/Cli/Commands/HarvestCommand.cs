@@ -5,7 +5,7 @@ using Spectre.Console.Cli;
 namespace AutoRefiner.Cli.Commands;
 
 /// <summary><c>autorefiner harvest</c>: the whole pipeline, from sources to the dataset in <c>--out</c>.</summary>
-public sealed class HarvestCommand(CommandEnvironment environment) : AsyncCommand<HarvestSettings>
+internal sealed class HarvestCommand(CommandEnvironment environment) : AsyncCommand<HarvestSettings>
 {
     /// <inheritdoc />
     public override Task<int> ExecuteAsync(CommandContext context, HarvestSettings settings, CancellationToken cancellationToken) =>

@@ -5,7 +5,7 @@ using Spectre.Console.Cli;
 namespace AutoRefiner.Cli.Commands;
 
 /// <summary>Options of <c>autorefiner harvest</c> (and the options every command shares, README.md "Command line").</summary>
-public sealed class HarvestSettings : CommandSettings
+internal sealed class HarvestSettings : CommandSettings
 {
     /// <summary><c>--lang</c>.</summary>
     [CommandOption("--lang <LANG>")]

@@ -7,7 +7,7 @@ namespace AutoRefiner.Cli.Commands;
 /// <c>autorefiner merge DIR...</c>: combines the outputs of several runs (the shards of a harvest) into one dataset,
 /// with exact duplicates across them removed as one run would have, and their state stores into one.
 /// </summary>
-public sealed class MergeCommand(CommandEnvironment environment) : AsyncCommand<MergeSettings>
+internal sealed class MergeCommand(CommandEnvironment environment) : AsyncCommand<MergeSettings>
 {
     /// <inheritdoc />
     public override Task<int> ExecuteAsync(CommandContext context, MergeSettings settings, CancellationToken cancellationToken)

@@ -5,7 +5,7 @@ using Spectre.Console.Cli;
 namespace AutoRefiner.Cli.Commands;
 
 /// <summary>Options of <c>autorefiner merge</c>.</summary>
-public sealed class MergeSettings : CommandSettings
+internal sealed class MergeSettings : CommandSettings
 {
     /// <summary>The output folders to combine.</summary>
     [CommandArgument(0, "<DIR>")]

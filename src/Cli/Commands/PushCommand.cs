@@ -6,7 +6,7 @@ using Spectre.Console.Cli;
 namespace AutoRefiner.Cli.Commands;
 
 /// <summary><c>autorefiner push</c>: uploads an output folder to a Hugging Face Hub dataset repository.</summary>
-public sealed class PushCommand(CommandEnvironment environment) : AsyncCommand<PushSettings>
+internal sealed class PushCommand(CommandEnvironment environment) : AsyncCommand<PushSettings>
 {
     /// <inheritdoc />
     public override async Task<int> ExecuteAsync(CommandContext context, PushSettings settings, CancellationToken cancellationToken)

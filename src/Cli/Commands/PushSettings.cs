@@ -5,7 +5,7 @@ using Spectre.Console.Cli;
 namespace AutoRefiner.Cli.Commands;
 
 /// <summary>Options of <c>autorefiner push</c>.</summary>
-public sealed class PushSettings : CommandSettings
+internal sealed class PushSettings : CommandSettings
 {
     /// <summary><c>--repo</c>.</summary>
     [CommandOption("--repo <OWNER/NAME>")]

@@ -9,7 +9,7 @@ namespace AutoRefiner.Cli.Commands;
 /// conditional request, seeds judged before are reused, only new seeds go to the LLM — exporting the union of every
 /// run's samples.
 /// </summary>
-public sealed class RefreshCommand(CommandEnvironment environment) : AsyncCommand<HarvestSettings>
+internal sealed class RefreshCommand(CommandEnvironment environment) : AsyncCommand<HarvestSettings>
 {
     /// <inheritdoc />
     public override Task<int> ExecuteAsync(CommandContext context, HarvestSettings settings, CancellationToken cancellationToken) =>

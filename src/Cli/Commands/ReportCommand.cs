@@ -8,7 +8,7 @@ using Spectre.Console.Cli;
 namespace AutoRefiner.Cli.Commands;
 
 /// <summary><c>autorefiner report</c>: writes <c>report.html</c> for an output folder (harvest and refresh write it too).</summary>
-public sealed class ReportCommand(CommandEnvironment environment) : AsyncCommand<ReportSettings>
+internal sealed class ReportCommand(CommandEnvironment environment) : AsyncCommand<ReportSettings>
 {
     /// <inheritdoc />
     public override async Task<int> ExecuteAsync(CommandContext context, ReportSettings settings, CancellationToken cancellationToken)

@@ -5,7 +5,7 @@ using Spectre.Console.Cli;
 namespace AutoRefiner.Cli.Commands;
 
 /// <summary>Options of <c>autorefiner report</c>.</summary>
-public sealed class ReportSettings : CommandSettings
+internal sealed class ReportSettings : CommandSettings
 {
     /// <summary><c>--out</c>.</summary>
     [CommandOption("--out <DIR>")]

@@ -19,7 +19,7 @@ namespace AutoRefiner.Cli.Commands;
 /// response, runs its tests in the sandbox — and writes the passing rows in the input's own format, a verdict per row,
 /// and a report.
 /// </summary>
-public sealed class ValidateCommand(CommandEnvironment environment) : AsyncCommand<ValidateSettings>
+internal sealed class ValidateCommand(CommandEnvironment environment) : AsyncCommand<ValidateSettings>
 {
     private static readonly JsonSerializerOptions Json = new()
     {

@@ -5,7 +5,7 @@ using Spectre.Console.Cli;
 namespace AutoRefiner.Cli.Commands;
 
 /// <summary>Options of <c>autorefiner validate</c>.</summary>
-public sealed class ValidateSettings : CommandSettings
+internal sealed class ValidateSettings : CommandSettings
 {
     /// <summary>The dataset file.</summary>
     [CommandArgument(0, "<FILE>")]

@@ -7,7 +7,7 @@ namespace AutoRefiner.Core.Curation;
 /// <param name="Kind">What it is (<c>aws-access-key</c>, <c>private-key</c>, …).</param>
 /// <param name="Start">Where it starts.</param>
 /// <param name="Length">How long it is.</param>
-public sealed record SecretFinding(string Kind, int Start, int Length);
+internal sealed record SecretFinding(string Kind, int Start, int Length);
 
 /// <summary>
 /// Finds secrets in source and generated text: private keys; AWS, Azure, GCP, GitHub, Slack, Stripe, OpenAI and Hugging
@@ -16,7 +16,7 @@ public sealed record SecretFinding(string Kind, int Start, int Length);
 /// engine searches for with vectorised instructions. E-mail addresses are found separately (they are redacted, not
 /// treated as secrets).
 /// </summary>
-public static partial class SecretScanner
+internal static partial class SecretScanner
 {
     /// <summary>A kind of secret and its pattern.</summary>
     /// <param name="Kind">The kind reported, as in <see cref="SecretFinding.Kind"/>.</param>

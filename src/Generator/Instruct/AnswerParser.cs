@@ -14,7 +14,7 @@ namespace AutoRefiner.Generator.Instruct;
 /// block. Code a model forgot to fence is taken when it parses as C# declarations. Anything else is a reason, not an
 /// exception: the caller turns it into the verdict <c>unparseable</c>.
 /// </summary>
-public static partial class AnswerParser
+internal static partial class AnswerParser
 {
     private enum Section
     {

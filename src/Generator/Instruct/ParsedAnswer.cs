@@ -5,7 +5,7 @@ namespace AutoRefiner.Generator.Instruct;
 /// <param name="Explanation">The prose of the response around its code (may be empty).</param>
 /// <param name="Solution">The solution's code, without fences.</param>
 /// <param name="Tests">The tests' code, without fences.</param>
-public sealed record ParsedAnswer(string Instruction, string Explanation, string Solution, string Tests)
+internal sealed record ParsedAnswer(string Instruction, string Explanation, string Solution, string Tests)
 {
     /// <summary>The response as it goes into the dataset: the explanation, then the solution in a <c>```csharp</c> block.</summary>
     public string Response => Explanation.Length == 0

@@ -1,7 +1,7 @@
 namespace AutoRefiner.Generator.Llm;
 
 /// <summary>A chat request that got no answer. <see cref="IsFatal"/> ones stop the run; the others lose one sample.</summary>
-public sealed class LlmException : Exception
+internal sealed class LlmException : Exception
 {
     /// <summary>Creates the exception; the message must already be free of secrets.</summary>
     public LlmException(string message, bool isFatal, string reason, Exception? inner = null, bool isAboutTheSample = false)

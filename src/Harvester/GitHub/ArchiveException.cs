@@ -1,7 +1,7 @@
 namespace AutoRefiner.Harvester.GitHub;
 
 /// <summary>An archive that cannot be extracted: missing, corrupt, truncated, or over a limit. The message names the archive.</summary>
-public sealed class ArchiveException : Exception
+internal sealed class ArchiveException : Exception
 {
     /// <summary>Creates an exception with a default message.</summary>
     public ArchiveException()

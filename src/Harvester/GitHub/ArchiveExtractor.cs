@@ -19,7 +19,7 @@ namespace AutoRefiner.Harvester.GitHub;
 /// extraction leaves any earlier target untouched and no partial output behind. Concatenated (multi-member) gzip
 /// files are not supported: the trailer check that catches downloads cut short reads only the last member.
 /// </remarks>
-public static class ArchiveExtractor
+internal static class ArchiveExtractor
 {
     /// <summary>Skip reasons, the keys of <see cref="ExtractionResult.Skipped"/>.</summary>
     public static class Reasons

@@ -4,7 +4,7 @@ namespace AutoRefiner.Harvester.GitHub;
 /// Bounds on what <see cref="ArchiveExtractor"/> reads and writes. Every limit is checked while streaming, so a hostile
 /// or broken archive costs at most these amounts of disk and time.
 /// </summary>
-public sealed record ArchiveLimits
+internal sealed record ArchiveLimits
 {
     /// <summary>Largest archive accepted, in compressed bytes on disk (default 512 MiB).</summary>
     public long MaxArchiveBytes { get; init; } = 512L * 1024 * 1024;

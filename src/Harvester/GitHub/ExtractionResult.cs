@@ -8,7 +8,7 @@ namespace AutoRefiner.Harvester.GitHub;
 /// extension are counted as <c>not-wanted</c>. Directories and pax global headers are not counted, except that any
 /// entry whose name is refused (absolute, <c>..</c>, bad characters) is counted under that reason, whatever its type.
 /// </param>
-public sealed record ExtractionResult(int FilesWritten, long BytesWritten, IReadOnlyDictionary<string, int> Skipped)
+internal sealed record ExtractionResult(int FilesWritten, long BytesWritten, IReadOnlyDictionary<string, int> Skipped)
 {
     /// <summary>
     /// The <c>comment</c> of the archive's pax global header: for an archive made by <c>git archive</c> (GitHub's

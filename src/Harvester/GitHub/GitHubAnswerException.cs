@@ -4,7 +4,7 @@ namespace AutoRefiner.Harvester.GitHub;
 /// An answer from the GitHub API that AutoRefiner does not read: larger than <see cref="RateLimitHandler.MaxAnswerBytes"/>.
 /// Not an <see cref="HttpRequestException"/>, which would pass for a dropped connection and be retried.
 /// </summary>
-public sealed class GitHubAnswerException : Exception
+internal sealed class GitHubAnswerException : Exception
 {
     /// <summary>Creates the exception; the message names the request, without the token.</summary>
     public GitHubAnswerException(string message)

@@ -12,7 +12,7 @@ namespace AutoRefiner.Harvester.GitHub;
 /// GitHub as a source: one connection (<see cref="GitHubApi"/>) shared by the search that finds repositories
 /// (<see cref="GitHubSearch"/>) and the cache that fetches them (<see cref="RepositoryCache"/>).
 /// </summary>
-public sealed partial class GitHubHarvester : IDisposable
+internal sealed partial class GitHubHarvester : IDisposable
 {
     private readonly GitHubApi _api;
     private readonly GitHubSearch _search;

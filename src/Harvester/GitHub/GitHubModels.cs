@@ -48,7 +48,7 @@ public sealed class GitHubLicense
 }
 
 /// <summary>A page of <c>GET /search/repositories</c>.</summary>
-public sealed class GitHubSearchPage
+internal sealed class GitHubSearchPage
 {
     /// <summary>Matches in all (only the first 1,000 can be paged).</summary>
     public int TotalCount { get; set; }

@@ -8,7 +8,7 @@ namespace AutoRefiner.Harvester.GitHub;
 /// <param name="WebUri">Web base for permalinks (https://github.com/, or the Enterprise host).</param>
 /// <param name="Token">Token (<c>GITHUB_TOKEN</c>), or null for anonymous access. Never logged.</param>
 /// <param name="Config">The <c>sources.github</c> section.</param>
-public sealed record GitHubSettings(Uri ApiUri, Uri WebUri, string? Token, GitHubSourceConfig Config)
+internal sealed record GitHubSettings(Uri ApiUri, Uri WebUri, string? Token, GitHubSourceConfig Config)
 {
     /// <summary>
     /// Reads the environment (<c>GITHUB_API_URL</c>, <c>GITHUB_TOKEN</c>, and <c>GITHUB_SERVER_URL</c> for the web host of

@@ -4,7 +4,7 @@ namespace AutoRefiner.Harvester.GitHub;
 /// A rate limit asks for a wait too long to spend inside one request (Octokit would cancel it): the caller waits
 /// <see cref="Wait"/> with the run's cancellation token and asks again.
 /// </summary>
-public sealed class GitHubWaitException : Exception
+internal sealed class GitHubWaitException : Exception
 {
     /// <summary>Creates the exception.</summary>
     public GitHubWaitException()

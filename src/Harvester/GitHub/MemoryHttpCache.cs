@@ -4,7 +4,7 @@ using AutoRefiner.Core.State;
 namespace AutoRefiner.Harvester.GitHub;
 
 /// <summary>GitHub's responses cached for one run only: what a harvester uses when no state store is given.</summary>
-public sealed class MemoryHttpCache : IHttpCacheStore
+internal sealed class MemoryHttpCache : IHttpCacheStore
 {
     private readonly ConcurrentDictionary<string, string> _values = new(StringComparer.Ordinal);
 

@@ -15,7 +15,7 @@ namespace AutoRefiner.Harvester.GitHub;
 /// Search and core budgets are tracked apart. A wait longer than <paramref name="maxWait"/> stops the run with a
 /// message saying when to resume; one longer than <see cref="InlineWaitLimit"/> is left to the caller.
 /// </summary>
-public sealed class RateLimitHandler(TimeProvider time, TimeSpan maxWait, Action<string> notice) : DelegatingHandler
+internal sealed class RateLimitHandler(TimeProvider time, TimeSpan maxWait, Action<string> notice) : DelegatingHandler
 {
     /// <summary>Retries of one request before its answer is passed on.</summary>
     public const int MaxAttempts = 5;

@@ -11,7 +11,7 @@ namespace AutoRefiner.Harvester.GitHub;
 /// Octokit's response cache, persisted in the state store: Octokit sends the stored ETag as <c>If-None-Match</c> and,
 /// on <c>304 Not Modified</c> (which costs no rate limit), answers from here. Only text bodies are kept.
 /// </summary>
-public sealed class StateResponseCache(IHttpCacheStore store, TimeProvider time) : IResponseCache
+internal sealed class StateResponseCache(IHttpCacheStore store, TimeProvider time) : IResponseCache
 {
     private sealed record Entry(string Body, Dictionary<string, string> Headers, int Status, string? ContentType, string? ETag);
 

@@ -11,7 +11,7 @@ namespace AutoRefiner.Harvester.Local;
 /// and VCS folders, generated files, files that are too large, empty, not UTF-8, binary or unreadable. Every skip
 /// is counted by reason.
 /// </summary>
-public sealed class FileWalker(ExtractionConfig config)
+internal sealed class FileWalker(ExtractionConfig config)
 {
     /// <summary>Skip reasons, as counted in the run statistics.</summary>
     public static class Reasons

@@ -9,7 +9,7 @@ namespace AutoRefiner.Harvester.Local;
 /// GNU licences are told "only" from "or later" by what the project says of the version, never by the licence text's own
 /// "How to apply" appendix, which always shows the "or later" wording.
 /// </summary>
-public static partial class LicenseText
+internal static partial class LicenseText
 {
     /// <summary>How much of a file's top is read as its header.</summary>
     private const int HeaderLines = 120;

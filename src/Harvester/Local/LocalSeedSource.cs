@@ -13,7 +13,7 @@ namespace AutoRefiner.Harvester.Local;
 /// and analysed one group at a time, together with the files of the projects it references, so memory is bounded by
 /// the largest project and its references, not by the tree.
 /// </summary>
-public sealed class LocalSeedSource(FileWalker walker, SeedExtractor extractor, ExtractionConfig config, int parallelism)
+internal sealed class LocalSeedSource(FileWalker walker, SeedExtractor extractor, ExtractionConfig config, int parallelism)
 {
     /// <summary>The run's project names: the same folder name in two sources still names two projects apart.</summary>
     private readonly ProjectNames _names = new();

@@ -9,7 +9,7 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 namespace AutoRefiner.Harvester.Seeds;
 
 /// <summary>Turns a member's XML documentation comment into plain text (inline code as markdown).</summary>
-public static partial class DocCommentReader
+internal static partial class DocCommentReader
 {
     /// <summary>The parsed comment of <paramref name="member"/>, or null when it has no non-empty <c>summary</c>.</summary>
     public static DocComment? Read(MemberDeclarationSyntax member)

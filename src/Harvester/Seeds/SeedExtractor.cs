@@ -17,7 +17,7 @@ namespace AutoRefiner.Harvester.Seeds;
 /// method with what it needs from its type and project (<see cref="DependencyClosure"/>), written as one unit
 /// (<see cref="UnitEmitter"/>) and kept only when that unit compiles on its own against the base class library.
 /// </summary>
-public sealed partial class SeedExtractor(ICodeCompiler compiler, ExtractionConfig config)
+internal sealed partial class SeedExtractor(ICodeCompiler compiler, ExtractionConfig config)
 {
     /// <summary>Reasons a documented method does not become a seed, as counted in the run statistics.</summary>
     public static class Reasons

@@ -13,7 +13,7 @@ namespace AutoRefiner.Harvester.Seeds;
 /// arguments in one call, or forwards to an overload of its own name. <c>uninformative-doc</c>: the documentation says nothing the names do not.
 /// <c>conditional-code</c>: the member holds a branch its build does not compile.
 /// </summary>
-public static partial class SeedGates
+internal static partial class SeedGates
 {
     /// <summary>Why <paramref name="member"/> is trivial (a short phrase), or null when it is not.</summary>
     public static string? Trivial(BaseMethodDeclarationSyntax member)
