@@ -14,7 +14,10 @@ public sealed class HostileCodeTests(SandboxFixture sandbox) : IClassFixture<San
 {
     private const string Empty = "public static class Nothing { }";
 
-    private async Task<Judged> JudgeTestAsync(string body, string usings = "")
+    private Task<Judged> JudgeTestAsync(string body, string usings = "") => JudgeTestAsync(sandbox, body, usings);
+
+    /// <summary>Judges a test with <paramref name="body"/>, then checks that <paramref name="sandbox"/> still works.</summary>
+    internal static async Task<Judged> JudgeTestAsync(SandboxFixture sandbox, string body, string usings = "")
     {
         var judged = await sandbox.JudgeAsync(Empty, $$"""
             {{usings}}
@@ -32,23 +35,6 @@ public sealed class HostileCodeTests(SandboxFixture sandbox) : IClassFixture<San
         var next = await sandbox.JudgeAsync("public static class Ok { public static int One() => 1; }", "public class OkTests { [Fact] public void One() => Assert.Equal(1, Ok.One()); }");
         Assert.Equal(Verdict.Passed, next.Verdict);
         return judged;
-    }
-
-    [Fact]
-    public async Task InfiniteLoop_IsATimeout()
-    {
-        var judged = await JudgeTestAsync("var i = 0; while (true) { i++; }");
-
-        Assert.Equal(Verdict.Timeout, judged.Verdict);
-        Assert.Contains("HostileTests.Hostile", judged.Detail, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public async Task HangingOnTaskDelayForever_IsATimeout()
-    {
-        var judged = await JudgeTestAsync("await Task.Delay(-1);");
-
-        Assert.Equal(Verdict.Timeout, judged.Verdict);
     }
 
     [Fact]

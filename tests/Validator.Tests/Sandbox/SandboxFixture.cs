@@ -4,27 +4,37 @@ using AutoRefiner.Validator.Sandbox;
 
 namespace AutoRefiner.Validator.Tests.Sandbox;
 
-/// <summary>One pool of real workers for a test class: short limits so hostile code is caught quickly.</summary>
-public sealed class SandboxFixture : IAsyncLifetime
+/// <summary>
+/// One pool of real workers for a test class. Its time limits are far above what any case needs, so a verdict never
+/// depends on how busy the machine is: a stack overflow on a loaded 2-core machine can take seconds to die, and must
+/// still be a crash, not a timeout. The cases that are meant to run out of time use <see cref="TimeoutSandboxFixture"/>.
+/// </summary>
+public class SandboxFixture : IAsyncLifetime
 {
     /// <summary>Planted in this process's environment: a worker must never see it.</summary>
     public const string PlantedVariable = "AUTOREFINER_PLANTED_TOKEN";
 
-    public SandboxPool Pool { get; } = new(new SandboxOptions
-    {
-        Workers = 2,
-        SampleTimeout = TimeSpan.FromSeconds(3),
-        TestTimeout = TimeSpan.FromSeconds(2),
-        MemoryCapBytes = 128L * 1024 * 1024,
-    });
-
-    public TestValidator Validator { get; }
-
     public SandboxFixture()
+        : this(testTimeout: TimeSpan.FromSeconds(60))
+    {
+    }
+
+    protected SandboxFixture(TimeSpan testTimeout)
     {
         Environment.SetEnvironmentVariable(PlantedVariable, "ghp_planted0123456789");
+        Pool = new SandboxPool(new SandboxOptions
+        {
+            Workers = 2,
+            SampleTimeout = TimeSpan.FromSeconds(120),
+            TestTimeout = testTimeout,
+            MemoryCapBytes = 128L * 1024 * 1024,
+        });
         Validator = new TestValidator(new CompileValidator(new RoslynCompiler()), Pool, runTests: true);
     }
+
+    public SandboxPool Pool { get; }
+
+    public TestValidator Validator { get; }
 
     public Task InitializeAsync() => Task.CompletedTask;
 
@@ -43,4 +53,16 @@ public sealed class SandboxFixture : IAsyncLifetime
     };
 
     public Task<Judged> JudgeAsync(string solution, string tests) => Validator.ValidateAsync(Candidate(solution, tests), CancellationToken.None).AsTask();
+}
+
+/// <summary>
+/// A pool whose tests get 2 s: for code that never ends (an endless loop, a wait forever), which runs out of any limit
+/// however idle or busy the machine is, so a short one keeps the suite fast without making it depend on speed.
+/// </summary>
+public sealed class TimeoutSandboxFixture : SandboxFixture
+{
+    public TimeoutSandboxFixture()
+        : base(testTimeout: TimeSpan.FromSeconds(2))
+    {
+    }
 }
