@@ -23,6 +23,7 @@ internal sealed class FakeHubServer : IAsyncDisposable
     private readonly ConcurrentDictionary<long, Task> _inFlight = new();
     private readonly string _blobs = Directory.CreateTempSubdirectory("fake-hub-").FullName;
     private readonly Lock _gate = new();
+    private readonly List<CancellationTokenSource> _landings = [];
     private readonly Dictionary<string, Repo> _repos = new(StringComparer.Ordinal);
     private readonly HashSet<string> _objects = new(StringComparer.Ordinal);
     private readonly List<(string Prefix, int Status, int RetryAfter, long BodyBytes, DateTimeOffset? RetryAfterDate)> _faults = [];
@@ -772,17 +773,27 @@ internal sealed class FakeHubServer : IAsyncDisposable
         {
             // The commit lands when the clock passes landsAfter, not sooner: a time limit, which the client's waits move
             // past. It is set before the answer goes out, so it counts from the moment the Hub gave up on the request.
-            using var lands = landsAfter > TimeSpan.Zero ? new CancellationTokenSource(landsAfter, Time) : null;
-            await ErrorAsync(context.Response, lostStatus, null, "Gateway timeout");
-            if (lands is not null)
+            // The commit is written by a callback of the limit, not by code awaiting it: with a fake clock the callback
+            // runs inside the advance that passes the limit, so the client that advanced it sees the commit when it
+            // looks next, however slowly a thread-pool continuation would have been scheduled on a busy machine.
+            if (landsAfter > TimeSpan.Zero)
             {
-                await Task.Delay(Timeout.InfiniteTimeSpan, lands.Token).ContinueWith(_ => { }, TaskScheduler.Default);
+                var lands = new CancellationTokenSource(landsAfter, Time);
                 lock (_gate)
                 {
-                    _repos[repo].Revisions[target] = next;
+                    _landings.Add(lands);
                 }
+
+                lands.Token.Register(() =>
+                {
+                    lock (_gate)
+                    {
+                        _repos[repo].Revisions[target] = next;
+                    }
+                });
             }
 
+            await ErrorAsync(context.Response, lostStatus, null, "Gateway timeout");
             return;
         }
 
@@ -885,6 +896,10 @@ internal sealed class FakeHubServer : IAsyncDisposable
 
         await Task.WhenAll(_inFlight.Values).WaitAsync(TimeSpan.FromSeconds(5));
         _stopping.Dispose();
+        foreach (var landing in _landings)
+        {
+            landing.Dispose();
+        }
         Directory.Delete(_blobs, recursive: true);
     }
 }
