@@ -20,10 +20,10 @@ internal static class TestRunner
     /// its expressions, and code nested as deep as the validator accepts (<c>DeepCode.DepthLimit</c>) must fit.
     /// Reserved, committed only as used.
     /// </summary>
-    private const int TestStackBytes = 64 * 1024 * 1024;
+    internal const int TestStackBytes = 64 * 1024 * 1024;
 
     /// <summary>How long work the tests started may take to wind down after the last test before it counts as left running.</summary>
-    private static readonly TimeSpan Settle = TimeSpan.FromMilliseconds(250);
+    internal static readonly TimeSpan Settle = TimeSpan.FromMilliseconds(250);
 
     /// <summary>Runs every test of <paramref name="image"/>.</summary>
     public static RunResponse Run(byte[] image, TimeSpan testTimeout)
@@ -52,7 +52,7 @@ internal static class TestRunner
         return running is null ? response : response with { Retiring = true, LeftRunning = true, Running = running };
     }
 
-    private static T OnLargeStack<T>(Func<T> work)
+    internal static T OnLargeStack<T>(Func<T> work)
     {
         T result = default!;
         System.Runtime.ExceptionServices.ExceptionDispatchInfo? failure = null;
@@ -77,7 +77,7 @@ internal static class TestRunner
         return result;
     }
 
-    private static bool Unloaded(WeakReference context)
+    internal static bool Unloaded(WeakReference context)
     {
         for (var i = 0; i < 8 && context.IsAlive; i++)
         {
@@ -137,9 +137,9 @@ internal static class TestRunner
         }
     }
 
-    private sealed record TestCase(string Name, Type Class, MethodInfo Method, object?[] Arguments, string? Skip, string? Problem);
+    internal sealed record TestCase(string Name, Type Class, MethodInfo Method, object?[] Arguments, string? Skip, string? Problem);
 
-    private static List<TestCase> Discover(Assembly assembly, out string? error)
+    internal static List<TestCase> Discover(Assembly assembly, out string? error)
     {
         error = null;
         Type[] types;
@@ -282,7 +282,7 @@ internal static class TestRunner
         _ => value.ToString() ?? "",
     };
 
-    private static TestResult RunOne(TestCase test, TimeSpan timeout)
+    internal static TestResult RunOne(TestCase test, TimeSpan timeout)
     {
         if (test.Problem is not null)
         {
