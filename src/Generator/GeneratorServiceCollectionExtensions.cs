@@ -44,7 +44,8 @@ public static class GeneratorServiceCollectionExtensions
                         sp.GetRequiredService<ResponseCache>(),
                         sp.GetRequiredService<RunStats>(),
                         PromptTemplate.Load(InstructGenerator.PromptFile),
-                        PromptTemplate.Load(InstructGenerator.RepairPromptFile)));
+                        PromptTemplate.Load(InstructGenerator.RepairPromptFile),
+                        PromptTemplate.Load(InstructGenerator.WeakTestsPromptFile)));
                     services.AddSingleton<ISampleGenerator>(sp => sp.GetRequiredService<InstructGenerator>());
                     services.AddSingleton<IRepairer>(sp => sp.GetRequiredService<InstructGenerator>());
                     break;
