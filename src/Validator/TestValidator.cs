@@ -27,10 +27,10 @@ public sealed class TestValidator(CompileValidator compileOnly, SandboxPool sand
             return await compileOnly.ValidateAsync(candidate, cancellationToken).ConfigureAwait(false);
         }
 
-        var solution = CodeBlocks.FirstCSharp(candidate.Response);
+        var solution = MutationScope.SolutionOf(candidate);
         if (string.IsNullOrWhiteSpace(solution))
         {
-            return new Judged(candidate, Verdict.Unparseable, "the response has no ```csharp code block");
+            return new Judged(candidate, Verdict.Unparseable, candidate.Task == Core.Config.GenerationConfig.TestsTask ? "the instruction has no ```csharp block of the code under test" : "the response has no ```csharp code block");
         }
 
         var built = TestAssemblyBuilder.Build(solution, candidate.Tests, cancellationToken);

@@ -132,7 +132,7 @@ public sealed class ConfigLoaderTests
     [InlineData("validation:\n  tests: true\n  mutants: many\n", "harvest.yml:3: validation.mutants: must be a whole number, not 'many'")]
     [InlineData("validation:\n  min-mutation-score: 1.5\n", "harvest.yml:2: validation.min-mutation-score: must be between 0 and 1, not 1.5")]
     [InlineData("lang: cobol\n", "harvest.yml:1: lang: 'cobol' is not a supported language; supported: csharp")]
-    [InlineData("generation:\n  tasks: [instruct, poetry]\n", "harvest.yml:2: generation.tasks[1]: 'poetry' is not one of instruct, doc-comments")]
+    [InlineData("generation:\n  tasks: [instruct, poetry]\n", "harvest.yml:2: generation.tasks[1]: 'poetry' is not one of instruct, doc-comments, tests")]
     [InlineData("generation:\n  tasks: []\n", "harvest.yml:2: generation.tasks: needs at least one task")]
     [InlineData("export:\n  compression: lzma\n", "harvest.yml:2: export.compression: 'lzma' is not a codec; supported: zstd, snappy, gzip, none")]
     [InlineData("sources:\n  github:\n    repos: [not-a-repo]\n", "harvest.yml:3: sources.github.repos[0]: 'not-a-repo' is not owner/name")]
