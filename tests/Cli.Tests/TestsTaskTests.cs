@@ -141,5 +141,13 @@ public sealed class TestsTaskTests : IAsyncLifetime
         Assert.True(weak.GetProperty("mutants_killed").GetInt32() * 2 < weak.GetProperty("mutants").GetInt32(), weak.ToString());
         Assert.Contains("Digits.IsLeap(int), line ", weak.GetProperty("detail").GetString(), StringComparison.Ordinal);
         Assert.DoesNotContain("Digits.Sum", weak.GetProperty("detail").GetString(), StringComparison.Ordinal);
+
+        // validate knows a tests row: its tests run against the code its instruction shows, and score the same.
+        var train = Directory.GetFiles(Path.Combine(Out, "jsonl"), "*.jsonl").Single(f => new FileInfo(f).Length > 0);
+        var validated = await CliRunner.RunAsync(["validate", train, "--out", _dir.Combine("validated"), "--min-mutation-score", "0.5"]);
+        Assert.True(validated.ExitCode == 0, validated.Output + validated.Errors);
+        var verdict = Assert.Single(CliRunner.ReadJsonl(_dir.Combine("validated/verdicts.jsonl")));
+        Assert.Equal("passed", verdict.GetProperty("verdict").GetString());
+        Assert.Equal((mutants, row.GetProperty("mutants_killed").GetInt32()), (verdict.GetProperty("mutants").GetInt32(), verdict.GetProperty("mutants_killed").GetInt32()));
     }
 }

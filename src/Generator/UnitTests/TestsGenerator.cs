@@ -58,7 +58,7 @@ public sealed class TestsGenerator(ResponseCache cache, RunStats stats, PromptTe
     {
         ArgumentNullException.ThrowIfNull(seed);
         var sb = new StringBuilder();
-        sb.Append("Write xunit tests for this member: `").Append(seed.Signature.Trim()).Append("` in `").Append(seed.ContainingType.Trim()).Append("`.\n\n")
+        sb.Append(GenerationConfig.TestsInstructionOpening).Append('`').Append(seed.Signature.Trim()).Append("` in `").Append(seed.ContainingType.Trim()).Append("`.\n\n")
           .Append("What it does: ").Append(seed.Doc.Summary.Trim()).Append("\n\n")
           .Append(seed.NullableAnnotated ? DocCommentGenerator.Assumptions : DocCommentGenerator.AssumptionsWithoutNullable)
           .Append(" The tests use xunit and must pass on this code and fail on small changes to the member.\n\n")
