@@ -20,7 +20,17 @@ internal static class MutantRunner
 
     private static Loaded? _kept;
 
-    private sealed record Loaded(byte[] Image, SampleLoadContext Context, Assembly Assembly, List<TestRunner.TestCase> Tests, string? Error);
+    /// <summary>See <see cref="SwitchType"/>: the flag a mutant's loops check.</summary>
+    public const string HaltField = "Halt";
+
+    /// <summary>Least time a test of a mutant gets on a kept assembly, however fast the original ran.</summary>
+    private static readonly TimeSpan MinWarmLimit = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>An assembly loaded for its mutants; <see cref="WarmLimit"/> is what a test may take there, from a run of the original in it.</summary>
+    private sealed record Loaded(byte[] Image, SampleLoadContext Context, Assembly Assembly, List<TestRunner.TestCase> Tests, string? Error)
+    {
+        public TimeSpan? WarmLimit { get; init; }
+    }
 
     /// <summary>Runs the tests with <paramref name="mutant"/> switched on; they stop at the first one that does not pass.</summary>
     public static RunResponse Run(byte[] image, int mutant, bool keepLoaded, TimeSpan testTimeout)
@@ -65,23 +75,35 @@ internal static class MutantRunner
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static (RunResponse Response, WeakReference? Released) RunHere(byte[] image, int mutant, bool keepLoaded, TimeSpan testTimeout)
     {
-        var loaded = _kept is { } kept && kept.Image.AsSpan().SequenceEqual(image) ? kept : Load(image);
+        var loaded = _kept is { } kept && kept.Image.AsSpan().SequenceEqual(image) ? kept : Load(image, warm: keepLoaded, testTimeout);
         _kept = null;
         var results = new List<TestResult>();
         var retiring = false;
+        var type = loaded.Assembly.GetType(SwitchType);
+        var field = type?.GetField(SwitchField, BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static);
+        var halt = type?.GetField(HaltField, BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static);
         if (loaded.Error is null)
         {
-            var field = loaded.Assembly.GetType(SwitchType)?.GetField(SwitchField, BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static);
-            if (field is null)
+            if (field is null || halt is null)
             {
                 return Finish(loaded, new RunResponse([], $"the assembly has no mutant switch ({SwitchType}.{SwitchField})"), keepLoaded: false);
             }
 
+            // On a kept assembly, everything the tests touch is compiled already: a test may take ten times what it took
+            // on the original there (at least MinWarmLimit), which stops a mutant that loops forever in a fraction of a second.
+            var limit = loaded.WarmLimit is { } warm && warm < testTimeout ? warm : testTimeout;
             field.SetValue(null, mutant);
             foreach (var test in loaded.Tests)
             {
-                var result = TestRunner.RunOne(test, testTimeout);
+                var result = TestRunner.RunOne(test, limit, () => halt.SetValue(null, true), out var stopped);
+                halt.SetValue(null, false);
                 results.Add(result);
+                if (result.Outcome == "timeout" && stopped)
+                {
+                    // Killed, and its loop checked the halt flag and ended: the process goes on.
+                    break;
+                }
+
                 if (result.Outcome is "timeout" or "crashed")
                 {
                     // Its thread may still be running the mutant: nothing more runs in this process.
@@ -116,7 +138,7 @@ internal static class MutantRunner
         return (response, weak);
     }
 
-    private static Loaded Load(byte[] image)
+    private static Loaded Load(byte[] image, bool warm, TimeSpan testTimeout)
     {
         Release();
         var context = new SampleLoadContext();
@@ -132,6 +154,27 @@ internal static class MutantRunner
         }
 
         var tests = TestRunner.Discover(assembly, out var error);
-        return new Loaded(image, context, assembly, tests, error ?? (tests.Count == 0 ? "no test found: no public class has a [Fact] or a [Theory] with data" : null));
+        var loaded = new Loaded(image, context, assembly, tests, error ?? (tests.Count == 0 ? "no test found: no public class has a [Fact] or a [Theory] with data" : null));
+        if (!warm || loaded.Error is not null)
+        {
+            return loaded;
+        }
+
+        // The original (mutant 0) once, to compile what the tests touch and to learn how long each takes when warm.
+        var slowest = TimeSpan.Zero;
+        foreach (var test in tests)
+        {
+            var result = TestRunner.RunOne(test, testTimeout);
+            if (result.Outcome is not ("passed" or "skipped"))
+            {
+                // Not a baseline to time mutants against: each gets the limit it was sent with.
+                return loaded;
+            }
+
+            slowest = TimeSpan.FromMilliseconds(Math.Max(slowest.TotalMilliseconds, result.Milliseconds));
+        }
+
+        var limit = (slowest * 10) + MinWarmLimit;
+        return loaded with { WarmLimit = limit };
     }
 }

@@ -22,6 +22,9 @@ internal static class TestRunner
     /// </summary>
     internal const int TestStackBytes = 64 * 1024 * 1024;
 
+    /// <summary>How long a halted test's thread may take to end.</summary>
+    private static readonly TimeSpan HaltGrace = TimeSpan.FromMilliseconds(500);
+
     /// <summary>How long work the tests started may take to wind down after the last test before it counts as left running.</summary>
     internal static readonly TimeSpan Settle = TimeSpan.FromMilliseconds(250);
 
@@ -282,8 +285,16 @@ internal static class TestRunner
         _ => value.ToString() ?? "",
     };
 
-    internal static TestResult RunOne(TestCase test, TimeSpan timeout)
+    internal static TestResult RunOne(TestCase test, TimeSpan timeout) => RunOne(test, timeout, halt: null, out _);
+
+    /// <summary>
+    /// Runs one test; on a timeout, <paramref name="halt"/> (when given) asks the code to stop — a mutant's loops check a
+    /// flag it sets — and <paramref name="stopped"/> says whether the test's thread then ended within a moment, so that
+    /// the process can go on.
+    /// </summary>
+    internal static TestResult RunOne(TestCase test, TimeSpan timeout, Action? halt, out bool stopped)
     {
+        stopped = true;
         if (test.Problem is not null)
         {
             return new TestResult(test.Name, "failed", test.Problem, 0);
@@ -313,6 +324,8 @@ internal static class TestRunner
         thread.Start();
         if (!thread.Join(timeout))
         {
+            halt?.Invoke();
+            stopped = halt is not null && thread.Join(HaltGrace);
             return new TestResult(test.Name, "timeout", $"the test did not finish within {timeout.TotalMilliseconds:0} ms", clock.Elapsed.TotalMilliseconds);
         }
 

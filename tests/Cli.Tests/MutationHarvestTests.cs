@@ -162,9 +162,13 @@ public sealed class MutationHarvestTests : IAsyncLifetime
         var weak = Assert.Single(CliRunner.ReadJsonl(Path.Combine(Out, "rejected.jsonl")));
         Assert.Equal("weak-tests", weak.GetProperty("verdict").GetString());
         Assert.Equal(1, weak.GetProperty("repair_rounds").GetInt32());
-        Assert.Equal((5, 0), (weak.GetProperty("mutants").GetInt32(), weak.GetProperty("mutants_killed").GetInt32()));
+        // None of its mutants can fail a test that checks nothing (a test stalled past its time by a busy machine would
+        // count as a kill: the bound allows one).
+        Assert.Equal(5, weak.GetProperty("mutants").GetInt32());
+        var killed = weak.GetProperty("mutants_killed").GetInt32();
+        Assert.True(killed <= 1, weak.ToString());
         var detail = weak.GetProperty("detail").GetString()!;
-        Assert.StartsWith("the tests kill 0 of 5 mutants of the solution (score 0.00, below validation.min-mutation-score 0.5)", detail, StringComparison.Ordinal);
+        Assert.StartsWith($"the tests kill {killed} of 5 mutants of the solution (score 0.{killed * 2}0, below validation.min-mutation-score 0.5)", detail, StringComparison.Ordinal);
         Assert.Contains("ClampC.Clamp(int, int, int), line 5 (relational):\n- if (value < low)\n+ if (value <= low)", detail, StringComparison.Ordinal);
 
         // The model was shown the survivors, once per weak sample.
@@ -196,6 +200,7 @@ public sealed class MutationHarvestTests : IAsyncLifetime
         Assert.False(Directory.Exists(Path.Combine(Out, "jsonl")) && CliRunner.ReadAllJsonlRows(Out).Count > 0);
         var rejected = CliRunner.ReadJsonl(Path.Combine(Out, "rejected.jsonl"));
         Assert.Equal(3, rejected.Count);
-        Assert.All(rejected, r => Assert.Equal(("weak-tests", 3), (r.GetProperty("verdict").GetString(), r.GetProperty("mutants_killed").GetInt32())));
+        Assert.All(rejected, r => Assert.Equal("weak-tests", r.GetProperty("verdict").GetString()));
+        Assert.All(rejected, r => Assert.InRange(r.GetProperty("mutants_killed").GetInt32(), 3, 4));
     }
 }

@@ -57,7 +57,7 @@ public static class MutantSchemata
             return new Result(null, [], true, null);
         }
 
-        var reusable = !HasMutableStatics(original, [solutionTree, testsTree], cancellationToken);
+        var reusable = !HasMutableStatics(original, solutionTree, testsTree, cancellationToken);
 
         // Three times the cap are compiled, so that the cap is still reached when some of them do not compile.
         var pool = all.Take(Math.Max(cap * 3, cap + 10)).ToDictionary(s => s.Id);
@@ -147,17 +147,21 @@ public static class MutantSchemata
         return culprits;
     }
 
-    /// <summary>Static fields or auto-properties whose value a run could change: with them, each mutant gets a fresh load.</summary>
-    private static bool HasMutableStatics(CSharpCompilation compilation, SyntaxTree[] trees, CancellationToken cancellationToken)
+    /// <summary>
+    /// Static fields or auto-properties whose value a run could change: with them, each mutant gets a fresh load. The
+    /// tests' own <c>static readonly</c> data (an array of cases) is not counted: tests read it, and a solution that wrote
+    /// into its input would fail its tests on the original too.
+    /// </summary>
+    private static bool HasMutableStatics(CSharpCompilation compilation, SyntaxTree solution, SyntaxTree tests, CancellationToken cancellationToken)
     {
-        foreach (var tree in trees)
+        foreach (var tree in new[] { solution, tests })
         {
             var model = compilation.GetSemanticModel(tree);
             foreach (var declarator in tree.GetRoot(cancellationToken).DescendantNodes().OfType<VariableDeclaratorSyntax>())
             {
                 if (declarator.Parent?.Parent is BaseFieldDeclarationSyntax
                     && model.GetDeclaredSymbol(declarator, cancellationToken) is IFieldSymbol { IsStatic: true, IsConst: false } field
-                    && !(field.IsReadOnly && IsImmutable(field.Type)))
+                    && !(field.IsReadOnly && (IsImmutable(field.Type) || tree == tests)))
                 {
                     return true;
                 }

@@ -21,7 +21,34 @@ internal sealed class SchemataRewriter(IReadOnlyDictionary<SyntaxNode, List<Muta
     public const string MutatedAnnotation = "ar-mutated";
 
     /// <summary>The source of the switch class.</summary>
-    public static string SwitchSource { get; } = $"internal static class {SwitchClass} {{ public static int Id; }}\n";
+    /// <remarks>
+    /// <c>Halt</c> is set by the worker when a test of a mutant runs out of time: every loop of the solution checks it
+    /// (<c>Tick</c>), so a mutant that loops forever stops by itself and the worker goes on with the next mutant instead
+    /// of being replaced.
+    /// </remarks>
+    public static string SwitchSource { get; } =
+        $"internal static class {SwitchClass} {{ public static int Id; public static volatile bool Halt; "
+        + "public static void Tick() { if (Halt) { throw new global::System.OperationCanceledException(\"the mutant ran out of time\"); } } }\n";
+
+    /// <inheritdoc />
+    public override SyntaxNode? VisitWhileStatement(WhileStatementSyntax node) => Ticking((WhileStatementSyntax)base.VisitWhileStatement(node)!, static (l, b) => l.WithStatement(b), static l => l.Statement);
+
+    /// <inheritdoc />
+    public override SyntaxNode? VisitDoStatement(DoStatementSyntax node) => Ticking((DoStatementSyntax)base.VisitDoStatement(node)!, static (l, b) => l.WithStatement(b), static l => l.Statement);
+
+    /// <inheritdoc />
+    public override SyntaxNode? VisitForStatement(ForStatementSyntax node) => Ticking((ForStatementSyntax)base.VisitForStatement(node)!, static (l, b) => l.WithStatement(b), static l => l.Statement);
+
+    /// <inheritdoc />
+    public override SyntaxNode? VisitForEachStatement(ForEachStatementSyntax node) => Ticking((ForEachStatementSyntax)base.VisitForEachStatement(node)!, static (l, b) => l.WithStatement(b), static l => l.Statement);
+
+    /// <summary>A loop whose body first checks the halt flag.</summary>
+    private static T Ticking<T>(T loop, Func<T, StatementSyntax, T> withBody, Func<T, StatementSyntax> body)
+        where T : StatementSyntax
+    {
+        var tick = SyntaxFactory.ParseStatement($"global::{SwitchClass}.Tick();");
+        return withBody(loop, SyntaxFactory.Block(tick, body(loop)));
+    }
 
     /// <inheritdoc />
     public override SyntaxNode? Visit(SyntaxNode? node)

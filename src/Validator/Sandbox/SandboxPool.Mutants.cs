@@ -45,9 +45,10 @@ public sealed partial class SandboxPool
                 }
 
                 runs.Add(MutantRun.From(mutants[i], outcome));
-                if (outcome.End != SandboxEnd.Completed || outcome.Response?.Retiring == true)
+                // A test that ran out of time but whose loop saw the halt flag and ended leaves the worker fit (it does not
+                // retire); one still running, a crash, or no answer at all means a fresh worker takes the next mutant.
+                if (outcome.Response is null || outcome.Response.Retiring || outcome.End == SandboxEnd.Crashed)
                 {
-                    // Its thread may still run the mutant, or the process is gone: a fresh worker takes the next one.
                     worker.Dispose();
                     worker = null;
                     Interlocked.Increment(ref _replaced);
