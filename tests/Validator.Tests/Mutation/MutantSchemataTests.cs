@@ -181,6 +181,18 @@ public sealed class MutantSchemataTests
     }
 
     [Fact]
+    public void Build_TestsReadonlyCaseData_StillLetsOneLoadServeEveryMutant()
+    {
+        var built = MutantSchemata.Build(
+            "public static class Sum { public static int Of(int[] xs) { var t = 0; foreach (var x in xs) { t += x; } return t; } }",
+            "public class S { private static readonly int[] Data = [1, 2, 3]; [Fact] public void Six() => Assert.Equal(6, Sum.Of(Data)); }",
+            20, null, CancellationToken.None);
+
+        Assert.NotEmpty(built.Mutants);
+        Assert.True(built.Reusable);
+    }
+
+    [Fact]
     public void Build_AScope_MutatesOnlyWithinIt()
     {
         var solution = """
