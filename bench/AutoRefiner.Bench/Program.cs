@@ -12,6 +12,10 @@ var usage = """
       export [rows]     Parquet + JSONL export of rows (default 100000) per codec, plus Zstd SmallestSize vs Optimal
       memory [methods]  peak RSS of the CLI on a synthetic tree of 2000, 5000 and <methods> (default 20000) documented methods
       sandbox [n] [k]   compiled-and-tested samples/s through the sandbox pool (default 300) vs `dotnet test` of k (default 3)
+      mutation [n] [--jsonl file] [--mutants m]
+                        per sample, in the same run: compile + run its tests once vs full mutation testing with m
+                        mutants (default 20) vs the same with a fresh load per mutant; n samples (default 30) of the
+                        sandbox exercises, or of a JSONL file made by bench/exercism/make-jsonl.py
       push [megabytes]  peak RSS of `autorefiner push` of a folder of that size (default 2048) to a fake Hub, vs a 1 MB folder
       neardup [n]       MinHash + LSH near-duplicate detection over n synthetic snippets (default 200000), this tokenizer and the previous one in the same run, peak RSS of each child process
       decontam <dir>... false positives of the built-in evaluation sets (humaneval-cs, mbpp-cs) on every method and file of real code
@@ -46,6 +50,7 @@ try
         "memory" => await MemoryBench.RunAsync(rest),
         "llm" => await LlmBench.RunAsync(rest),
         "sandbox" => await SandboxBench.RunAsync(rest),
+        "mutation" => await MutationBench.RunAsync(rest),
         "push" => await PushBench.RunAsync(rest),
         "neardup" => await CurationBench.NearDuplicatesAsync(rest),
         "neardup-run" => CurationBench.NearDuplicatesRun(rest),

@@ -183,7 +183,7 @@ internal static class SandboxBench
     }
 
     /// <summary>Instruct-style samples: a small solution and its xunit tests, made distinct by an index.</summary>
-    private static class Exercises
+    internal static class Exercises
     {
         public const int Kinds = 6;
 

@@ -231,13 +231,15 @@ public static class ConfigLoader
             return d;
         }
 
-        var m = node.Mapping("tests", "timeout-seconds", "memory-mb", "parallelism");
+        var m = node.Mapping("tests", "timeout-seconds", "memory-mb", "parallelism", "mutants", "min-mutation-score");
         return new ValidationConfig
         {
             Tests = m.Get("tests")?.Bool() ?? d.Tests,
             TimeoutSeconds = m.Get("timeout-seconds")?.Int(1, 3600) ?? d.TimeoutSeconds,
             MemoryMb = m.Get("memory-mb")?.Int(ValidationConfig.MinMemoryMb, ValidationConfig.MaxMemoryMb) ?? d.MemoryMb,
             Parallelism = m.Get("parallelism")?.Int(0, 256) ?? d.Parallelism,
+            Mutants = m.Get("mutants")?.Int(0, ValidationConfig.MaxMutants) ?? d.Mutants,
+            MinMutationScore = m.Get("min-mutation-score")?.Double(0, 1) ?? d.MinMutationScore,
         };
     }
 

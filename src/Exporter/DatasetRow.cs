@@ -81,6 +81,12 @@ internal class DatasetRow
     /// <summary>The copyright lines and NOTICE text the seed's licence asks to keep with it, or empty.</summary>
     [JsonPropertyName("source_notice")] public string SourceNotice { get; set; } = "";
 
+    /// <summary>Mutants of the solution the tests ran against (0: nothing to mutate); null where nothing was mutation-tested.</summary>
+    [JsonPropertyName("mutants")] public int? Mutants { get; set; }
+
+    /// <summary>Of <see cref="Mutants"/>, those a test failed, timed out or crashed on; null likewise.</summary>
+    [JsonPropertyName("mutants_killed")] public int? MutantsKilled { get; set; }
+
     /// <summary>Builds the row of a passed candidate.</summary>
     public static DatasetRow From(Judged judged, string id, string lang, DateTime createdAtUtc) =>
         Fill(new DatasetRow(), judged, id, lang, createdAtUtc);
@@ -113,6 +119,8 @@ internal class DatasetRow
         row.TestsRun = judged.TestsRun;
         row.TestsPassed = judged.TestsPassed;
         row.RepairRounds = c.RepairRounds;
+        row.Mutants = judged.Mutants;
+        row.MutantsKilled = judged.MutantsKilled;
         row.PromptTokens = c.PromptTokens;
         row.CompletionTokens = c.CompletionTokens;
 
@@ -162,6 +170,6 @@ internal static class DatasetRows
             CreatedAt = new DateTimeOffset(DateTime.SpecifyKind(row.CreatedAt, DateTimeKind.Utc)),
         };
         var verdict = rejected is null ? Verdict.Passed : VerdictNames.All.FirstOrDefault(v => v.ToWire() == rejected.Verdict, Verdict.Unparseable);
-        return new Judged(candidate, verdict, rejected?.Detail ?? "", row.TestsRun, row.TestsPassed);
+        return new Judged(candidate, verdict, rejected?.Detail ?? "", row.TestsRun, row.TestsPassed) { Mutants = row.Mutants, MutantsKilled = row.MutantsKilled };
     }
 }

@@ -28,6 +28,7 @@ internal sealed class DatasetWriter : IDatasetSink
     private readonly Dictionary<string, JsonlWriter<DatasetRow>> _jsonl = new(StringComparer.Ordinal);
     private readonly JsonlWriter<RejectedRow> _rejected;
     private readonly SourceTally _sources = new();
+    private readonly MutationTally _mutation = new();
     private readonly Report.ReportData _report = new();
     private readonly ParquetOptions _parquetOptions;
     private long _promptTokens;
@@ -128,6 +129,7 @@ internal sealed class DatasetWriter : IDatasetSink
         var row = DatasetRow.From(judged, id, _config.Lang, (judged.Candidate.CreatedAt ?? _time.GetUtcNow()).UtcDateTime);
         _rows++;
         _sources.Add(row);
+        _mutation.Add(row);
         _report.AddRow(row);
         Stats?.Exported.Add();
         if (WritesParquet)
@@ -285,6 +287,7 @@ internal sealed class DatasetWriter : IDatasetSink
                 WorkersStarted = stats.Sandbox.WorkersStarted,
                 WorkersReplaced = stats.Sandbox.WorkersReplaced,
             },
+            Mutation = _mutation.ToManifest(_config.Validation, verdicts.GetValueOrDefault(Verdict.WeakTests)),
             Llm = _run.Model is not { } model ? null : new ManifestLlm
             {
                 Answered = stats.Llm.Answered,

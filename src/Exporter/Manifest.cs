@@ -51,6 +51,9 @@ public sealed class Manifest
     /// <summary>How generated tests were run, or null when none was.</summary>
     public ManifestSandbox? Sandbox { get; set; }
 
+    /// <summary>Mutation testing of the rows' tests, or null when no row was mutation-tested.</summary>
+    public ManifestMutation? Mutation { get; set; }
+
     /// <summary>What this run asked of the LLM, or null when none was used.</summary>
     public ManifestLlm? Llm { get; set; }
 

@@ -4,7 +4,9 @@ using AutoRefiner.Generator.DocComments;
 using AutoRefiner.Generator.Instruct;
 using AutoRefiner.Generator.Llm;
 using AutoRefiner.Generator.Prompts;
+using AutoRefiner.Generator.UnitTests;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace AutoRefiner.Generator;
 
@@ -24,20 +26,21 @@ public static class GeneratorServiceCollectionExtensions
         {
             switch (task)
             {
+                case TestsGenerator.TaskName when llm is not null:
+                    AddLlm(services, llm);
+                    services.AddSingleton<ISampleGenerator>(sp => new TestsGenerator(
+                        sp.GetRequiredService<ResponseCache>(),
+                        sp.GetRequiredService<RunStats>(),
+                        PromptTemplate.Load(TestsGenerator.PromptFile)));
+                    break;
                 case InstructGenerator.TaskName when llm is not null:
-                    services.AddSingleton(llm);
-                    services.AddSingleton(sp => new LlmClient(llm, sp.GetRequiredService<RunStats>().Llm, sp.GetRequiredService<RunStats>().Time));
-                    services.AddSingleton(sp => new ResponseCache(
-                        sp.GetRequiredService<LlmClient>(),
-                        sp.GetRequiredService<IAnswerStore>(),
-                        sp.GetRequiredService<RunStats>().Llm,
-                        sp.GetRequiredService<TimeProvider>(),
-                        sp.GetRequiredService<RunStats>().Budget));
+                    AddLlm(services, llm);
                     services.AddSingleton(sp => new InstructGenerator(
                         sp.GetRequiredService<ResponseCache>(),
                         sp.GetRequiredService<RunStats>(),
                         PromptTemplate.Load(InstructGenerator.PromptFile),
-                        PromptTemplate.Load(InstructGenerator.RepairPromptFile)));
+                        PromptTemplate.Load(InstructGenerator.RepairPromptFile),
+                        PromptTemplate.Load(InstructGenerator.WeakTestsPromptFile)));
                     services.AddSingleton<ISampleGenerator>(sp => sp.GetRequiredService<InstructGenerator>());
                     services.AddSingleton<IRepairer>(sp => sp.GetRequiredService<InstructGenerator>());
                     break;
@@ -51,5 +54,18 @@ public static class GeneratorServiceCollectionExtensions
         }
 
         return missing;
+    }
+
+    /// <summary>The endpoint, its client and the answer cache, once for every generator that asks a model.</summary>
+    private static void AddLlm(IServiceCollection services, LlmEndpoint llm)
+    {
+        services.TryAddSingleton(llm);
+        services.TryAddSingleton(sp => new LlmClient(llm, sp.GetRequiredService<RunStats>().Llm, sp.GetRequiredService<RunStats>().Time));
+        services.TryAddSingleton(sp => new ResponseCache(
+            sp.GetRequiredService<LlmClient>(),
+            sp.GetRequiredService<IAnswerStore>(),
+            sp.GetRequiredService<RunStats>().Llm,
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<RunStats>().Budget));
     }
 }

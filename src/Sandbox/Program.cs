@@ -20,7 +20,10 @@ while (await Protocol.ReadAsync<RunRequest>(input, CancellationToken.None) is { 
     RunResponse response;
     try
     {
-        response = TestRunner.Run(request.Assembly, TimeSpan.FromMilliseconds(Math.Max(1, request.TestTimeoutMs)));
+        var testTimeout = TimeSpan.FromMilliseconds(Math.Max(1, request.TestTimeoutMs));
+        response = request.Mutant is { } mutant
+            ? MutantRunner.Run(request.Assembly, mutant, request.KeepLoaded, testTimeout)
+            : MutantRunner.ReleaseThen(() => TestRunner.Run(request.Assembly, testTimeout));
     }
     catch (OutOfMemoryException e)
     {

@@ -83,7 +83,17 @@ public static class Protocol
 /// <summary>Run the tests of one compiled assembly.</summary>
 /// <param name="Assembly">The PE image.</param>
 /// <param name="TestTimeoutMs">Longest time one test may take.</param>
-public sealed record RunRequest(byte[] Assembly, int TestTimeoutMs);
+public sealed record RunRequest(byte[] Assembly, int TestTimeoutMs)
+{
+    /// <summary>
+    /// Mutation testing: the id of the mutant of a mutant-schemata assembly to switch on (its <c>__ArMutant.Id</c>) before
+    /// the tests run; they stop at the first failure (the mutant is killed). Null for an ordinary run.
+    /// </summary>
+    public int? Mutant { get; init; }
+
+    /// <summary>Keep the assembly loaded for the next mutant of the same image (no static state would leak between them).</summary>
+    public bool KeepLoaded { get; init; }
+}
 
 /// <summary>What happened to the tests of one assembly.</summary>
 /// <param name="Tests">Each test, in discovery order.</param>

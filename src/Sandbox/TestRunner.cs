@@ -20,10 +20,13 @@ internal static class TestRunner
     /// its expressions, and code nested as deep as the validator accepts (<c>DeepCode.DepthLimit</c>) must fit.
     /// Reserved, committed only as used.
     /// </summary>
-    private const int TestStackBytes = 64 * 1024 * 1024;
+    internal const int TestStackBytes = 64 * 1024 * 1024;
+
+    /// <summary>How long a halted test's thread may take to end.</summary>
+    private static readonly TimeSpan HaltGrace = TimeSpan.FromMilliseconds(500);
 
     /// <summary>How long work the tests started may take to wind down after the last test before it counts as left running.</summary>
-    private static readonly TimeSpan Settle = TimeSpan.FromMilliseconds(250);
+    internal static readonly TimeSpan Settle = TimeSpan.FromMilliseconds(250);
 
     /// <summary>Runs every test of <paramref name="image"/>.</summary>
     public static RunResponse Run(byte[] image, TimeSpan testTimeout)
@@ -52,7 +55,7 @@ internal static class TestRunner
         return running is null ? response : response with { Retiring = true, LeftRunning = true, Running = running };
     }
 
-    private static T OnLargeStack<T>(Func<T> work)
+    internal static T OnLargeStack<T>(Func<T> work)
     {
         T result = default!;
         System.Runtime.ExceptionServices.ExceptionDispatchInfo? failure = null;
@@ -77,7 +80,7 @@ internal static class TestRunner
         return result;
     }
 
-    private static bool Unloaded(WeakReference context)
+    internal static bool Unloaded(WeakReference context)
     {
         for (var i = 0; i < 8 && context.IsAlive; i++)
         {
@@ -137,9 +140,9 @@ internal static class TestRunner
         }
     }
 
-    private sealed record TestCase(string Name, Type Class, MethodInfo Method, object?[] Arguments, string? Skip, string? Problem);
+    internal sealed record TestCase(string Name, Type Class, MethodInfo Method, object?[] Arguments, string? Skip, string? Problem);
 
-    private static List<TestCase> Discover(Assembly assembly, out string? error)
+    internal static List<TestCase> Discover(Assembly assembly, out string? error)
     {
         error = null;
         Type[] types;
@@ -282,8 +285,16 @@ internal static class TestRunner
         _ => value.ToString() ?? "",
     };
 
-    private static TestResult RunOne(TestCase test, TimeSpan timeout)
+    internal static TestResult RunOne(TestCase test, TimeSpan timeout) => RunOne(test, timeout, halt: null, out _);
+
+    /// <summary>
+    /// Runs one test; on a timeout, <paramref name="halt"/> (when given) asks the code to stop — a mutant's loops check a
+    /// flag it sets — and <paramref name="stopped"/> says whether the test's thread then ended within a moment, so that
+    /// the process can go on.
+    /// </summary>
+    internal static TestResult RunOne(TestCase test, TimeSpan timeout, Action? halt, out bool stopped)
     {
+        stopped = true;
         if (test.Problem is not null)
         {
             return new TestResult(test.Name, "failed", test.Problem, 0);
@@ -313,6 +324,8 @@ internal static class TestRunner
         thread.Start();
         if (!thread.Join(timeout))
         {
+            halt?.Invoke();
+            stopped = halt is not null && thread.Join(HaltGrace);
             return new TestResult(test.Name, "timeout", $"the test did not finish within {timeout.TotalMilliseconds:0} ms", clock.Elapsed.TotalMilliseconds);
         }
 

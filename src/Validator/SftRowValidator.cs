@@ -45,6 +45,13 @@ public sealed class SftRowValidator(TestValidator validator)
             return new Judged(candidate, Verdict.Unparseable, "the response has no ```csharp code block");
         }
 
+        if (instruction.StartsWith(Core.Config.GenerationConfig.TestsInstructionOpening, StringComparison.Ordinal) && CodeBlocks.All(instruction).Count() >= 2)
+        {
+            // A tests row: its response is the tests, run against the real code its instruction shows.
+            var rowTests = tests.Trim().Length > 0 ? tests : string.Join("\n", blocks);
+            return Restore(await validator.ValidateAsync(candidate with { Task = Core.Config.GenerationConfig.TestsTask, Tests = rowTests }, cancellationToken).ConfigureAwait(false), candidate);
+        }
+
         if (tests.Trim().Length == 0 && CodeBlocks.FirstCSharp(instruction) is { } context && context.Contains(MemberSplice.StubStatement, StringComparison.Ordinal))
         {
             // A doc-comment row: its member is judged in the context the instruction shows, not alone.

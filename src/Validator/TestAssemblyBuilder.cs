@@ -18,7 +18,7 @@ internal static class TestAssemblyBuilder
     /// <summary>See <see cref="SolutionFile"/>.</summary>
     public const string TestsFile = "Tests.cs";
 
-    private static readonly ImmutableArray<MetadataReference> References =
+    internal static readonly ImmutableArray<MetadataReference> References =
     [
         .. ReferenceSet.References,
         MetadataReference.CreateFromFile(typeof(Xunit.Assert).Assembly.Location),
@@ -26,7 +26,7 @@ internal static class TestAssemblyBuilder
         MetadataReference.CreateFromFile(typeof(Xunit.Abstractions.ITestOutputHelper).Assembly.Location),
     ];
 
-    private static readonly SyntaxTree XunitUsing = CSharpSyntaxTree.ParseText("global using Xunit;\n", ReferenceSet.ParseOptions, path: "XunitUsing.g.cs");
+    internal static readonly SyntaxTree XunitUsing = CSharpSyntaxTree.ParseText("global using Xunit;\n", ReferenceSet.ParseOptions, path: "XunitUsing.g.cs");
 
     /// <summary>The result of <see cref="Build(string, string, CancellationToken)"/>: errors, or a denied use, or the assembly.</summary>
     /// <param name="Errors">The first compiler errors (<c>Tests.cs(4,9): error CS0103: …</c>); empty when it compiled.</param>
@@ -87,7 +87,7 @@ internal static class TestAssemblyBuilder
     }
 
     /// <summary>A diagnostic with the file it is in: <c>Tests.cs(3,5): error CS0103: …</c>.</summary>
-    private static string Format(Diagnostic diagnostic)
+    internal static string Format(Diagnostic diagnostic)
     {
         var text = RoslynCompiler.Format(diagnostic);
         return diagnostic.Location.SourceTree?.FilePath is { Length: > 0 } file && diagnostic.Location.IsInSource ? file + text : text;

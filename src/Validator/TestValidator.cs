@@ -1,6 +1,7 @@
 using AutoRefiner.Core.Model;
 using AutoRefiner.Core.Pipeline;
 using AutoRefiner.Core.Text;
+using AutoRefiner.Validator.Mutation;
 using AutoRefiner.Validator.Sandbox;
 
 namespace AutoRefiner.Validator;
@@ -11,7 +12,11 @@ namespace AutoRefiner.Validator;
 /// <c>timeout</c>, <c>crashed</c>, or <c>passed</c> with the counts). A candidate without tests (doc-comment pairs) is
 /// judged by compiling its code alone, as before.
 /// </summary>
-public sealed class TestValidator(CompileValidator compileOnly, SandboxPool sandbox, bool runTests) : ICandidateValidator
+/// <remarks>
+/// With a <see cref="MutationTester"/>, a sample whose tests pass is mutation-tested too: <c>weak-tests</c> when its tests
+/// kill too few mutants of its solution, and the counts are recorded on the verdict either way.
+/// </remarks>
+public sealed class TestValidator(CompileValidator compileOnly, SandboxPool sandbox, bool runTests, MutationTester? mutation = null) : ICandidateValidator
 {
     /// <inheritdoc />
     public async ValueTask<Judged> ValidateAsync(Candidate candidate, CancellationToken cancellationToken)
@@ -22,10 +27,10 @@ public sealed class TestValidator(CompileValidator compileOnly, SandboxPool sand
             return await compileOnly.ValidateAsync(candidate, cancellationToken).ConfigureAwait(false);
         }
 
-        var solution = CodeBlocks.FirstCSharp(candidate.Response);
+        var solution = MutationScope.SolutionOf(candidate);
         if (string.IsNullOrWhiteSpace(solution))
         {
-            return new Judged(candidate, Verdict.Unparseable, "the response has no ```csharp code block");
+            return new Judged(candidate, Verdict.Unparseable, candidate.Task == Core.Config.GenerationConfig.TestsTask ? "the instruction has no ```csharp block of the code under test" : "the response has no ```csharp code block");
         }
 
         var built = TestAssemblyBuilder.Build(solution, candidate.Tests, cancellationToken);
@@ -67,7 +72,20 @@ public sealed class TestValidator(CompileValidator compileOnly, SandboxPool sand
             _ when run == 0 => new Judged(candidate, Verdict.TestFailed, "every test is skipped: nothing was checked", 0, 0),
             _ when outcome.Response?.LeftRunning == true => new Judged(
                 candidate, Verdict.BannedApi, $"left work running after its tests ended ({outcome.Response.Running ?? "its assembly stayed in use"}): threads, tasks and timers a sample starts must finish before its tests end", run, passed),
-            _ => new Judged(candidate, Verdict.Passed, "", run, passed),
+            _ => await MutationTestedAsync(new Judged(candidate, Verdict.Passed, "", run, passed), solution, tests, cancellationToken).ConfigureAwait(false),
         };
+    }
+
+    /// <summary>The passed verdict with its mutation score, or <c>weak-tests</c> below the bar.</summary>
+    private async Task<Judged> MutationTestedAsync(Judged passed, string solution, IReadOnlyList<AutoRefiner.Sandbox.TestResult> results, CancellationToken cancellationToken)
+    {
+        if (mutation is null || mutation.Mutants == 0)
+        {
+            return passed;
+        }
+
+        var score = await mutation.ScoreAsync(solution, passed.Candidate.Tests, results, MutationScope.Of(passed.Candidate, solution), cancellationToken).ConfigureAwait(false);
+        var scored = passed with { Mutants = score.Mutants, MutantsKilled = score.Killed };
+        return score.IsBelow(mutation.MinScore) ? scored with { Verdict = Verdict.WeakTests, Detail = score.Detail(mutation.MinScore) } : scored;
     }
 }

@@ -1,5 +1,6 @@
 using AutoRefiner.Core.Config;
 using AutoRefiner.Core.Pipeline;
+using AutoRefiner.Validator.Mutation;
 using AutoRefiner.Validator.Sandbox;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -21,10 +22,12 @@ public static class ValidatorServiceCollectionExtensions
             var validation = sp.GetRequiredService<HarvestConfig>().Validation;
             return new SandboxPool(SandboxOptions.From(validation), sp.GetService<RunStats>()?.Sandbox);
         });
-        services.AddSingleton<ICandidateValidator>(sp => new TestValidator(
-            sp.GetRequiredService<CompileValidator>(),
-            sp.GetRequiredService<SandboxPool>(),
-            sp.GetRequiredService<HarvestConfig>().Validation.Tests));
+        services.AddSingleton<ICandidateValidator>(sp =>
+        {
+            var validation = sp.GetRequiredService<HarvestConfig>().Validation;
+            var pool = sp.GetRequiredService<SandboxPool>();
+            return new TestValidator(sp.GetRequiredService<CompileValidator>(), pool, validation.Tests, new MutationTester(pool, validation.Mutants, validation.MinMutationScore));
+        });
         return services;
     }
 }

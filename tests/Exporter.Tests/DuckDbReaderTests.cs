@@ -38,6 +38,7 @@ public sealed class DuckDbReaderTests : IDisposable
         Assert.Contains(types["created_at"], new[] { "TIMESTAMP WITH TIME ZONE", "TIMESTAMP" });
         Assert.All(RowSchema.StringColumns, c => Assert.Equal("VARCHAR", types[c]));
         Assert.All(RowSchema.Int32Columns, c => Assert.Equal("INTEGER", types[c]));
+        Assert.All(RowSchema.NullableInt32Columns, c => Assert.Equal("INTEGER", types[c]));
 
         // Content: every row, every column.
         var rows = result.GetProperty("rows").EnumerateArray().ToList();
@@ -70,6 +71,8 @@ public sealed class DuckDbReaderTests : IDisposable
             Assert.Equal(judged.TestsRun, row.GetProperty("tests_run").GetInt32());
             Assert.Equal(judged.TestsPassed, row.GetProperty("tests_passed").GetInt32());
             Assert.Equal(c.RepairRounds, row.GetProperty("repair_rounds").GetInt32());
+            Assert.Equal(judged.Mutants, Nullable(row.GetProperty("mutants")));
+            Assert.Equal(judged.MutantsKilled, Nullable(row.GetProperty("mutants_killed")));
             Assert.Equal(c.PromptTokens, row.GetProperty("prompt_tokens").GetInt32());
             Assert.Equal(c.CompletionTokens, row.GetProperty("completion_tokens").GetInt32());
             Assert.Equal(createdAtMicros.ToString(System.Globalization.CultureInfo.InvariantCulture), row.GetProperty("created_at_epoch_us").GetString());
@@ -78,6 +81,8 @@ public sealed class DuckDbReaderTests : IDisposable
         Assert.Contains("🚀", byId[SampleId.Of(input[^2].Candidate)].GetProperty("instruction").GetString(), StringComparison.Ordinal);
         Assert.Equal(longText.Length, byId[SampleId.Of(input[^1].Candidate)].GetProperty("instruction").GetString()!.Length);
     }
+
+    private static int? Nullable(System.Text.Json.JsonElement value) => value.ValueKind == System.Text.Json.JsonValueKind.Null ? null : value.GetInt32();
 
     [Fact]
     public async Task CompleteAsync_EachSplitGlobReadByDuckDb_RowsMatchJsonlAndManifest()

@@ -36,7 +36,7 @@ public sealed class ManifestTests : IDisposable
         var verdicts = Manifest().GetProperty("counts").GetProperty("verdicts").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetInt64(), StringComparer.Ordinal);
 
         Assert.Equal(
-            ["banned-api", "compile-error", "contaminated", "crashed", "duplicate", "license", "missing-dependency", "passed", "secret", "test-failed", "timeout", "unparseable"],
+            ["banned-api", "compile-error", "contaminated", "crashed", "duplicate", "license", "missing-dependency", "passed", "secret", "test-failed", "timeout", "unparseable", "weak-tests"],
             verdicts.Keys.Order(StringComparer.Ordinal));
         Assert.Equal(600, verdicts["passed"]);
         Assert.Equal(2, verdicts["compile-error"]);
@@ -44,6 +44,47 @@ public sealed class ManifestTests : IDisposable
         Assert.Equal(603, verdicts.Values.Sum());
         Assert.Equal(0, verdicts["banned-api"]);
         Assert.Equal(0, verdicts["unparseable"]);
+    }
+
+    [Fact]
+    public async Task CompleteAsync_Manifest_AddsUpTheRowsMutationCountsAndWeakTests()
+    {
+        await Export.WriteAsync(Config(), [.. Input(), Samples.Rejected(1003, Verdict.WeakTests, "the tests kill 1 of 20 mutants")]);
+        var tested = Samples.PassedRange(600).Where(j => j.Mutants is not null).ToList();
+
+        var mutation = Manifest().GetProperty("mutation");
+
+        Assert.Equal(20, mutation.GetProperty("mutants_per_sample").GetInt32());
+        Assert.Equal(0.5, mutation.GetProperty("min_score").GetDouble());
+        Assert.Equal(tested.Count, mutation.GetProperty("rows").GetInt64());
+        Assert.Equal(tested.Count(j => j.Mutants == 0), mutation.GetProperty("rows_without_mutants").GetInt64());
+        Assert.Equal(tested.Sum(j => j.Mutants!.Value), mutation.GetProperty("mutants").GetInt64());
+        Assert.Equal(tested.Sum(j => j.MutantsKilled!.Value), mutation.GetProperty("killed").GetInt64());
+        Assert.Equal(1, mutation.GetProperty("weak_tests").GetInt64());
+    }
+
+    [Fact]
+    public async Task CompleteAsync_NoRowMutationTested_HasNoMutationPart()
+    {
+        await Export.WriteAsync(Config(), [.. Samples.PassedRange(30).Select(j => j with { Mutants = null, MutantsKilled = null })]);
+
+        Assert.Equal(JsonValueKind.Null, Manifest().GetProperty("mutation").ValueKind);
+    }
+
+    [Fact]
+    public async Task CompleteAsync_Report_HasAHistogramOfMutationScores()
+    {
+        var config = Config();
+        await Export.WriteAsync(config, [.. Input(), Samples.Passed(5000) with { Mutants = 0, MutantsKilled = 0 }]);
+
+        var page = await File.ReadAllTextAsync(Path.Combine(Export.OutOf(config), "report.html"));
+        var chart = page[page.IndexOf("<svg id=\"mutation-score\"", StringComparison.Ordinal)..];
+        chart = chart[..chart.IndexOf("</svg>", StringComparison.Ordinal)];
+        var tested = Samples.PassedRange(600).Where(j => j.Mutants is not null).ToList();
+
+        Assert.Contains("Mutation score (mutants killed / mutants)", page, StringComparison.Ordinal);
+        Assert.Contains("<title>no mutant (nothing to mutate): 1</title>", chart, StringComparison.Ordinal);
+        Assert.Contains($"<title>0.4–0.49: {tested.Count(j => j.Mutants > 0 && j.MutantsKilled * 10 / j.Mutants == 4)}</title>", chart, StringComparison.Ordinal);
     }
 
     [Fact]

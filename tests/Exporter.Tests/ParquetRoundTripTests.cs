@@ -63,6 +63,7 @@ public sealed class ParquetRoundTripTests : IDisposable
             Assert.Equal(judged.TestsRun, row.TestsRun);
             Assert.Equal(judged.TestsPassed, row.TestsPassed);
             Assert.Equal(c.RepairRounds, row.RepairRounds);
+            Assert.Equal((judged.Mutants, judged.MutantsKilled), (row.Mutants, row.MutantsKilled));
             Assert.Equal(c.PromptTokens, row.PromptTokens);
             Assert.Equal(c.CompletionTokens, row.CompletionTokens);
             Assert.Equal(Export.Now.UtcDateTime, row.CreatedAt);
@@ -94,6 +95,14 @@ public sealed class ParquetRoundTripTests : IDisposable
             var field = Assert.IsType<DataField>(fields.Single(f => f.Name == name), exactMatch: false);
             Assert.Equal(typeof(int), field.ClrType);
             Assert.False(field.IsNullable, name);
+            Assert.Equal(Parquet.Meta.Type.INT32, elements[name].Type);
+        }
+
+        foreach (var name in RowSchema.NullableInt32Columns)
+        {
+            var field = Assert.IsType<DataField>(fields.Single(f => f.Name == name), exactMatch: false);
+            Assert.Equal(typeof(int), field.ClrType);
+            Assert.True(field.IsNullable, name);
             Assert.Equal(Parquet.Meta.Type.INT32, elements[name].Type);
         }
 

@@ -60,7 +60,7 @@ public sealed class RejectedRowTests : IDisposable
 
         // Every rejecting verdict appears, under its kebab-case wire name.
         Assert.Equal(
-            ["banned-api", "compile-error", "contaminated", "crashed", "duplicate", "license", "missing-dependency", "secret", "test-failed", "timeout", "unparseable"],
+            ["banned-api", "compile-error", "contaminated", "crashed", "duplicate", "license", "missing-dependency", "secret", "test-failed", "timeout", "unparseable", "weak-tests"],
             lines.Select(l => l.GetProperty("verdict").GetString()!).Distinct().Order(StringComparer.Ordinal));
     }
 

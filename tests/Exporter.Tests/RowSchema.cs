@@ -10,6 +10,7 @@ internal static class RowSchema
         "generator", "prompt_version", "tests_run", "tests_passed", "repair_rounds",
         "prompt_tokens", "completion_tokens", "created_at",
         "source_lines", "source_project_version", "license_origin", "source_notice",
+        "mutants", "mutants_killed",
     ];
 
     public static readonly string[] StringColumns =
@@ -20,4 +21,7 @@ internal static class RowSchema
     ];
 
     public static readonly string[] Int32Columns = ["tests_run", "tests_passed", "repair_rounds", "prompt_tokens", "completion_tokens"];
+
+    /// <summary>Int32 columns that are null where they do not apply (no tests: no mutation testing).</summary>
+    public static readonly string[] NullableInt32Columns = ["mutants", "mutants_killed"];
 }

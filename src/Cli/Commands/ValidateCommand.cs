@@ -8,6 +8,7 @@ using AutoRefiner.Core.Text;
 using AutoRefiner.Cli.Rendering;
 using AutoRefiner.Exporter;
 using AutoRefiner.Validator;
+using AutoRefiner.Validator.Mutation;
 using AutoRefiner.Validator.Sandbox;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -94,11 +95,13 @@ internal sealed class ValidateCommand(CommandEnvironment environment) : AsyncCom
         await using var sandbox = new SandboxPool(
             SandboxOptions.From(validation),
             stats.Sandbox);
-        var rows = new SftRowValidator(new TestValidator(new CompileValidator(new RoslynCompiler()), sandbox, validation.Tests));
+        // Rows with tests get their mutation score (validation.mutants); the gate applies only when asked for.
+        var mutation = new MutationTester(sandbox, validation.Mutants, settings.MinMutationScore ?? 0);
+        var rows = new SftRowValidator(new TestValidator(new CompileValidator(new RoslynCompiler()), sandbox, validation.Tests, mutation));
 
         string? layout = null;
         var counts = VerdictNames.All.ToDictionary(v => v.ToWire(), _ => 0L, StringComparer.Ordinal);
-        long total = 0, testsRun = 0, testsPassed = 0;
+        long total = 0, testsRun = 0, testsPassed = 0, mutants = 0, killed = 0, scored = 0;
         var rowCount = await ExistingDataset.CountRowsAsync(input, cancellationToken);
         var expected = settings.Limit is { } cap ? Math.Min(cap, rowCount) : rowCount;
         var progressRows = new StageCounter("rows", environment.Time);
@@ -117,24 +120,24 @@ internal sealed class ValidateCommand(CommandEnvironment environment) : AsyncCom
             {
                 if (record.Problem is not null)
                 {
-                    return (record, Verdict.Unparseable, record.Problem, 0, 0);
+                    return (record, Verdict.Unparseable, record.Problem, 0, 0, (int?)null, (int?)null);
                 }
 
                 var rowLayout = SftLayout.Detect(record.Fields.Keys.ToList());
                 if (rowLayout is null)
                 {
                     return (record, Verdict.Unparseable,
-                        $"no known layout: the row has {string.Join(", ", record.Fields.Keys.Take(12))}; expected {string.Join(" or ", SftLayout.Known.Select(k => string.Join("+", k.Fields)))}", 0, 0);
+                        $"no known layout: the row has {string.Join(", ", record.Fields.Keys.Take(12))}; expected {string.Join(" or ", SftLayout.Known.Select(k => string.Join("+", k.Fields)))}", 0, 0, null, null);
                 }
 
                 Interlocked.CompareExchange(ref layout, rowLayout, null);
                 if (SftLayout.Read(rowLayout, record.Fields, out var problem) is not { } row)
                 {
-                    return (record, Verdict.Unparseable, problem!, 0, 0);
+                    return (record, Verdict.Unparseable, problem!, 0, 0, null, null);
                 }
 
                 var result = await rows.ValidateAsync(row.Instruction, row.Response, row.Tests, ct);
-                return (record, result.Verdict, result.Detail, result.TestsRun, result.TestsPassed);
+                return (record, result.Verdict, result.Detail, result.TestsRun, result.TestsPassed, result.Mutants, result.MutantsKilled);
             },
             cancellationToken);
 
@@ -144,20 +147,23 @@ internal sealed class ValidateCommand(CommandEnvironment environment) : AsyncCom
                 await using var writer = await ExistingDataset.CreateWriterAsync(input, stagedKept, cancellationToken);
                 await using var verdicts = new StreamWriter(Path.Combine(staging, "verdicts.jsonl"), append: false, new System.Text.UTF8Encoding(false)) { NewLine = "\n" };
                 progressRows.Start();
-                await foreach (var (record, verdict, detail, run, passed) in judged.WithCancellation(cancellationToken))
+                await foreach (var (record, verdict, detail, run, passed, rowMutants, rowKilled) in judged.WithCancellation(cancellationToken))
                 {
                     total++;
                     progressRows.Add();
                     counts[verdict.ToWire()]++;
                     testsRun += run;
                     testsPassed += passed;
+                    scored += rowMutants is null ? 0 : 1;
+                    mutants += rowMutants ?? 0;
+                    killed += rowKilled ?? 0;
                     if (verdict == Verdict.Passed)
                     {
                         await writer.AddAsync(record, cancellationToken);
                     }
 
                     var id = record.Fields.GetValueOrDefault("id") as string;
-                    await verdicts.WriteLineAsync(JsonSerializer.Serialize(new RowVerdict(record.Index, record.LineNumber, id, verdict.ToWire(), detail.Length > 0 ? detail : null, run, passed), Json).AsMemory(), cancellationToken);
+                    await verdicts.WriteLineAsync(JsonSerializer.Serialize(new RowVerdict(record.Index, record.LineNumber, id, verdict.ToWire(), detail.Length > 0 ? detail : null, run, passed, rowMutants, rowKilled), Json).AsMemory(), cancellationToken);
                 }
 
                 progressRows.Finish();
@@ -170,7 +176,10 @@ internal sealed class ValidateCommand(CommandEnvironment environment) : AsyncCom
         // marker names everything validate wrote there, so a later run knows each file as its own.
         var carried = output.Previous.Where(f => !written.Contains(f) && output.Layout.MayHaveWritten(f)).Order(StringComparer.Ordinal).ToList();
         var report = new ValidationReport(
-            "autorefiner", [.. written.Concat(carried).Select(f => new WrittenFile(f))], Path.GetFileName(input), layout, total, counts.Where(kv => kv.Value > 0).ToDictionary(), counts["passed"], testsRun, testsPassed, stats.Sandbox.Isolation);
+            "autorefiner", [.. written.Concat(carried).Select(f => new WrittenFile(f))], Path.GetFileName(input), layout, total, counts.Where(kv => kv.Value > 0).ToDictionary(), counts["passed"], testsRun, testsPassed, stats.Sandbox.Isolation)
+        {
+            Mutation = scored == 0 ? null : new MutationSummary(scored, mutants, killed, mutants == 0 ? null : Math.Round((double)killed / mutants, 4), settings.MinMutationScore),
+        };
         await File.WriteAllTextAsync(Path.Combine(staging, "report.json"), JsonSerializer.Serialize(report, Indented) + "\n", cancellationToken);
         cancellationToken.ThrowIfCancellationRequested();
         // report.json, the folder's marker, goes last: it lists the other two as AutoRefiner's.
@@ -181,6 +190,12 @@ internal sealed class ValidateCommand(CommandEnvironment environment) : AsyncCom
             ? "rows: 0 (the file holds no rows)"
             : string.Create(inv,
                 $"rows: {total} ({layout ?? "no known layout"}): {string.Join(", ", counts.Where(kv => kv.Value > 0).Select(kv => $"{kv.Key} {kv.Value}"))}; {testsPassed} of {Words.Count(testsRun, "test")} passed"));
+        if (scored > 0)
+        {
+            environment.Output.WriteLine(string.Create(inv,
+                $"mutation: {Words.Count(scored, "row")} with tests scored; their tests killed {killed} of {Words.Count(mutants, "mutant")}{(settings.MinMutationScore is { } bar ? $" (bar {bar:0.##}: weak-tests {counts["weak-tests"]})" : " (no bar set: --min-mutation-score)")}"));
+        }
+
         environment.Output.WriteLine(string.Create(inv, $"wrote {Words.Count(counts["passed"], "passing row")} to {kept}"));
         environment.Output.WriteLine($"  verdicts: {Path.Combine(outDir, "verdicts.jsonl")}");
         environment.Output.WriteLine($"  report:   {Path.Combine(outDir, "report.json")}");
@@ -192,11 +207,18 @@ internal sealed class ValidateCommand(CommandEnvironment environment) : AsyncCom
         return ExitCodes.Success;
     }
 
-    private sealed record RowVerdict(long Row, long? Line, string? Id, string Verdict, string? Detail, int TestsRun, int TestsPassed);
+    private sealed record RowVerdict(long Row, long? Line, string? Id, string Verdict, string? Detail, int TestsRun, int TestsPassed, int? Mutants, int? MutantsKilled);
+
+    /// <summary>report.json's mutation part: rows scored, mutants run and killed over them, the bar when one was set.</summary>
+    private sealed record MutationSummary(long Rows, long Mutants, long Killed, double? Score, double? MinScore);
 
     private sealed record WrittenFile(string Path);
 
     /// <summary>report.json: the results, and (<c>tool</c>, <c>files</c>) the mark of a folder written by <c>validate</c>.</summary>
     private sealed record ValidationReport(
-        string Tool, IReadOnlyList<WrittenFile> Files, string Input, string? Layout, long Rows, Dictionary<string, long> Verdicts, long Passed, long TestsRun, long TestsPassed, string? Sandbox);
+        string Tool, IReadOnlyList<WrittenFile> Files, string Input, string? Layout, long Rows, Dictionary<string, long> Verdicts, long Passed, long TestsRun, long TestsPassed, string? Sandbox)
+    {
+        /// <summary>The mutation scores of the rows with tests, or null when none was scored.</summary>
+        public MutationSummary? Mutation { get; init; }
+    }
 }

@@ -27,6 +27,14 @@ internal sealed class ValidateSettings : CommandSettings
     [Description("Validate only the first N rows.")]
     public string? LimitText { get; init; }
 
+    /// <summary><c>--min-mutation-score</c> as typed.</summary>
+    [CommandOption("--min-mutation-score <SCORE>")]
+    [Description("Reject as weak-tests the rows whose tests kill fewer than this share (0 to 1) of their solution's mutants. Without it the score is recorded, not judged.")]
+    public string? MinMutationScoreText { get; init; }
+
+    /// <summary>The bar, once <see cref="Validate"/> has accepted it; null = score only.</summary>
+    public double? MinMutationScore => MinMutationScoreText is null ? null : double.Parse(MinMutationScoreText, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture);
+
     /// <summary>The row limit, once <see cref="Validate"/> has accepted it.</summary>
     public int? Limit => LimitText is null ? null : int.Parse(LimitText, System.Globalization.CultureInfo.InvariantCulture);
 
@@ -34,7 +42,7 @@ internal sealed class ValidateSettings : CommandSettings
     public override ValidationResult Validate()
     {
         const string Missing = "__default_command";
-        foreach (var (option, value) in new[] { ("--out", Out), ("--config", Config), ("--limit", LimitText) })
+        foreach (var (option, value) in new[] { ("--out", Out), ("--config", Config), ("--limit", LimitText), ("--min-mutation-score", MinMutationScoreText) })
         {
             if (value == Missing)
             {
@@ -45,6 +53,12 @@ internal sealed class ValidateSettings : CommandSettings
             {
                 return ValidationResult.Error($"{option} is empty");
             }
+        }
+
+        if (MinMutationScoreText is not null
+            && !(double.TryParse(MinMutationScoreText, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var bar) && bar is >= 0 and <= 1))
+        {
+            return ValidationResult.Error($"--min-mutation-score takes a share of mutants from 0 to 1 (such as 0.5), not '{MinMutationScoreText}'");
         }
 
         return LimitText is null || (int.TryParse(LimitText, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) && n >= 1)

@@ -65,7 +65,8 @@ internal sealed class RunService(CommandEnvironment environment)
         services.AddValidator();
         services.AddHarvester();
         var missing = services.AddGenerators(config.Generation.Tasks, llm);
-        var model = llm is not null && !missing.Contains(InstructGenerator.TaskName) && config.Generation.Tasks.Contains(InstructGenerator.TaskName)
+        string[] llmTasks = [InstructGenerator.TaskName, GenerationConfig.TestsTask];
+        var model = llm is not null && llmTasks.Any(t => config.Generation.Tasks.Contains(t) && !missing.Contains(t))
             ? llm.Model
             : null;
         if (model is not null && config.Llm.MaxCost is not null && !config.Llm.Prices.ContainsKey(model))

@@ -4,7 +4,13 @@ namespace AutoRefiner.Core.Config;
 public sealed record GenerationConfig
 {
     /// <summary>Known task names.</summary>
-    public static readonly IReadOnlyList<string> KnownTasks = ["instruct", "doc-comments"];
+    public static readonly IReadOnlyList<string> KnownTasks = ["instruct", "doc-comments", TestsTask];
+
+    /// <summary>The task whose rows are model-written xunit tests of a harvested real member (needs an LLM).</summary>
+    public const string TestsTask = "tests";
+
+    /// <summary>How a <see cref="TestsTask"/> row's instruction opens: <c>validate</c> recognises such rows by it.</summary>
+    public const string TestsInstructionOpening = "Write xunit tests for this member: ";
 
     /// <summary>Generators to run.</summary>
     public IReadOnlyList<string> Tasks { get; init; } = ["instruct", "doc-comments"];

@@ -18,6 +18,15 @@ public sealed record ValidationConfig
     /// <summary>Managed heap cap of each sandbox worker, in MB (<c>validation.memory-mb</c>).</summary>
     public int MemoryMb { get; init; } = 1024;
 
+    /// <summary>Largest <see cref="Mutants"/>.</summary>
+    public const int MaxMutants = 1000;
+
+    /// <summary>Mutants of the solution each tested sample's tests run against (<c>validation.mutants</c>); 0 = no mutation testing.</summary>
+    public int Mutants { get; init; } = 20;
+
+    /// <summary>Share of mutants the tests must kill (<c>validation.min-mutation-score</c>); below it the verdict is <c>weak-tests</c>.</summary>
+    public double MinMutationScore { get; init; } = 0.5;
+
     /// <summary>Compilations in parallel; 0 = one per core.</summary>
     public int Parallelism { get; init; }
 

@@ -38,13 +38,16 @@ public enum Verdict
 
     /// <summary>The code needs a NuGet package the sandbox does not have; the detail names it.</summary>
     MissingDependency,
+
+    /// <summary>The tests pass but kill too few mutants of the solution (<c>validation.min-mutation-score</c>); the detail shows survivors.</summary>
+    WeakTests,
 }
 
 /// <summary>Wire names of <see cref="Verdict"/>.</summary>
 public static class VerdictNames
 {
     private static readonly string[] Names =
-        ["passed", "unparseable", "compile-error", "banned-api", "test-failed", "timeout", "crashed", "duplicate", "contaminated", "secret", "license", "missing-dependency"];
+        ["passed", "unparseable", "compile-error", "banned-api", "test-failed", "timeout", "crashed", "duplicate", "contaminated", "secret", "license", "missing-dependency", "weak-tests"];
 
     /// <summary>The kebab-case name used in files (<c>compile-error</c>).</summary>
     public static string ToWire(this Verdict verdict) => Names[(int)verdict];
@@ -59,4 +62,11 @@ public static class VerdictNames
 /// <param name="Detail">Why: the first diagnostics, the failed test, the symbol named; empty when passed.</param>
 /// <param name="TestsRun">Tests executed.</param>
 /// <param name="TestsPassed">Tests that passed.</param>
-public sealed record Judged(Candidate Candidate, Verdict Verdict, string Detail, int TestsRun = 0, int TestsPassed = 0);
+public sealed record Judged(Candidate Candidate, Verdict Verdict, string Detail, int TestsRun = 0, int TestsPassed = 0)
+{
+    /// <summary>Mutants of the solution its tests were run against (0: the solution has no place to mutate); null where nothing was mutation-tested.</summary>
+    public int? Mutants { get; init; }
+
+    /// <summary>Of <see cref="Mutants"/>, those the tests told apart from the solution (a failed test, a timeout or a crash); null likewise.</summary>
+    public int? MutantsKilled { get; init; }
+}

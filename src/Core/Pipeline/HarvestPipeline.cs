@@ -25,7 +25,7 @@ public sealed class HarvestPipeline(
     private readonly Dictionary<string, IRepairer> _repairers = (repairers ?? []).ToDictionary(r => r.Task, StringComparer.Ordinal);
 
     /// <summary>Verdicts worth a repair round: the model can fix code, not an answer it did not write in the format.</summary>
-    private static readonly Verdict[] Repairable = [Verdict.CompileError, Verdict.TestFailed, Verdict.Timeout, Verdict.Crashed, Verdict.BannedApi];
+    private static readonly Verdict[] Repairable = [Verdict.CompileError, Verdict.TestFailed, Verdict.Timeout, Verdict.Crashed, Verdict.BannedApi, Verdict.WeakTests];
 
     /// <summary>Runs the whole pipeline; the output appears only when it completes.</summary>
     public async Task RunAsync(HarvestRequest request, RunStats stats, PipelineOptions options, CancellationToken cancellationToken)
@@ -165,10 +165,14 @@ public sealed class HarvestPipeline(
     private async ValueTask<Judged> JudgeAsync(Candidate candidate, RunStats stats, int rounds, Slots slots, CancellationToken cancellationToken)
     {
         var judged = await ValidateAsync(candidate, slots.Validation, cancellationToken).ConfigureAwait(false);
+        var weakTestsRepaired = false;
         while (judged.Candidate.RepairRounds < rounds
                && Array.IndexOf(Repairable, judged.Verdict) >= 0
+               && !(judged.Verdict == Verdict.WeakTests && weakTestsRepaired)
                && _repairers.TryGetValue(judged.Candidate.Task, out var repairer))
         {
+            // Tests too weak get one chance to be strengthened, however many rounds are left for code that fails.
+            weakTestsRepaired |= judged.Verdict == Verdict.WeakTests;
             stats.CountRepair(judged.Verdict);
             Candidate repaired;
             await slots.Generation.WaitAsync(cancellationToken).ConfigureAwait(false);

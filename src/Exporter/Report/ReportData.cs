@@ -25,6 +25,9 @@ internal sealed class ReportData(int samples = ReportData.DefaultSamples, int ex
 
     public Dictionary<int, long> RepairRounds { get; } = [];
 
+    /// <summary>Rows by mutation score in tenths (0–10), and -1 for rows whose solution had no mutant; rows without tests are not counted.</summary>
+    public Dictionary<int, long> MutationScores { get; } = [];
+
     public Dictionary<string, long> PerRepository { get; } = new(StringComparer.Ordinal);
 
     public Dictionary<string, long> PerLicense { get; } = new(StringComparer.Ordinal);
@@ -45,6 +48,11 @@ internal sealed class ReportData(int samples = ReportData.DefaultSamples, int ex
         ResponseLengths.Add(row.Response.Length);
         Add(TestsPerSample, row.TestsRun);
         Add(RepairRounds, row.RepairRounds);
+        if (row.Mutants is { } mutants)
+        {
+            Add(MutationScores, mutants == 0 ? -1 : (int)Math.Floor(10.0 * (row.MutantsKilled ?? 0) / mutants));
+        }
+
         PerRepository[row.SourceRepo] = PerRepository.GetValueOrDefault(row.SourceRepo) + 1;
         PerLicense[row.SourceLicense] = PerLicense.GetValueOrDefault(row.SourceLicense) + 1;
 
@@ -90,6 +98,8 @@ internal sealed class ReportData(int samples = ReportData.DefaultSamples, int ex
                     Response = Text(row, "response"),
                     TestsRun = Int(row, "tests_run"),
                     RepairRounds = Int(row, "repair_rounds"),
+                    Mutants = NullableInt(row, "mutants"),
+                    MutantsKilled = NullableInt(row, "mutants_killed"),
                     SourceRepo = Text(row, "source_repo"),
                     SourceLicense = Text(row, "source_license"),
                     SourcePath = Text(row, "source_path"),
@@ -114,6 +124,8 @@ internal sealed class ReportData(int samples = ReportData.DefaultSamples, int ex
                         Response = f.GetValueOrDefault("response") as string ?? "",
                         TestsRun = f.GetValueOrDefault("tests_run") is int tests ? tests : 0,
                         RepairRounds = f.GetValueOrDefault("repair_rounds") is int rounds ? rounds : 0,
+                        Mutants = f.GetValueOrDefault("mutants") as int?,
+                        MutantsKilled = f.GetValueOrDefault("mutants_killed") as int?,
                         SourceRepo = f.GetValueOrDefault("source_repo") as string ?? "",
                         SourceLicense = f.GetValueOrDefault("source_license") as string ?? "",
                         SourcePath = f.GetValueOrDefault("source_path") as string ?? "",
@@ -139,6 +151,9 @@ internal sealed class ReportData(int samples = ReportData.DefaultSamples, int ex
 
     private static string Text(JsonElement row, string name) =>
         row.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() ?? "" : "";
+
+    private static int? NullableInt(JsonElement row, string name) =>
+        row.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var n) ? n : null;
 
     private static int Int(JsonElement row, string name) =>
         row.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number && v.TryGetInt32(out var n) ? n : 0;

@@ -139,6 +139,7 @@ public static class ReportWriter
         Histogram(sb, "response-length", "Response length (characters)", d.ResponseLengths);
         Counts(sb, "tests-per-sample", "Tests per sample", d.TestsPerSample);
         Counts(sb, "repair-rounds", "Repair rounds", d.RepairRounds);
+        MutationScores(sb, d.MutationScores);
         sb.Append("</div></section>\n");
 
         sb.Append("<section id=\"sources\"><h2>Sources</h2><div class=\"grid\">");
@@ -248,6 +249,28 @@ public static class ReportWriter
             .ToList();
         Columns(sb, id, columns);
         sb.Append(Inv, $"<p class=\"note\">median {N(sorted[sorted.Length / 2])}, 95th percentile {N(p95)}, max {N(sorted[^1])}</p></div>");
+    }
+
+    /// <summary>Rows by the share of mutants their tests killed, in tenths; rows whose solution had no mutant apart.</summary>
+    private static void MutationScores(StringBuilder sb, Dictionary<int, long> scores)
+    {
+        sb.Append("<div><h3>Mutation score (mutants killed / mutants)</h3>");
+        if (scores.Count == 0)
+        {
+            sb.Append("<p>No row was mutation-tested.</p></div>");
+            return;
+        }
+
+        var columns = Enumerable.Range(0, 11)
+            .Select(b => ((b / 10.0).ToString("0.0", Inv), b < 10 ? string.Create(Inv, $"{b / 10.0:0.0}–{((b + 1) / 10.0) - 0.01:0.00}") : "1.0 (every mutant killed)", scores.GetValueOrDefault(b)))
+            .ToList();
+        if (scores.GetValueOrDefault(-1) is var none and > 0)
+        {
+            columns.Insert(0, ("none", "no mutant (nothing to mutate)", none));
+        }
+
+        Columns(sb, "mutation-score", columns);
+        sb.Append("</div>");
     }
 
     private static void Counts(StringBuilder sb, string id, string title, Dictionary<int, long> counts)

@@ -14,11 +14,15 @@ namespace AutoRefiner.Generator.Instruct;
 /// state store when the same request was answered before. An answer that cannot be read becomes a candidate with a
 /// <see cref="Candidate.ParseError"/> (verdict <c>unparseable</c>); an endpoint that stays down stops the run.
 /// </summary>
-public sealed class InstructGenerator(ResponseCache cache, RunStats stats, PromptTemplate template, PromptTemplate? repairTemplate = null)
+public sealed class InstructGenerator(
+    ResponseCache cache, RunStats stats, PromptTemplate template, PromptTemplate? repairTemplate = null, PromptTemplate? weakTestsTemplate = null)
     : ISampleGenerator, IRequestPlanner, IRepairer
 {
     /// <summary>The repair prompt file in use.</summary>
     public const string RepairPromptFile = "repair.v1.md";
+
+    /// <summary>The prompt file of a <c>weak-tests</c> repair: the surviving mutants, and tests asked for.</summary>
+    public const string WeakTestsPromptFile = "weak-tests.v1.md";
 
     /// <summary>Longest diagnostic text sent back to the model.</summary>
     private const int MaxFeedbackChars = 4000;
@@ -107,7 +111,8 @@ public sealed class InstructGenerator(ResponseCache cache, RunStats stats, Promp
     public async Task<Candidate> RepairAsync(Judged failed, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(failed);
-        var template = repairTemplate ?? throw new InvalidOperationException("no repair prompt was given");
+        var weak = failed.Verdict == Verdict.WeakTests;
+        var template = (weak ? weakTestsTemplate : repairTemplate) ?? throw new InvalidOperationException($"no {(weak ? "weak-tests" : "repair")} prompt was given");
         var original = failed.Candidate;
         var feedback = failed.Detail.Length <= MaxFeedbackChars ? failed.Detail : failed.Detail[..MaxFeedbackChars] + "\n…";
         var messages = template.Render(new Dictionary<string, string>(StringComparer.Ordinal)
@@ -148,6 +153,13 @@ public sealed class InstructGenerator(ResponseCache cache, RunStats stats, Promp
             PromptTokens = original.PromptTokens + answer.PromptTokens,
             CompletionTokens = original.CompletionTokens + answer.CompletionTokens,
         };
+        if (weak)
+        {
+            // Only the tests change: the solution passed them and is what the new tests must pass on.
+            var (tests, testsError) = AnswerParser.ParseTests(answer.Text);
+            return tests is null ? repaired with { ParseError = $"repair answer: {testsError}" } : repaired with { Tests = tests };
+        }
+
         var (parsed, error) = AnswerParser.Parse(answer.Text);
         return parsed is null
             ? repaired with { ParseError = $"repair answer: {error}", Response = answer.Text }

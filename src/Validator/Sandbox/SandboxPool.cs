@@ -11,7 +11,7 @@ namespace AutoRefiner.Validator.Sandbox;
 /// environment (no inherited secrets), a managed-heap cap and — where the machine allows — a network namespace of its
 /// own and an unprivileged user (docs/sandbox.md).
 /// </summary>
-public sealed class SandboxPool : IAsyncDisposable
+public sealed partial class SandboxPool : IAsyncDisposable
 {
     private const int Nobody = 65534;
     private readonly SandboxOptions _options;

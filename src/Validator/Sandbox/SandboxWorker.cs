@@ -93,14 +93,18 @@ internal sealed class SandboxWorker : IDisposable
     }
 
     /// <summary>Runs one assembly's tests; the worker must be disposed unless the outcome is a completed, non-retiring run.</summary>
-    public async Task<SandboxOutcome> RunAsync(byte[] image, TimeSpan testTimeout, TimeSpan sampleTimeout, CancellationToken cancellationToken)
+    public Task<SandboxOutcome> RunAsync(byte[] image, TimeSpan testTimeout, TimeSpan sampleTimeout, CancellationToken cancellationToken) =>
+        RunAsync(new RunRequest(image, (int)Math.Min(int.MaxValue, testTimeout.TotalMilliseconds)), sampleTimeout, cancellationToken);
+
+    /// <summary>Sends one request (an ordinary run or one mutant's); the same rules as for an ordinary run.</summary>
+    public async Task<SandboxOutcome> RunAsync(RunRequest request, TimeSpan sampleTimeout, CancellationToken cancellationToken)
     {
         Served++;
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(sampleTimeout);
         try
         {
-            await Protocol.WriteAsync(_process.StandardInput.BaseStream, new RunRequest(image, (int)Math.Min(int.MaxValue, testTimeout.TotalMilliseconds)), timeout.Token).ConfigureAwait(false);
+            await Protocol.WriteAsync(_process.StandardInput.BaseStream, request, timeout.Token).ConfigureAwait(false);
             var response = await Protocol.ReadAsync<RunResponse>(_process.StandardOutput.BaseStream, timeout.Token).ConfigureAwait(false);
             if (response is null)
             {

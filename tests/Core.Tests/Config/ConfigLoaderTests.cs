@@ -28,6 +28,7 @@ public sealed class ConfigLoaderTests
         Assert.Equal(ParquetCodec.Zstd, config.Export.Compression);
         Assert.Equal("OPENAI_API_KEY", config.Llm.ApiKeyEnv);
         Assert.Equal(1024, config.Validation.MemoryMb);
+        Assert.Equal((20, 0.5), (config.Validation.Mutants, config.Validation.MinMutationScore));
         Assert.Equal((3, 3), (config.Curation.MaxPerTemplate, config.Curation.MaxPerFile));
         Assert.Equal(Path.GetDirectoryName(path), config.BaseDirectory);
     }
@@ -47,6 +48,15 @@ public sealed class ConfigLoaderTests
         var config = Parse("validation:\n  memory-mb: 2048\n");
 
         Assert.Equal(2048, config.Validation.MemoryMb);
+    }
+
+    [Fact]
+    public void Parse_MutationKeys_AreReadAndDefaultToTwentyMutantsAndHalf()
+    {
+        var config = Parse("validation:\n  mutants: 7\n  min-mutation-score: 0.8\n");
+
+        Assert.Equal((7, 0.8), (config.Validation.Mutants, config.Validation.MinMutationScore));
+        Assert.Equal((20, 0.5), (Parse("").Validation.Mutants, Parse("").Validation.MinMutationScore));
     }
 
     [Fact]
@@ -119,8 +129,11 @@ public sealed class ConfigLoaderTests
     [InlineData("sources:\n  github:\n    max-repos: 99999999999999999999999\n", "harvest.yml:3: sources.github.max-repos: must be between 0 and 100000, not 99999999999999999999999")]
     [InlineData("validation:\n  timeout-seconds: -1\n", "harvest.yml:2: validation.timeout-seconds: must be between 1 and 3600, not -1")]
     [InlineData("validation:\n  memory-mb: 16\n", "harvest.yml:2: validation.memory-mb: must be between 64 and 65536, not 16")]
+    [InlineData("validation:\n  mutants: -3\n", "harvest.yml:2: validation.mutants: must be between 0 and 1000, not -3")]
+    [InlineData("validation:\n  tests: true\n  mutants: many\n", "harvest.yml:3: validation.mutants: must be a whole number, not 'many'")]
+    [InlineData("validation:\n  min-mutation-score: 1.5\n", "harvest.yml:2: validation.min-mutation-score: must be between 0 and 1, not 1.5")]
     [InlineData("lang: cobol\n", "harvest.yml:1: lang: 'cobol' is not a supported language; supported: csharp")]
-    [InlineData("generation:\n  tasks: [instruct, poetry]\n", "harvest.yml:2: generation.tasks[1]: 'poetry' is not one of instruct, doc-comments")]
+    [InlineData("generation:\n  tasks: [instruct, poetry]\n", "harvest.yml:2: generation.tasks[1]: 'poetry' is not one of instruct, doc-comments, tests")]
     [InlineData("generation:\n  tasks: []\n", "harvest.yml:2: generation.tasks: needs at least one task")]
     [InlineData("export:\n  compression: lzma\n", "harvest.yml:2: export.compression: 'lzma' is not a codec; supported: zstd, snappy, gzip, none")]
     [InlineData("sources:\n  github:\n    repos: [not-a-repo]\n", "harvest.yml:3: sources.github.repos[0]: 'not-a-repo' is not owner/name")]

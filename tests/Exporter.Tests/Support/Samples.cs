@@ -31,7 +31,12 @@ internal static class Samples
         RepairRounds = i % 2,
     };
 
-    public static Judged Passed(int i, string license = "mit") => new(Candidate(i, license), Verdict.Passed, "", TestsRun: (i % 4) + 1, TestsPassed: (i % 4) + 1);
+    /// <summary>A passed sample; one with tests carries mutation counts (0 to 20 mutants, half of them killed), one without has none.</summary>
+    public static Judged Passed(int i, string license = "mit") => new(Candidate(i, license), Verdict.Passed, "", TestsRun: (i % 4) + 1, TestsPassed: (i % 4) + 1)
+    {
+        Mutants = i % 3 == 0 ? null : i % 21,
+        MutantsKilled = i % 3 == 0 ? null : (i % 21) / 2,
+    };
 
     public static Judged Passed(Candidate candidate) => new(candidate, Verdict.Passed, "", 3, 3);
 
