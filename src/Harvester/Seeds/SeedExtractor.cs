@@ -158,13 +158,14 @@ public sealed partial class SeedExtractor(ICodeCompiler compiler, ExtractionConf
 
         // Semantic models cache every body they bind; fresh ones per batch keep memory flat however many methods a
         // project has.
+        var diagnostics = new ClosureDiagnostics();
         foreach (var batch in methods.Chunk(MethodsPerBatch))
         {
             var models = new ConcurrentDictionary<SyntaxTree, SemanticModel>();
             SemanticModel Model(SyntaxTree tree) => models.GetOrAdd(tree, t => compilation.GetSemanticModel(t));
             var results = batch.ToAsyncEnumerable().SelectAsync(
                 parallelism,
-                (m, ct) => ValueTask.FromResult((m.Method, m.File, Result: SafeExtract(m.Method, m.File, Model, globalUsings, ct))),
+                (m, ct) => ValueTask.FromResult((m.Method, m.File, Result: SafeExtract(m.Method, m.File, Model, diagnostics, globalUsings, ct))),
                 cancellationToken);
             await foreach (var (method, file, (seed, reason, detail)) in results.WithCancellation(cancellationToken))
             {
@@ -305,12 +306,13 @@ public sealed partial class SeedExtractor(ICodeCompiler compiler, ExtractionConf
         BaseMethodDeclarationSyntax method,
         SourceFile file,
         Func<SyntaxTree, SemanticModel> models,
+        ClosureDiagnostics diagnostics,
         IReadOnlyList<UsingDirectiveSyntax> globalUsings,
         CancellationToken cancellationToken)
     {
         try
         {
-            return Extract(method, file, models, globalUsings, cancellationToken);
+            return Extract(method, file, models, diagnostics, globalUsings, cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -322,6 +324,7 @@ public sealed partial class SeedExtractor(ICodeCompiler compiler, ExtractionConf
         BaseMethodDeclarationSyntax method,
         SourceFile file,
         Func<SyntaxTree, SemanticModel> models,
+        ClosureDiagnostics diagnostics,
         IReadOnlyList<UsingDirectiveSyntax> globalUsings,
         CancellationToken cancellationToken)
     {
@@ -362,7 +365,7 @@ public sealed partial class SeedExtractor(ICodeCompiler compiler, ExtractionConf
             }
         }
 
-        var closure = DependencyClosure.Build(method, models, maxMembers: Math.Max(8, config.MaxSeedLines / 2), maxLines: config.MaxSeedLines);
+        var closure = DependencyClosure.Build(method, models, maxMembers: Math.Max(8, config.MaxSeedLines / 2), maxLines: config.MaxSeedLines, diagnostics);
         if (closure.Failure is not null)
         {
             return (null, closure.FailureReason, $"{where}: {closure.Failure}");
