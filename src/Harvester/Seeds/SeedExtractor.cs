@@ -72,6 +72,15 @@ public sealed partial class SeedExtractor(ICodeCompiler compiler, ExtractionConf
     {
         /// <summary>Files of the projects it references: they resolve names, and code may be taken from them.</summary>
         public IReadOnlyList<SourceFile> Context { get; init; } = [];
+
+        /// <summary>Trees parsed for other groups of the same harvest, shared with them; null: this group parses its own.</summary>
+        public SyntaxTreeCache? Trees { get; init; }
+
+        /// <summary>
+        /// Slots shared with the groups analysed at the same time, one per core: a member's closure and unit take one, so
+        /// concurrent groups together do not run more of them than there are cores. Null: only <c>parallelism</c> bounds them.
+        /// </summary>
+        public SemaphoreSlim? Cores { get; init; }
     }
 
     /// <summary>Streams the group's seeds in source order, compiling up to <paramref name="parallelism"/> units at once.</summary>
@@ -86,8 +95,9 @@ public sealed partial class SeedExtractor(ICodeCompiler compiler, ExtractionConf
         {
             var file = all[i];
             // #if is read with the symbols of the file's own project build, as that build compiled it.
-            var options = file.PreprocessorSymbols is { } symbols ? ReferenceSet.AnalysisParseOptions.WithPreprocessorSymbols(symbols) : ReferenceSet.AnalysisParseOptions;
-            parsed[i] = CSharpSyntaxTree.ParseText(file.Text, options, path: file.RelativePath, cancellationToken: cancellationToken);
+            parsed[i] = group.Trees is { } trees
+                ? trees.GetOrParse(file, cancellationToken)
+                : CSharpSyntaxTree.ParseText(file.Text, SyntaxTreeCache.OptionsOf(file), path: file.RelativePath, cancellationToken: cancellationToken);
         });
 
         var trees = new List<SyntaxTree>();
@@ -165,7 +175,22 @@ public sealed partial class SeedExtractor(ICodeCompiler compiler, ExtractionConf
             SemanticModel Model(SyntaxTree tree) => models.GetOrAdd(tree, t => compilation.GetSemanticModel(t));
             var results = batch.ToAsyncEnumerable().SelectAsync(
                 parallelism,
-                (m, ct) => ValueTask.FromResult((m.Method, m.File, Result: SafeExtract(m.Method, m.File, Model, diagnostics, globalUsings, ct))),
+                async (m, ct) =>
+                {
+                    if (group.Cores is { } cores)
+                    {
+                        await cores.WaitAsync(ct).ConfigureAwait(false);
+                    }
+
+                    try
+                    {
+                        return (m.Method, m.File, Result: SafeExtract(m.Method, m.File, Model, diagnostics, globalUsings, ct));
+                    }
+                    finally
+                    {
+                        group.Cores?.Release();
+                    }
+                },
                 cancellationToken);
             await foreach (var (method, file, (seed, reason, detail)) in results.WithCancellation(cancellationToken))
             {
