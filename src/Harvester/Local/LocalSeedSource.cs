@@ -139,7 +139,8 @@ public sealed class LocalSeedSource(FileWalker walker, SeedExtractor extractor, 
                 context.AddRange(ReadAll(referenced.Paths.Take(room), root, layout, referenced.Symbols, stats: null, cancellationToken));
             }
 
-            chunks.AddRange(group.Paths.Chunk(config.MaxFilesPerCompilation).Select(chunk => ReadAll(chunk, root, layout, group.Symbols, stats, cancellationToken)));
+            // Files read and skipped are plain counts, so they go to the run's counters at once (its progress moves).
+            chunks.AddRange(group.Paths.Chunk(config.MaxFilesPerCompilation).Select(chunk => ReadAll(chunk, root, layout, group.Symbols, run, cancellationToken)));
         }
         finally
         {
