@@ -27,6 +27,10 @@ var usage = """
       llm [rounds] [latency-ms]  instruct generation at concurrency 8 and 32 against a fake endpoint with a fixed
                         latency (default 200 ms), rounds × C requests each (default 50), vs a bare HttpClient
       config [repos]    loading a harvest.yml that lists that many sources.github.repos (default 100000) vs a tenth of them
+      throughput <dir>... [--runs N] [--copies K]
+                        harvest throughput of this build vs the baseline CLI (AUTOREFINER_CLI, required) vs one bare
+                        Roslyn compilation (parse + GetDiagnostics per folder), N rounds (default 3); then peak RSS of
+                        both CLIs on K copies of the folders (default 5; 0 skips)
       tree <dir> [methods]  only writes the memory benchmark's synthetic tree (default 20000 methods) into <dir>, for profiling
 
     environment: AUTOREFINER_CLI=<path to AutoRefiner.Cli.dll> overrides the CLI built beside this bench;
@@ -60,6 +64,9 @@ try
         "report" => await ReportBench.RunAsync(rest),
         "config" => await ConfigBench.RunAsync(rest),
         "fake-openai" => await LlmBench.ServeAsync(rest),
+        "throughput" => await ThroughputBench.RunAsync(rest),
+        "bare-compile" => ThroughputBench.BareCompile(rest, countOnly: false),
+        "bare-count" => ThroughputBench.BareCompile(rest, countOnly: true),
         "tree" => WriteTree(rest),
         _ => Usage(),
     };

@@ -15,7 +15,8 @@ public static class ValidatorServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddValidator(this IServiceCollection services)
     {
-        services.AddSingleton<ICodeCompiler, RoslynCompiler>();
+        // One compiler for the harvest and the validator: a seed's context compiled to accept it is not compiled again to judge its row.
+        services.AddSingleton<ICodeCompiler>(_ => new CompileResultCache(new RoslynCompiler()));
         services.AddSingleton(sp => new CompileValidator(sp.GetRequiredService<ICodeCompiler>()));
         services.AddSingleton(sp =>
         {

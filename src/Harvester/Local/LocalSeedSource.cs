@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Threading.Channels;
 using System.Xml.Linq;
 using AutoRefiner.Core.Config;
 using AutoRefiner.Core.Model;
@@ -10,13 +11,27 @@ namespace AutoRefiner.Harvester.Local;
 /// <summary>
 /// Seeds from one local tree at a time (a directory, a git checkout, or a fetched GitHub repository); the stage that
 /// resolves the sources is <see cref="SourceHarvester"/>. Files are grouped by the project (<c>.csproj</c>) they belong to
-/// and analysed one group at a time, together with the files of the projects it references, so memory is bounded by
-/// the largest project and its references, not by the tree.
+/// and each group is analysed together with the files of the projects it references. Groups are analysed at the same
+/// time, as many as <see cref="HarvestConcurrency"/> allows (one per core, within a memory budget), and each file is
+/// parsed once per tree for all the groups that take it; the seeds come out in the order of a run that analyses the
+/// groups one after the other, so rows and their ids do not depend on the parallelism.
 /// </summary>
-internal sealed class LocalSeedSource(FileWalker walker, SeedExtractor extractor, ExtractionConfig config, int parallelism)
+/// <param name="walker">Finds and reads the files.</param>
+/// <param name="extractor">Turns a group's documented members into seeds.</param>
+/// <param name="config">The extraction settings.</param>
+/// <param name="parallelism">Members (and projects) analysed at once: one per core by default; 1 analyses one at a time.</param>
+/// <param name="concurrency">Projects at once and their memory budget; null: <see cref="HarvestConcurrency.Default"/> of <paramref name="parallelism"/>.</param>
+internal sealed class LocalSeedSource(FileWalker walker, SeedExtractor extractor, ExtractionConfig config, int parallelism, HarvestConcurrency? concurrency = null)
 {
     /// <summary>The run's project names: the same folder name in two sources still names two projects apart.</summary>
     private readonly ProjectNames _names = new();
+
+    private readonly HarvestConcurrency _concurrency = concurrency ?? HarvestConcurrency.Default(parallelism);
+
+    private long _filesParsed;
+
+    /// <summary>Files parsed so far by this source's harvests (a file read with two projects' different symbols counts twice).</summary>
+    public long FilesParsed => Interlocked.Read(ref _filesParsed);
 
     /// <summary>
     /// Seeds of one tree (<paramref name="path"/>, inside <paramref name="root"/>), project by project; adds its files
@@ -33,11 +48,87 @@ internal sealed class LocalSeedSource(FileWalker walker, SeedExtractor extractor
         var layout = new ProjectLayout(root, _names);
         stats.Files.SetTotal((stats.Files.Total ?? 0) + paths.Count);
         stats.Files.Start();
-        foreach (var group in groups)
+
+        // A project's trees are kept while a group that compiles them (its own, or one that references it) is still to
+        // finish, and dropped after the last one.
+        var trees = new SyntaxTreeCache();
+        var plans = new List<GroupPlan>();
+        foreach (var g in groups)
+        {
+            plans.Add(new GroupPlan(g, [.. g.ReferencedDirectories(byDir).Select(d => byDir[d])], plans.Count == 0 ? Task.CompletedTask : plans[^1].Read.Task));
+        }
+
+        var users = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var dir in plans.SelectMany(p => p.Directories))
+        {
+            users[dir] = users.GetValueOrDefault(dir) + 1;
+        }
+
+        void Finished(GroupPlan plan)
+        {
+            List<ProjectGroup> unused;
+            lock (users)
+            {
+                unused = [.. plan.Directories.Where(d => --users[d] == 0).Select(d => byDir[d])];
+            }
+
+            foreach (var group in unused)
+            {
+                trees.Release(root.RootPath, group.Paths.Select(p => Path.GetRelativePath(root.RootPath, p).Replace('\\', '/')));
+            }
+        }
+
+        using var cores = new SemaphoreSlim(Math.Max(1, parallelism));
+        var seeds = OrderedConcurrentRuns.RunAsync<GroupPlan, Seed, RunStats>(
+            plans,
+            plan => HarvestConcurrency.EstimateBytes(plan.SourceBytes(config.MaxFilesPerCompilation)),
+            _concurrency.Projects,
+            _concurrency.MemoryBudgetBytes,
+            async (plan, output, ct) =>
+            {
+                try
+                {
+                    return await AnalyseAsync(plan, root, layout, trees, cores, stats, output, ct).ConfigureAwait(false);
+                }
+                finally
+                {
+                    Finished(plan);
+                }
+            },
+            counted => DeferredStats.AddTo(stats, counted),
+            cancellationToken);
+        try
+        {
+            await foreach (var seed in seeds.ConfigureAwait(false))
+            {
+                yield return seed;
+            }
+        }
+        finally
+        {
+            Interlocked.Add(ref _filesParsed, trees.Parsed);
+        }
+    }
+
+    /// <summary>
+    /// One group's seeds, written to <paramref name="output"/> in source order; returns what it counted, for the run's
+    /// counts in its turn.
+    /// </summary>
+    private async Task<RunStats> AnalyseAsync(
+        GroupPlan plan, SourceRoot root, ProjectLayout layout, SyntaxTreeCache trees, SemaphoreSlim cores, RunStats run, ChannelWriter<Seed> output, CancellationToken cancellationToken)
+    {
+        var stats = DeferredStats.For(run);
+        var group = plan.Group;
+
+        // Groups read their files in their order, one after the other: a file's provenance names its project, and
+        // project names are handed out in the order they are first met (lib, then lib-2).
+        var context = new List<SourceFile>();
+        var chunks = new List<List<SourceFile>>();
+        await plan.PreviousRead.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
         {
             // Each referenced project's files are read with its own build's symbols.
-            var context = new List<SourceFile>();
-            foreach (var referenced in group.ReferencedDirectories(byDir).Select(d => byDir[d]))
+            foreach (var referenced in plan.Referenced)
             {
                 var room = config.MaxFilesPerCompilation - context.Count;
                 if (room <= 0)
@@ -48,17 +139,24 @@ internal sealed class LocalSeedSource(FileWalker walker, SeedExtractor extractor
                 context.AddRange(ReadAll(referenced.Paths.Take(room), root, layout, referenced.Symbols, stats: null, cancellationToken));
             }
 
-            foreach (var chunk in group.Paths.Chunk(config.MaxFilesPerCompilation))
-            {
-                var files = ReadAll(chunk, root, layout, group.Symbols, stats, cancellationToken);
+            // Files read and skipped are plain counts, so they go to the run's counters at once (its progress moves).
+            chunks.AddRange(group.Paths.Chunk(config.MaxFilesPerCompilation).Select(chunk => ReadAll(chunk, root, layout, group.Symbols, run, cancellationToken)));
+        }
+        finally
+        {
+            plan.Read.TrySetResult();
+        }
 
-                var work = new SeedExtractor.Group(files, group.Usings) { Context = context };
-                await foreach (var seed in extractor.ExtractAsync(work, stats, parallelism, cancellationToken))
-                {
-                    yield return seed;
-                }
+        foreach (var files in chunks)
+        {
+            var work = new SeedExtractor.Group(files, group.Usings) { Context = context, Trees = trees, Cores = cores };
+            await foreach (var seed in extractor.ExtractAsync(work, stats, parallelism, cancellationToken).ConfigureAwait(false))
+            {
+                await output.WriteAsync(seed, cancellationToken).ConfigureAwait(false);
             }
         }
+
+        return stats;
     }
 
     /// <summary>Reads files; with <paramref name="stats"/>, counts each and its skip reason.</summary>
@@ -81,6 +179,38 @@ internal sealed class LocalSeedSource(FileWalker walker, SeedExtractor extractor
         }
 
         return files;
+    }
+
+    /// <summary>One group's analysis: the group, the projects it references (its context), and when the group before it has read its files.</summary>
+    private sealed record GroupPlan(ProjectGroup Group, List<ProjectGroup> Referenced, Task PreviousRead)
+    {
+        /// <summary>Set once this group has read its files: the next may read its own.</summary>
+        public TaskCompletionSource Read { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        /// <summary>The folders of the projects whose trees it compiles: its own and the ones it references.</summary>
+        public IEnumerable<string> Directories => Referenced.Select(r => r.Directory).Prepend(Group.Directory);
+
+        /// <summary>The size on disk of what one of its compilations takes: a chunk of its files and its context.</summary>
+        public long SourceBytes(int maxFiles) =>
+            Size(Group.Paths.Take(maxFiles)) + Size(Referenced.SelectMany(r => r.Paths).Take(maxFiles));
+
+        private static long Size(IEnumerable<string> paths)
+        {
+            long total = 0;
+            foreach (var path in paths)
+            {
+                try
+                {
+                    total += new FileInfo(path).Length;
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    // A file that cannot be measured is most likely skipped when read.
+                }
+            }
+
+            return total;
+        }
     }
 
     /// <summary>The files of one project directory, with what its project files say.</summary>

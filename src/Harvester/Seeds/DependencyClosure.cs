@@ -15,6 +15,7 @@ namespace AutoRefiner.Harvester.Seeds;
 internal sealed class DependencyClosure
 {
     private readonly Func<SyntaxTree, SemanticModel> _models;
+    private readonly ClosureDiagnostics _diagnostics;
     private readonly int _maxMembers;
     private readonly HashSet<SyntaxNode> _members = [];
     private readonly HashSet<INamedTypeSymbol> _types = new(SymbolEqualityComparer.Default);
@@ -28,9 +29,10 @@ internal sealed class DependencyClosure
     private int _lines;
     private int _chars;
 
-    private DependencyClosure(Func<SyntaxTree, SemanticModel> models, int maxMembers, int maxLines)
+    private DependencyClosure(Func<SyntaxTree, SemanticModel> models, ClosureDiagnostics diagnostics, int maxMembers, int maxLines)
     {
         _models = models;
+        _diagnostics = diagnostics;
         _maxMembers = maxMembers;
         _maxLines = maxLines;
     }
@@ -64,9 +66,10 @@ internal sealed class DependencyClosure
     /// <param name="models">Semantic models of the project's trees.</param>
     /// <param name="maxMembers">More members than this fail as <c>too-large</c>.</param>
     /// <param name="maxLines">More source lines than this fail as <c>too-large</c>, before the rest is analysed.</param>
-    public static DependencyClosure Build(BaseMethodDeclarationSyntax method, Func<SyntaxTree, SemanticModel> models, int maxMembers, int maxLines)
+    /// <param name="diagnostics">The errors of the compilation <paramref name="models"/> belong to, shared by its closures; null: this closure's own.</param>
+    public static DependencyClosure Build(BaseMethodDeclarationSyntax method, Func<SyntaxTree, SemanticModel> models, int maxMembers, int maxLines, ClosureDiagnostics? diagnostics = null)
     {
-        var closure = new DependencyClosure(models, maxMembers, maxLines);
+        var closure = new DependencyClosure(models, diagnostics ?? new ClosureDiagnostics(), maxMembers, maxLines);
         closure.Run(method);
         return closure;
     }
@@ -224,7 +227,7 @@ internal sealed class DependencyClosure
                     foreach (var baseType in declaration.BaseList?.Types ?? default)
                     {
                         // A base the project itself could not resolve (it came from a props file or a package) is left out.
-                        if (model.GetDiagnostics(baseType.Span).Any(d => d.Severity == DiagnosticSeverity.Error))
+                        if (_diagnostics.IsBroken(baseType, model))
                         {
                             _brokenBases.Add(baseType);
                             if (model.GetTypeInfo(baseType.Type).Type is { } brokenType)
@@ -356,14 +359,12 @@ internal sealed class DependencyClosure
     private void CheckDiagnostics(SyntaxNode node, SemanticModel model)
     {
         // Errors in the original project (an unknown type or package) mean the unit cannot compile on its own either;
-        // finding them here is much cheaper than a compilation. Errors inside dropped attributes do not count.
-        foreach (var diagnostic in model.GetDiagnostics(node.Span))
+        // finding them here is much cheaper than a compilation. Errors inside dropped attributes do not count. A stub's
+        // bodies are not in the unit, so they are not bound: only its declaration is checked (with a constructor's
+        // initializer, which is code outside its body).
+        var bodies = node == Root || node is ConstructorDeclarationSyntax { Initializer: not null } || StubbedBodies(node).Count == 0;
+        foreach (var diagnostic in _diagnostics.ErrorsIn(node, model, bodies))
         {
-            if (diagnostic.Severity != DiagnosticSeverity.Error)
-            {
-                continue;
-            }
-
             var span = diagnostic.Location.SourceSpan;
             if (_droppedAttributes.Any(a => a.SyntaxTree == node.SyntaxTree && a.FullSpan.Contains(span))
                 || node != Root && StubbedBodies(node).Any(b => b.FullSpan.Contains(span)))

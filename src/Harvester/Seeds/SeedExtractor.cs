@@ -72,6 +72,15 @@ internal sealed partial class SeedExtractor(ICodeCompiler compiler, ExtractionCo
     {
         /// <summary>Files of the projects it references: they resolve names, and code may be taken from them.</summary>
         public IReadOnlyList<SourceFile> Context { get; init; } = [];
+
+        /// <summary>Trees parsed for other groups of the same harvest, shared with them; null: this group parses its own.</summary>
+        public SyntaxTreeCache? Trees { get; init; }
+
+        /// <summary>
+        /// Slots shared with the groups analysed at the same time, one per core: a member's closure and unit take one, so
+        /// concurrent groups together do not run more of them than there are cores. Null: only <c>parallelism</c> bounds them.
+        /// </summary>
+        public SemaphoreSlim? Cores { get; init; }
     }
 
     /// <summary>Streams the group's seeds in source order, compiling up to <paramref name="parallelism"/> units at once.</summary>
@@ -86,8 +95,9 @@ internal sealed partial class SeedExtractor(ICodeCompiler compiler, ExtractionCo
         {
             var file = all[i];
             // #if is read with the symbols of the file's own project build, as that build compiled it.
-            var options = file.PreprocessorSymbols is { } symbols ? ReferenceSet.AnalysisParseOptions.WithPreprocessorSymbols(symbols) : ReferenceSet.AnalysisParseOptions;
-            parsed[i] = CSharpSyntaxTree.ParseText(file.Text, options, path: file.RelativePath, cancellationToken: cancellationToken);
+            parsed[i] = group.Trees is { } trees
+                ? trees.GetOrParse(file, cancellationToken)
+                : CSharpSyntaxTree.ParseText(file.Text, SyntaxTreeCache.OptionsOf(file), path: file.RelativePath, cancellationToken: cancellationToken);
         });
 
         var trees = new List<SyntaxTree>();
@@ -158,13 +168,29 @@ internal sealed partial class SeedExtractor(ICodeCompiler compiler, ExtractionCo
 
         // Semantic models cache every body they bind; fresh ones per batch keep memory flat however many methods a
         // project has.
+        var diagnostics = new ClosureDiagnostics();
         foreach (var batch in methods.Chunk(MethodsPerBatch))
         {
             var models = new ConcurrentDictionary<SyntaxTree, SemanticModel>();
             SemanticModel Model(SyntaxTree tree) => models.GetOrAdd(tree, t => compilation.GetSemanticModel(t));
             var results = batch.ToAsyncEnumerable().SelectAsync(
                 parallelism,
-                (m, ct) => ValueTask.FromResult((m.Method, m.File, Result: SafeExtract(m.Method, m.File, Model, globalUsings, ct))),
+                async (m, ct) =>
+                {
+                    if (group.Cores is { } cores)
+                    {
+                        await cores.WaitAsync(ct).ConfigureAwait(false);
+                    }
+
+                    try
+                    {
+                        return (m.Method, m.File, Result: SafeExtract(m.Method, m.File, Model, diagnostics, globalUsings, ct));
+                    }
+                    finally
+                    {
+                        group.Cores?.Release();
+                    }
+                },
                 cancellationToken);
             await foreach (var (method, file, (seed, reason, detail)) in results.WithCancellation(cancellationToken))
             {
@@ -305,12 +331,13 @@ internal sealed partial class SeedExtractor(ICodeCompiler compiler, ExtractionCo
         BaseMethodDeclarationSyntax method,
         SourceFile file,
         Func<SyntaxTree, SemanticModel> models,
+        ClosureDiagnostics diagnostics,
         IReadOnlyList<UsingDirectiveSyntax> globalUsings,
         CancellationToken cancellationToken)
     {
         try
         {
-            return Extract(method, file, models, globalUsings, cancellationToken);
+            return Extract(method, file, models, diagnostics, globalUsings, cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -322,6 +349,7 @@ internal sealed partial class SeedExtractor(ICodeCompiler compiler, ExtractionCo
         BaseMethodDeclarationSyntax method,
         SourceFile file,
         Func<SyntaxTree, SemanticModel> models,
+        ClosureDiagnostics diagnostics,
         IReadOnlyList<UsingDirectiveSyntax> globalUsings,
         CancellationToken cancellationToken)
     {
@@ -362,7 +390,7 @@ internal sealed partial class SeedExtractor(ICodeCompiler compiler, ExtractionCo
             }
         }
 
-        var closure = DependencyClosure.Build(method, models, maxMembers: Math.Max(8, config.MaxSeedLines / 2), maxLines: config.MaxSeedLines);
+        var closure = DependencyClosure.Build(method, models, maxMembers: Math.Max(8, config.MaxSeedLines / 2), maxLines: config.MaxSeedLines, diagnostics);
         if (closure.Failure is not null)
         {
             return (null, closure.FailureReason, $"{where}: {closure.Failure}");

@@ -14,7 +14,6 @@ namespace AutoRefiner.Harvester.Seeds;
 /// </summary>
 internal sealed partial class UnitEmitter
 {
-    private const string Indent = "    ";
     private readonly DependencyClosure _closure;
     private readonly Func<SyntaxTree, SemanticModel> _models;
     private readonly IReadOnlyList<UsingDirectiveSyntax> _globalUsings;
@@ -66,7 +65,7 @@ internal sealed partial class UnitEmitter
         }
 
         var sb = new StringBuilder();
-        foreach (var line in Usings())
+        foreach (var line in new UnitUsings(_closure, _models, _globalUsings).Lines())
         {
             sb.Append(line).Append('\n');
         }
@@ -118,7 +117,8 @@ internal sealed partial class UnitEmitter
         return list;
     }
 
-    private static string NamespaceOf(INamedTypeSymbol type) =>
+    /// <summary>The namespace a type is declared in, or empty for the global namespace.</summary>
+    internal static string NamespaceOf(INamedTypeSymbol type) =>
         type.ContainingNamespace is { IsGlobalNamespace: false } ns ? ns.ToDisplayString() : "";
 
     /// <summary>The declaration a type's shell is written from (the first of its partial declarations).</summary>
@@ -154,7 +154,7 @@ internal sealed partial class UnitEmitter
     {
         var symbol = Symbol(anchor);
         var declarations = symbol.DeclaringSyntaxReferences.Select(r => r.GetSyntax()).OfType<TypeDeclarationSyntax>().ToList();
-        var pad = string.Concat(Enumerable.Repeat(Indent, level));
+        var pad = string.Concat(Enumerable.Repeat(Indentation.Indent, level));
         var sb = new StringBuilder();
 
         foreach (var list in declarations.SelectMany(d => d.AttributeLists).DistinctBy(l => l.ToString()))
@@ -268,10 +268,10 @@ internal sealed partial class UnitEmitter
 
         var firstLine = text.Lines.GetLineFromPosition(node.SpanStart);
         var baseIndent = firstLine.Start == Math.Max(firstLine.Start, (withTrivia ? node.FullSpan : node.Span).Start)
-            ? LeadingWhitespace(ExpandLeadingTabs(firstLine.ToString()))
+            ? Indentation.LeadingWhitespace(Indentation.ExpandLeadingTabs(firstLine.ToString()))
             : 0;
-        var pad = string.Concat(Enumerable.Repeat(Indent, level));
-        var deeper = UnderIndentedBlockLines(node, text);
+        var pad = string.Concat(Enumerable.Repeat(Indentation.Indent, level));
+        var deeper = Indentation.UnderIndentedBlockLines(node, text);
 
         // Verbatim lines are part of a multi-line literal's value: never re-indented, trimmed, dropped or collapsed, and
         // joined to the line before with the original line break (a CRLF inside a string is part of the string).
@@ -300,12 +300,12 @@ internal sealed partial class UnitEmitter
             }
 
             // Leading tabs count as four spaces, so tab-indented code is re-indented like space-indented code.
-            var expanded = tabbedLiterals.Any(l => l.Start < line.End && line.Start < l.End) ? ExpandLeadingTabs(kept) : ExpandTabs(kept);
-            var strip = Math.Min(baseIndent, LeadingWhitespace(expanded));
+            var expanded = tabbedLiterals.Any(l => l.Start < line.End && line.Start < l.End) ? Indentation.ExpandLeadingTabs(kept) : Indentation.ExpandTabs(kept);
+            var strip = Math.Min(baseIndent, Indentation.LeadingWhitespace(expanded));
             var body = endsInside ? expanded[strip..] : expanded[strip..].TrimEnd();
 
             // Every line, the first too (a member that shared its line with the brace before it), takes the level's indentation.
-            lines.Add((body.Length == 0 ? "" : pad + string.Concat(Enumerable.Repeat(Indent, deeper.GetValueOrDefault(i))) + body, false, "\n"));
+            lines.Add((body.Length == 0 ? "" : pad + string.Concat(Enumerable.Repeat(Indentation.Indent, deeper.GetValueOrDefault(i))) + body, false, "\n"));
         }
 
         // Trim blank lines at both ends and collapse runs of blank lines (outside literals).
@@ -334,45 +334,6 @@ internal sealed partial class UnitEmitter
         }
 
         return result.ToString();
-    }
-
-    /// <summary>
-    /// Lines to move one level deeper per enclosing block that its source did not indent because a directive opened it:
-    /// dnlib's <c>#if THREAD_SAFE</c> / <c>theLock.EnterWriteLock(); try {</c> / <c>#endif</c> leaves the statements of
-    /// the <c>try</c> at the level of the line that opens it, which reads wrong once the directives are gone. Only blocks
-    /// with a directive inside and statements no deeper than their opening line are touched.
-    /// </summary>
-    private static Dictionary<int, int> UnderIndentedBlockLines(SyntaxNode node, SourceText text)
-    {
-        var deeper = new Dictionary<int, int>();
-        if (!node.ContainsDirectives)
-        {
-            return deeper;
-        }
-
-        foreach (var block in node.DescendantNodes().OfType<BlockSyntax>())
-        {
-            if (block.Statements.Count == 0 || !block.ContainsDirectives)
-            {
-                continue;
-            }
-
-            var open = text.Lines.GetLineFromPosition(block.OpenBraceToken.SpanStart).LineNumber;
-            var close = text.Lines.GetLineFromPosition(block.CloseBraceToken.SpanStart).LineNumber;
-            var statement = text.Lines.GetLineFromPosition(block.Statements[0].SpanStart).LineNumber;
-            if (statement == open || close - open < 2
-                || LeadingWhitespace(ExpandLeadingTabs(text.Lines[statement].ToString())) > LeadingWhitespace(ExpandLeadingTabs(text.Lines[open].ToString())))
-            {
-                continue;
-            }
-
-            for (var i = open + 1; i < close; i++)
-            {
-                deeper[i] = deeper.GetValueOrDefault(i) + 1;
-            }
-        }
-
-        return deeper;
     }
 
     /// <summary>Where a stubbed member's header ends, and what follows it instead of its bodies.</summary>
@@ -466,167 +427,6 @@ internal sealed partial class UnitEmitter
         }
 
         return sb.ToString();
-    }
-
-    /// <summary>
-    /// Every tab of the line as spaces to the next multiple of four columns: code aligned with tabs
-    /// (<c>Static\t\t\t= 0x0010,</c>) stays aligned with its neighbours once re-indented by whole levels, and no line
-    /// mixes tabs with the spaces the unit is indented with.
-    /// </summary>
-    private static string ExpandTabs(string line)
-    {
-        if (!line.Contains('\t', StringComparison.Ordinal))
-        {
-            return line;
-        }
-
-        var sb = new StringBuilder(line.Length + 16);
-        foreach (var c in line)
-        {
-            if (c == '\t')
-            {
-                sb.Append(' ', Indent.Length - (sb.Length % Indent.Length));
-            }
-            else
-            {
-                sb.Append(c);
-            }
-        }
-
-        return sb.ToString();
-    }
-
-    private static string ExpandLeadingTabs(string line)
-    {
-        var n = 0;
-        while (n < line.Length && (line[n] == ' ' || line[n] == '\t'))
-        {
-            n++;
-        }
-
-        return line.AsSpan(0, n).Contains('\t') ? line[..n].Replace("\t", Indent, StringComparison.Ordinal) + line[n..] : line;
-    }
-
-    private static int LeadingWhitespace(string line)
-    {
-        var n = 0;
-        while (n < line.Length && (line[n] == ' ' || line[n] == '\t'))
-        {
-            n++;
-        }
-
-        return n;
-    }
-
-    /// <summary>The usings of every file that contributes, kept where they still resolve, written fully qualified.</summary>
-    private IEnumerable<string> Usings()
-    {
-        var trees = _closure.Members.Select(m => m.SyntaxTree)
-            .Concat(_closure.Types.SelectMany(t => t.DeclaringSyntaxReferences.Select(r => r.SyntaxTree)))
-            .Distinct()
-            .ToList();
-        var directives = new List<UsingDirectiveSyntax>(_globalUsings);
-        foreach (var node in _closure.Members.Concat(_closure.Types.SelectMany(t => t.DeclaringSyntaxReferences.Select(r => r.GetSyntax()))))
-        {
-            directives.AddRange(node.Ancestors().OfType<BaseNamespaceDeclarationSyntax>().SelectMany(n => n.Usings));
-        }
-
-        foreach (var tree in trees)
-        {
-            directives.AddRange(((CompilationUnitSyntax)tree.GetRoot()).Usings);
-        }
-
-        var namespaces = new SortedSet<string>(Comparer<string>.Create(CompareNamespaces));
-        var others = new SortedSet<string>(StringComparer.Ordinal);
-        foreach (var directive in directives.Distinct())
-        {
-            if (directive.NamespaceOrType is not { } target)
-            {
-                continue;
-            }
-
-            var model = _models(directive.SyntaxTree);
-            var symbol = directive.Alias is not null
-                ? (model.GetDeclaredSymbol(directive) as IAliasSymbol)?.Target
-                : model.GetSymbolInfo(target).Symbol;
-            if (symbol is null or IErrorTypeSymbol || !Resolves(symbol))
-            {
-                continue;
-            }
-
-            var name = symbol is INamespaceSymbol ns ? ns.ToDisplayString() : symbol.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);
-            if (directive.Alias is { } alias)
-            {
-                others.Add($"using {alias.Name.Identifier.Text} = {(symbol is INamespaceSymbol ? "global::" + name : name)};");
-            }
-            else if (!directive.StaticKeyword.IsKind(SyntaxKind.None))
-            {
-                others.Add($"using static {symbol.ToDisplayString()};");
-            }
-            else
-            {
-                namespaces.Add(name);
-            }
-        }
-
-        // What the code names from the library and from the project's other namespaces, wherever its using came from.
-        var own = _closure.Types.Select(NamespaceOf).Where(n => n.Length > 0).ToHashSet(StringComparer.Ordinal);
-        foreach (var ns in _closure.LibraryNamespaces.Concat(own))
-        {
-            if (!AutoRefiner.CSharp.ReferenceSet.ImplicitUsings.Contains(ns) && (own.Count != 1 || !own.Contains(ns)))
-            {
-                namespaces.Add(ns);
-            }
-        }
-
-        return namespaces.Select(n => $"using {n};").Concat(others);
-    }
-
-    private static int CompareNamespaces(string a, string b)
-    {
-        var systemA = a == "System" || a.StartsWith("System.", StringComparison.Ordinal);
-        var systemB = b == "System" || b.StartsWith("System.", StringComparison.Ordinal);
-        return systemA != systemB ? (systemA ? -1 : 1) : string.CompareOrdinal(a, b);
-    }
-
-    private bool Resolves(ISymbol symbol)
-    {
-        switch (symbol)
-        {
-            case INamespaceSymbol ns:
-                if (ns.ConstituentNamespaces.Any(c => c.NamespaceKind != NamespaceKind.Module) || LibraryNamespaces.Contains(ns.ToDisplayString()))
-                {
-                    return true;
-                }
-
-                var name = ns.ToDisplayString();
-                return _closure.Types.Any(t => NamespaceOf(t) is var n && (n == name || n.StartsWith(name + ".", StringComparison.Ordinal)));
-            case ITypeSymbol type:
-                return !type.Locations.Any(l => l.IsInSource) || type.OriginalDefinition is INamedTypeSymbol named && _closure.Types.Contains(named);
-            default:
-                return false;
-        }
-    }
-
-    /// <summary>Every namespace the reference assemblies declare.</summary>
-    private static readonly HashSet<string> LibraryNamespaces = CollectLibraryNamespaces();
-
-    private static HashSet<string> CollectLibraryNamespaces()
-    {
-        var compilation = CSharpCompilation.Create("namespaces", references: AutoRefiner.CSharp.ReferenceSet.References);
-        var result = new HashSet<string>(StringComparer.Ordinal);
-        var pending = new Stack<INamespaceSymbol>();
-        pending.Push(compilation.GlobalNamespace);
-        while (pending.Count > 0)
-        {
-            foreach (var child in pending.Pop().GetNamespaceMembers())
-            {
-                result.Add(child.ToDisplayString());
-                pending.Push(child);
-            }
-        }
-
-        return result;
     }
 
     /// <summary>
