@@ -125,7 +125,7 @@ public sealed class HarvestCommand(CommandEnvironment environment) : AsyncComman
         services.AddSingleton(stats);
         services.AddValidator();
         services.AddHarvester();
-        var missing = services.AddGenerators(config.Generation.Tasks, llm);
+        var missing = services.AddGenerators(config.Generation.Tasks, llm, config.Generation.Candidates);
         string[] llmTasks = [InstructGenerator.TaskName, GenerationConfig.TestsTask];
         var model = llm is not null && llmTasks.Any(t => config.Generation.Tasks.Contains(t) && !missing.Contains(t))
             ? llm.Model
@@ -229,7 +229,7 @@ public sealed class HarvestCommand(CommandEnvironment environment) : AsyncComman
             var planView = new ProgressView(environment.Output, stats, $"harvest --dry-run ({lang}): {from}");
             RunPlan? plan = null;
             await planView.RunAsync(async () => plan = await pipeline.PlanAsync(request, stats, cancellationToken), cancellationToken);
-            planView.WritePlan(plan!, model is null ? null : config.Llm, model);
+            planView.WritePlan(plan!, model is null ? null : config.Llm, model, config.Generation.Candidates);
             return ExitCodes.Success;
         }
 

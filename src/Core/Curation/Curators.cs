@@ -171,6 +171,9 @@ public sealed class DecontaminationCurator(BenchmarkIndex index) : ICurator
 /// </summary>
 public sealed class NearDuplicateCurator : ICurator, ISeedFilter
 {
+    /// <inheritdoc />
+    public bool Remembers => true;
+
     private readonly MinHasher _hasher;
     private readonly NearDuplicateIndex _samples;
     private readonly NearDuplicateIndex _seeds;

@@ -17,8 +17,11 @@ public sealed class ResponseCache(LlmClient client, StateStore store, LlmUsage u
     /// <summary>The model behind the cache.</summary>
     public string Model => client.Model;
 
-    /// <summary>The cache key of a request.</summary>
-    public string KeyOf(string promptVersion, IReadOnlyList<ChatTurn> messages)
+    /// <summary>
+    /// The cache key of a request; <paramref name="index"/> tells apart the k answers asked for with
+    /// <c>generation.candidates</c> (answer 0 has the key a run with one answer per request used, so its cache stays valid).
+    /// </summary>
+    public string KeyOf(string promptVersion, IReadOnlyList<ChatTurn> messages, int index = 0)
     {
         ArgumentNullException.ThrowIfNull(messages);
         using var buffer = new MemoryStream();
@@ -28,6 +31,11 @@ public sealed class ResponseCache(LlmClient client, StateStore store, LlmUsage u
             json.WriteString("model", client.Model);
             json.WriteString("prompt_version", promptVersion);
             json.WriteString("parameters", client.ParametersKey);
+            if (index > 0)
+            {
+                json.WriteNumber("candidate", index);
+            }
+
             json.WriteStartArray("messages");
             foreach (var turn in messages)
             {
@@ -45,12 +53,12 @@ public sealed class ResponseCache(LlmClient client, StateStore store, LlmUsage u
     }
 
     /// <summary>Whether an answer to this request is stored.</summary>
-    public bool Contains(string promptVersion, IReadOnlyList<ChatTurn> messages) => store.GetAnswer(KeyOf(promptVersion, messages)) is not null;
+    public bool Contains(string promptVersion, IReadOnlyList<ChatTurn> messages, int index = 0) => store.GetAnswer(KeyOf(promptVersion, messages, index)) is not null;
 
-    /// <summary>The stored answer, or a fresh one from the endpoint (stored before it is returned).</summary>
-    public async Task<CachedAnswer> GetOrAskAsync(string promptVersion, IReadOnlyList<ChatTurn> messages, CancellationToken cancellationToken)
+    /// <summary>The stored answer (answer <paramref name="index"/> of the request), or a fresh one from the endpoint (stored before it is returned).</summary>
+    public async Task<CachedAnswer> GetOrAskAsync(string promptVersion, IReadOnlyList<ChatTurn> messages, CancellationToken cancellationToken, int index = 0)
     {
-        var key = KeyOf(promptVersion, messages);
+        var key = KeyOf(promptVersion, messages, index);
         if (store.GetAnswer(key) is { } cached)
         {
             usage.CountCached();

@@ -18,8 +18,11 @@ namespace AutoRefiner.Generator.UnitTests;
 /// member and shows its context and the member; the response is the tests. The validator compiles them against the
 /// real code, runs them, and mutation-tests them against mutants of the member alone.
 /// </summary>
-public sealed class TestsGenerator(ResponseCache cache, RunStats stats, PromptTemplate template) : ISampleGenerator, IRequestPlanner
+public sealed class TestsGenerator(ResponseCache cache, RunStats stats, PromptTemplate template, int candidates = 1) : ISampleGenerator, IRequestPlanner
 {
+    /// <inheritdoc />
+    public int Candidates => Math.Max(1, candidates);
+
     /// <summary>The task name.</summary>
     public const string TaskName = GenerationConfig.TestsTask;
 
@@ -78,6 +81,15 @@ public sealed class TestsGenerator(ResponseCache cache, RunStats stats, PromptTe
         }
 
         var messages = Messages(seed);
+        for (var index = 0; index < Candidates; index++)
+        {
+            // Each answer is cached under its own index: a run stopped midway asks only for the ones it lacks.
+            yield return await AskAsync(seed, messages, index, cancellationToken).ConfigureAwait(false) with { CandidateIndex = index };
+        }
+    }
+
+    private async Task<Candidate> AskAsync(Seed seed, IReadOnlyList<ChatTurn> messages, int index, CancellationToken cancellationToken)
+    {
         var candidate = new Candidate
         {
             Task = TaskName,
@@ -91,7 +103,7 @@ public sealed class TestsGenerator(ResponseCache cache, RunStats stats, PromptTe
         Core.State.CachedAnswer answer;
         try
         {
-            answer = await cache.GetOrAskAsync(PromptVersion, messages, cancellationToken).ConfigureAwait(false);
+            answer = await cache.GetOrAskAsync(PromptVersion, messages, cancellationToken, index).ConfigureAwait(false);
         }
         catch (LlmException e) when (!e.IsFatal)
         {
@@ -109,12 +121,11 @@ public sealed class TestsGenerator(ResponseCache cache, RunStats stats, PromptTe
         candidate = candidate with { PromptTokens = answer.PromptTokens, CompletionTokens = answer.CompletionTokens };
         if (candidate.ParseError is not null)
         {
-            yield return candidate;
-            yield break;
+            return candidate;
         }
 
         var (tests, error) = AnswerParser.ParseTests(answer.Text);
-        yield return tests is null
+        return tests is null
             ? candidate with { ParseError = error, Response = answer.Text }
             : candidate with { Response = CodeBlocks.Fence(tests.TrimEnd()), Tests = tests };
     }
@@ -129,6 +140,7 @@ public sealed class TestsGenerator(ResponseCache cache, RunStats stats, PromptTe
         }
 
         var messages = Messages(seed);
-        return cache.Contains(PromptVersion, messages) ? new RequestPlan(1, 1, 0) : new RequestPlan(1, 0, ResponseCache.EstimateTokens(messages));
+        var cached = Enumerable.Range(0, Candidates).Count(i => cache.Contains(PromptVersion, messages, i));
+        return new RequestPlan(Candidates, cached, (Candidates - cached) * ResponseCache.EstimateTokens(messages));
     }
 }
