@@ -74,6 +74,8 @@ internal static class DatasetCard
                 sb.Append("  - split: ").Append(split).Append("\n    path: ")
                   .Append(parquet ? $"data/{split}-*" : $"jsonl/{split}.jsonl").Append('\n');
             }
+
+            sb.Append(Configs.ConfigCard.Yaml(manifest, parquet));
         }
 
         sb.Append("---\n\n");
@@ -103,6 +105,7 @@ internal static class DatasetCard
           .Append("`mutants` and `mutants_killed` (mutants of the solution its tests ran against, and those they caught; null without tests). The split is decided by a hash of the row's source file ")
           .Append("(`source_repo` + `source_path`), so rows of one file (overloads, near-copies) are never on both sides of it ")
           .Append("and a row stays in its split when the dataset is regenerated.\n\n");
+        sb.Append(Configs.ConfigCard.Contents(manifest));
         if (manifest.PromptVersions.ContainsKey("doc-comments"))
         {
             sb.Append(DocCommentExample);
