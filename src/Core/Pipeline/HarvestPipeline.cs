@@ -75,7 +75,11 @@ public sealed class HarvestPipeline(
         var curated = judged;
         foreach (var curator in _curators)
         {
-            curated = curator.Curate(curated);
+            // An answer that is not the seed's SFT row is not exported as one: duplicate detection must not remember it.
+            if (!(judged.Alternative && curator.Remembers))
+            {
+                curated = curator.Curate(curated);
+            }
         }
 
         curated = PairingScreen.Screen(judged, curated, _curators);

@@ -78,15 +78,25 @@ internal sealed class ExecutionFeedbackWriter : IAsyncDisposable
             return;
         }
 
+        // Answers repaired the same way (identical failures get the cached repair) make one row, not several.
         var share = _config.Export.TestSplit;
+        var ids = new HashSet<string>(StringComparer.Ordinal);
         foreach (var (chosen, rejected, source) in ExecutionFeedback.Pairs(_group))
         {
-            await _preference.AddAsync(ExecutionFeedback.SplitOf(chosen, share), ExecutionFeedback.ToRow(chosen, rejected, source, _config.Lang), cancellationToken);
+            var row = ExecutionFeedback.ToRow(chosen, rejected, source, _config.Lang);
+            if (ids.Add(row.Id))
+            {
+                await _preference.AddAsync(ExecutionFeedback.SplitOf(chosen, share), row, cancellationToken);
+            }
         }
 
         foreach (var (final, failures) in ExecutionFeedback.Conversations(_group))
         {
-            await _feedback.AddAsync(ExecutionFeedback.SplitOf(final, share), ExecutionFeedback.ToRow(final, failures, _config.Lang), cancellationToken);
+            var row = ExecutionFeedback.ToRow(final, failures, _config.Lang);
+            if (ids.Add(row.Id))
+            {
+                await _feedback.AddAsync(ExecutionFeedback.SplitOf(final, share), row, cancellationToken);
+            }
         }
 
         _group.Clear();
