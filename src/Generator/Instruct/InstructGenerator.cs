@@ -61,28 +61,28 @@ public sealed class InstructGenerator(
     public async IAsyncEnumerable<Candidate> GenerateAsync(Seed seed, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(seed);
-        var messages = Messages(seed);
-        for (var index = 0; index < Candidates; index++)
+        foreach (var candidate in await AskAsync(seed, Messages(seed), cancellationToken).ConfigureAwait(false))
         {
-            // Each answer is cached under its own index: a run stopped midway asks only for the ones it lacks.
-            yield return await AskAsync(seed, messages, index, cancellationToken).ConfigureAwait(false) with { CandidateIndex = index };
+            yield return candidate;
         }
     }
 
-    private async Task<Candidate> AskAsync(Seed seed, IReadOnlyList<ChatTurn> messages, int index, CancellationToken cancellationToken)
+    /// <summary>The seed's <see cref="Candidates"/> answers, each parsed into a candidate with its index.</summary>
+    private async Task<List<Candidate>> AskAsync(Seed seed, IReadOnlyList<ChatTurn> messages, CancellationToken cancellationToken)
     {
-        Core.State.CachedAnswer answer;
+        IReadOnlyList<Core.State.CachedAnswer> answers;
         try
         {
-            answer = await cache.GetOrAskAsync(PromptVersion, messages, cancellationToken, index).ConfigureAwait(false);
+            answers = await cache.GetOrAskAllAsync(PromptVersion, messages, Candidates, cancellationToken).ConfigureAwait(false);
         }
         catch (LlmException e) when (!e.IsFatal)
         {
             // This request was refused or its answer was garbled; the others may still succeed. Only a verdict on the
             // seed itself (too long for the model's context, filtered) is recorded as its outcome; one that blames the
-            // endpoint is not, so the next run asks again.
+            // endpoint is not, so the next run asks again (answers received meanwhile are in the state store).
             stats.Llm.CountFailure(e.Reason);
-            return Unusable(seed, e.Message, new Core.State.CachedAnswer("", 0, 0)) with { Provisional = !e.IsAboutTheSample };
+            return [.. Enumerable.Range(0, Candidates).Select(i =>
+                Unusable(seed, e.Message, new Core.State.CachedAnswer("", 0, 0)) with { Provisional = !e.IsAboutTheSample, CandidateIndex = i })];
         }
         catch (LlmException e)
         {
@@ -91,6 +91,11 @@ public sealed class InstructGenerator(
                 $"{e.Message}. The {Words.Count(stats.Llm.Answered, "answer")} received in this run {(stats.Llm.Answered == 1 ? "is" : "are")} kept in the state store; run the same command again to go on from there.");
         }
 
+        return [.. answers.Select((answer, i) => Parse(seed, answer) with { CandidateIndex = i })];
+    }
+
+    private Candidate Parse(Seed seed, Core.State.CachedAnswer answer)
+    {
         var (parsed, error) = AnswerParser.Parse(answer.Text);
         return parsed is null
             ? Unusable(seed, error!, answer) with { Response = answer.Text }

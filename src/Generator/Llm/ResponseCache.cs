@@ -80,6 +80,68 @@ public sealed class ResponseCache(LlmClient client, StateStore store, LlmUsage u
         return answer;
     }
 
+    /// <summary>
+    /// Answers 0 to <paramref name="count"/> − 1 of a request (<c>generation.candidates</c>): those stored are served, the
+    /// missing ones asked for in one request with <c>n</c> where the endpoint honours it, else one request each. Each is
+    /// stored under its own index the moment it arrives, so a run stopped midway asks only for what it lacks.
+    /// </summary>
+    public async Task<IReadOnlyList<CachedAnswer>> GetOrAskAllAsync(string promptVersion, IReadOnlyList<ChatTurn> messages, int count, CancellationToken cancellationToken)
+    {
+        var answers = new CachedAnswer?[count];
+        var missing = new List<int>();
+        for (var i = 0; i < count; i++)
+        {
+            if (store.GetAnswer(KeyOf(promptVersion, messages, i)) is { } cached)
+            {
+                usage.CountCached();
+                answers[i] = cached;
+            }
+            else
+            {
+                missing.Add(i);
+            }
+        }
+
+        if (missing.Count > 1 && client.SendsChoices)
+        {
+            IReadOnlyList<CachedAnswer> received;
+            var reservations = new List<IDisposable>();
+            try
+            {
+                // The worst case of n answers is n times that of one.
+                foreach (var _ in missing)
+                {
+                    if (budget?.Reserve(EstimateTokens(messages) / missing.Count) is { } reservation)
+                    {
+                        reservations.Add(reservation);
+                    }
+                }
+
+                received = await client.CompleteManyAsync(messages, missing.Count, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                reservations.ForEach(r => r.Dispose());
+            }
+
+            for (var j = 0; j < received.Count && j < missing.Count; j++)
+            {
+                answers[missing[j]] = received[j];
+                if (received[j].Text.Trim().Length > 0)
+                {
+                    store.PutAnswer(KeyOf(promptVersion, messages, missing[j]), client.Model, promptVersion, received[j], time.GetUtcNow());
+                }
+            }
+        }
+
+        for (var i = 0; i < count; i++)
+        {
+            answers[i] ??= await GetOrAskAsync(promptVersion, messages, cancellationToken, i).ConfigureAwait(false);
+        }
+
+        return [.. answers.Select(a => a!)];
+    }
+
     /// <summary>Rough prompt size in tokens (about four characters each), for <c>--dry-run</c>.</summary>
     public static long EstimateTokens(IReadOnlyList<ChatTurn> messages)
     {

@@ -80,15 +80,14 @@ public sealed class TestsGenerator(ResponseCache cache, RunStats stats, PromptTe
             yield break;
         }
 
-        var messages = Messages(seed);
-        for (var index = 0; index < Candidates; index++)
+        foreach (var candidate in await AskAsync(seed, Messages(seed), cancellationToken).ConfigureAwait(false))
         {
-            // Each answer is cached under its own index: a run stopped midway asks only for the ones it lacks.
-            yield return await AskAsync(seed, messages, index, cancellationToken).ConfigureAwait(false) with { CandidateIndex = index };
+            yield return candidate;
         }
     }
 
-    private async Task<Candidate> AskAsync(Seed seed, IReadOnlyList<ChatTurn> messages, int index, CancellationToken cancellationToken)
+    /// <summary>The seed's <see cref="Candidates"/> answers, each parsed into a candidate with its index.</summary>
+    private async Task<List<Candidate>> AskAsync(Seed seed, IReadOnlyList<ChatTurn> messages, CancellationToken cancellationToken)
     {
         var candidate = new Candidate
         {
@@ -100,16 +99,15 @@ public sealed class TestsGenerator(ResponseCache cache, RunStats stats, PromptTe
             Provenance = seed.Provenance,
             SeedId = seed.Id,
         };
-        Core.State.CachedAnswer answer;
+        IReadOnlyList<Core.State.CachedAnswer> answers;
         try
         {
-            answer = await cache.GetOrAskAsync(PromptVersion, messages, cancellationToken, index).ConfigureAwait(false);
+            answers = await cache.GetOrAskAllAsync(PromptVersion, messages, Candidates, cancellationToken).ConfigureAwait(false);
         }
         catch (LlmException e) when (!e.IsFatal)
         {
             stats.Llm.CountFailure(e.Reason);
-            candidate = candidate with { ParseError = e.Message, Provisional = !e.IsAboutTheSample };
-            answer = new Core.State.CachedAnswer("", 0, 0);
+            return [.. Enumerable.Range(0, Candidates).Select(i => candidate with { ParseError = e.Message, Provisional = !e.IsAboutTheSample, CandidateIndex = i })];
         }
         catch (LlmException e)
         {
@@ -118,12 +116,12 @@ public sealed class TestsGenerator(ResponseCache cache, RunStats stats, PromptTe
                 $"{e.Message}. The {Words.Count(stats.Llm.Answered, "answer")} received in this run {(stats.Llm.Answered == 1 ? "is" : "are")} kept in the state store; run the same command again to go on from there.");
         }
 
-        candidate = candidate with { PromptTokens = answer.PromptTokens, CompletionTokens = answer.CompletionTokens };
-        if (candidate.ParseError is not null)
-        {
-            return candidate;
-        }
+        return [.. answers.Select((answer, i) => Parse(candidate, answer) with { CandidateIndex = i })];
+    }
 
+    private static Candidate Parse(Candidate candidate, Core.State.CachedAnswer answer)
+    {
+        candidate = candidate with { PromptTokens = answer.PromptTokens, CompletionTokens = answer.CompletionTokens };
         var (tests, error) = AnswerParser.ParseTests(answer.Text);
         return tests is null
             ? candidate with { ParseError = error, Response = answer.Text }
