@@ -49,8 +49,9 @@ public static class PairingScreen
             }
         }
 
+        // A refused answer keeps the redactions too: it is never written, but it travels to the writer.
         return probe.Verdict == Verdict.Passed
             ? failed with { Candidate = probe.Candidate, Detail = probe.Detail.Length > 0 ? probe.Detail : failed.Detail }
-            : failed with { Tainted = true };
+            : failed with { Candidate = probe.Candidate, Detail = Curation.SecretScanner.Redact(failed.Detail, Curation.SecretScanner.Scan(failed.Detail)), Tainted = true };
     }
 }
