@@ -252,4 +252,39 @@ public sealed class CandidatesHarvestTests : IAsyncLifetime
         Assert.Equal(before, _server.Requests.Count);
         Assert.Equal(5, Jsonl(Path.Combine(Out, "jsonl", "preference", "train.jsonl")).Count);
     }
+
+    [Fact]
+    public async Task Validate_PreferenceFiles_PairsHoldAndSwappedPairsFail()
+    {
+        WriteSources();
+        var harvest = await CliRunner.RunAsync(["harvest", "--config", Config(3), "--out", Out]);
+        Assert.True(harvest.ExitCode == 0, harvest.Output + harvest.Errors);
+        var jsonl = Path.Combine(Out, "jsonl", "preference", "train.jsonl");
+
+        var result = await CliRunner.RunAsync(["validate", jsonl, "--out", _dir.Combine("validated")]);
+
+        Assert.True(result.ExitCode == 0, result.Output + result.Errors);
+        Assert.Contains("rows: 5 (preference): passed 5", result.Output, StringComparison.Ordinal);
+        Assert.Equal(5, CliRunner.ReadJsonl(Path.Combine(_dir.Combine("validated"), "train.jsonl")).Count);
+
+        var parquet = await CliRunner.RunAsync(["validate", Path.Combine(Out, "data", "preference", "train-00000-of-00001.parquet"), "--out", _dir.Combine("validated-parquet")]);
+        Assert.True(parquet.ExitCode == 0, parquet.Output + parquet.Errors);
+        Assert.Contains("rows: 5 (preference): passed 5", parquet.Output, StringComparison.Ordinal);
+
+        // The same pairs the wrong way round: the chosen answer fails.
+        var swapped = _dir.Write("swapped.jsonl", string.Join('\n', File.ReadAllLines(jsonl).Select(line =>
+        {
+            var row = System.Text.Json.Nodes.JsonNode.Parse(line)!.AsObject();
+            (row["chosen"], row["rejected"]) = (row["rejected"]!.DeepClone(), row["chosen"]!.DeepClone());
+            (row["chosen_tests"], row["rejected_tests"]) = (row["rejected_tests"]!.DeepClone(), row["chosen_tests"]!.DeepClone());
+            return row.ToJsonString();
+        })) + "\n");
+        var bad = await CliRunner.RunAsync(["validate", swapped, "--out", _dir.Combine("validated-swapped")]);
+
+        Assert.True(bad.ExitCode == 0, bad.Output + bad.Errors);
+        Assert.DoesNotMatch(@"[:,] passed \d", bad.Output.Split('\n').First(l => l.StartsWith("rows:", StringComparison.Ordinal)));
+        var verdicts = CliRunner.ReadJsonl(Path.Combine(_dir.Combine("validated-swapped"), "verdicts.jsonl"));
+        Assert.Equal(5, verdicts.Count);
+        Assert.All(verdicts, v => Assert.StartsWith("the chosen answer does not pass", v.GetProperty("detail").GetString(), StringComparison.Ordinal));
+    }
 }
