@@ -16,7 +16,7 @@ namespace AutoRefiner.Exporter;
 /// previous output with it; a failed or cancelled run leaves the previous dataset as it was. What it replaces is decided
 /// by the <see cref="OutputFolder"/> guard: only files AutoRefiner wrote there before; a user's own files stay.
 /// </summary>
-internal sealed class DatasetWriter : IDatasetSink
+internal sealed class DatasetWriter : IDatasetSink, Configs.IConfigRowSink
 {
     private readonly HarvestConfig _config;
     private readonly RunDescription _run;
@@ -163,6 +163,12 @@ internal sealed class DatasetWriter : IDatasetSink
             jsonl.Write(row);
         }
     }
+
+    /// <inheritdoc />
+    public ValueTask AddPreferenceAsync(string split, Configs.PreferenceRow row, CancellationToken cancellationToken) => _configs.AddPreferenceAsync(split, row, cancellationToken);
+
+    /// <inheritdoc />
+    public ValueTask AddFeedbackAsync(string split, Configs.FeedbackRow row, CancellationToken cancellationToken) => _configs.AddFeedbackAsync(split, row, cancellationToken);
 
     /// <inheritdoc />
     public async ValueTask CompleteAsync(RunStats stats, CancellationToken cancellationToken)

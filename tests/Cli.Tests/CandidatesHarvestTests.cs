@@ -287,4 +287,36 @@ public sealed class CandidatesHarvestTests : IAsyncLifetime
         Assert.Equal(5, verdicts.Count);
         Assert.All(verdicts, v => Assert.StartsWith("the chosen answer does not pass", v.GetProperty("detail").GetString(), StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task MergeAndReport_OutputsWithConfigs_CarryEveryConfigAndShowDifficulty()
+    {
+        WriteSources();
+        var first = await CliRunner.RunAsync(["harvest", "--config", Config(3), "--out", _dir.Combine("one")]);
+        Assert.True(first.ExitCode == 0, first.Output + first.Errors);
+        var second = await CliRunner.RunAsync(["harvest", "--config", Config(3), "--out", _dir.Combine("two")]);
+        Assert.True(second.ExitCode == 0, second.Output + second.Errors);
+
+        var merged = await CliRunner.RunAsync(["merge", _dir.Combine("one"), _dir.Combine("two"), "--config", Config(3), "--out", Out]);
+
+        Assert.True(merged.ExitCode == 0, merged.Output + merged.Errors);
+        Assert.Equal(3, CliRunner.ReadAllJsonlRows(Out).Count);
+        Assert.Equal(5, Jsonl(Path.Combine(Out, "jsonl", "preference", "train.jsonl")).Count);
+        Assert.Equal(2, Jsonl(Path.Combine(Out, "jsonl", "feedback", "train.jsonl")).Count);
+        var manifest = JsonDocument.Parse(File.ReadAllText(Path.Combine(Out, "manifest.json"))).RootElement;
+        Assert.Equal(5, manifest.GetProperty("configs").GetProperty("preference").GetProperty("train").GetInt64());
+        Assert.Equal(2, manifest.GetProperty("difficulty").GetProperty("easy").GetInt64());
+        Assert.Equal(1, manifest.GetProperty("difficulty").GetProperty("medium").GetInt64());
+        Assert.Contains("- config_name: feedback\n", File.ReadAllText(Path.Combine(Out, "README.md")), StringComparison.Ordinal);
+
+        File.Delete(Path.Combine(Out, "report.html"));
+        var report = await CliRunner.RunAsync(["report", "--config", Config(3), "--out", Out]);
+
+        Assert.True(report.ExitCode == 0, report.Output + report.Errors);
+        var html = File.ReadAllText(Path.Combine(Out, "report.html"));
+        Assert.Contains("<section id=\"execution-feedback\">", html, StringComparison.Ordinal);
+        Assert.Matches("<svg id=\"difficulty\".*>easy<.*data-value=\"2\".*>medium<.*data-value=\"1\".*>hard<.*data-value=\"0\"", html);
+        Assert.Contains("<tr><td>preference</td><td>train</td><td data-value=\"5\">5</td></tr>", html, StringComparison.Ordinal);
+        Assert.Contains("<tr><td>feedback</td><td>train</td><td data-value=\"2\">2</td></tr>", html, StringComparison.Ordinal);
+    }
 }

@@ -136,6 +136,20 @@ public sealed class MergeCommand(CommandEnvironment environment) : AsyncCommand<
                         stats.CountVerdict(curated.Verdict);
                         await sink.AddAsync(curated, cancellationToken);
                     }
+
+                    // The preference and feedback configs are carried as written: the answers they pair are not in the rows.
+                    if (sink is Exporter.Configs.IConfigRowSink configs)
+                    {
+                        await foreach (var (split, row) in Exporter.Configs.ConfigFolder.ReadPreferenceAsync(folder, cancellationToken))
+                        {
+                            await configs.AddPreferenceAsync(split, row, cancellationToken);
+                        }
+
+                        await foreach (var (split, row) in Exporter.Configs.ConfigFolder.ReadFeedbackAsync(folder, cancellationToken))
+                        {
+                            await configs.AddFeedbackAsync(split, row, cancellationToken);
+                        }
+                    }
                 }
 
                 stats.Files.Finish();

@@ -14,6 +14,7 @@ internal sealed class ExecutionFeedbackWriter : IAsyncDisposable
     private readonly ConfigWriter<PreferenceRow> _preference;
     private readonly ConfigWriter<FeedbackRow> _feedback;
     private readonly List<Judged> _group = [];
+    private readonly HashSet<string> _merged = new(StringComparer.Ordinal);
     private string? _groupKey;
 
     public ExecutionFeedbackWriter(HarvestConfig config, string staging, ParquetOptions? parquet, bool jsonl)
@@ -100,6 +101,26 @@ internal sealed class ExecutionFeedbackWriter : IAsyncDisposable
         }
 
         _group.Clear();
+    }
+
+    /// <summary>Adds a preference row made by an earlier run (<c>merge</c>); one with an id already added is left out.</summary>
+    public async ValueTask AddPreferenceAsync(string split, PreferenceRow row, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        if (_merged.Add("p:" + row.Id))
+        {
+            await _preference.AddAsync(split, row, cancellationToken);
+        }
+    }
+
+    /// <summary>Adds a feedback row made by an earlier run (<c>merge</c>); one with an id already added is left out.</summary>
+    public async ValueTask AddFeedbackAsync(string split, FeedbackRow row, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        if (_merged.Add("f:" + row.Id))
+        {
+            await _feedback.AddAsync(split, row, cancellationToken);
+        }
     }
 
     /// <summary>Writes the last group and closes every file; returns (path, rows) of each.</summary>
