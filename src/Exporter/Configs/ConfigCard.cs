@@ -38,7 +38,8 @@ internal static class ConfigCard
         if (manifest.Difficulty.Count > 0)
         {
             sb.Append("Each instruction was answered several times (`generation.candidates`); `pass_rate` is the share of answers that passed ")
-              .Append("and `difficulty` is `easy` (at least 2/3), `hard` (under 1/3) or `medium`. Rows per difficulty: ")
+              .Append("and `difficulty` is `easy` (at least 2/3), `hard` (under 1/3) or `medium`. Each prompt's best passing answer (mutation score, then length) is its row; ")
+              .Append("its other passing answers are only chosen answers of preference pairs, which is why more answers passed than there are rows. Rows per difficulty: ")
               .Append(string.Join(", ", manifest.Difficulty.Select(kv => string.Create(inv, $"{kv.Key} {kv.Value:N0}")))).Append(".\n\n");
         }
 
