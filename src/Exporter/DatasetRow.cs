@@ -87,7 +87,7 @@ public class DatasetRow
     /// <summary>Of <see cref="Mutants"/>, those a test failed, timed out or crashed on; null likewise.</summary>
     [JsonPropertyName("mutants_killed")] public int? MutantsKilled { get; set; }
 
-    /// <summary>Of the seed's <c>generation.candidates</c> answers, the share that passed; null where no model wrote the row.</summary>
+    /// <summary>Of the seed's <c>generation.candidates</c> answers, the share that passed; null where no model wrote the row or it was asked for one answer.</summary>
     [JsonPropertyName("pass_rate")] public double? PassRate { get; set; }
 
     /// <summary><c>easy</c> (pass rate ≥ 2/3), <c>medium</c> or <c>hard</c> (&lt; 1/3); null likewise.</summary>

@@ -75,7 +75,7 @@ public sealed record Judged(Candidate Candidate, Verdict Verdict, string Detail,
     /// <summary>The failing answer this one was repaired from (with the verdict and detail sent back), or null.</summary>
     public Judged? Before { get; init; }
 
-    /// <summary>Of the seed's <c>generation.candidates</c> answers, the share that passed; null where the generator asks no model.</summary>
+    /// <summary>Of the seed's <c>generation.candidates</c> answers, the share that passed; null where the generator asks no model, or asks for one answer.</summary>
     public double? PassRate { get; init; }
 
     /// <summary><c>easy</c>, <c>medium</c> or <c>hard</c> from <see cref="PassRate"/> (<see cref="CandidateGroup"/>); null likewise.</summary>

@@ -28,7 +28,7 @@ public static class CandidateGroup
     }
 
     /// <summary>
-    /// The group with pass rate, difficulty and the alternatives marked, the SFT row first (so duplicate detection keeps
+    /// The group with pass rate and difficulty (when it has more than one answer) and the alternatives marked, the SFT row first (so duplicate detection keeps
     /// it, not an alternative with the same code); unchanged when no candidate came from a model.
     /// </summary>
     public static List<Judged> Settle(IReadOnlyList<Judged> judged)
@@ -40,9 +40,10 @@ public static class CandidateGroup
             return [.. judged];
         }
 
+        // One answer says whether it passed, not how hard the task is: pass rate and difficulty need several.
         var passed = indexed.Count(j => j.Verdict == Verdict.Passed);
-        var rate = (double)passed / indexed.Count;
-        var difficulty = DifficultyOf(passed, indexed.Count);
+        double? rate = indexed.Count > 1 ? (double)passed / indexed.Count : null;
+        var difficulty = indexed.Count > 1 ? DifficultyOf(passed, indexed.Count) : null;
         var best = indexed
             .Where(j => j.Verdict == Verdict.Passed)
             .OrderByDescending(MutationScore)

@@ -63,4 +63,14 @@ public sealed class CandidateGroupTests
         Assert.Null(Assert.Single(group).PassRate);
         Assert.Null(group[0].Difficulty);
     }
+
+    [Fact]
+    public void Settle_OneAnswer_NoPassRateOrDifficulty()
+    {
+        var group = CandidateGroup.Settle([Answer(0, Verdict.Passed, "x")]);
+
+        Assert.Null(Assert.Single(group).PassRate);
+        Assert.Null(group[0].Difficulty);
+        Assert.False(group[0].Alternative);
+    }
 }
