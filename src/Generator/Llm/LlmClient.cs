@@ -72,7 +72,7 @@ public sealed partial class LlmClient : IDisposable
     }
 
     /// <summary>The request settings for how the token limit is sent, and whether the temperature is.</summary>
-    private OpenAIPromptExecutionSettings Settings(TokenLimitField field, bool temperature, int choices = 1)
+    private OpenAIPromptExecutionSettings Settings(TokenLimitField field, bool temperature, int choices = 1, int index = 0)
     {
         var config = _endpoint.Config;
 
@@ -93,7 +93,8 @@ public sealed partial class LlmClient : IDisposable
         {
             Temperature = temperature ? config.Temperature : null,
             MaxTokens = field is TokenLimitField.Both or TokenLimitField.MaxCompletionTokens ? config.MaxTokens : null,
-            Seed = config.Seed,
+            // Answer i of k asked one by one gets seed + i: the same seed would make a server that honours it repeat itself.
+            Seed = config.Seed + index,
             ExtraBody = extra.Count > 0 ? extra : null,
         };
     }
@@ -184,14 +185,15 @@ public sealed partial class LlmClient : IDisposable
     public string Model => _endpoint.Model;
 
     /// <summary>Sends one chat request and returns the assistant's text with its token usage.</summary>
-    public async Task<CachedAnswer> CompleteAsync(IReadOnlyList<ChatTurn> messages, CancellationToken cancellationToken) =>
-        (await CompleteChoicesAsync(messages, 1, cancellationToken).ConfigureAwait(false))[0];
+    /// <remarks><paramref name="index"/> is which of a prompt's <c>generation.candidates</c> answers it is; it shifts <c>llm.seed</c>.</remarks>
+    public async Task<CachedAnswer> CompleteAsync(IReadOnlyList<ChatTurn> messages, CancellationToken cancellationToken, int index = 0) =>
+        (await CompleteChoicesAsync(messages, 1, cancellationToken, index).ConfigureAwait(false))[0];
 
     /// <summary>
     /// Sends one chat request for <paramref name="choices"/> answers (OpenAI's <c>n</c>); returns those the endpoint sent,
     /// at least one. The request's token usage goes with the first (the prompt is billed once).
     /// </summary>
-    private async Task<IReadOnlyList<CachedAnswer>> CompleteChoicesAsync(IReadOnlyList<ChatTurn> messages, int choices, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<CachedAnswer>> CompleteChoicesAsync(IReadOnlyList<ChatTurn> messages, int choices, CancellationToken cancellationToken, int index = 0)
     {
         ArgumentNullException.ThrowIfNull(messages);
         var history = new ChatHistory();
@@ -213,7 +215,7 @@ public sealed partial class LlmClient : IDisposable
             {
                 try
                 {
-                    answer = await _chat.GetChatMessageContentAsync(history, Settings(field, temperature, choices), kernel: null, cancellationToken).ConfigureAwait(false);
+                    answer = await _chat.GetChatMessageContentAsync(history, Settings(field, temperature, choices, index), kernel: null, cancellationToken).ConfigureAwait(false);
                     break;
                 }
                 catch (HttpOperationException e) when (choices > 1 && RefusesChoices(e))

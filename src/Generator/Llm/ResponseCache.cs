@@ -68,7 +68,7 @@ public sealed class ResponseCache(LlmClient client, StateStore store, LlmUsage u
         CachedAnswer answer;
         using (budget?.Reserve(EstimateTokens(messages)))
         {
-            answer = await client.CompleteAsync(messages, cancellationToken).ConfigureAwait(false);
+            answer = await client.CompleteAsync(messages, cancellationToken, index).ConfigureAwait(false);
         }
 
         if (answer.Text.Trim().Length > 0)

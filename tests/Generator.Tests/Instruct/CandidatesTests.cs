@@ -128,4 +128,20 @@ public sealed class CandidatesTests : IAsyncLifetime
         var plan = three.Plan(Seed());
         Assert.Equal(new RequestPlan(3, 3, 0), plan);
     }
+
+    [Fact]
+    public async Task Generate_WithASeedOneByOne_EachAnswerGetsItsOwnSeed()
+    {
+        var stats = new RunStats(TimeProvider.System);
+        var config = new LlmConfig { Endpoint = _server.BaseUrl.ToString(), Model = "coder-1", MaxRetries = 1, TimeoutSeconds = 5, Seed = 40 };
+        var client = new LlmClient(LlmEndpoint.Resolve(config, _ => null)!, stats.Llm);
+        var store = StateStore.Open(Path.Combine(_dir, "seeded.db"));
+        _owned.Add(client);
+        _owned.Add(store);
+        var generator = new InstructGenerator(new ResponseCache(client, store, stats.Llm, TimeProvider.System), stats, PromptTemplate.Load(InstructGenerator.PromptFile), candidates: 3);
+
+        await generator.GenerateAsync(Seed(), CancellationToken.None).ToListAsync();
+
+        Assert.Equal([40, 41, 42], _server.Requests.Select(r => (int)(r.Number("seed") ?? -1)));
+    }
 }
