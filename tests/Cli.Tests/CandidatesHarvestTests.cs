@@ -319,4 +319,23 @@ public sealed class CandidatesHarvestTests : IAsyncLifetime
         Assert.Contains("<tr><td>preference</td><td>train</td><td data-value=\"5\">5</td></tr>", html, StringComparison.Ordinal);
         Assert.Contains("<tr><td>feedback</td><td>train</td><td data-value=\"2\">2</td></tr>", html, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Refresh_AfterAHarvestWithThreeCandidates_KeepsEveryConfigWithoutAskingAgain()
+    {
+        WriteSources();
+        var harvest = await CliRunner.RunAsync(["harvest", "--config", Config(3), "--out", Out]);
+        Assert.True(harvest.ExitCode == 0, harvest.Output + harvest.Errors);
+        var pairs = File.ReadAllText(Path.Combine(Out, "jsonl", "preference", "train.jsonl"));
+        var conversations = File.ReadAllText(Path.Combine(Out, "jsonl", "feedback", "train.jsonl"));
+        var asked = _server.Requests.Count;
+
+        var refresh = await CliRunner.RunAsync(["refresh", "--config", Config(3), "--out", Out]);
+
+        Assert.True(refresh.ExitCode == 0, refresh.Output + refresh.Errors);
+        Assert.Equal(asked, _server.Requests.Count);
+        Assert.Equal(pairs, File.ReadAllText(Path.Combine(Out, "jsonl", "preference", "train.jsonl")));
+        Assert.Equal(conversations, File.ReadAllText(Path.Combine(Out, "jsonl", "feedback", "train.jsonl")));
+        Assert.Equal(3, CliRunner.ReadAllJsonlRows(Out).Count);
+    }
 }
