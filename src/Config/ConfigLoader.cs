@@ -216,11 +216,12 @@ public static class ConfigLoader
             return d;
         }
 
-        var m = node.Mapping("tasks", "repair-rounds");
+        var m = node.Mapping("tasks", "repair-rounds", "candidates");
         return new GenerationConfig
         {
             Tasks = m.Get("tasks")?.NonEmptyChoiceList(GenerationConfig.KnownTasks, "task") ?? d.Tasks,
             RepairRounds = m.Get("repair-rounds")?.Int(0, 10) ?? d.RepairRounds,
+            Candidates = m.Get("candidates")?.Int(1, GenerationConfig.MaxCandidates) ?? d.Candidates,
         };
     }
 

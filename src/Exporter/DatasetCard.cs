@@ -74,6 +74,8 @@ internal static class DatasetCard
                 sb.Append("  - split: ").Append(split).Append("\n    path: ")
                   .Append(parquet ? $"data/{split}-*" : $"jsonl/{split}.jsonl").Append('\n');
             }
+
+            sb.Append(Configs.ConfigCard.Yaml(manifest, parquet));
         }
 
         sb.Append("---\n\n");
@@ -100,9 +102,11 @@ internal static class DatasetCard
           .Append("`messages` (chat form: user, assistant), `lang`, the seed's provenance (`source_repo`, `source_path`, ")
           .Append("`source_commit`, `source_license`, `source_url`, `source_lines`, `source_project_version`, `license_origin`, `source_notice`), ")
           .Append("`generator`, `prompt_version`, `tests_run`, `tests_passed`, `repair_rounds`, `prompt_tokens`, `completion_tokens`, `created_at`, ")
-          .Append("`mutants` and `mutants_killed` (mutants of the solution its tests ran against, and those they caught; null without tests). The split is decided by a hash of the row's source file ")
+          .Append("`mutants` and `mutants_killed` (mutants of the solution its tests ran against, and those they caught; null without tests), ")
+          .Append("`pass_rate` and `difficulty` (the share of the model's answers to its prompt that passed, and `easy`/`medium`/`hard`; null for rows no model wrote and with one answer per prompt). The split is decided by a hash of the row's source file ")
           .Append("(`source_repo` + `source_path`), so rows of one file (overloads, near-copies) are never on both sides of it ")
           .Append("and a row stays in its split when the dataset is regenerated.\n\n");
+        sb.Append(Configs.ConfigCard.Contents(manifest));
         if (manifest.PromptVersions.ContainsKey("doc-comments"))
         {
             sb.Append(DocCommentExample);

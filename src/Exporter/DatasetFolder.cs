@@ -83,7 +83,7 @@ public static class DatasetFolder
         }
     }
 
-    private static async IAsyncEnumerable<T> ReadLinesAsync<T>(string file, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type, [EnumeratorCancellation] CancellationToken cancellationToken)
+    internal static async IAsyncEnumerable<T> ReadLinesAsync<T>(string file, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         using var reader = new StreamReader(file);
         var number = 0;

@@ -87,6 +87,12 @@ internal class DatasetRow
     /// <summary>Of <see cref="Mutants"/>, those a test failed, timed out or crashed on; null likewise.</summary>
     [JsonPropertyName("mutants_killed")] public int? MutantsKilled { get; set; }
 
+    /// <summary>Of the seed's <c>generation.candidates</c> answers, the share that passed; null where no model wrote the row or it was asked for one answer.</summary>
+    [JsonPropertyName("pass_rate")] public double? PassRate { get; set; }
+
+    /// <summary><c>easy</c> (pass rate ≥ 2/3), <c>medium</c> or <c>hard</c> (&lt; 1/3); null likewise.</summary>
+    [JsonPropertyName("difficulty")] public string? Difficulty { get; set; }
+
     /// <summary>Builds the row of a passed candidate.</summary>
     public static DatasetRow From(Judged judged, string id, string lang, DateTime createdAtUtc) =>
         Fill(new DatasetRow(), judged, id, lang, createdAtUtc);
@@ -121,6 +127,8 @@ internal class DatasetRow
         row.RepairRounds = c.RepairRounds;
         row.Mutants = judged.Mutants;
         row.MutantsKilled = judged.MutantsKilled;
+        row.PassRate = judged.PassRate;
+        row.Difficulty = judged.Difficulty;
         row.PromptTokens = c.PromptTokens;
         row.CompletionTokens = c.CompletionTokens;
 
@@ -170,6 +178,6 @@ internal static class DatasetRows
             CreatedAt = new DateTimeOffset(DateTime.SpecifyKind(row.CreatedAt, DateTimeKind.Utc)),
         };
         var verdict = rejected is null ? Verdict.Passed : VerdictNames.All.FirstOrDefault(v => v.ToWire() == rejected.Verdict, Verdict.Unparseable);
-        return new Judged(candidate, verdict, rejected?.Detail ?? "", row.TestsRun, row.TestsPassed) { Mutants = row.Mutants, MutantsKilled = row.MutantsKilled };
+        return new Judged(candidate, verdict, rejected?.Detail ?? "", row.TestsRun, row.TestsPassed) { Mutants = row.Mutants, MutantsKilled = row.MutantsKilled, PassRate = row.PassRate, Difficulty = row.Difficulty };
     }
 }

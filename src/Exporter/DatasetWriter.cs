@@ -15,7 +15,7 @@ namespace AutoRefiner.Exporter;
 /// previous output with it; a failed or cancelled run leaves the previous dataset as it was. What it replaces is decided
 /// by the <see cref="OutputFolder"/> guard: only files AutoRefiner wrote there before; a user's own files stay.
 /// </summary>
-internal sealed class DatasetWriter : IDatasetSink
+internal sealed class DatasetWriter : IDatasetSink, Configs.IConfigRowSink
 {
     private readonly HarvestConfig _config;
     private readonly RunDescription _run;
@@ -24,13 +24,14 @@ internal sealed class DatasetWriter : IDatasetSink
     private readonly OutputFolder _output;
     private readonly string _out;
     private readonly string _staging;
-    private readonly Dictionary<string, ParquetShardWriter> _parquet = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ParquetShardWriter<DatasetRow>> _parquet = new(StringComparer.Ordinal);
     private readonly Dictionary<string, JsonlWriter<DatasetRow>> _jsonl = new(StringComparer.Ordinal);
     private readonly JsonlWriter<RejectedRow> _rejected;
     private readonly SourceTally _sources = new();
     private readonly MutationTally _mutation = new();
     private readonly Report.ReportData _report = new();
     private readonly ParquetOptions _parquetOptions;
+    private readonly Configs.ExecutionFeedbackWriter _configs;
     private long _promptTokens;
     private long _completionTokens;
     private long _rows;
@@ -50,6 +51,7 @@ internal sealed class DatasetWriter : IDatasetSink
         Directory.CreateDirectory(_staging);
         _rejected = new JsonlWriter<RejectedRow>(Path.Combine(_staging, "rejected.jsonl"), ExportJson.Lines.RejectedRow);
         _parquetOptions = ParquetOptionsFor(config.Export.Compression);
+        _configs = new Configs.ExecutionFeedbackWriter(config, _staging, WritesParquet ? _parquetOptions : null, WritesJsonl);
     }
 
     /// <summary>Deletes staging folders left by runs whose process is gone (killed, out of memory, power cut).</summary>
@@ -116,6 +118,13 @@ internal sealed class DatasetWriter : IDatasetSink
         ArgumentNullException.ThrowIfNull(judged);
         _promptTokens += judged.Candidate.PromptTokens;
         _completionTokens += judged.Candidate.CompletionTokens;
+        await _configs.AddAsync(judged, cancellationToken);
+        if (judged.Alternative && judged.Verdict == Verdict.Passed)
+        {
+            // Passed, but another answer to the same seed is its SFT row: it is a preference pair's chosen answer only.
+            return;
+        }
+
         if (judged.Verdict != Verdict.Passed)
         {
             var rejected = RejectedRow.From(judged, _config.Lang, (judged.Candidate.CreatedAt ?? _time.GetUtcNow()).UtcDateTime);
@@ -136,7 +145,7 @@ internal sealed class DatasetWriter : IDatasetSink
         {
             if (!_parquet.TryGetValue(split, out var parquet))
             {
-                _parquet[split] = parquet = new ParquetShardWriter(
+                _parquet[split] = parquet = new ParquetShardWriter<DatasetRow>(
                     Path.Combine(_staging, "data"), split, _parquetOptions, _config.Export.RowGroupRows, _config.Export.ShardRows);
             }
 
@@ -153,6 +162,12 @@ internal sealed class DatasetWriter : IDatasetSink
             jsonl.Write(row);
         }
     }
+
+    /// <inheritdoc />
+    public ValueTask AddPreferenceAsync(string split, Configs.PreferenceRow row, CancellationToken cancellationToken) => _configs.AddPreferenceAsync(split, row, cancellationToken);
+
+    /// <inheritdoc />
+    public ValueTask AddFeedbackAsync(string split, Configs.FeedbackRow row, CancellationToken cancellationToken) => _configs.AddFeedbackAsync(split, row, cancellationToken);
 
     /// <inheritdoc />
     public async ValueTask CompleteAsync(RunStats stats, CancellationToken cancellationToken)
@@ -189,6 +204,7 @@ internal sealed class DatasetWriter : IDatasetSink
 
         files.Add((_rejected.FilePath, _rejected.Lines));
         await _rejected.DisposeAsync();
+        files.AddRange(await _configs.CompleteAsync(cancellationToken));
 
         var attribution = Path.Combine(_staging, "ATTRIBUTION.md");
         await File.WriteAllTextAsync(attribution, Attribution.Write(_sources), cancellationToken);
@@ -201,6 +217,7 @@ internal sealed class DatasetWriter : IDatasetSink
 
         stats.Exported.Finish();
         var manifest = BuildManifest(stats, rowsPerSplit);
+        (manifest.Configs, manifest.Difficulty) = (_configs.Configs, _configs.Difficulty);
         foreach (var (path, rows) in files.OrderBy(f => f.Path, StringComparer.Ordinal))
         {
             manifest.Files.Add(await Describe(path, rows, cancellationToken));
@@ -356,6 +373,7 @@ internal sealed class DatasetWriter : IDatasetSink
         }
 
         await _rejected.DisposeAsync();
+        await _configs.DisposeAsync();
         try
         {
             Directory.Delete(_staging, recursive: true);

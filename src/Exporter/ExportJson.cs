@@ -9,6 +9,8 @@ namespace AutoRefiner.Exporter;
 [JsonSerializable(typeof(DatasetRow))]
 [JsonSerializable(typeof(RejectedRow))]
 [JsonSerializable(typeof(Manifest))]
+[JsonSerializable(typeof(Configs.PreferenceRow))]
+[JsonSerializable(typeof(Configs.FeedbackRow))]
 internal sealed partial class ExportJson : JsonSerializerContext
 {
     /// <summary>Context for JSONL lines (one line per object; non-ASCII text of the BMP kept as is, other characters escaped).</summary>

@@ -62,6 +62,12 @@ public sealed class Manifest
 
     /// <summary>Files written.</summary>
     public List<ManifestFile> Files { get; set; } = [];
+
+    /// <summary>Rows per split of the configs beside the default one (<c>preference</c>, <c>feedback</c>); those with no rows are absent.</summary>
+    public SortedDictionary<string, SortedDictionary<string, long>> Configs { get; set; } = [];
+
+    /// <summary>SFT rows per difficulty (<c>easy</c>, <c>medium</c>, <c>hard</c>), for rows a model wrote.</summary>
+    public SortedDictionary<string, long> Difficulty { get; set; } = [];
 }
 
 /// <summary>Counts of <see cref="Manifest"/>.</summary>

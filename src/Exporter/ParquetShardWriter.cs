@@ -9,9 +9,10 @@ namespace AutoRefiner.Exporter;
 /// current shard, and a new shard starts when one holds <c>shardRows</c> rows. Shards get their Hub names
 /// (<c>train-00000-of-00002.parquet</c>) when the count is known, at <see cref="CompleteAsync"/>.
 /// </summary>
-internal sealed class ParquetShardWriter(string directory, string split, ParquetOptions options, int rowGroupRows, int shardRows) : IAsyncDisposable
+internal sealed class ParquetShardWriter<T>(string directory, string split, ParquetOptions options, int rowGroupRows, int shardRows) : IAsyncDisposable
+    where T : class, new()
 {
-    private readonly List<DatasetRow> _buffer = new(Math.Min(rowGroupRows, 65_536));
+    private readonly List<T> _buffer = new(Math.Min(rowGroupRows, 65_536));
     private readonly List<(string Path, long Rows)> _shards = [];
     private FileStream? _current;
     private long _rowsInShard;
@@ -20,7 +21,7 @@ internal sealed class ParquetShardWriter(string directory, string split, Parquet
     public long Rows { get; private set; }
 
     /// <summary>Adds a row; writes a row group when the buffer is full.</summary>
-    public async ValueTask AddAsync(DatasetRow row, CancellationToken cancellationToken)
+    public async ValueTask AddAsync(T row, CancellationToken cancellationToken)
     {
         _buffer.Add(row);
         Rows++;

@@ -18,7 +18,7 @@ public static class GeneratorServiceCollectionExtensions
     /// <paramref name="llm"/>). The instruct generator needs the configuration, the run's <see cref="RunStats"/> and a
     /// <see cref="TimeProvider"/>; its answers are kept in the registered <see cref="IAnswerStore"/>.
     /// </summary>
-    public static IReadOnlyList<string> AddGenerators(this IServiceCollection services, IReadOnlyList<string> tasks, LlmEndpoint? llm = null)
+    public static IReadOnlyList<string> AddGenerators(this IServiceCollection services, IReadOnlyList<string> tasks, LlmEndpoint? llm = null, int candidates = 1)
     {
         ArgumentNullException.ThrowIfNull(tasks);
         var missing = new List<string>();
@@ -31,7 +31,8 @@ public static class GeneratorServiceCollectionExtensions
                     services.AddSingleton<ISampleGenerator>(sp => new TestsGenerator(
                         sp.GetRequiredService<ResponseCache>(),
                         sp.GetRequiredService<RunStats>(),
-                        PromptTemplate.Load(TestsGenerator.PromptFile)));
+                        PromptTemplate.Load(TestsGenerator.PromptFile),
+                        candidates));
                     break;
                 case InstructGenerator.TaskName when llm is not null:
                     AddLlm(services, llm);
@@ -40,7 +41,8 @@ public static class GeneratorServiceCollectionExtensions
                         sp.GetRequiredService<RunStats>(),
                         PromptTemplate.Load(InstructGenerator.PromptFile),
                         PromptTemplate.Load(InstructGenerator.RepairPromptFile),
-                        PromptTemplate.Load(InstructGenerator.WeakTestsPromptFile)));
+                        PromptTemplate.Load(InstructGenerator.WeakTestsPromptFile),
+                        candidates));
                     services.AddSingleton<ISampleGenerator>(sp => sp.GetRequiredService<InstructGenerator>());
                     services.AddSingleton<IRepairer>(sp => sp.GetRequiredService<InstructGenerator>());
                     break;

@@ -14,7 +14,9 @@ public sealed class StateJournal(JudgedSampleStore store, long run, bool readOnl
     {
         ArgumentNullException.ThrowIfNull(seed);
         ArgumentNullException.ThrowIfNull(generator);
-        return $"{seed.Id}|{generator.Task}|{generator.Model}|{generator.PromptVersion}";
+        // k answers per seed are another outcome than one; with one, the key is what earlier runs stored.
+        var k = generator.Candidates > 1 ? $"|k{generator.Candidates}" : "";
+        return $"{seed.Id}|{generator.Task}|{generator.Model}|{generator.PromptVersion}{k}";
     }
 
     /// <summary>

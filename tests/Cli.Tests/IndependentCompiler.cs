@@ -20,7 +20,10 @@ internal static class IndependentCompiler
         return [.. Directory.GetFiles(Path.Combine(pack, "ref", "net10.0"), "*.dll").Select(f => MetadataReference.CreateFromFile(f))];
     });
 
-    private const string ImplicitUsings = """
+    /// <summary>The SDK's reference pack for .NET 10.</summary>
+    public static IReadOnlyList<MetadataReference> SdkReferences => References.Value;
+
+    public const string ImplicitUsings = """
         global using System;
         global using System.Collections.Generic;
         global using System.IO;

@@ -39,6 +39,8 @@ public sealed class DuckDbReaderTests : IDisposable
         Assert.All(RowSchema.StringColumns, c => Assert.Equal("VARCHAR", types[c]));
         Assert.All(RowSchema.Int32Columns, c => Assert.Equal("INTEGER", types[c]));
         Assert.All(RowSchema.NullableInt32Columns, c => Assert.Equal("INTEGER", types[c]));
+        Assert.Equal("DOUBLE", types["pass_rate"]);
+        Assert.Equal("VARCHAR", types["difficulty"]);
 
         // Content: every row, every column.
         var rows = result.GetProperty("rows").EnumerateArray().ToList();

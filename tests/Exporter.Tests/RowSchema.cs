@@ -10,7 +10,7 @@ internal static class RowSchema
         "generator", "prompt_version", "tests_run", "tests_passed", "repair_rounds",
         "prompt_tokens", "completion_tokens", "created_at",
         "source_lines", "source_project_version", "license_origin", "source_notice",
-        "mutants", "mutants_killed",
+        "mutants", "mutants_killed", "pass_rate", "difficulty",
     ];
 
     public static readonly string[] StringColumns =

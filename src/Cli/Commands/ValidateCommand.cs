@@ -99,6 +99,10 @@ internal sealed class ValidateCommand(CommandEnvironment environment) : AsyncCom
         var mutation = new MutationTester(sandbox, validation.Mutants, settings.MinMutationScore ?? 0);
         var rows = new SftRowValidator(new TestValidator(new CompileValidator(new RoslynCompiler()), sandbox, validation.Tests, mutation));
 
+        // Preference rows: both answers are judged, with the configured mutation bar, so a weak-tests rejected answer fails.
+        var pairs = new PreferencePairValidator(new SftRowValidator(new TestValidator(
+            new CompileValidator(new RoslynCompiler()), sandbox, validation.Tests, new MutationTester(sandbox, validation.Mutants, settings.MinMutationScore ?? validation.MinMutationScore))));
+
         string? layout = null;
         var counts = VerdictNames.All.ToDictionary(v => v.ToWire(), _ => 0L, StringComparer.Ordinal);
         long total = 0, testsRun = 0, testsPassed = 0, mutants = 0, killed = 0, scored = 0;
@@ -123,11 +127,18 @@ internal sealed class ValidateCommand(CommandEnvironment environment) : AsyncCom
                     return (record, Verdict.Unparseable, record.Problem, 0, 0, (int?)null, (int?)null);
                 }
 
+                if (PreferenceLayout.Matches(record.Fields.Keys.ToList()))
+                {
+                    Interlocked.CompareExchange(ref layout, PreferenceLayout.Name, null);
+                    var pair = await pairs.ValidateAsync(record.Fields, ct);
+                    return (record, pair.Verdict, pair.Detail, pair.TestsRun, pair.TestsPassed, (int?)null, (int?)null);
+                }
+
                 var rowLayout = SftLayout.Detect(record.Fields.Keys.ToList());
                 if (rowLayout is null)
                 {
                     return (record, Verdict.Unparseable,
-                        $"no known layout: the row has {string.Join(", ", record.Fields.Keys.Take(12))}; expected {string.Join(" or ", SftLayout.Known.Select(k => string.Join("+", k.Fields)))}", 0, 0, null, null);
+                        $"no known layout: the row has {string.Join(", ", record.Fields.Keys.Take(12))}; expected {string.Join(" or ", SftLayout.Known.Select(k => string.Join("+", k.Fields)))} or prompt+chosen+rejected", 0, 0, null, null);
                 }
 
                 Interlocked.CompareExchange(ref layout, rowLayout, null);

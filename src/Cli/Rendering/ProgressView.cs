@@ -203,7 +203,7 @@ internal sealed class ProgressView(IAnsiConsole console, RunStats stats, string 
     }
 
     /// <summary>Writes what a <c>--dry-run</c> found: seeds, the requests a run would send, and their cost where priced.</summary>
-    public void WritePlan(RunPlan plan, Core.Config.LlmConfig? llm, string? model)
+    public void WritePlan(RunPlan plan, Core.Config.LlmConfig? llm, string? model, int candidates = 1)
     {
         ArgumentNullException.ThrowIfNull(plan);
         var inv = CultureInfo.InvariantCulture;
@@ -216,7 +216,7 @@ internal sealed class ProgressView(IAnsiConsole console, RunStats stats, string 
         else
         {
             console.WriteLine(string.Create(inv,
-                $"llm: a run would send {Words.Count(plan.ToSend, "request")} to {model} ({plan.Cached} of {plan.Requests} are answered in the state store already)"));
+                $"llm: a run would send {Words.Count(plan.ToSend, "request")} to {model} ({plan.Cached} of {plan.Requests} are answered in the state store already{(candidates > 1 ? $"; {candidates} answers per seed, generation.candidates" : "")})"));
             var maxCompletion = plan.ToSend * (long)llm.MaxTokens;
             var cost = Core.Config.Pricing.Estimate(llm, model, plan.PromptTokens, maxCompletion);
             console.WriteLine(string.Create(inv,

@@ -64,7 +64,7 @@ internal sealed class RunService(CommandEnvironment environment)
         services.AddSingleton<IHttpCacheStore>(state.Http);
         services.AddValidator();
         services.AddHarvester();
-        var missing = services.AddGenerators(config.Generation.Tasks, llm);
+        var missing = services.AddGenerators(config.Generation.Tasks, llm, config.Generation.Candidates);
         string[] llmTasks = [InstructGenerator.TaskName, GenerationConfig.TestsTask];
         var model = llm is not null && llmTasks.Any(t => config.Generation.Tasks.Contains(t) && !missing.Contains(t))
             ? llm.Model
@@ -133,7 +133,7 @@ internal sealed class RunService(CommandEnvironment environment)
             var planView = new ProgressView(environment.Output, stats, $"harvest --dry-run ({config.Lang}): {from}");
             RunPlan? plan = null;
             await planView.RunAsync(async () => plan = await pipeline.PlanAsync(request, stats, cancellationToken), cancellationToken);
-            planView.WritePlan(plan!, model is null ? null : config.Llm, model);
+            planView.WritePlan(plan!, model is null ? null : config.Llm, model, config.Generation.Candidates);
             return ExitCodes.Success;
         }
 
@@ -316,6 +316,20 @@ internal sealed class RunService(CommandEnvironment environment)
                         var curated = deduplicator.Curate(judged);
                         stats.CountVerdict(curated.Verdict);
                         await sink.AddAsync(curated, cancellationToken);
+                    }
+
+                    // The preference and feedback configs are carried as written: the answers they pair are not in the rows.
+                    if (sink is Exporter.Configs.IConfigRowSink configs)
+                    {
+                        await foreach (var (split, row) in Exporter.Configs.ConfigFolder.ReadPreferenceAsync(folder, cancellationToken))
+                        {
+                            await configs.AddPreferenceAsync(split, row, cancellationToken);
+                        }
+
+                        await foreach (var (split, row) in Exporter.Configs.ConfigFolder.ReadFeedbackAsync(folder, cancellationToken))
+                        {
+                            await configs.AddFeedbackAsync(split, row, cancellationToken);
+                        }
                     }
                 }
 

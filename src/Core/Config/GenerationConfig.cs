@@ -17,4 +17,13 @@ public sealed record GenerationConfig
 
     /// <summary>Repair rounds per failing candidate.</summary>
     public int RepairRounds { get; init; } = 1;
+
+    /// <summary>The most answers asked for per request (<c>generation.candidates</c>).</summary>
+    public const int MaxCandidates = 16;
+
+    /// <summary>
+    /// Answers asked for per LLM request (k): each is judged, the best passing one becomes the SFT row, the pass rate
+    /// gives the row's difficulty, and passing and failing answers of one instruction make preference pairs.
+    /// </summary>
+    public int Candidates { get; init; } = 1;
 }

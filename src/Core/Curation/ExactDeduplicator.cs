@@ -10,6 +10,9 @@ namespace AutoRefiner.Core.Curation;
 /// </summary>
 public sealed class ExactDeduplicator : ICurator
 {
+    /// <inheritdoc />
+    public bool Remembers => true;
+
     private readonly HashSet<UInt128> _seen = [];
     private readonly Lock _gate = new();
 

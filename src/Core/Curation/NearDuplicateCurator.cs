@@ -15,6 +15,9 @@ namespace AutoRefiner.Core.Curation;
 /// </summary>
 public sealed class NearDuplicateCurator : ICurator, ISeedFilter
 {
+    /// <inheritdoc />
+    public bool Remembers => true;
+
     private readonly MinHasher _hasher;
     private readonly NearDuplicateIndex _samples;
     private readonly NearDuplicateIndex _seeds;

@@ -51,6 +51,12 @@ public sealed record Candidate
     /// <summary>When it was judged first; kept when a later run reuses it. Null until then (export time is used).</summary>
     public DateTimeOffset? CreatedAt { get; init; }
 
+    /// <summary>
+    /// Which of the seed's <c>generation.candidates</c> answers it is (0-based); null for a generator that asks no
+    /// model. Candidates with an index are judged as a group: pass rate, difficulty, the one SFT row, preference pairs.
+    /// </summary>
+    public int? CandidateIndex { get; init; }
+
     /// <summary>Repair rounds spent on it.</summary>
     public int RepairRounds { get; init; }
 

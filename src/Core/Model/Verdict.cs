@@ -1,3 +1,5 @@
+using AutoRefiner.Core.Pipeline;
+
 namespace AutoRefiner.Core.Model;
 
 /// <summary>How a candidate ended. Exactly one per candidate (the verdict table in docs/how-it-works.md, "Validation and curation").</summary>
@@ -69,4 +71,19 @@ public sealed record Judged(Candidate Candidate, Verdict Verdict, string Detail,
 
     /// <summary>Of <see cref="Mutants"/>, those the tests told apart from the solution (a failed test, a timeout or a crash); null likewise.</summary>
     public int? MutantsKilled { get; init; }
+
+    /// <summary>The failing answer this one was repaired from (with the verdict and detail sent back), or null.</summary>
+    public Judged? Before { get; init; }
+
+    /// <summary>Of the seed's <c>generation.candidates</c> answers, the share that passed; null where the generator asks no model, or asks for one answer.</summary>
+    public double? PassRate { get; init; }
+
+    /// <summary><c>easy</c>, <c>medium</c> or <c>hard</c> from <see cref="PassRate"/> (<see cref="CandidateGroup"/>); null likewise.</summary>
+    public string? Difficulty { get; init; }
+
+    /// <summary>Passed, but another answer for the same seed is its SFT row (better mutation score or shorter); used as a preference pair's chosen answer only.</summary>
+    public bool Alternative { get; init; }
+
+    /// <summary>Its text overlaps a benchmark, holds a secret or its licence is refused: it never enters a preference pair or feedback conversation.</summary>
+    public bool Tainted { get; init; }
 }

@@ -75,11 +75,16 @@ public sealed class HarvestPipeline(
         var curated = judged;
         foreach (var curator in _curators)
         {
-            curated = curator.Curate(curated);
+            // An answer that is not the seed's SFT row is not exported as one: duplicate detection must not remember it.
+            if (!(judged.Alternative && curator.Remembers))
+            {
+                curated = curator.Curate(curated);
+            }
         }
 
+        curated = PairingScreen.Screen(judged, curated, _curators);
         stats.CountVerdict(curated.Verdict);
-        if (curated.Verdict == Verdict.Passed && isNew)
+        if (curated.Verdict == Verdict.Passed && !curated.Alternative && isNew)
         {
             stats.CountAdded();
         }
@@ -155,7 +160,8 @@ public sealed class HarvestPipeline(
             judged.Add(result with { Candidate = result.Candidate with { CreatedAt = result.Candidate.CreatedAt ?? stats.Time.GetUtcNow() } });
         }
 
-        return judged;
+        // k answers of one seed are one group: its pass rate, its difficulty, its one SFT row.
+        return CandidateGroup.Settle(judged);
     }
 
     /// <summary>
@@ -185,7 +191,8 @@ public sealed class HarvestPipeline(
                 slots.Generation.Release();
             }
 
-            judged = await ValidateAsync(repaired, slots.Validation, cancellationToken).ConfigureAwait(false);
+            // The failing answer stays with its repair: a preference pair's rejected answer, a feedback conversation's turns.
+            judged = await ValidateAsync(repaired, slots.Validation, cancellationToken).ConfigureAwait(false) with { Before = judged };
             if (judged.Verdict == Verdict.Passed)
             {
                 stats.CountRepaired();
@@ -234,8 +241,8 @@ public sealed class HarvestPipeline(
                 if (journal?.Knows(seed, generator) == true)
                 {
                     // Judged by an earlier run: reused, not asked again.
-                    requests++;
-                    cached++;
+                    requests += generator.Candidates;
+                    cached += generator.Candidates;
                     continue;
                 }
 

@@ -14,6 +14,9 @@ public interface ISampleGenerator
     /// <summary>The model it asks (written in <c>generator</c>), or its own name when it uses none.</summary>
     string Model => Task;
 
+    /// <summary>Answers it asks for per seed (<c>generation.candidates</c>); 1 for a generator that asks no model.</summary>
+    int Candidates => 1;
+
     /// <summary>Candidates for one seed (none when the seed does not suit this generator).</summary>
     IAsyncEnumerable<Candidate> GenerateAsync(Seed seed, CancellationToken cancellationToken);
 }

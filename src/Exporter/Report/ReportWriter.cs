@@ -141,6 +141,7 @@ public static class ReportWriter
         Counts(sb, "repair-rounds", "Repair rounds", d.RepairRounds);
         MutationScores(sb, d.MutationScores);
         sb.Append("</div></section>\n");
+        ConfigsSection.Append(sb, m);
 
         sb.Append("<section id=\"sources\"><h2>Sources</h2><div class=\"grid\">");
         Table(sb, "Rows per repository", d.PerRepository.OrderByDescending(kv => kv.Value).Take(20).Select(kv => (kv.Key, kv.Value)), d.PerRepository.Count > 20 ? $"and {N(d.PerRepository.Count - 20)} more" : null);
@@ -194,7 +195,7 @@ public static class ReportWriter
     private static string Clip(string text, int max) => text.Length <= max ? text : text[..max] + "…";
 
     /// <summary>A horizontal bar chart in SVG; each bar's label carries its count (and share).</summary>
-    private static void Bars(StringBuilder sb, string id, IReadOnlyList<(string Label, long Value, string? Link)> bars, long? percentOf, int percentFrom, string unit = "")
+    internal static void Bars(StringBuilder sb, string id, IReadOnlyList<(string Label, long Value, string? Link)> bars, long? percentOf, int percentFrom, string unit = "")
     {
         if (bars.Count == 0)
         {

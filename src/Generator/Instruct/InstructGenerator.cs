@@ -15,7 +15,7 @@ namespace AutoRefiner.Generator.Instruct;
 /// <see cref="Candidate.ParseError"/> (verdict <c>unparseable</c>); an endpoint that stays down stops the run.
 /// </summary>
 public sealed class InstructGenerator(
-    ResponseCache cache, RunStats stats, PromptTemplate template, PromptTemplate? repairTemplate = null, PromptTemplate? weakTestsTemplate = null)
+    ResponseCache cache, RunStats stats, PromptTemplate template, PromptTemplate? repairTemplate = null, PromptTemplate? weakTestsTemplate = null, int candidates = 1)
     : ISampleGenerator, IRequestPlanner, IRepairer
 {
     /// <summary>The repair prompt file in use.</summary>
@@ -55,26 +55,34 @@ public sealed class InstructGenerator(
     }
 
     /// <inheritdoc />
+    public int Candidates => Math.Max(1, candidates);
+
+    /// <inheritdoc />
     public async IAsyncEnumerable<Candidate> GenerateAsync(Seed seed, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(seed);
-        var messages = Messages(seed);
-        Core.State.CachedAnswer answer;
-        string? refused = null;
-        var provisional = false;
+        foreach (var candidate in await AskAsync(seed, Messages(seed), cancellationToken).ConfigureAwait(false))
+        {
+            yield return candidate;
+        }
+    }
+
+    /// <summary>The seed's <see cref="Candidates"/> answers, each parsed into a candidate with its index.</summary>
+    private async Task<List<Candidate>> AskAsync(Seed seed, IReadOnlyList<ChatTurn> messages, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<Core.State.CachedAnswer> answers;
         try
         {
-            answer = await cache.GetOrAskAsync(PromptVersion, messages, cancellationToken).ConfigureAwait(false);
+            answers = await cache.GetOrAskAllAsync(PromptVersion, messages, Candidates, cancellationToken).ConfigureAwait(false);
         }
         catch (LlmException e) when (!e.IsFatal)
         {
             // This request was refused or its answer was garbled; the others may still succeed. Only a verdict on the
             // seed itself (too long for the model's context, filtered) is recorded as its outcome; one that blames the
-            // endpoint is not, so the next run asks again.
+            // endpoint is not, so the next run asks again (answers received meanwhile are in the state store).
             stats.Llm.CountFailure(e.Reason);
-            answer = new Core.State.CachedAnswer("", 0, 0);
-            refused = e.Message;
-            provisional = !e.IsAboutTheSample;
+            return [.. Enumerable.Range(0, Candidates).Select(i =>
+                Unusable(seed, e.Message, new Core.State.CachedAnswer("", 0, 0)) with { Provisional = !e.IsAboutTheSample, CandidateIndex = i })];
         }
         catch (LlmException e)
         {
@@ -83,14 +91,13 @@ public sealed class InstructGenerator(
                 $"{e.Message}. The {Words.Count(stats.Llm.Answered, "answer")} received in this run {(stats.Llm.Answered == 1 ? "is" : "are")} kept in the state store; run the same command again to go on from there.");
         }
 
-        if (refused is not null)
-        {
-            yield return Unusable(seed, refused, answer) with { Provisional = provisional };
-            yield break;
-        }
+        return [.. answers.Select((answer, i) => Parse(seed, answer) with { CandidateIndex = i })];
+    }
 
+    private Candidate Parse(Seed seed, Core.State.CachedAnswer answer)
+    {
         var (parsed, error) = AnswerParser.Parse(answer.Text);
-        yield return parsed is null
+        return parsed is null
             ? Unusable(seed, error!, answer) with { Response = answer.Text }
             : new Candidate
             {
@@ -180,7 +187,8 @@ public sealed class InstructGenerator(
     public RequestPlan Plan(Seed seed)
     {
         var messages = Messages(seed);
-        return cache.Contains(PromptVersion, messages) ? new RequestPlan(1, 1, 0) : new RequestPlan(1, 0, ResponseCache.EstimateTokens(messages));
+        var cached = Enumerable.Range(0, Candidates).Count(i => cache.Contains(PromptVersion, messages, i));
+        return new RequestPlan(Candidates, cached, (Candidates - cached) * ResponseCache.EstimateTokens(messages));
     }
 
     private Candidate Unusable(Seed seed, string why, Core.State.CachedAnswer answer) => new()

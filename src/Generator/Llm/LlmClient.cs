@@ -72,19 +72,30 @@ public sealed partial class LlmClient : IDisposable
     }
 
     /// <summary>The request settings for how the token limit is sent, and whether the temperature is.</summary>
-    private OpenAIPromptExecutionSettings Settings(TokenLimitField field, bool temperature)
+    private OpenAIPromptExecutionSettings Settings(TokenLimitField field, bool temperature, int choices = 1, int index = 0)
     {
         var config = _endpoint.Config;
 
-        // The connector sends MaxTokens as max_completion_tokens; max_tokens goes in the extra body.
+        // The connector sends MaxTokens as max_completion_tokens; max_tokens goes in the extra body, and so does n: the
+        // connector has no setting for it.
+        var extra = new Dictionary<string, object?>(StringComparer.Ordinal);
+        if (field is TokenLimitField.Both or TokenLimitField.MaxTokens)
+        {
+            extra["max_tokens"] = config.MaxTokens;
+        }
+
+        if (choices > 1)
+        {
+            extra["n"] = choices;
+        }
+
         return new OpenAIPromptExecutionSettings
         {
             Temperature = temperature ? config.Temperature : null,
             MaxTokens = field is TokenLimitField.Both or TokenLimitField.MaxCompletionTokens ? config.MaxTokens : null,
-            Seed = config.Seed,
-            ExtraBody = field is TokenLimitField.Both or TokenLimitField.MaxTokens
-                ? new Dictionary<string, object?>(StringComparer.Ordinal) { ["max_tokens"] = config.MaxTokens }
-                : null,
+            // Answer i of k asked one by one gets seed + i: the same seed would make a server that honours it repeat itself.
+            Seed = config.Seed + index,
+            ExtraBody = extra.Count > 0 ? extra : null,
         };
     }
 
@@ -174,7 +185,15 @@ public sealed partial class LlmClient : IDisposable
     public string Model => _endpoint.Model;
 
     /// <summary>Sends one chat request and returns the assistant's text with its token usage.</summary>
-    public async Task<CachedAnswer> CompleteAsync(IReadOnlyList<ChatTurn> messages, CancellationToken cancellationToken)
+    /// <remarks><paramref name="index"/> is which of a prompt's <c>generation.candidates</c> answers it is; it shifts <c>llm.seed</c>.</remarks>
+    public async Task<CachedAnswer> CompleteAsync(IReadOnlyList<ChatTurn> messages, CancellationToken cancellationToken, int index = 0) =>
+        (await CompleteChoicesAsync(messages, 1, cancellationToken, index).ConfigureAwait(false))[0];
+
+    /// <summary>
+    /// Sends one chat request for <paramref name="choices"/> answers (OpenAI's <c>n</c>); returns those the endpoint sent,
+    /// at least one. The request's token usage goes with the first (the prompt is billed once).
+    /// </summary>
+    private async Task<IReadOnlyList<CachedAnswer>> CompleteChoicesAsync(IReadOnlyList<ChatTurn> messages, int choices, CancellationToken cancellationToken, int index = 0)
     {
         ArgumentNullException.ThrowIfNull(messages);
         var history = new ChatHistory();
@@ -196,8 +215,14 @@ public sealed partial class LlmClient : IDisposable
             {
                 try
                 {
-                    answer = await _chat.GetChatMessageContentAsync(history, Settings(field, temperature), kernel: null, cancellationToken).ConfigureAwait(false);
+                    answer = await _chat.GetChatMessageContentAsync(history, Settings(field, temperature, choices, index), kernel: null, cancellationToken).ConfigureAwait(false);
                     break;
+                }
+                catch (HttpOperationException e) when (choices > 1 && RefusesChoices(e))
+                {
+                    // The endpoint will not take n: this run asks for one answer per request from now on.
+                    _choices = false;
+                    choices = 1;
                 }
                 catch (HttpOperationException e) when (changes < 2 && Instead(field, temperature, e) is { } instead)
                 {
@@ -255,7 +280,7 @@ public sealed partial class LlmClient : IDisposable
         var usage = answer.Metadata?.TryGetValue("Usage", out var u) == true ? u as ChatTokenUsage : null;
         var result = new CachedAnswer(answer.Content ?? "", usage?.InputTokenCount ?? 0, usage?.OutputTokenCount ?? 0);
         _usage.CountAnswer(result.PromptTokens, result.CompletionTokens);
-        return result;
+        return choices > 1 ? Choices(answer, result, choices) : [result];
     }
 
     /// <summary>A lost answer; the run stops after <see cref="RefusalsBeforeGivingUp"/> of the same kind in a row.</summary>

@@ -18,8 +18,11 @@ namespace AutoRefiner.Generator.UnitTests;
 /// member and shows its context and the member; the response is the tests. The validator compiles them against the
 /// real code, runs them, and mutation-tests them against mutants of the member alone.
 /// </summary>
-public sealed class TestsGenerator(ResponseCache cache, RunStats stats, PromptTemplate template) : ISampleGenerator, IRequestPlanner
+public sealed class TestsGenerator(ResponseCache cache, RunStats stats, PromptTemplate template, int candidates = 1) : ISampleGenerator, IRequestPlanner
 {
+    /// <inheritdoc />
+    public int Candidates => Math.Max(1, candidates);
+
     /// <summary>The task name.</summary>
     public const string TaskName = GenerationConfig.TestsTask;
 
@@ -77,7 +80,15 @@ public sealed class TestsGenerator(ResponseCache cache, RunStats stats, PromptTe
             yield break;
         }
 
-        var messages = Messages(seed);
+        foreach (var candidate in await AskAsync(seed, Messages(seed), cancellationToken).ConfigureAwait(false))
+        {
+            yield return candidate;
+        }
+    }
+
+    /// <summary>The seed's <see cref="Candidates"/> answers, each parsed into a candidate with its index.</summary>
+    private async Task<List<Candidate>> AskAsync(Seed seed, IReadOnlyList<ChatTurn> messages, CancellationToken cancellationToken)
+    {
         var candidate = new Candidate
         {
             Task = TaskName,
@@ -88,16 +99,15 @@ public sealed class TestsGenerator(ResponseCache cache, RunStats stats, PromptTe
             Provenance = seed.Provenance,
             SeedId = seed.Id,
         };
-        Core.State.CachedAnswer answer;
+        IReadOnlyList<Core.State.CachedAnswer> answers;
         try
         {
-            answer = await cache.GetOrAskAsync(PromptVersion, messages, cancellationToken).ConfigureAwait(false);
+            answers = await cache.GetOrAskAllAsync(PromptVersion, messages, Candidates, cancellationToken).ConfigureAwait(false);
         }
         catch (LlmException e) when (!e.IsFatal)
         {
             stats.Llm.CountFailure(e.Reason);
-            candidate = candidate with { ParseError = e.Message, Provisional = !e.IsAboutTheSample };
-            answer = new Core.State.CachedAnswer("", 0, 0);
+            return [.. Enumerable.Range(0, Candidates).Select(i => candidate with { ParseError = e.Message, Provisional = !e.IsAboutTheSample, CandidateIndex = i })];
         }
         catch (LlmException e)
         {
@@ -106,15 +116,14 @@ public sealed class TestsGenerator(ResponseCache cache, RunStats stats, PromptTe
                 $"{e.Message}. The {Words.Count(stats.Llm.Answered, "answer")} received in this run {(stats.Llm.Answered == 1 ? "is" : "are")} kept in the state store; run the same command again to go on from there.");
         }
 
-        candidate = candidate with { PromptTokens = answer.PromptTokens, CompletionTokens = answer.CompletionTokens };
-        if (candidate.ParseError is not null)
-        {
-            yield return candidate;
-            yield break;
-        }
+        return [.. answers.Select((answer, i) => Parse(candidate, answer) with { CandidateIndex = i })];
+    }
 
+    private static Candidate Parse(Candidate candidate, Core.State.CachedAnswer answer)
+    {
+        candidate = candidate with { PromptTokens = answer.PromptTokens, CompletionTokens = answer.CompletionTokens };
         var (tests, error) = AnswerParser.ParseTests(answer.Text);
-        yield return tests is null
+        return tests is null
             ? candidate with { ParseError = error, Response = answer.Text }
             : candidate with { Response = CodeBlocks.Fence(tests.TrimEnd()), Tests = tests };
     }
@@ -129,6 +138,7 @@ public sealed class TestsGenerator(ResponseCache cache, RunStats stats, PromptTe
         }
 
         var messages = Messages(seed);
-        return cache.Contains(PromptVersion, messages) ? new RequestPlan(1, 1, 0) : new RequestPlan(1, 0, ResponseCache.EstimateTokens(messages));
+        var cached = Enumerable.Range(0, Candidates).Count(i => cache.Contains(PromptVersion, messages, i));
+        return new RequestPlan(Candidates, cached, (Candidates - cached) * ResponseCache.EstimateTokens(messages));
     }
 }

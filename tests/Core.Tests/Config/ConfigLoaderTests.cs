@@ -135,6 +135,8 @@ public sealed class ConfigLoaderTests
     [InlineData("lang: cobol\n", "harvest.yml:1: lang: 'cobol' is not a supported language; supported: csharp")]
     [InlineData("generation:\n  tasks: [instruct, poetry]\n", "harvest.yml:2: generation.tasks[1]: 'poetry' is not one of instruct, doc-comments, tests")]
     [InlineData("generation:\n  tasks: []\n", "harvest.yml:2: generation.tasks: needs at least one task")]
+    [InlineData("generation:\n  tasks: [instruct]\n  candidates: 0\n", "harvest.yml:3: generation.candidates: must be between 1 and 16, not 0")]
+    [InlineData("generation:\n  candidates: three\n", "harvest.yml:2: generation.candidates: must be a whole number, not 'three'")]
     [InlineData("export:\n  compression: lzma\n", "harvest.yml:2: export.compression: 'lzma' is not a codec; supported: zstd, snappy, gzip, none")]
     [InlineData("sources:\n  github:\n    repos: [not-a-repo]\n", "harvest.yml:3: sources.github.repos[0]: 'not-a-repo' is not owner/name")]
     [InlineData("sources:\n  github:\n    licenses: [MIT]\n", "harvest.yml:3: sources.github.licenses[0]: 'MIT' is not a lower-case SPDX id")]

@@ -47,6 +47,9 @@ internal sealed class FakeOpenAiServer : IAsyncDisposable
     /// <summary>Added before every answer (a model's latency).</summary>
     public TimeSpan Latency { get; set; }
 
+    /// <summary>What it does with OpenAI's <c>n</c> (several answers per request): by default what most local servers do, ignore it.</summary>
+    public ChoicesMode N { get; set; }
+
     /// <summary>Decides each answer; by default a well-formed contract answer built from the prompt.</summary>
     public Func<FakeChatRequest, FakeReply> Responder { get; set; } = request => FakeReply.Answer(ContractAnswer(request));
 
@@ -208,7 +211,15 @@ internal sealed class FakeOpenAiServer : IAsyncDisposable
                 return;
             }
 
+            var choices = (int)(request.Number("n") ?? 1);
+            if (choices > 1 && N == ChoicesMode.Refuse)
+            {
+                await WriteAsync(response, 400, Error("Unsupported value: 'n' must be 1 for this model.", "invalid_request_error", "n")).ConfigureAwait(false);
+                return;
+            }
+
             var reply = Responder(request);
+            var more = choices > 1 && N == ChoicesMode.Honour ? Enumerable.Range(1, choices - 1).Select(_ => Responder(request)).ToList() : [];
             var delay = Latency + reply.Delay;
             if (delay > TimeSpan.Zero)
             {
@@ -311,12 +322,12 @@ internal sealed class FakeOpenAiServer : IAsyncDisposable
                 ["object"] = "chat.completion",
                 ["created"] = DateTimeOffset.UtcNow.ToUnixTimeSeconds(),
                 ["model"] = request.Model,
-                ["choices"] = new JsonArray(new JsonObject
+                ["choices"] = new JsonArray([.. new[] { reply }.Concat(more).Select((r, i) => (JsonNode)new JsonObject
                 {
-                    ["index"] = 0,
-                    ["message"] = new JsonObject { ["role"] = "assistant", ["content"] = reply.Content },
+                    ["index"] = i,
+                    ["message"] = new JsonObject { ["role"] = "assistant", ["content"] = r.Content },
                     ["finish_reason"] = "stop",
-                }),
+                })]),
                 ["usage"] = new JsonObject
                 {
                     ["prompt_tokens"] = reply.PromptTokens ?? (request.UserText.Length / 4),
@@ -463,4 +474,17 @@ internal enum HangPoint
 {
     BeforeHeaders,
     MidBody,
+}
+
+/// <summary>How <see cref="FakeOpenAiServer"/> treats <c>n</c>.</summary>
+internal enum ChoicesMode
+{
+    /// <summary>One choice whatever n asks (Ollama, llama.cpp).</summary>
+    Ignore,
+
+    /// <summary>n choices, each decided by the responder (OpenAI, vLLM).</summary>
+    Honour,
+
+    /// <summary>400 naming the parameter n (reasoning models refuse n &gt; 1).</summary>
+    Refuse,
 }
