@@ -139,7 +139,7 @@ internal class DatasetRow
 }
 
 /// <summary>One turn of <see cref="DatasetRow.Messages"/>.</summary>
-internal sealed class ChatMessage
+public sealed class ChatMessage
 {
     /// <summary><c>user</c> or <c>assistant</c>.</summary>
     [JsonPropertyName("role")] public string Role { get; set; } = "";

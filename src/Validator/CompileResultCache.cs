@@ -12,7 +12,7 @@ namespace AutoRefiner.Validator;
 /// </summary>
 /// <param name="inner">The compiler whose results are remembered.</param>
 /// <param name="capacity">Results kept at most.</param>
-public sealed class CompileResultCache(ICodeCompiler inner, int capacity = CompileResultCache.DefaultCapacity) : ICodeCompiler
+internal sealed class CompileResultCache(ICodeCompiler inner, int capacity = CompileResultCache.DefaultCapacity) : ICodeCompiler
 {
     /// <summary>
     /// Results kept by default: a seed's context is validated soon after it is extracted (the pipeline holds a few seeds

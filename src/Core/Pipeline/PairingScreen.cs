@@ -8,7 +8,7 @@ namespace AutoRefiner.Core.Pipeline;
 /// those checks refuse is marked <see cref="Judged.Tainted"/> and never written into either config; the others keep the
 /// checks' redactions.
 /// </summary>
-public static class PairingScreen
+internal static class PairingScreen
 {
     /// <summary>Verdicts whose answers never enter a pair or a conversation, whatever the checks say.</summary>
     private static readonly Verdict[] Refused = [Verdict.BannedApi, Verdict.Secret, Verdict.License, Verdict.Contaminated];

@@ -18,7 +18,7 @@ namespace AutoRefiner.Generator.UnitTests;
 /// member and shows its context and the member; the response is the tests. The validator compiles them against the
 /// real code, runs them, and mutation-tests them against mutants of the member alone.
 /// </summary>
-public sealed class TestsGenerator(ResponseCache cache, RunStats stats, PromptTemplate template, int candidates = 1) : ISampleGenerator, IRequestPlanner
+internal sealed class TestsGenerator(ResponseCache cache, RunStats stats, PromptTemplate template, int candidates = 1) : ISampleGenerator, IRequestPlanner
 {
     /// <inheritdoc />
     public int Candidates => Math.Max(1, candidates);

@@ -7,7 +7,7 @@ namespace AutoRefiner.Harvester.Local;
 /// </summary>
 /// <param name="Projects">Projects analysed at once (the extraction's parallelism: one per core by default).</param>
 /// <param name="MemoryBudgetBytes">What the projects analysed at once may take together, by estimate.</param>
-public sealed record HarvestConcurrency(int Projects, long MemoryBudgetBytes)
+internal sealed record HarvestConcurrency(int Projects, long MemoryBudgetBytes)
 {
     /// <summary>
     /// Memory a project's analysis takes per byte of C# source it compiles (its files and its referenced projects'):

@@ -13,7 +13,7 @@ namespace AutoRefiner.Harvester.Seeds;
 /// tree is shared only between projects whose builds read its <c>#if</c>s alike. Trees are immutable and safe to put in
 /// several compilations at once; a project's trees are dropped (<see cref="Release"/>) once no project left needs them.
 /// </summary>
-public sealed class SyntaxTreeCache
+internal sealed class SyntaxTreeCache
 {
     private readonly ConcurrentDictionary<Key, Lazy<SyntaxTree>> _trees = new();
     private long _parsed;

@@ -14,7 +14,7 @@ namespace AutoRefiner.Validator.Mutation;
 /// mutant that would not (a changed literal where a byte is needed, a removed assignment a later read depends on) is
 /// dropped and the rest compiled again. Thread-safe.
 /// </summary>
-public static class MutantSchemata
+internal static class MutantSchemata
 {
     /// <summary>Most rounds of dropping mutants that do not compile.</summary>
     private const int MaxRounds = 6;

@@ -8,7 +8,7 @@ using Microsoft.CodeAnalysis.Text;
 namespace AutoRefiner.Validator.Mutation;
 
 /// <summary>What a candidate's tests run against, and which part of it its mutants change.</summary>
-public static class MutationScope
+internal static class MutationScope
 {
     /// <summary>
     /// The code the tests are compiled with: the response's first C# block, or for a <c>tests</c> row (whose response is

@@ -12,7 +12,7 @@ public sealed class ExecutionFeedbackConfigTests : IDisposable
 
     private async Task<string> WriteAsync(string[]? formats = null)
     {
-        var config = Export.Config(_dir.Path, new ExportConfig { Out = "out", TestSplit = 0, Formats = formats ?? ["parquet", "jsonl"] });
+        var config = Export.Config(_dir.Path, new ExportConfig { Out = "out", TestSplit = 0, Formats = formats is null ? [ExportFormat.Parquet, ExportFormat.Jsonl] : [.. formats.Select(f => ExportConfig.KnownFormats[f])] });
         await Export.WriteAsync(config, ConfigSamples.Groups());
         return Export.OutOf(config);
     }
