@@ -87,6 +87,25 @@ public sealed class ValidateMutationTests : IDisposable
     }
 
     [Fact]
+    public async Task Validate_ASolutionNamingTheMutantSwitch_CannotSlipWeakTestsPastTheGate()
+    {
+        // A class named like the schemata's switch used to make the mutants fail to build, which read as "nothing to
+        // mutate" and let tests that check nothing pass the bar.
+        var input = _dir.Write("switch.jsonl", string.Join("\n", new[]
+        {
+            new JsonObject { ["prompt"] = "Write FizzBuzz.", ["completion"] = $"```csharp\npublic static class __ArMutant {{ }}\n{Solution}\n```", ["tests"] = WeakTests },
+            new JsonObject { ["prompt"] = "Write FizzBuzz.", ["completion"] = $"```csharp\n{Solution}\n```", ["tests"] = WeakTests.Replace("Fizz.Say(4)", "(object)__ArMutant.Id", StringComparison.Ordinal) + "\npublic static class __ArMutant { public static int Id; }" },
+        }.Select(r => r.ToJsonString())) + "\n");
+
+        var result = await CliRunner.RunAsync(["validate", input, "--out", Validated, "--min-mutation-score", "0.5"]);
+
+        Assert.True(result.ExitCode is 0 or 1, result.Output + result.Errors);
+        var verdicts = Verdicts();
+        Assert.Equal(["weak-tests", "weak-tests"], verdicts.Select(v => v.GetProperty("verdict").GetString()));
+        Assert.All(verdicts, v => Assert.Contains("reserves for its switch", v.GetProperty("detail").GetString(), StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Validate_AMinMutationScore_RejectsWeakTestsAndKeepsTheRest()
     {
         var input = Input();

@@ -57,6 +57,13 @@ internal static class MutantSchemata
             return new Result(null, [], true, null);
         }
 
+        // The switch's name is reserved: code that declares or names it would take the switch's place (the mutants would
+        // not compile, or the worker would set the wrong field) and its tests would go unchecked.
+        if (NamesTheSwitch(solutionTree, cancellationToken) || NamesTheSwitch(testsTree, cancellationToken))
+        {
+            return new Result(null, [], true, $"the code names {SchemataRewriter.SwitchClass}, which mutation testing reserves for its switch");
+        }
+
         var reusable = !HasMutableStatics(original, solutionTree, testsTree, cancellationToken);
 
         // Three times the cap are compiled, so that the cap is still reached when some of them do not compile.
@@ -219,4 +226,7 @@ internal static class MutantSchemata
         var all = lines.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0).ToList();
         return all.Count <= 6 ? all : [.. all.Take(5), "…"];
     }
+
+    private static bool NamesTheSwitch(SyntaxTree tree, CancellationToken cancellationToken) =>
+        tree.GetRoot(cancellationToken).DescendantTokens().Any(t => t.IsKind(SyntaxKind.IdentifierToken) && t.ValueText == SchemataRewriter.SwitchClass);
 }

@@ -36,7 +36,7 @@ public sealed class MutationTester(SandboxPool sandbox, int mutants, double minS
         var built = MutantSchemata.Build(solution, tests, mutants, scope, cancellationToken);
         if (built.Image is not { } image || built.Mutants.Count == 0)
         {
-            return new MutationScore(0, 0, []);
+            return new MutationScore(0, 0, []) { Problem = built.Problem };
         }
 
         var slowest = original.Count == 0 ? 0 : original.Max(t => t.Milliseconds);
