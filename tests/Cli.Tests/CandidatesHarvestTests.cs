@@ -289,6 +289,46 @@ public sealed class CandidatesHarvestTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Validate_PreferencePairsWhoseRejectedAnswerIsNotAWrongAnswer_DoNotHold()
+    {
+        WriteSources();
+        var harvest = await CliRunner.RunAsync(["harvest", "--config", Config(3), "--out", Out]);
+        Assert.True(harvest.ExitCode == 0, harvest.Output + harvest.Errors);
+        var line = File.ReadAllLines(Path.Combine(Out, "jsonl", "preference", "train.jsonl"))[0];
+
+        string With(Action<System.Text.Json.Nodes.JsonObject> change)
+        {
+            var row = System.Text.Json.Nodes.JsonNode.Parse(line)!.AsObject();
+            change(row);
+            return row.ToJsonString();
+        }
+
+        var input = _dir.Write("odd-pairs.jsonl", string.Join('\n', new[]
+        {
+            // The same code on both sides, the rejected side with tests that fail it.
+            With(r =>
+            {
+                r["rejected"] = r["chosen"]!.DeepClone();
+                r["rejected_tests"] = "public class NoTests { [Fact] public void Fails() => Assert.Fail(\"no\"); }";
+            }),
+
+            // Hostile code: never paired, never written.
+            With(r => r["rejected"]![0]!["content"] = "```csharp\npublic static class Gone { public static void Go() => System.IO.File.Delete(\"/etc/passwd\"); }\n```"),
+
+            // No code at all: not a wrong answer to the task.
+            With(r => r["rejected"]![0]!["content"] = "I cannot help with that."),
+        }) + "\n");
+
+        var result = await CliRunner.RunAsync(["validate", input, "--out", _dir.Combine("validated-odd")]);
+
+        Assert.True(result.ExitCode == 0, result.Output + result.Errors);
+        var verdicts = CliRunner.ReadJsonl(Path.Combine(_dir.Combine("validated-odd"), "verdicts.jsonl")).Select(v => v.GetProperty("verdict").GetString()).ToList();
+        Assert.Equal(["test-failed", "banned-api", "unparseable"], verdicts);
+        Assert.False(File.Exists(Path.Combine(_dir.Combine("validated-odd"), "odd-pairs.jsonl")) &&
+                     File.ReadAllText(Path.Combine(_dir.Combine("validated-odd"), "odd-pairs.jsonl")).Contains("File.Delete", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task MergeAndReport_OutputsWithConfigs_CarryEveryConfigAndShowDifficulty()
     {
         WriteSources();
