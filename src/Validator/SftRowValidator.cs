@@ -80,7 +80,10 @@ public sealed class SftRowValidator(TestValidator validator)
             return Restore(await validator.ValidateAsync(candidate with { Response = CodeBlocks.Fence(code), Tests = "" }, cancellationToken).ConfigureAwait(false), candidate);
         }
 
-        return Restore(await validator.ValidateAsync(candidate with { Response = CodeBlocks.Fence(string.Join("\n", blocks)) }, cancellationToken).ConfigureAwait(false), candidate);
+        // A response that shows its tests as well (a feedback conversation's answers do, so the runner's words have
+        // something to refer to) keeps them out of the solution: they run once, from the tests field.
+        var solutionBlocks = blocks.Where(b => !(IsTestCode(b) && tests.Contains(b.Trim(), StringComparison.Ordinal))).ToList();
+        return Restore(await validator.ValidateAsync(candidate with { Response = CodeBlocks.Fence(string.Join("\n", solutionBlocks.Count > 0 ? solutionBlocks : blocks)) }, cancellationToken).ConfigureAwait(false), candidate);
     }
 
     private static Judged Restore(Judged judged, Candidate original) => judged with { Candidate = original };

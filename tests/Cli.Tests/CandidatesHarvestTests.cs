@@ -289,6 +289,25 @@ public sealed class CandidatesHarvestTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Validate_TheFeedbackConfig_KeepsEveryConversation()
+    {
+        // Its answers show their tests too (the runner's words refer to them) and the row has a tests field: the tests
+        // must run once, not be compiled a second time into the solution.
+        WriteSources();
+        var harvest = await CliRunner.RunAsync(["harvest", "--config", Config(3), "--out", Out]);
+        Assert.True(harvest.ExitCode == 0, harvest.Output + harvest.Errors);
+        var feedback = Path.Combine(Out, "jsonl", "feedback", "train.jsonl");
+        Assert.NotEmpty(File.ReadAllLines(feedback));
+
+        var result = await CliRunner.RunAsync(["validate", feedback, "--out", _dir.Combine("validated-feedback")]);
+
+        Assert.True(result.ExitCode == 0, result.Output + result.Errors);
+        var verdicts = CliRunner.ReadJsonl(Path.Combine(_dir.Combine("validated-feedback"), "verdicts.jsonl"));
+        Assert.Equal(File.ReadAllLines(feedback).Length, verdicts.Count);
+        Assert.All(verdicts, v => Assert.True(v.GetProperty("verdict").GetString() == "passed", v.ToString()));
+    }
+
+    [Fact]
     public async Task Validate_PreferencePairsWhoseRejectedAnswerIsNotAWrongAnswer_DoNotHold()
     {
         WriteSources();
