@@ -52,6 +52,12 @@ internal sealed partial class SeedExtractor(ICodeCompiler compiler, ExtractionCo
         /// </summary>
         public const string ConditionalCode = "conditional-code";
 
+        /// <summary>
+        /// A test method (<c>[Fact]</c>, <c>[Theory]</c>, <c>[Test]</c>, <c>[TestCase]</c>, <c>[TestMethod]</c>, …): its
+        /// row would ask for a test body without saying it is one, and its attributes are not part of the member a row shows.
+        /// </summary>
+        public const string TestMethod = "test-method";
+
         /// <summary>Its doc is <c>&lt;inheritdoc/&gt;</c> and the doc it names or inherits is not in the source.</summary>
         public const string InheritDocUnresolved = "inheritdoc-unresolved";
 
@@ -374,6 +380,11 @@ internal sealed partial class SeedExtractor(ICodeCompiler compiler, ExtractionCo
 
         if (config.SeedGates)
         {
+            if (SeedGates.TestAttribute(method) is { } attribute)
+            {
+                return (null, Reasons.TestMethod, $"{where}: [{attribute}]");
+            }
+
             if (SeedGates.ConditionalCode(method) is { } inactive)
             {
                 return (null, Reasons.ConditionalCode, $"{where}: {inactive}");

@@ -15,6 +15,34 @@ namespace AutoRefiner.Harvester.Seeds;
 /// </summary>
 internal static partial class SeedGates
 {
+    /// <summary>The attributes of xunit, NUnit and MSTest that make a method a test (by name, with or without <c>Attribute</c>).</summary>
+    private static readonly HashSet<string> TestAttributes = new(StringComparer.Ordinal)
+    {
+        "Fact", "Theory", "Test", "TestCase", "TestCaseSource", "TestMethod", "DataTestMethod", "SkippableFact", "SkippableTheory",
+    };
+
+    /// <summary>The test attribute <paramref name="member"/> carries (as written), or null when it is not a test method.</summary>
+    public static string? TestAttribute(BaseMethodDeclarationSyntax member)
+    {
+        ArgumentNullException.ThrowIfNull(member);
+        foreach (var attribute in member.AttributeLists.SelectMany(l => l.Attributes))
+        {
+            var name = attribute.Name switch
+            {
+                QualifiedNameSyntax q => q.Right.Identifier.ValueText,
+                AliasQualifiedNameSyntax a => a.Name.Identifier.ValueText,
+                SimpleNameSyntax n => n.Identifier.ValueText,
+                _ => "",
+            };
+            if (TestAttributes.Contains(name.EndsWith("Attribute", StringComparison.Ordinal) ? name[..^"Attribute".Length] : name))
+            {
+                return attribute.ToString();
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>Why <paramref name="member"/> is trivial (a short phrase), or null when it is not.</summary>
     public static string? Trivial(BaseMethodDeclarationSyntax member)
     {

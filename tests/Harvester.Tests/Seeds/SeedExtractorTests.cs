@@ -883,6 +883,58 @@ public sealed class SeedExtractorTests : IDisposable
     }
 
     [Fact]
+    public async Task Extract_DocumentedTestMethods_AreNotSeeds_AndTheRestOfTheFileIs()
+    {
+        // MoreLINQ documents some of its NUnit tests; a row would ask for a test body without saying it is one.
+        _tree.Write("Fake.cs", """
+            namespace Testing
+            {
+                [System.AttributeUsage(System.AttributeTargets.Method)] public sealed class TestAttribute : System.Attribute { }
+                [System.AttributeUsage(System.AttributeTargets.Method)] public sealed class FactAttribute : System.Attribute { }
+                [System.AttributeUsage(System.AttributeTargets.Method)] public sealed class TestCaseAttribute : System.Attribute { public TestCaseAttribute(int n) { } }
+            }
+            """);
+        _tree.Write("RankTests.cs", """
+            using Testing;
+
+            public class RankTests
+            {
+                /// <summary>Verifies that ranking a sequence counts each distinct value once, whatever the order.</summary>
+                [Test]
+                public void RankCountsDistinctValues()
+                {
+                    var values = new[] { 3, 1, 3, 2 };
+                    var distinct = new System.Collections.Generic.HashSet<int>(values);
+                    if (distinct.Count != 3) throw new System.Exception("wrong count");
+                }
+
+                /// <summary>Checks the sum of the first n odd numbers is n squared, for a few n.</summary>
+                [Testing.TestCaseAttribute(4)]
+                public void OddSumIsSquare(int n)
+                {
+                    var sum = 0;
+                    for (var i = 0; i < n; i++) sum += (2 * i) + 1;
+                    if (sum != n * n) throw new System.Exception("not a square");
+                }
+
+                /// <summary>Returns the number of distinct values in the sequence, counting each value once whatever its order.</summary>
+                public static int DistinctCount(int[] values)
+                {
+                    var seen = new System.Collections.Generic.HashSet<int>();
+                    foreach (var v in values) seen.Add(v);
+                    return seen.Count;
+                }
+            }
+            """);
+
+        var (seeds, stats) = await HarvestAsync(gates: true);
+
+        Assert.Equal(["DistinctCount"], seeds.Where(s => s.SelfContained).Select(s => s.Name));
+        Assert.Equal(2, stats.SeedRejects[SeedExtractor.Reasons.TestMethod]);
+        Assert.Contains(stats.SeedRejectExamples[SeedExtractor.Reasons.TestMethod], e => e.Contains("[Test]", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Extract_TrivialMembersAndUninformativeDocs_AreCountedWithExamples()
     {
         _tree.Write("Box.cs", """
