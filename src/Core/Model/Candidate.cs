@@ -15,10 +15,9 @@ public sealed record Candidate
     /// <summary>
     /// What near-duplicate detection compares of this sample, when the generator knows better than the whole text: a
     /// doc-comment row's context, member and masked documentation, without the instruction's fixed wording that every
-    /// row shares. Empty = the instruction and the response's code. Not stored: a sample reused from the state store is
-    /// recognised by its id.
+    /// row shares. Empty = the instruction and the response's code. Kept in the state store with the sample: a sample
+    /// rejected as a near-duplicate and reused by a refresh must be compared by the same text, or it would pass.
     /// </summary>
-    [System.Text.Json.Serialization.JsonIgnore]
     public string Compared { get; init; } = "";
 
     /// <summary>xunit tests, or empty when the task has none.</summary>

@@ -45,4 +45,24 @@ public sealed class StateJournalTests : IDisposable
 
         Assert.Equal(second, Assert.Single(reused!).Candidate.Provenance);
     }
+
+    [Fact]
+    public void TryReuse_KeepsWhatNearDuplicateDetectionCompares_SoARefreshJudgesAReusedSampleAsTheHarvestDid()
+    {
+        // A refresh re-admitted a doc-comment row the harvest had rejected as a near-duplicate: the reused sample came
+        // back without its compared text and was compared by another one.
+        var generator = new DocGenerator();
+        var provenance = new Provenance("alice/tools", "src/M.cs", "aaaa", "MIT", "");
+        using var store = StateStore.Open(Path.Combine(_dir, "state.db"));
+        var candidate = new Candidate
+        {
+            Task = "doc-comments", Instruction = "i", Response = "r", Generator = "doc-comments", PromptVersion = "v1",
+            Provenance = provenance, SeedId = "same-content", Compared = "static class M { int Add(int a, int b) => a + b; } adds",
+        };
+        new StateJournal(store.Judged, store.Runs.BeginRun(RunKind.Harvest, "c", "h", DateTimeOffset.UnixEpoch)).Record(SeedFrom(provenance), generator, [new Judged(candidate, Verdict.Passed, "", 0, 0)]);
+
+        var reused = new StateJournal(store.Judged, store.Runs.BeginRun(RunKind.Refresh, "c", "h", DateTimeOffset.UnixEpoch)).TryReuse(SeedFrom(provenance), generator);
+
+        Assert.Equal(candidate.Compared, Assert.Single(reused!).Candidate.Compared);
+    }
 }
