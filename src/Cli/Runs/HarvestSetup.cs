@@ -57,9 +57,9 @@ internal sealed record HarvestSetup(
 
         // The output is never the code it is made from: a source folder equal to --out, or inside it, would have its
         // files mixed with the dataset (and uploaded by push), and a later run would read its own output as sources.
-        var localSources = given
+        var localSources = (given
             ? arguments.Sources.Select(s => (Given: s, Full: Path.GetFullPath(s, cwd)))
-            : config.Sources.Local.Select(s => (Given: s, Full: config.ResolvePath(s)));
+            : config.Sources.Local.Select(s => (Given: s, Full: config.ResolvePath(s)))).ToList();
         foreach (var (source, full) in localSources.Where(s => Directory.Exists(s.Full)))
         {
             var folder = Path.TrimEndingDirectorySeparator(full);
@@ -73,9 +73,7 @@ internal sealed record HarvestSetup(
 
         // The manifest, the card and the report name a local source by its project (origin owner/name, else its folder's
         // name), never by a path of this machine: they are published by push.
-        var shownSources = (given
-            ? arguments.Sources.Select(s => (Given: s, Full: Path.GetFullPath(s, cwd)))
-            : config.Sources.Local.Select(s => (Given: s, Full: config.ResolvePath(s))).Concat(config.Sources.GitHub.Repos.Select(r => (Given: r, Full: ""))))
+        var shownSources = (given ? localSources : localSources.Concat(config.Sources.GitHub.Repos.Select(r => (Given: r, Full: ""))))
             .Select(s => s.Full.Length > 0 && Directory.Exists(s.Full) ? ProjectName(s.Full) : Redact.Credentials(s.Given))
             .ToList();
         if (query is not null)
