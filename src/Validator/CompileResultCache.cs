@@ -20,8 +20,9 @@ internal sealed class CompileResultCache(ICodeCompiler inner, int capacity = Com
     /// </summary>
     public const int DefaultCapacity = 1024;
 
-    private readonly ConcurrentDictionary<string, CompileResult> _results = new(StringComparer.Ordinal);
-    private readonly ConcurrentQueue<string> _order = new();
+    /// <summary>Results by text and by what was asked: a full compilation, or only whether it compiles (<see cref="Check"/>).</summary>
+    private readonly ConcurrentDictionary<(string Code, bool Checked), CompileResult> _results = new();
+    private readonly ConcurrentQueue<(string Code, bool Checked)> _order = new();
     private long _hits;
 
     /// <summary>Compilations answered from a remembered result.</summary>
@@ -31,16 +32,34 @@ internal sealed class CompileResultCache(ICodeCompiler inner, int capacity = Com
     public CompileResult Compile(string code, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(code);
-        if (_results.TryGetValue(code, out var known))
+        if (_results.TryGetValue((code, Checked: false), out var known))
         {
             Interlocked.Increment(ref _hits);
             return known;
         }
 
-        var result = inner.Compile(code, cancellationToken);
-        if (_results.TryAdd(code, result))
+        return Remember((code, Checked: false), inner.Compile(code, cancellationToken));
+    }
+
+    /// <inheritdoc />
+    /// <remarks>A full result of the same text answers it too: its errors are the same.</remarks>
+    public CompileResult Check(string code, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(code);
+        if (_results.TryGetValue((code, Checked: true), out var known) || _results.TryGetValue((code, Checked: false), out known))
         {
-            _order.Enqueue(code);
+            Interlocked.Increment(ref _hits);
+            return known;
+        }
+
+        return Remember((code, Checked: true), inner.Check(code, cancellationToken));
+    }
+
+    private CompileResult Remember((string Code, bool Checked) key, CompileResult result)
+    {
+        if (_results.TryAdd(key, result))
+        {
+            _order.Enqueue(key);
             while (_results.Count > capacity && _order.TryDequeue(out var oldest))
             {
                 _results.TryRemove(oldest, out _);

@@ -40,7 +40,7 @@ internal static class DocCommentRowValidator
             return new Judged(candidate, Verdict.Unparseable, "the member's body appears in the instruction");
         }
 
-        var alone = compiler.Compile(context, cancellationToken);
+        var alone = compiler.Check(context, cancellationToken);
         if (!alone.Success)
         {
             return new Judged(candidate, Verdict.CompileError, "the context does not compile:\n" + string.Join('\n', alone.Errors));
@@ -52,7 +52,7 @@ internal static class DocCommentRowValidator
             return new Judged(candidate, Verdict.Unparseable, spliced.Error!);
         }
 
-        var whole = compiler.Compile(spliced.Unit, cancellationToken);
+        var whole = compiler.Check(spliced.Unit, cancellationToken);
         return whole.Success
             ? new Judged(candidate, Verdict.Passed, "")
             : new Judged(candidate, Verdict.CompileError, "the member in place of its stub does not compile:\n" + string.Join('\n', whole.Errors));

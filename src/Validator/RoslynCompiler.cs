@@ -18,6 +18,9 @@ public sealed class RoslynCompiler : ICodeCompiler
     /// <inheritdoc />
     public CompileResult Compile(string code, CancellationToken cancellationToken) => DeepCode.Run(() => CompileHere(code, cancellationToken));
 
+    /// <inheritdoc />
+    public CompileResult Check(string code, CancellationToken cancellationToken) => DeepCode.Run(() => CheckHere(code, cancellationToken));
+
     /// <summary>
     /// The compilation every sample is added to: a compilation made from another by adding a tree keeps its resolved
     /// references, so the ~160 reference assemblies are bound once per process, not once per sample.
@@ -27,6 +30,30 @@ public sealed class RoslynCompiler : ICodeCompiler
         [ReferenceSet.ImplicitUsingsTree],
         ReferenceSet.References,
         ReferenceSet.LibraryOptions);
+
+    /// <summary>The template of <see cref="Check"/>: its trees are parsed without doc comments or nullable analysis.</summary>
+    private static readonly CSharpCompilation CheckTemplate = CSharpCompilation.Create(
+        "Sample",
+        [ReferenceSet.CheckImplicitUsingsTree],
+        ReferenceSet.References,
+        ReferenceSet.LibraryOptions);
+
+    private static CompileResult CheckHere(string code, CancellationToken cancellationToken)
+    {
+        var tree = CSharpSyntaxTree.ParseText(code, ReferenceSet.CheckParseOptions, path: "Sample.cs", cancellationToken: cancellationToken);
+        if (SyntaxDepth.IsTooDeep(tree.GetRoot(cancellationToken), DeepCode.DepthLimit))
+        {
+            return new CompileResult(false, [DeepCode.TooDeep]);
+        }
+
+        var errors = CheckTemplate.AddSyntaxTrees(tree).GetDiagnostics(cancellationToken)
+            .Where(d => d.Severity == DiagnosticSeverity.Error)
+            .OrderBy(d => d.Location.SourceSpan.Start)
+            .Take(MaxErrors)
+            .Select(Format)
+            .ToList();
+        return new CompileResult(errors.Count == 0, errors);
+    }
 
     private static CompileResult CompileHere(string code, CancellationToken cancellationToken)
     {

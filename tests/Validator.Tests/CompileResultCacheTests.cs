@@ -14,6 +14,8 @@ public sealed class CompileResultCacheTests
 
         public int Calls { get; private set; }
 
+        public int Checks { get; private set; }
+
         public bool Cancel { get; set; }
 
         public CompileResult Compile(string code, CancellationToken cancellationToken)
@@ -25,6 +27,12 @@ public sealed class CompileResultCacheTests
             }
 
             return _compiler.Compile(code, cancellationToken);
+        }
+
+        public CompileResult Check(string code, CancellationToken cancellationToken)
+        {
+            Checks++;
+            return _compiler.Check(code, cancellationToken);
         }
     }
 
@@ -73,5 +81,35 @@ public sealed class CompileResultCacheTests
 
         Assert.False(cache.Compile(Broken, default).Success);
         Assert.Equal(2, inner.Calls);
+    }
+
+    [Fact]
+    public void Check_AfterACompileOfTheSameText_IsAnsweredByIt()
+    {
+        var inner = new Counting();
+        var cache = new CompileResultCache(inner);
+
+        var compiled = cache.Compile(Broken, default);
+        var checkedResult = cache.Check(Broken, default);
+
+        Assert.Same(compiled, checkedResult);
+        Assert.Equal((1, 0), (inner.Calls, inner.Checks));
+    }
+
+    [Fact]
+    public void Compile_AfterACheckOfTheSameText_CompilesInFull()
+    {
+        // A check leaves out the warnings a compile reports, so it cannot answer one.
+        var inner = new Counting();
+        var cache = new CompileResultCache(inner);
+        const string Unused = "using System.Text;\npublic class A { }";
+
+        var checkedResult = cache.Check(Unused, default);
+        var compiled = cache.Compile(Unused, default);
+
+        Assert.Empty(checkedResult.UnusedUsingLines);
+        Assert.Equal([1], compiled.UnusedUsingLines);
+        Assert.Equal((1, 1), (inner.Calls, inner.Checks));
+        Assert.Same(checkedResult, cache.Check(Unused, default));
     }
 }

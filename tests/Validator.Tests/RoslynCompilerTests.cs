@@ -93,4 +93,48 @@ public sealed class RoslynCompilerTests
         Assert.True(result.Success);
         Assert.Equal([2], result.UnusedUsingLines);
     }
+
+    [Theory]
+    [InlineData("public static class M\n{\n    public static int F() => missing;\n}")]
+    [InlineData("using Newtonsoft.Json; public static class M { public static string F(object o) => JsonConvert.SerializeObject(o); }")]
+    [InlineData("public static class M { public static unsafe int F(int* p) => *p; }")]
+    [InlineData("public class A { public void F() { int x = \"s\"; B b = null; } }")]
+    [InlineData("/// <summary>Sees <see cref=\"Nowhere\"/>.</summary>\npublic class A { }")]
+    [InlineData("#nullable enable\npublic class A { public string F(string? s) => s; }")]
+    [InlineData("public static class M { public static int F(int x) { if (x > 0) { return 1; } } }")]
+    public void Check_GivesTheErrorsOfAFullCompile(string code)
+    {
+        var full = _compiler.Compile(code, default);
+        var check = _compiler.Check(code, default);
+
+        Assert.Equal(full.Success, check.Success);
+        Assert.Equal(full.Errors, check.Errors);
+    }
+
+    [Fact]
+    public void Check_LooksForNoWarnings()
+    {
+        // Unused usings need the doc comments bound, nullable warnings the flow analysis: a check does neither.
+        const string Code = "using System.Text;\n#nullable enable\npublic class A { public string F(string? s) => s; }";
+
+        var full = _compiler.Compile(Code, default);
+        var check = _compiler.Check(Code, default);
+
+        Assert.True(check.Success);
+        Assert.Equal([1], full.UnusedUsingLines);
+        Assert.Equal(1, full.NullableWarnings);
+        Assert.Empty(check.UnusedUsingLines);
+        Assert.Equal(0, check.NullableWarnings);
+    }
+
+    [Fact]
+    public void Check_CodeNestedTooDeep_IsRefusedBeforeItIsBound()
+    {
+        var code = "public class A { public int F() => " + string.Concat(Enumerable.Repeat("(", 5000)) + "1" + string.Concat(Enumerable.Repeat(")", 5000)) + "; }";
+
+        var result = _compiler.Check(code, default);
+
+        Assert.False(result.Success);
+        Assert.Equal([DeepCode.TooDeep], result.Errors);
+    }
 }

@@ -68,6 +68,12 @@ internal sealed partial class SeedExtractor(ICodeCompiler compiler, ExtractionCo
     /// <summary>Documented methods analysed with one set of semantic models.</summary>
     public const int MethodsPerBatch = 500;
 
+    /// <summary>
+    /// Members started and not yet taken in order: one member's closure can take a hundred times another's, and the
+    /// results leave in source order, so a narrow window would idle the other cores behind one slow member.
+    /// </summary>
+    public const int Window = 64;
+
     /// <summary>Files of one project, analysed together (with the SDK's implicit usings).</summary>
     /// <param name="Files">Its readable C# files: their documented methods become seeds.</param>
     /// <param name="ExtraUsings">
@@ -181,6 +187,7 @@ internal sealed partial class SeedExtractor(ICodeCompiler compiler, ExtractionCo
             SemanticModel Model(SyntaxTree tree) => models.GetOrAdd(tree, t => compilation.GetSemanticModel(t));
             var results = batch.ToAsyncEnumerable().SelectAsync(
                 parallelism,
+                Window,
                 async (m, ct) =>
                 {
                     if (group.Cores is { } cores)
@@ -292,7 +299,7 @@ internal sealed partial class SeedExtractor(ICodeCompiler compiler, ExtractionCo
 
     private static SyntaxTree GlobalUsings(IEnumerable<string> bodies, string path, CancellationToken cancellationToken) =>
         CSharpSyntaxTree.ParseText(
-            string.Concat(bodies.Distinct().Select(u => $"global using {u};\n")), ReferenceSet.AnalysisParseOptions, path: path, cancellationToken: cancellationToken);
+            string.Concat(bodies.Distinct().Select(u => $"global using {u};\n")), ReferenceSet.HarvestParseOptions, path: path, cancellationToken: cancellationToken);
 
     /// <summary>Methods with a body and an XML doc <c>summary</c>, in source order.</summary>
     public static IEnumerable<MethodDeclarationSyntax> DocumentedMethods(SyntaxNode root) =>
@@ -443,14 +450,14 @@ internal sealed partial class SeedExtractor(ICodeCompiler compiler, ExtractionCo
             return (null, Reasons.Unsupported, $"{where}: the member is not found once in the unit written for it");
         }
 
-        var context = compiler.Compile(parts.Context, cancellationToken);
+        var context = compiler.Check(parts.Context, cancellationToken);
         if (!context.Success && method is ConstructorDeclarationSyntax ctor && StubInitializer(ctor, models(ctor.SyntaxTree)) is { } initializer
             && MemberSplice.Cut(code, type.Identifier.Text, MemberSplice.Key(method), initializer, cancellationToken) is { } chained)
         {
             // Without its initializer the stub calls base() implicitly, which the base class may not have (or the type
             // has a primary constructor to chain to): the stub then chains to the same constructor with default arguments.
             parts = chained;
-            context = compiler.Compile(parts.Context, cancellationToken);
+            context = compiler.Check(parts.Context, cancellationToken);
         }
 
         if (!context.Success)

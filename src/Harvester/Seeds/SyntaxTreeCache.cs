@@ -28,7 +28,7 @@ internal sealed class SyntaxTreeCache
     public static CSharpParseOptions OptionsOf(SourceFile file)
     {
         ArgumentNullException.ThrowIfNull(file);
-        return file.PreprocessorSymbols is { } symbols ? ReferenceSet.AnalysisParseOptions.WithPreprocessorSymbols(symbols) : ReferenceSet.AnalysisParseOptions;
+        return file.PreprocessorSymbols is { } symbols ? ReferenceSet.HarvestParseOptions.WithPreprocessorSymbols(symbols) : ReferenceSet.HarvestParseOptions;
     }
 
     /// <summary>The file's tree, parsed now unless a project already parsed it with the same options.</summary>

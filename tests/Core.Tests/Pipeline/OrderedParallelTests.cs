@@ -93,4 +93,73 @@ public sealed class OrderedParallelTests
         {
         }
     }
+
+    [Fact]
+    public async Task SelectAsync_WideWindow_OtherWorkersGoOnBehindASlowFirstItem()
+    {
+        // The first item is held until 30 others have finished: with a window of 2 × degree the others would wait for it.
+        var finished = 0;
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var results = Range(40).SelectAsync(2, 32, async (i, ct) =>
+        {
+            if (i == 0)
+            {
+                await release.Task.WaitAsync(ct);
+            }
+            else if (Interlocked.Increment(ref finished) == 30)
+            {
+                release.TrySetResult();
+            }
+
+            return i;
+        });
+
+        var all = await results.ToListAsync().AsTask().WaitAsync(TimeSpan.FromMinutes(1));
+
+        Assert.Equal(Enumerable.Range(0, 40), all);
+    }
+
+    [Fact]
+    public async Task SelectAsync_WindowBoundsTheItemsStartedBehindASlowOne()
+    {
+        var started = 0;
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var results = Range(100).SelectAsync(2, 8, async (i, ct) =>
+        {
+            Interlocked.Increment(ref started);
+            if (i == 0)
+            {
+                await release.Task.WaitAsync(ct);
+            }
+
+            return i;
+        });
+        await using var enumerator = results.GetAsyncEnumerator();
+        var first = enumerator.MoveNextAsync().AsTask();
+
+        // The first item is unfinished, so the workers run out of room: the window's 8, the one the reader awaits, and
+        // one started and waiting for room. A slower machine only starts them later, never more of them.
+        await WaitUntil(() => Volatile.Read(ref started) >= 9);
+        await Task.Delay(100);
+        Assert.InRange(Volatile.Read(ref started), 9, 10);
+        release.TrySetResult();
+        Assert.True(await first);
+        Assert.Equal(0, enumerator.Current);
+    }
+
+    [Fact]
+    public async Task SelectAsync_WindowSmallerThanTheDegree_IsRefused()
+    {
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(async () => await Range(1).SelectAsync(4, 3, (i, _) => ValueTask.FromResult(i)).ToListAsync());
+    }
+
+    private static async Task WaitUntil(Func<bool> condition)
+    {
+        var deadline = Task.Delay(TimeSpan.FromMinutes(1));
+        while (!condition())
+        {
+            Assert.False(deadline.IsCompleted, "the condition did not come true within a minute");
+            await Task.Delay(10);
+        }
+    }
 }

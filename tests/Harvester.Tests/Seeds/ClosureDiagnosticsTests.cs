@@ -67,4 +67,25 @@ public sealed class ClosureDiagnosticsTests
         Assert.True(diagnostics.IsBroken(bases[0], model));
         Assert.False(diagnostics.IsBroken(bases[1], model));
     }
+
+    [Fact]
+    public void ErrorsIn_EachNodeTakesOnlyTheDeclarationErrorsOfItsOwnSpanAndTree()
+    {
+        // A tree's declaration errors are asked once for the whole tree; each node must still see only its own.
+        var first = CSharpSyntaxTree.ParseText(Code, ReferenceSet.HarvestParseOptions, path: "First.cs");
+        var second = CSharpSyntaxTree.ParseText("public class Other { public int Signature(AlsoMissing value) { return 2; } }", ReferenceSet.HarvestParseOptions, path: "Second.cs");
+        var compilation = CSharpCompilation.Create("Test", [first, second], ReferenceSet.References, ReferenceSet.LibraryOptions);
+        var (firstRoot, secondRoot) = ((CompilationUnitSyntax)first.GetRoot(), (CompilationUnitSyntax)second.GetRoot());
+        var diagnostics = new ClosureDiagnostics();
+        string Errors(SyntaxNode node, bool bodies) => string.Join(' ', diagnostics.ErrorsIn(node, compilation.GetSemanticModel(node.SyntaxTree), bodies).Select(d => d.GetMessage()));
+
+        Assert.Equal("", Errors(Method(firstRoot, "Broken"), bodies: false));
+        Assert.Equal("The type or namespace name 'MissingType' could not be found (are you missing a using directive or an assembly reference?)", Errors(Method(firstRoot, "Signature"), bodies: false));
+        Assert.Equal("The type or namespace name 'AlsoMissing' could not be found (are you missing a using directive or an assembly reference?)", Errors(Method(secondRoot, "Signature"), bodies: false));
+        Assert.Equal("The name 'Nowhere' does not exist in the current context", Errors(Method(firstRoot, "AlsoBroken"), bodies: true));
+
+        // The class holds its base's error and its members' signature errors, not their bodies' when bodies are not asked.
+        var shapes = firstRoot.DescendantNodes().OfType<ClassDeclarationSyntax>().First();
+        Assert.Equal(["CS0246", "CS0246"], diagnostics.ErrorsIn(shapes, compilation.GetSemanticModel(first), bodies: false).Select(d => d.Id));
+    }
 }
