@@ -25,18 +25,10 @@ public sealed class RoslynCompiler : ICodeCompiler
     /// The compilation every sample is added to: a compilation made from another by adding a tree keeps its resolved
     /// references, so the ~160 reference assemblies are bound once per process, not once per sample.
     /// </summary>
-    private static readonly CSharpCompilation Template = CSharpCompilation.Create(
-        "Sample",
-        [ReferenceSet.ImplicitUsingsTree],
-        ReferenceSet.References,
-        ReferenceSet.LibraryOptions);
+    private static readonly CSharpCompilation Template = ReferenceSet.Library.AddSyntaxTrees(ReferenceSet.ImplicitUsingsTree);
 
     /// <summary>The template of <see cref="Check"/>: its trees are parsed without doc comments or nullable analysis.</summary>
-    private static readonly CSharpCompilation CheckTemplate = CSharpCompilation.Create(
-        "Sample",
-        [ReferenceSet.CheckImplicitUsingsTree],
-        ReferenceSet.References,
-        ReferenceSet.LibraryOptions);
+    private static readonly CSharpCompilation CheckTemplate = ReferenceSet.Library.AddSyntaxTrees(ReferenceSet.CheckImplicitUsingsTree);
 
     private static CompileResult CheckHere(string code, CancellationToken cancellationToken)
     {

@@ -16,7 +16,7 @@ internal static class ImplicitUsingClashes
     /// <summary>Names of the non-generic public types of the implicitly imported namespaces.</summary>
     private static readonly Lazy<HashSet<string>> LibraryNames = new(() =>
     {
-        var compilation = CSharpCompilation.Create("names", references: ReferenceSet.References);
+        var compilation = ReferenceSet.Library;
         var names = new HashSet<string>(StringComparer.Ordinal);
         foreach (var ns in ReferenceSet.ImplicitUsings)
         {

@@ -153,7 +153,7 @@ internal sealed partial class SeedExtractor(ICodeCompiler compiler, ExtractionCo
         var implicitTree = GlobalUsings(ReferenceSet.ImplicitUsings.Select(u => $"global::{u}"), "ImplicitUsings.g.cs", cancellationToken);
         var clashes = ImplicitUsingClashes.Aliases(trees.Select(t => (CompilationUnitSyntax)t.GetRoot(cancellationToken)));
         var projectTree = GlobalUsings(group.ExtraUsings.Concat(clashes), "ProjectUsings.g.cs", cancellationToken);
-        var compilation = CSharpCompilation.Create("Harvest", [implicitTree, projectTree, .. trees], ReferenceSet.References, ReferenceSet.LibraryOptions);
+        var compilation = ReferenceSet.Library.AddSyntaxTrees([implicitTree, projectTree, .. trees]);
 
         var globalUsings = trees
             .Prepend(projectTree)

@@ -110,7 +110,7 @@ internal sealed class UnitUsings(DependencyClosure closure, Func<SyntaxTree, Sem
 
     private static HashSet<string> CollectLibraryNamespaces()
     {
-        var compilation = CSharpCompilation.Create("namespaces", references: AutoRefiner.CSharp.ReferenceSet.References);
+        var compilation = AutoRefiner.CSharp.ReferenceSet.Library;
         var result = new HashSet<string>(StringComparer.Ordinal);
         var pending = new Stack<INamespaceSymbol>();
         pending.Push(compilation.GlobalNamespace);
