@@ -33,6 +33,9 @@ internal sealed class RunService(CommandEnvironment environment)
     public async Task<int> HarvestAsync(HarvestArguments arguments, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(arguments);
+
+        // The compiler is jitted and its references bound on a spare core while the run sets itself up.
+        _ = HarvestWarmUp.Start(new RoslynCompiler());
         var setup = HarvestSetup.Resolve(arguments, environment);
         var config = setup.Config;
         var llm = LlmEndpoint.Resolve(config.Llm, Environment.GetEnvironmentVariable);
