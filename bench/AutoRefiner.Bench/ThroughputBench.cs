@@ -56,7 +56,7 @@ internal static class ThroughputBench
                 Directory.CreateDirectory(dir);
                 var meter = new Load.Meter();
                 var sample = variant == "bare"
-                    ? Bare(folders, dir)
+                    ? Bare(folders, dir, RuntimeSettingsOf(ours))
                     : Harvest(variant, variant == "ours" ? ours : baseline, folders, dir);
                 var (wall, _, other) = meter.Stop(sample.Cpu);
                 sample = sample with { Wall = wall, OtherLoad = other };
@@ -142,11 +142,43 @@ internal static class ThroughputBench
         return new Sample(variant, 0, result.CpuSeconds, result.PeakRssBytes, 0, counts.GetProperty("files").GetInt64(), counts.GetProperty("documented_methods").GetInt64(), ids);
     }
 
+    /// <summary>
+    /// The runtime settings the CLI runs with (its runtimeconfig.json: server GC, tiered compilation, dynamic PGO), as
+    /// environment variables, so the bare compilation runs under the same ones: Roslyn's NuGet assemblies are IL only,
+    /// and with tiering a compilation of these folders takes nearly twice the CPU it takes without.
+    /// </summary>
+    private static List<string> RuntimeSettingsOf(string cliDll)
+    {
+        var config = Path.ChangeExtension(cliDll, ".runtimeconfig.json");
+        var settings = new List<string>();
+        if (!File.Exists(config))
+        {
+            return settings;
+        }
+
+        using var json = JsonDocument.Parse(File.ReadAllText(config));
+        if (json.RootElement.TryGetProperty("runtimeOptions", out var options) && options.TryGetProperty("configProperties", out var properties))
+        {
+            foreach (var (property, variable) in new[] { ("System.GC.Server", "DOTNET_gcServer"), ("System.GC.Concurrent", "DOTNET_gcConcurrent"), ("System.Runtime.TieredCompilation", "DOTNET_TieredCompilation"), ("System.Runtime.TieredPGO", "DOTNET_TieredPGO") })
+            {
+                if (properties.TryGetProperty(property, out var value) && value.ValueKind is JsonValueKind.True or JsonValueKind.False)
+                {
+                    settings.Add($"{variable}={(value.ValueKind == JsonValueKind.True ? 1 : 0)}");
+                }
+            }
+        }
+
+        return settings;
+    }
+
     /// <summary>The bare compilation, in a child process of this bench (so its start-up and memory count as the CLI's do).</summary>
-    private static Sample Bare(IReadOnlyList<string> folders, string dir, bool countOnly = false)
+    private static Sample Bare(IReadOnlyList<string> folders, string dir, IReadOnlyList<string>? environment = null, bool countOnly = false)
     {
         var self = typeof(ThroughputBench).Assembly.Location;
-        var result = TimedChild.Run(self, [countOnly ? "bare-count" : "bare-compile", .. folders], dir, Timeout);
+        string[] command = [countOnly ? "bare-count" : "bare-compile", .. folders];
+        var result = environment is { Count: > 0 }
+            ? TimedChild.Run("/usr/bin/env", [.. environment, "dotnet", self, .. command], dir, Timeout)
+            : TimedChild.Run(self, command, dir, Timeout);
         if (result.ExitCode != 0)
         {
             throw new InvalidOperationException($"bare compilation failed (exit {result.ExitCode}):\n{result.Stdout}\n{result.Stderr}");
@@ -185,7 +217,7 @@ internal static class ThroughputBench
 
             if (!countOnly)
             {
-                var compilation = CSharpCompilation.Create(Path.GetFileName(folder), [ReferenceSet.ImplicitUsingsTree, .. trees], ReferenceSet.References, ReferenceSet.LibraryOptions.WithConcurrentBuild(true));
+                var compilation = CSharpCompilation.Create(Path.GetFileName(folder), [ReferenceSet.ImplicitUsingsTree, .. trees], ReferenceSet.SourceReferences, ReferenceSet.LibraryOptions.WithConcurrentBuild(true));
                 errors += compilation.GetDiagnostics().Count(d => d.Severity == DiagnosticSeverity.Error);
             }
         }
@@ -219,7 +251,7 @@ internal static class ThroughputBench
         sb.AppendLine(Inv($"- command: `AUTOREFINER_CLI=<baseline AutoRefiner.Cli> dotnet run -c Release --project bench/AutoRefiner.Bench -- throughput{string.Concat(sources.Select(f => " <" + Path.GetFileName(f.TrimEnd('/')) + ">"))} --runs {runs} --copies {copies}`"));
         sb.AppendLine(Inv($"- sources: {string.Join(", ", sources.Select(s => $"{Path.GetFileName(s.TrimEnd('/'))}@{Short(GitHead(s))}"))}"));
         sb.AppendLine("- each harvest: `harvest --lang csharp --source <each folder> --out <fresh> --state <fresh>`, built-in defaults, no LLM (doc-comment pairs), as a child process; wall clock, CPU and peak RSS by GNU time (`%U %S %M`)");
-        sb.AppendLine("- bare compilation: a child process of the bench; per folder, its .cs files (outside bin/obj/.git) parsed in parallel into one `CSharpCompilation` against the harvest's reference set (its options, with Roslyn's default concurrent build), then `GetDiagnostics()`; no emit");
+        sb.AppendLine("- bare compilation: a child process of the bench, with the runtime settings of this build's CLI (its runtimeconfig.json: server GC, tiered compilation, dynamic PGO, as `DOTNET_*` variables); per folder, its .cs files (outside bin/obj/.git) parsed in parallel into one `CSharpCompilation` against the harvest's reference set (its options, with Roslyn's default concurrent build), then `GetDiagnostics()`; no emit");
         sb.AppendLine(Inv($"- {runs} rounds in rotating order (ours, baseline, bare; baseline, bare, ours; …), each run after waiting (≤ 20 s) for other processes to use < 0.25 core; medians"));
         sb.AppendLine();
 
