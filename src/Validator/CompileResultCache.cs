@@ -42,11 +42,14 @@ internal sealed class CompileResultCache(ICodeCompiler inner, int capacity = Com
     }
 
     /// <inheritdoc />
-    /// <remarks>A full result of the same text answers it too: its errors are the same.</remarks>
+    /// <remarks>
+    /// Only a check answers a check: a full compilation fails where a check does, but may place an error inside a doc
+    /// comment elsewhere, and a row's detail must not depend on which of the two happened to be remembered.
+    /// </remarks>
     public CompileResult Check(string code, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(code);
-        if (_results.TryGetValue((code, Checked: true), out var known) || _results.TryGetValue((code, Checked: false), out known))
+        if (_results.TryGetValue((code, Checked: true), out var known))
         {
             Interlocked.Increment(ref _hits);
             return known;

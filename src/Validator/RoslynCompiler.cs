@@ -40,7 +40,7 @@ public sealed class RoslynCompiler : ICodeCompiler
 
         var errors = CheckTemplate.AddSyntaxTrees(tree).GetDiagnostics(cancellationToken)
             .Where(d => d.Severity == DiagnosticSeverity.Error)
-            .OrderBy(d => d.Location.SourceSpan.Start)
+            .OrderBy(d => d.Location.SourceSpan.Start).ThenBy(d => d.Id, StringComparer.Ordinal)
             .Take(MaxErrors)
             .Select(Format)
             .ToList();
@@ -62,7 +62,7 @@ public sealed class RoslynCompiler : ICodeCompiler
         var diagnostics = compilation.GetDiagnostics(cancellationToken);
         var errors = diagnostics
             .Where(d => d.Severity == DiagnosticSeverity.Error)
-            .OrderBy(d => d.Location.SourceSpan.Start)
+            .OrderBy(d => d.Location.SourceSpan.Start).ThenBy(d => d.Id, StringComparer.Ordinal)
             .Take(MaxErrors)
             .Select(Format)
             .ToList();

@@ -102,14 +102,22 @@ public sealed class RoslynCompilerTests
     [InlineData("/// <summary>Sees <see cref=\"Nowhere\"/>.</summary>\npublic class A { }")]
     [InlineData("#nullable enable\npublic class A { public string F(string? s) => s; }")]
     [InlineData("public static class M { public static int F(int x) { if (x > 0) { return 1; } } }")]
+    [InlineData("class C { /** abc")]
     public void Check_GivesTheErrorsOfAFullCompile(string code)
     {
         var full = _compiler.Compile(code, default);
         var check = _compiler.Check(code, default);
 
         Assert.Equal(full.Success, check.Success);
-        Assert.Equal(full.Errors, check.Errors);
+        Assert.Equal(full.Errors.Select(Code), check.Errors.Select(Code));
+        if (!code.Contains("/**", StringComparison.Ordinal))
+        {
+            // Only an error inside a doc comment is placed elsewhere, since a check does not parse doc comments.
+            Assert.Equal(full.Errors, check.Errors);
+        }
     }
+
+    private static string Code(string error) => error[(error.IndexOf("error ", StringComparison.Ordinal) + 6)..].Split(':')[0];
 
     [Fact]
     public void Check_LooksForNoWarnings()

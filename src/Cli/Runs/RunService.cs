@@ -33,10 +33,10 @@ internal sealed class RunService(CommandEnvironment environment)
     public async Task<int> HarvestAsync(HarvestArguments arguments, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(arguments);
+        var setup = HarvestSetup.Resolve(arguments, environment);
 
         // The compiler is jitted and its references bound on a spare core while the run sets itself up.
         _ = HarvestWarmUp.Start(new RoslynCompiler());
-        var setup = HarvestSetup.Resolve(arguments, environment);
         var config = setup.Config;
         var llm = LlmEndpoint.Resolve(config.Llm, Environment.GetEnvironmentVariable);
         if (llm is not null && config.Generation.Tasks.Contains(InstructGenerator.TaskName))

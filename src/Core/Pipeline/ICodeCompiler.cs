@@ -9,9 +9,10 @@ public interface ICodeCompiler
     CompileResult Compile(string code, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Whether <paramref name="code"/> compiles, with its errors as <see cref="Compile"/> gives them, and nothing else: no
-    /// unused usings, defect or nullable warnings are looked for, so a compiler may skip the work those take (binding doc
-    /// comments, nullable flow analysis). By default, <see cref="Compile"/>.
+    /// Whether <paramref name="code"/> compiles, with its errors, and nothing else: no unused usings, defect or nullable
+    /// warnings are looked for, so a compiler may skip the work those take (binding doc comments, nullable flow analysis).
+    /// It succeeds exactly when <see cref="Compile"/> does, with the same error codes; an error inside a doc comment may be
+    /// placed elsewhere, since doc comments are not parsed. By default, <see cref="Compile"/>.
     /// </summary>
     CompileResult Check(string code, CancellationToken cancellationToken) => Compile(code, cancellationToken);
 }

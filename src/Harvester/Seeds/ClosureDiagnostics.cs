@@ -43,19 +43,37 @@ internal sealed class ClosureDiagnostics
     {
         // GetDiagnostics(span) compiles every method body whose declaration meets the span: a type's base list would
         // bind the whole type. Syntax and declaration diagnostics bind signatures only.
-        var declared = DeclarationErrors(node.SyntaxTree, model, cancellationToken).Where(d => Meets(d, node.SyntaxTree, node.Span));
+        var declared = DeclarationErrors(node.SyntaxTree, model, cancellationToken) is { IsDefault: false } ofTree
+            ? ofTree.Where(d => Meets(d, node.SyntaxTree, node.Span))
+            : model.GetSyntaxDiagnostics(node.Span, cancellationToken).AddRange(model.GetDeclarationDiagnostics(node.Span, cancellationToken))
+                .Where(d => d.Severity == DiagnosticSeverity.Error);
         var all = bodies
             ? declared.Concat(model.GetMethodBodyDiagnostics(node.Span, cancellationToken).Where(d => d.Severity == DiagnosticSeverity.Error))
             : declared;
         return [.. all];
     }
 
-    /// <summary>The errors of a tree's syntax and declarations, asked once per tree.</summary>
-    private ImmutableArray<Diagnostic> DeclarationErrors(SyntaxTree tree, SemanticModel model, CancellationToken cancellationToken) =>
-        _declarationErrors.GetOrAdd(tree, _ => new Lazy<ImmutableArray<Diagnostic>>(() =>
+    /// <summary>
+    /// The errors of a tree's syntax and declarations, asked once per tree; default when asking failed, so that only the
+    /// node at hand falls back to its own span's query rather than every member of the file failing with it (a failed
+    /// answer is not kept, and the next node asks again).
+    /// </summary>
+    private ImmutableArray<Diagnostic> DeclarationErrors(SyntaxTree tree, SemanticModel model, CancellationToken cancellationToken)
+    {
+        var errors = _declarationErrors.GetOrAdd(tree, _ => new Lazy<ImmutableArray<Diagnostic>>(() =>
             [.. model.GetSyntaxDiagnostics(cancellationToken: cancellationToken)
                 .Concat(model.GetDeclarationDiagnostics(cancellationToken: cancellationToken))
-                .Where(d => d.Severity == DiagnosticSeverity.Error)])).Value;
+                .Where(d => d.Severity == DiagnosticSeverity.Error)]));
+        try
+        {
+            return errors.Value;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            _declarationErrors.TryRemove(new KeyValuePair<SyntaxTree, Lazy<ImmutableArray<Diagnostic>>>(tree, errors));
+            return default;
+        }
+    }
 
     /// <summary>
     /// True when a diagnostic lies in <paramref name="span"/> of <paramref name="tree"/>, as Roslyn filters a query for a

@@ -187,7 +187,7 @@ internal sealed partial class SeedExtractor(ICodeCompiler compiler, ExtractionCo
             SemanticModel Model(SyntaxTree tree) => models.GetOrAdd(tree, t => compilation.GetSemanticModel(t));
             var results = batch.ToAsyncEnumerable().SelectAsync(
                 parallelism,
-                Window,
+                Math.Max(Window, parallelism),
                 async (m, ct) =>
                 {
                     if (group.Cores is { } cores)

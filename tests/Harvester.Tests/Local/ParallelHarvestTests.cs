@@ -118,6 +118,19 @@ public sealed class ParallelHarvestTests : IDisposable
     }
 
     [Fact]
+    public async Task Harvest_MoreWorkersThanTheOrderedWindow_SameSeedsInTheSameOrder()
+    {
+        // tests.parallelism takes up to 256, and a machine may have more cores than the extractor's window of members.
+        WriteProjects();
+
+        var (sequential, sequentialStats, _) = await HarvestAsync(parallelism: 1, new HarvestConcurrency(1, long.MaxValue));
+        var (wide, stats, _) = await HarvestAsync(parallelism: SeedExtractor.Window + 36, new HarvestConcurrency(4, long.MaxValue));
+
+        Assert.Equal(sequential.Select(Describe), wide.Select(Describe));
+        Assert.Equal(Counts(sequentialStats), Counts(stats));
+    }
+
+    [Fact]
     public async Task Harvest_DefaultConcurrency_SameSeedsInTheSameOrderOverRepeatedRuns()
     {
         WriteProjects();
