@@ -29,33 +29,25 @@ internal sealed class CompileResultCache(ICodeCompiler inner, int capacity = Com
     public long Hits => Interlocked.Read(ref _hits);
 
     /// <inheritdoc />
-    public CompileResult Compile(string code, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(code);
-        if (_results.TryGetValue((code, Checked: false), out var known))
-        {
-            Interlocked.Increment(ref _hits);
-            return known;
-        }
-
-        return Remember((code, Checked: false), inner.Compile(code, cancellationToken));
-    }
+    public CompileResult Compile(string code, CancellationToken cancellationToken) => Answer((code, Checked: false), inner.Compile, cancellationToken);
 
     /// <inheritdoc />
     /// <remarks>
     /// Only a check answers a check: a full compilation fails where a check does, but may place an error inside a doc
     /// comment elsewhere, and a row's detail must not depend on which of the two happened to be remembered.
     /// </remarks>
-    public CompileResult Check(string code, CancellationToken cancellationToken)
+    public CompileResult Check(string code, CancellationToken cancellationToken) => Answer((code, Checked: true), inner.Check, cancellationToken);
+
+    private CompileResult Answer((string Code, bool Checked) key, Func<string, CancellationToken, CompileResult> compile, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(code);
-        if (_results.TryGetValue((code, Checked: true), out var known))
+        ArgumentNullException.ThrowIfNull(key.Code, "code");
+        if (_results.TryGetValue(key, out var known))
         {
             Interlocked.Increment(ref _hits);
             return known;
         }
 
-        return Remember((code, Checked: true), inner.Check(code, cancellationToken));
+        return Remember(key, compile(key.Code, cancellationToken));
     }
 
     private CompileResult Remember((string Code, bool Checked) key, CompileResult result)

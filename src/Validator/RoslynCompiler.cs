@@ -16,56 +16,45 @@ public sealed class RoslynCompiler : ICodeCompiler
     public const int MaxErrors = 5;
 
     /// <inheritdoc />
-    public CompileResult Compile(string code, CancellationToken cancellationToken) => DeepCode.Run(() => CompileHere(code, cancellationToken));
+    public CompileResult Compile(string code, CancellationToken cancellationToken) => DeepCode.Run(() => CompileHere(code, full: true, cancellationToken));
 
     /// <inheritdoc />
-    public CompileResult Check(string code, CancellationToken cancellationToken) => DeepCode.Run(() => CheckHere(code, cancellationToken));
+    public CompileResult Check(string code, CancellationToken cancellationToken) => DeepCode.Run(() => CompileHere(code, full: false, cancellationToken));
 
     /// <summary>
     /// The compilation every sample is added to: a compilation made from another by adding a tree keeps its resolved
-    /// references, so the ~160 reference assemblies are bound once per process, not once per sample.
+    /// references, so the reference assemblies are bound once per process, not once per sample.
     /// </summary>
     private static readonly CSharpCompilation Template = ReferenceSet.Library.AddSyntaxTrees(ReferenceSet.ImplicitUsingsTree);
 
     /// <summary>The template of <see cref="Check"/>: its trees are parsed without doc comments or nullable analysis.</summary>
     private static readonly CSharpCompilation CheckTemplate = ReferenceSet.Library.AddSyntaxTrees(ReferenceSet.CheckImplicitUsingsTree);
 
-    private static CompileResult CheckHere(string code, CancellationToken cancellationToken)
+    /// <summary>A full compile (<paramref name="full"/>) or only its errors (<see cref="Check"/>).</summary>
+    private static CompileResult CompileHere(string code, bool full, CancellationToken cancellationToken)
     {
-        var tree = CSharpSyntaxTree.ParseText(code, ReferenceSet.CheckParseOptions, path: "Sample.cs", cancellationToken: cancellationToken);
-        if (SyntaxDepth.IsTooDeep(tree.GetRoot(cancellationToken), DeepCode.DepthLimit))
-        {
-            return new CompileResult(false, [DeepCode.TooDeep]);
-        }
-
-        var errors = CheckTemplate.AddSyntaxTrees(tree).GetDiagnostics(cancellationToken)
-            .Where(d => d.Severity == DiagnosticSeverity.Error)
-            .OrderBy(d => d.Location.SourceSpan.Start).ThenBy(d => d.Id, StringComparer.Ordinal)
-            .Take(MaxErrors)
-            .Select(Format)
-            .ToList();
-        return new CompileResult(errors.Count == 0, errors);
-    }
-
-    private static CompileResult CompileHere(string code, CancellationToken cancellationToken)
-    {
-        // Doc comments are parsed: the compiler only reports unnecessary usings (CS8019) then, since a cref may need one.
-        var tree = CSharpSyntaxTree.ParseText(code, ReferenceSet.AnalysisParseOptions, path: "Sample.cs", cancellationToken: cancellationToken);
+        // Doc comments are parsed for a full compile: the compiler only reports unnecessary usings (CS8019) then, since a
+        // cref may need one.
+        var options = full ? ReferenceSet.AnalysisParseOptions : ReferenceSet.CheckParseOptions;
+        var tree = CSharpSyntaxTree.ParseText(code, options, path: "Sample.cs", cancellationToken: cancellationToken);
         if (SyntaxDepth.IsTooDeep(tree.GetRoot(cancellationToken), DeepCode.DepthLimit))
         {
             // Binding such code could overflow even the large stack and kill the process; it is no sample anyone wants.
             return new CompileResult(false, [DeepCode.TooDeep]);
         }
 
-        var compilation = Template.AddSyntaxTrees(tree);
-
-        var diagnostics = compilation.GetDiagnostics(cancellationToken);
+        var diagnostics = (full ? Template : CheckTemplate).AddSyntaxTrees(tree).GetDiagnostics(cancellationToken);
         var errors = diagnostics
             .Where(d => d.Severity == DiagnosticSeverity.Error)
             .OrderBy(d => d.Location.SourceSpan.Start).ThenBy(d => d.Id, StringComparer.Ordinal)
             .Take(MaxErrors)
             .Select(Format)
             .ToList();
+        if (!full)
+        {
+            return new CompileResult(errors.Count == 0, errors);
+        }
+
         var unused = diagnostics
             .Where(d => d.Id == "CS8019" && d.Location.SourceTree == tree)
             .Select(d => d.Location.GetLineSpan().StartLinePosition.Line + 1)
