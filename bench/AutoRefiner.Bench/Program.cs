@@ -27,10 +27,13 @@ var usage = """
       llm [rounds] [latency-ms]  instruct generation at concurrency 8 and 32 against a fake endpoint with a fixed
                         latency (default 200 ms), rounds × C requests each (default 50), vs a bare HttpClient
       config [repos]    loading a harvest.yml that lists that many sources.github.repos (default 100000) vs a tenth of them
-      throughput <dir>... [--runs N] [--copies K]
+      throughput <dir>... [--runs N] [--copies K] [--warm R]
                         harvest throughput of this build vs the baseline CLI (AUTOREFINER_CLI, required) vs one bare
                         Roslyn compilation (parse + GetDiagnostics per folder), N rounds (default 3); then peak RSS of
-                        both CLIs on K copies of the folders (default 5; 0 skips)
+                        both CLIs on K copies of the folders (default 5; 0 skips); then the bare compilation and the
+                        seed extraction each repeated R times in one process, cold vs warm (default 4; 0 skips)
+      rounds-bare <R> <dir>... | rounds-extract <R> <dir>...
+                        (the throughput bench's children) R rounds in one process: round, wall s, CPU s, count
       tree <dir> [methods]  only writes the memory benchmark's synthetic tree (default 20000 methods) into <dir>, for profiling
 
     environment: AUTOREFINER_CLI=<path to AutoRefiner.Cli.dll> overrides the CLI built beside this bench;
@@ -67,6 +70,8 @@ try
         "throughput" => await ThroughputBench.RunAsync(rest),
         "bare-compile" => ThroughputBench.BareCompile(rest, countOnly: false),
         "bare-count" => ThroughputBench.BareCompile(rest, countOnly: true),
+        "rounds-bare" => WarmRounds.Run(rest, extract: false),
+        "rounds-extract" => WarmRounds.Run(rest, extract: true),
         "tree" => WriteTree(rest),
         _ => Usage(),
     };

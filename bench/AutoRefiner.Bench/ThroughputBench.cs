@@ -11,7 +11,7 @@ using static AutoRefiner.Bench.BenchEnv;
 namespace AutoRefiner.Bench;
 
 /// <summary>
-/// <c>throughput &lt;dir&gt;... [--runs N] [--copies K]</c>: a harvest without an LLM of the given folders (clones of public
+/// <c>throughput &lt;dir&gt;... [--runs N] [--copies K] [--warm R]</c>: a harvest without an LLM of the given folders (clones of public
 /// repositories, wherever they are on this machine) by this build's CLI and by a baseline CLI (<c>AUTOREFINER_CLI</c>),
 /// side by side with one bare Roslyn compilation of the same folders (parse plus <c>GetDiagnostics</c>, one compilation
 /// per folder, no emit), all in the same run, in rotating order. Then the peak memory of both CLIs on K copies of the
@@ -21,13 +21,20 @@ internal static class ThroughputBench
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(30);
 
+    private static readonly string[] WarmKinds = ["bare", "extract"];
+
     private sealed record Sample(string Variant, double Wall, double Cpu, long PeakRss, double OtherLoad, long Files, long Documented, List<string> Ids);
 
     public static async Task<int> RunAsync(string[] args)
     {
-        var (sources, options) = BenchArgs.Split(args, ["--runs", "--copies"]);
+        var (sources, options) = BenchArgs.Split(args, ["--runs", "--copies", "--warm"]);
         var runs = options.TryGetValue("--runs", out var r) ? CompileBench.ParsePositive(r, "runs") : 3;
         var copies = options.TryGetValue("--copies", out var c) ? int.Parse(c, CultureInfo.InvariantCulture) : 5;
+        var warm = options.TryGetValue("--warm", out var w) ? int.Parse(w, CultureInfo.InvariantCulture) : 4;
+        if (warm is 1 or < 0)
+        {
+            throw new BenchUsageException("--warm takes the rounds of the cold/warm split: 0 (skip it), or 2 and more");
+        }
         if (sources.Count == 0)
         {
             throw new BenchUsageException("throughput needs the folders to harvest (clones of public repositories, e.g. JamesNK/Newtonsoft.Json, 0xd4d/dnlib, morelinq/MoreLINQ)");
@@ -97,7 +104,12 @@ internal static class ThroughputBench
                 large.Add(Run("baseline", corpus, runs));
             }
 
-            Console.Write(Markdown(sources, samples, large, corpusMethods, copies, runs));
+            Console.Write(Markdown(sources, samples, large, corpusMethods, copies, runs, warm));
+            if (warm > 0)
+            {
+                Console.Write(WarmSplit(sources, warm, RuntimeSettingsOf(ours), tmp));
+            }
+
             return 0;
         }
         finally
@@ -242,13 +254,13 @@ internal static class ThroughputBench
         }
     }
 
-    private static string Markdown(List<string> sources, List<Sample> samples, List<Sample> large, (long Files, long Methods, long Documented) corpus, int copies, int runs)
+    private static string Markdown(List<string> sources, List<Sample> samples, List<Sample> large, (long Files, long Methods, long Documented) corpus, int copies, int runs, int warm)
     {
         var sb = new StringBuilder();
         sb.AppendLine("## Harvest throughput: this build vs the baseline CLI vs a bare Roslyn compilation");
         sb.AppendLine();
         sb.AppendLine(MachineSection());
-        sb.AppendLine(Inv($"- command: `AUTOREFINER_CLI=<baseline AutoRefiner.Cli> dotnet run -c Release --project bench/AutoRefiner.Bench -- throughput{string.Concat(sources.Select(f => " <" + Path.GetFileName(f.TrimEnd('/')) + ">"))} --runs {runs} --copies {copies}`"));
+        sb.AppendLine(Inv($"- command: `AUTOREFINER_CLI=<baseline AutoRefiner.Cli> dotnet run -c Release --project bench/AutoRefiner.Bench -- throughput{string.Concat(sources.Select(f => " <" + Path.GetFileName(f.TrimEnd('/')) + ">"))} --runs {runs} --copies {copies} --warm {warm}`"));
         sb.AppendLine(Inv($"- sources: {string.Join(", ", sources.Select(s => $"{Path.GetFileName(s.TrimEnd('/'))}@{Short(GitHead(s))}"))}"));
         sb.AppendLine("- each harvest: `harvest --lang csharp --source <each folder> --out <fresh> --state <fresh>`, built-in defaults, no LLM (doc-comment pairs), as a child process; wall clock, CPU and peak RSS by GNU time (`%U %S %M`)");
         sb.AppendLine("- bare compilation: a child process of the bench, with the runtime settings of this build's CLI (its runtimeconfig.json: server GC, tiered compilation, dynamic PGO, as `DOTNET_*` variables); per folder, its .cs files (outside bin/obj/.git) parsed in parallel into one `CSharpCompilation` against the harvest's reference set (its options, with Roslyn's default concurrent build), then `GetDiagnostics()`; no emit");
@@ -311,6 +323,54 @@ internal static class ThroughputBench
             sb.AppendLine(Inv($"- peak RSS of this build: {Report.Mb(peak)} (goal ≤ 1.5 GB: {(peak <= 1_500_000_000 ? "met" : "NOT met")}); row ids {(large[0].Ids.SequenceEqual(large[1].Ids) ? "identical" : "DIFFERENT")} between the two CLIs"));
         }
 
+        return sb.ToString();
+    }
+
+    /// <summary>
+    /// The cold/warm split: the bare compilation and this build's seed extraction, each repeated in one child process
+    /// (<see cref="WarmRounds"/>) under the CLI's runtime settings. The first round is what a run pays; later rounds,
+    /// with Roslyn jitted and the references read, are the work itself.
+    /// </summary>
+    private static string WarmSplit(IReadOnlyList<string> sources, int rounds, IReadOnlyList<string> environment, string dir)
+    {
+        var self = typeof(ThroughputBench).Assembly.Location;
+        var result = new Dictionary<string, List<(double Wall, double Cpu, long Count)>>(StringComparer.Ordinal);
+        foreach (var kind in WarmKinds)
+        {
+            Load.WaitForQuiet(TimeSpan.FromSeconds(20));
+            var child = TimedChild.Run("/usr/bin/env", [.. environment, "dotnet", self, $"rounds-{kind}", Inv($"{rounds}"), .. sources], dir, Timeout);
+            if (child.ExitCode != 0)
+            {
+                throw new InvalidOperationException($"rounds-{kind} failed (exit {child.ExitCode}):\n{child.Stdout}\n{child.Stderr}");
+            }
+
+            result[kind] = [.. child.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(line => line.Split(' ')).Select(f => (
+                double.Parse(f[1], CultureInfo.InvariantCulture), double.Parse(f[2], CultureInfo.InvariantCulture), long.Parse(f[3], CultureInfo.InvariantCulture)))];
+            Report.Progress(Inv($"rounds-{kind}: {string.Join("; ", result[kind].Select(x => Inv($"{x.Wall:0.0} s wall, {x.Cpu:0.0} s CPU")))}"));
+        }
+
+        (double Wall, double Cpu) Cold(string kind) => (result[kind][0].Wall, result[kind][0].Cpu);
+        (double Wall, double Cpu) Warm(string kind) => (Report.Median(result[kind].Skip(1).Select(x => x.Wall)), Report.Median(result[kind].Skip(1).Select(x => x.Cpu)));
+        var sb = new StringBuilder();
+        sb.AppendLine();
+        sb.AppendLine(Inv($"Cold and warm: each repeated {rounds} times in one process with the CLI's runtime settings (`rounds-bare`, `rounds-extract`); round 1 pays for jitting Roslyn and reading the references, the median of rounds 2–{rounds} is the work alone. The extraction is the harvest's seed extraction of every folder (projects, closures, units, unit compiles and context checks, built-in defaults), without validation, curation or export:"));
+        sb.AppendLine();
+        sb.Append(Report.Table(
+            ["work", "count", "round 1 (cold) wall", "round 1 CPU", "warm wall (median)", "warm CPU (median)", "cold − warm CPU"],
+            WarmKinds.Select(k => (IReadOnlyList<string>)[
+                k == "bare" ? "bare Roslyn compilation" : "this build: seed extraction",
+                k == "bare" ? Inv($"{Report.N(result[k][0].Count)} methods") : Inv($"{Report.N(result[k][0].Count)} seeds"),
+                Inv($"{Cold(k).Wall:0.0} s"),
+                Inv($"{Cold(k).Cpu:0.0} s"),
+                Inv($"**{Warm(k).Wall:0.0} s**"),
+                Inv($"**{Warm(k).Cpu:0.0} s**"),
+                Inv($"{Cold(k).Cpu - Warm(k).Cpu:0.0} s"),
+            ]),
+            "l"));
+        sb.AppendLine();
+        sb.AppendLine(Inv($"- the bare compilation's first round is {Cold("bare").Cpu / Math.Max(0.001, Warm("bare").Cpu):0.0}× the CPU of a warm one: {1 - Warm("bare").Cpu / Math.Max(0.001, Cold("bare").Cpu):P0} of a cold bare compilation is start-up (jitting, reading references), not compiling"));
+        sb.AppendLine(Inv($"- seed extraction vs bare compilation: **{Cold("extract").Wall / Cold("bare").Wall:0.00}×** wall cold, **{Warm("extract").Wall / Warm("bare").Wall:0.00}×** wall warm ({Warm("extract").Cpu / Warm("bare").Cpu:0.00}× CPU warm)"));
+        sb.AppendLine(Inv($"- counts equal in every round: {(result.Values.All(l => l.All(x => x.Count == l[0].Count)) ? "yes" : "**NO**")}"));
         return sb.ToString();
     }
 
