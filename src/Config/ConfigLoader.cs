@@ -49,6 +49,13 @@ public static class ConfigLoader
                 throw AutoRefinerException.Config(fileName, tab.Line, tab.Key, "is indented with a tab; YAML does not allow tabs in indentation: indent with spaces", e);
             }
 
+            // An unclosed [ or { is reported where the parser gave up (the end of the file, often); the line that
+            // opened it is the one to fix.
+            if (Innermost(e).Message.Contains("flow", StringComparison.OrdinalIgnoreCase) && UnclosedFlow.Find(text) is { } unclosed)
+            {
+                throw NeverClosed(fileName, unclosed, e);
+            }
+
             throw AutoRefinerException.ConfigFile(
                 fileName, $"line {e.Start.Line}, column {e.Start.Column}: not valid YAML: {Innermost(e).Message}", e);
         }
@@ -56,7 +63,9 @@ public static class ConfigLoader
         {
             // YamlDotNet's scanner fails this way on some unterminated flow collections; it knows no position then, and
             // its own message is about its internals.
-            throw AutoRefinerException.ConfigFile(fileName, "not valid YAML: a [ or { is never closed", e);
+            throw UnclosedFlow.Find(text) is { } unclosed
+                ? NeverClosed(fileName, unclosed, e)
+                : AutoRefinerException.ConfigFile(fileName, "not valid YAML: a [ or { is never closed", e);
         }
 
         if (stream.Documents.Count > 1)
@@ -327,6 +336,10 @@ public static class ConfigLoader
             Private = m.Get("private")?.Bool() ?? d.Private,
         };
     }
+
+    private static AutoRefinerException NeverClosed(string fileName, (int Line, string Key, char Bracket) unclosed, Exception inner) =>
+        AutoRefinerException.Config(
+            fileName, unclosed.Line, unclosed.Key, $"not valid YAML: the '{unclosed.Bracket}' on this line is never closed (add the '{(unclosed.Bracket == '[' ? ']' : '}')}')", inner);
 
     private static Exception Innermost(Exception e) => e.InnerException is null ? e : Innermost(e.InnerException);
 

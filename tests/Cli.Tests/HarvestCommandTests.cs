@@ -165,7 +165,7 @@ public sealed class HarvestCommandTests : IDisposable
     }
 
     [Theory]
-    [InlineData("sources:\n  local: [src]\n  github: {query: x\n", "harvest.yml: line 4, column 1: not valid YAML")]
+    [InlineData("sources:\n  local: [src]\n  github: {query: x\n", "harvest.yml:3: sources.github: not valid YAML: the '{' on this line is never closed")]
     [InlineData("lang: csharp\nsource:\n  local: [src]\n", "harvest.yml:2: source: unknown key; did you mean 'sources'?")]
     [InlineData("export:\n  test-split: half\n", "harvest.yml:2: export.test-split: must be a number, not 'half'")]
     [InlineData("export:\n  formats: [parquet, csv]\n", "harvest.yml:2: export.formats[1]: 'csv' is not one of parquet, jsonl")]

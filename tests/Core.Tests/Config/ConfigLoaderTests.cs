@@ -226,12 +226,12 @@ public sealed class ConfigLoaderTests
     }
 
     [Fact]
-    public void Parse_UnclosedFlowList_IsAUsageErrorNotACrash()
+    public void Parse_UnclosedFlowList_IsAUsageErrorNamingTheLineAndKeyThatOpenedIt()
     {
         var e = Fails("sources:\n  local: [src\nexport: {}\n");
 
         Assert.Equal(FailureKind.Usage, e.Kind);
-        Assert.StartsWith("harvest.yml: not valid YAML", e.Message);
+        Assert.Equal("harvest.yml:2: sources.local: not valid YAML: the '[' on this line is never closed (add the ']')", e.Message);
     }
 
     [Fact]
