@@ -357,12 +357,21 @@ internal sealed partial class UnitEmitter
     private List<TextSpan> RemovedSpans(SyntaxNode node)
     {
         var removed = new List<TextSpan>();
-        foreach (var trivia in node.DescendantTrivia(descendIntoTrivia: true))
+        var trivia = node.DescendantTrivia(descendIntoTrivia: true).ToList();
+        for (var i = 0; i < trivia.Count; i++)
         {
-            if (trivia.IsDirective || trivia.IsKind(SyntaxKind.DisabledTextTrivia)
-                || trivia.IsKind(SyntaxKind.SingleLineCommentTrivia) && CommentedOutCode().IsMatch(trivia.ToString()))
+            if (trivia[i].IsDirective || trivia[i].IsKind(SyntaxKind.DisabledTextTrivia))
             {
-                removed.Add(trivia.FullSpan);
+                removed.Add(trivia[i].FullSpan);
+            }
+            else if (trivia[i].IsKind(SyntaxKind.SingleLineCommentTrivia) && CommentedOutCode().IsMatch(trivia[i].ToString()))
+            {
+                removed.Add(trivia[i].FullSpan);
+                if (IntroductionAbove(trivia, i) is { } introduction)
+                {
+                    // "// Uncomment this to …" would speak of a line the unit no longer has.
+                    removed.Add(introduction);
+                }
             }
         }
 
@@ -428,6 +437,38 @@ internal sealed partial class UnitEmitter
 
         return sb.ToString();
     }
+
+    /// <summary>
+    /// The comment on the line right above trivia <paramref name="index"/> (no blank line between) when it tells the
+    /// reader to uncomment or comment out the code below it; null otherwise.
+    /// </summary>
+    private static TextSpan? IntroductionAbove(List<SyntaxTrivia> trivia, int index)
+    {
+        var lineEnds = 0;
+        for (var j = index - 1; j >= 0; j--)
+        {
+            if (trivia[j].IsKind(SyntaxKind.WhitespaceTrivia))
+            {
+                continue;
+            }
+
+            if (trivia[j].IsKind(SyntaxKind.EndOfLineTrivia) && ++lineEnds == 1)
+            {
+                continue;
+            }
+
+            return trivia[j].IsKind(SyntaxKind.SingleLineCommentTrivia) && CodeIntroduction().IsMatch(trivia[j].ToString())
+                   && !CommentedOutCode().IsMatch(trivia[j].ToString())
+                ? trivia[j].FullSpan
+                : null;
+        }
+
+        return null;
+    }
+
+    /// <summary>A comment about commented-out code: <c>// Uncomment this to add debug output</c>, <c>// comment out to disable</c>.</summary>
+    [GeneratedRegex(@"^//.*(\bun-?comment|\bcomment(ed)?\s+((it|this|these|them|the\s+\w+\s+\w+)\s+)?out\b)", RegexOptions.IgnoreCase)]
+    private static partial Regex CodeIntroduction();
 
     /// <summary>
     /// A <c>//</c> comment that is code put out of use (<c>// x = Foo(y);</c>, <c>// if (a) {</c>, <c>// }</c>): noise in a

@@ -1042,6 +1042,49 @@ public sealed class SeedExtractorTests : IDisposable
     }
 
     [Fact]
+    public async Task Extract_TheCommentThatIntroducesCommentedOutCode_GoesWithIt()
+    {
+        _tree.Write("Stats.cs", """
+            public static class Stats
+            {
+                /// <summary>Sum of the squares of the values.</summary>
+                public static long SumOfSquares(int[] values)
+                {
+                    long sum = 0;
+                    // Uncomment this to trace every value, useful when comparing runs
+                    // Console.WriteLine(string.Join(",", values));
+                    foreach (var v in values)
+                    {
+                        // Widen first: the square of an int can overflow.
+                        sum += (long)v * v;
+                    }
+
+                    // Comment these out to skip the check
+                    // if (sum < 0) throw new OverflowException();
+                    // Note: the check is for old callers.
+
+                    // Uncomment for tracing.
+
+                    // Console.WriteLine(sum);
+                    return sum;
+                }
+            }
+            """);
+
+        var seed = await SingleSeedAsync("SumOfSquares");
+
+        Assert.DoesNotContain("Console.WriteLine", seed.Member, StringComparison.Ordinal);
+        Assert.DoesNotContain("Uncomment this", seed.Member, StringComparison.Ordinal);
+        Assert.DoesNotContain("Comment these out", seed.Member, StringComparison.Ordinal);
+        Assert.DoesNotContain("OverflowException", seed.Member, StringComparison.Ordinal);
+        Assert.Contains("// Widen first: the square of an int can overflow.", seed.Member, StringComparison.Ordinal);
+        Assert.Contains("// Note: the check is for old callers.", seed.Member, StringComparison.Ordinal);
+
+        // A blank line between them: the comment is not right above the code it may speak of, and stays.
+        Assert.Contains("// Uncomment for tracing.", seed.Member, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Extract_PropertiesTheTargetReads_AreStubbedWithEveryAccessor()
     {
         _tree.Write("Cell.cs", """
