@@ -18,12 +18,13 @@ internal sealed class UnitUsings(DependencyClosure closure, Func<SyntaxTree, Sem
     /// <summary>The usings of every file that contributes, kept where they still resolve, written fully qualified.</summary>
     public IEnumerable<string> Lines()
     {
+        var declarations = _closure.Types.SelectMany(Contributing).ToList();
         var trees = _closure.Members.Select(m => m.SyntaxTree)
-            .Concat(_closure.Types.SelectMany(t => t.DeclaringSyntaxReferences.Select(r => r.SyntaxTree)))
+            .Concat(declarations.Select(d => d.SyntaxTree))
             .Distinct()
             .ToList();
         var directives = new List<UsingDirectiveSyntax>(_globalUsings);
-        foreach (var node in _closure.Members.Concat(_closure.Types.SelectMany(t => t.DeclaringSyntaxReferences.Select(r => r.GetSyntax()))))
+        foreach (var node in _closure.Members.Concat(declarations))
         {
             directives.AddRange(node.Ancestors().OfType<BaseNamespaceDeclarationSyntax>().SelectMany(n => n.Usings));
         }
@@ -77,6 +78,22 @@ internal sealed class UnitUsings(DependencyClosure closure, Func<SyntaxTree, Sem
         }
 
         return namespaces.Select(n => $"using {n};").Concat(others);
+    }
+
+    /// <summary>
+    /// The declarations of a type whose text the unit's shell of it writes: of a partial type, those that give it
+    /// attributes, bases, constraints or primary constructor parameters (the shell's header merges them). A partial
+    /// declaration that adds only members the closure left out (one of a hundred files of a partial class, say) brings
+    /// no using: its usings name what those members use. The members kept bring their own files' usings.
+    /// </summary>
+    private static IEnumerable<SyntaxNode> Contributing(INamedTypeSymbol type)
+    {
+        var declarations = type.DeclaringSyntaxReferences.Select(r => r.GetSyntax()).ToList();
+        return declarations.Count < 2
+            ? declarations
+            : declarations.Where(d => d is not TypeDeclarationSyntax t || t.AttributeLists.Count > 0 || t.BaseList is not null
+                || t.ConstraintClauses.Count > 0 || t.ParameterList is not null
+                || t.TypeParameterList?.Parameters.Any(p => p.AttributeLists.Count > 0) == true);
     }
 
     private static int CompareNamespaces(string a, string b)

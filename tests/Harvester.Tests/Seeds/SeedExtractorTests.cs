@@ -1085,6 +1085,57 @@ public sealed class SeedExtractorTests : IDisposable
     }
 
     [Fact]
+    public async Task Extract_APartialDeclarationThatAddsOnlyMembersLeftOut_BringsNoUsing()
+    {
+        // Roslyn counts a using as needed when its namespace offers an extension method the call could have bound to:
+        // System.Data's EnumerableRowCollectionExtensions.OrderByDescending, here. So only the check on the unit would
+        // keep `using System.Data;`, which the target's code never needed.
+        _tree.Write("Ranking.cs", """
+            namespace Tools;
+
+            public static partial class Ranking
+            {
+                /// <summary>The values from the largest to the smallest, without repeats.</summary>
+                public static int[] Descending(IEnumerable<int> values)
+                {
+                    var seen = new HashSet<int>();
+                    return values.Where(seen.Add).OrderByDescending(v => v).ToArray();
+                }
+            }
+            """);
+        _tree.Write("Ranking.Data.cs", """
+            using System.Data;
+
+            namespace Tools;
+
+            public static partial class Ranking
+            {
+                public static DataTable Table() => new DataTable();
+            }
+            """);
+        _tree.Write("Ranking.Debug.cs", """
+            using System.Diagnostics;
+
+            namespace Tools;
+
+            [DebuggerDisplay("Ranking")]
+            public static partial class Ranking
+            {
+                public static void Trace() => Debug.WriteLine("ranking");
+            }
+            """);
+
+        var seed = await SingleSeedAsync("Descending");
+
+        Assert.DoesNotContain("System.Data", seed.Context, StringComparison.Ordinal);
+        Assert.DoesNotContain("DataTable", seed.Context, StringComparison.Ordinal);
+
+        // A partial declaration that adds an attribute to the shell brings the using that attribute needs.
+        Assert.Contains("[DebuggerDisplay(\"Ranking\")]", seed.Context, StringComparison.Ordinal);
+        Assert.Contains("using System.Diagnostics;", seed.Context, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Extract_PropertiesTheTargetReads_AreStubbedWithEveryAccessor()
     {
         _tree.Write("Cell.cs", """
