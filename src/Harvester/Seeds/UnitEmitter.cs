@@ -276,6 +276,9 @@ internal sealed partial class UnitEmitter
         // Verbatim lines are part of a multi-line literal's value: never re-indented, trimmed, dropped or collapsed, and
         // joined to the line before with the original line break (a CRLF inside a string is part of the string).
         var lines = new List<(string Text, bool Verbatim, string Break)>();
+
+        // Blank lines that stood right above a line left out: before a closing brace they would leave a gap the code never had.
+        var gaps = new HashSet<int>();
         var first = text.Lines.GetLineFromPosition(span.Start).LineNumber;
         var last = text.Lines.GetLineFromPosition(Math.Max(span.Start, span.End - 1)).LineNumber;
         for (var i = first; i <= last; i++)
@@ -296,6 +299,11 @@ internal sealed partial class UnitEmitter
 
             if (original.Trim().Length > 0 && kept.Trim().Length == 0)
             {
+                if (lines.Count > 0 && lines[^1] is { Text.Length: 0, Verbatim: false })
+                {
+                    gaps.Add(lines.Count - 1);
+                }
+
                 continue;
             }
 
@@ -311,20 +319,26 @@ internal sealed partial class UnitEmitter
         // Trim blank lines at both ends and collapse runs of blank lines (outside literals).
         var result = new StringBuilder();
         var blank = false;
-        foreach (var (line, verbatim, lineBreak) in lines.SkipWhile(l => l.Text.Length == 0 && !l.Verbatim))
+        var onlyGaps = true;
+        var index = lines.FindIndex(l => l.Text.Length > 0 || l.Verbatim);
+        foreach (var (line, verbatim, lineBreak) in index < 0 ? [] : lines.Skip(index))
         {
             if (line.Length == 0 && !verbatim)
             {
+                onlyGaps &= gaps.Contains(index++);
                 blank = true;
                 continue;
             }
 
+            index++;
             if (result.Length > 0)
             {
-                result.Append(blank ? "\n\n" : verbatim ? lineBreak : "\n");
+                var gap = blank && !(onlyGaps && line.TrimStart().StartsWith('}'));
+                result.Append(gap ? "\n\n" : verbatim ? lineBreak : "\n");
             }
 
             blank = false;
+            onlyGaps = true;
             result.Append(line);
         }
 
@@ -360,7 +374,8 @@ internal sealed partial class UnitEmitter
         var trivia = node.DescendantTrivia(descendIntoTrivia: true).ToList();
         for (var i = 0; i < trivia.Count; i++)
         {
-            if (trivia[i].IsDirective || trivia[i].IsKind(SyntaxKind.DisabledTextTrivia))
+            if (trivia[i].IsDirective || trivia[i].IsKind(SyntaxKind.DisabledTextTrivia)
+                || trivia[i].IsKind(SyntaxKind.SingleLineCommentTrivia) && AnalyzerDirective().IsMatch(trivia[i].ToString()))
             {
                 removed.Add(trivia[i].FullSpan);
             }
@@ -465,6 +480,13 @@ internal sealed partial class UnitEmitter
 
         return null;
     }
+
+    /// <summary>
+    /// A comment that speaks to a code analyzer, not to the reader (<c>// ReSharper disable once …</c>,
+    /// <c>// ReSharper restore …</c>): like a <c>#pragma</c>, noise in a row.
+    /// </summary>
+    [GeneratedRegex(@"^//\s*ReSharper\s+(disable|restore|enable)\b", RegexOptions.IgnoreCase)]
+    private static partial Regex AnalyzerDirective();
 
     /// <summary>A comment about commented-out code: <c>// Uncomment this to add debug output</c>, <c>// comment out to disable</c>.</summary>
     [GeneratedRegex(@"^//.*(\bun-?comment|\bcomment(ed)?\s+((it|this|these|them|the\s+\w+\s+\w+)\s+)?out\b)", RegexOptions.IgnoreCase)]

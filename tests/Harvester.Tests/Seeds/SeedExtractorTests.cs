@@ -1085,6 +1085,39 @@ public sealed class SeedExtractorTests : IDisposable
     }
 
     [Fact]
+    public async Task Extract_CommentsThatSpeakToAnAnalyzer_StayOutOfTheRow()
+    {
+        _tree.Write("Ranks.cs", """
+            public static class Ranks
+            {
+                /// <summary>The rank of each value: 1 for the largest.</summary>
+                public static int[] Of(int[] values)
+                {
+                    var order = values.Distinct().OrderByDescending(v => v).ToList();
+                    var ranks = new int[values.Length];
+
+                    // The loop stays a loop: it is the hot path.
+
+                    // ReSharper disable LoopCanBeConvertedToQuery
+                    for (var i = 0; i < values.Length; i++)
+                        ranks[i] = order.IndexOf(values[i]) + 1; // ReSharper disable once ArrangeStaticMemberQualifier
+
+                    return ranks;
+
+                    // ReSharper restore LoopCanBeConvertedToQuery
+                }
+            }
+            """);
+
+        var seed = await SingleSeedAsync("Of");
+
+        Assert.DoesNotContain("ReSharper", seed.Member, StringComparison.Ordinal);
+        Assert.Contains("// The loop stays a loop: it is the hot path.", seed.Member, StringComparison.Ordinal);
+        Assert.Contains("ranks[i] = order.IndexOf(values[i]) + 1;\n\n    return ranks;\n}", seed.Member, StringComparison.Ordinal);
+        Assert.Contains("hot path.\n\n    for (", seed.Member, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Extract_APartialDeclarationThatAddsOnlyMembersLeftOut_BringsNoUsing()
     {
         // Roslyn counts a using as needed when its namespace offers an extension method the call could have bound to:
