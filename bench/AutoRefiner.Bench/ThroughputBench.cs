@@ -210,6 +210,14 @@ internal static class ThroughputBench
     /// </summary>
     public static int BareCompile(string[] folders, bool countOnly)
     {
+        var (files, methods, documented, errors) = CompileFolders(folders, countOnly);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{files} {methods} {documented} {errors}"));
+        return 0;
+    }
+
+    /// <summary>The work of <see cref="BareCompile"/>: files, methods, documented methods and errors of the folders.</summary>
+    public static (long Files, long Methods, long Documented, long Errors) CompileFolders(IReadOnlyList<string> folders, bool countOnly)
+    {
         long files = 0, methods = 0, documented = 0, errors = 0;
         foreach (var folder in folders)
         {
@@ -234,8 +242,7 @@ internal static class ThroughputBench
             }
         }
 
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{files} {methods} {documented} {errors}"));
-        return 0;
+        return (files, methods, documented, errors);
     }
 
     private static void CopyTree(string from, string to)

@@ -40,22 +40,7 @@ internal static class WarmRounds
         return 0;
     }
 
-    private static long Bare(string[] folders)
-    {
-        using var quiet = new StringWriter();
-        var stdout = Console.Out;
-        Console.SetOut(quiet);
-        try
-        {
-            ThroughputBench.BareCompile(folders, countOnly: false);
-        }
-        finally
-        {
-            Console.SetOut(stdout);
-        }
-
-        return long.Parse(quiet.ToString().Trim().Split(' ')[1], CultureInfo.InvariantCulture);
-    }
+    private static long Bare(string[] folders) => ThroughputBench.CompileFolders(folders, countOnly: false).Methods;
 
     /// <summary>One harvest's seed extraction of the folders, as the CLI wires it (one compiler and its cache for the run).</summary>
     private static async Task<long> ExtractAsync(string[] folders)
