@@ -51,9 +51,11 @@ public static class ConfigLoader
 
             // An unclosed [ or { is reported where the parser gave up (the end of the file, often); the line that
             // opened it is the one to fix.
-            if (Innermost(e).Message.Contains("flow", StringComparison.OrdinalIgnoreCase) && UnclosedFlow.Find(text) is { } unclosed)
+            // The parser cannot fail before it has read the bracket it complains about.
+            if (Innermost(e).Message.Contains("flow", StringComparison.OrdinalIgnoreCase) && UnclosedFlow.Find(text) is { } unclosed
+                && unclosed.Line <= e.Start.Line)
             {
-                throw NeverClosed(fileName, unclosed, e);
+                throw AutoRefinerException.Config(fileName, unclosed.Line, unclosed.Key, unclosed.Problem, e);
             }
 
             throw AutoRefinerException.ConfigFile(
@@ -64,8 +66,9 @@ public static class ConfigLoader
             // YamlDotNet's scanner fails this way on some unterminated flow collections; it knows no position then, and
             // its own message is about its internals.
             throw UnclosedFlow.Find(text) is { } unclosed
-                ? NeverClosed(fileName, unclosed, e)
-                : AutoRefinerException.ConfigFile(fileName, "not valid YAML: a [ or { is never closed", e);
+                ? AutoRefinerException.Config(fileName, unclosed.Line, unclosed.Key, unclosed.Problem, e)
+                : AutoRefinerException.ConfigFile(
+                    fileName, "not valid YAML, and the parser gave no position: look at the lines inside [ ] or { } (their indentation, a missing comma)", e);
         }
 
         if (stream.Documents.Count > 1)
@@ -336,10 +339,6 @@ public static class ConfigLoader
             Private = m.Get("private")?.Bool() ?? d.Private,
         };
     }
-
-    private static AutoRefinerException NeverClosed(string fileName, (int Line, string Key, char Bracket) unclosed, Exception inner) =>
-        AutoRefinerException.Config(
-            fileName, unclosed.Line, unclosed.Key, $"not valid YAML: the '{unclosed.Bracket}' on this line is never closed (add the '{(unclosed.Bracket == '[' ? ']' : '}')}')", inner);
 
     private static Exception Innermost(Exception e) => e.InnerException is null ? e : Innermost(e.InnerException);
 

@@ -14,11 +14,13 @@ internal static class YamlKeyPath
         var indent = IndentOf(line);
         var content = line[indent..];
         var width = Width(line.AsSpan(0, indent));
-        var own = content.StartsWith("- ", StringComparison.Ordinal) || content == "-"
-            ? $"[{ItemsAbove(lines, index, width)}]"
-            : KeyOf(content) is { Length: > 0 } key ? "." + key : ".(value)";
+        var item = content.StartsWith("- ", StringComparison.Ordinal) || content == "-";
+        var own = item ? $"[{ItemsAbove(lines, index, width)}]" : KeyOf(content) is { Length: > 0 } key ? "." + key : "";
         var parents = new List<string>();
-        for (var j = index - 1; j >= 0 && width > 0; j--)
+
+        // The items of a sequence may stand at their key's own indentation (`repos:` then `- a/b` under it).
+        var sameWidthParent = item;
+        for (var j = index - 1; j >= 0 && (width > 0 || sameWidthParent); j--)
         {
             var above = lines[j].TrimEnd('\r');
             var aboveIndent = IndentOf(above);
@@ -28,15 +30,21 @@ internal static class YamlKeyPath
             }
 
             var aboveWidth = Width(above.AsSpan(0, aboveIndent));
-            if (aboveWidth < width && IsMappingHeader(above[aboveIndent..]) && KeyOf(above[aboveIndent..]) is { Length: > 0 } parent)
+            if ((aboveWidth < width || sameWidthParent && aboveWidth == width) && IsMappingHeader(above[aboveIndent..])
+                && KeyOf(above[aboveIndent..]) is { Length: > 0 } parent)
             {
                 parents.Insert(0, parent);
                 width = aboveWidth;
+                sameWidthParent = false;
+            }
+            else if (aboveWidth < width)
+            {
+                sameWidthParent = false;
             }
         }
 
-        var path = string.Join('.', parents) + own;
-        return path.TrimStart('.');
+        var path = (string.Join('.', parents) + own).TrimStart('.');
+        return path.Length > 0 ? path : "(value)";
     }
 
     /// <summary>Leading spaces and tabs of a line.</summary>
@@ -57,8 +65,15 @@ internal static class YamlKeyPath
     /// <summary>The key written at the start of a line's content (<c>key: value</c>), or null.</summary>
     public static string? KeyOf(string content)
     {
+        if (content.Length > 0 && content[0] is '"' or '\'')
+        {
+            // A quoted key: "github": …
+            var close = content.IndexOf(content[0], 1);
+            return close > 1 && content.AsSpan(close + 1).TrimStart().StartsWith(":", StringComparison.Ordinal) ? content[1..close] : null;
+        }
+
         var colon = content.IndexOf(':', StringComparison.Ordinal);
-        if (colon <= 0 || content.StartsWith('-') || content.StartsWith('"') || content.StartsWith('\''))
+        if (colon <= 0 || content[0] is '-' or '[' or '{' or '?')
         {
             return null;
         }

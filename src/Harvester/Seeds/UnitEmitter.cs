@@ -187,7 +187,9 @@ internal sealed partial class UnitEmitter
             sb.Append(Render(typeParameters, 0, withTrivia: false).Trim());
         }
 
-        if (anchor.ParameterList is { } parameters)
+        // A partial type's primary constructor may be on any of its declarations, not only the one the shell is written from.
+        var primary = declarations.Select(d => d.ParameterList).FirstOrDefault(p => p is not null);
+        if (primary is { } parameters)
         {
             sb.Append(Render(parameters, level + 1, withTrivia: false).TrimStart());
         }
@@ -219,7 +221,7 @@ internal sealed partial class UnitEmitter
         }
 
         var children = _children.GetValueOrDefault(symbol) ?? [];
-        if (children.Count == 0 && anchor.ParameterList is not null)
+        if (children.Count == 0 && primary is not null)
         {
             return sb.Append(';').ToString();
         }
@@ -299,9 +301,9 @@ internal sealed partial class UnitEmitter
 
             if (original.Trim().Length > 0 && kept.Trim().Length == 0)
             {
-                if (lines.Count > 0 && lines[^1] is { Text.Length: 0, Verbatim: false })
+                for (var b = lines.Count - 1; b >= 0 && lines[b] is { Text.Length: 0, Verbatim: false }; b--)
                 {
-                    gaps.Add(lines.Count - 1);
+                    gaps.Add(b);
                 }
 
                 continue;
@@ -455,10 +457,16 @@ internal sealed partial class UnitEmitter
 
     /// <summary>
     /// The comment on the line right above trivia <paramref name="index"/> (no blank line between) when it tells the
-    /// reader to uncomment or comment out the code below it; null otherwise.
+    /// reader to uncomment or comment out the code below it; null otherwise. Both must stand alone on their lines: a
+    /// comment above a line of live code that ends in commented-out code speaks of the live line.
     /// </summary>
     private static TextSpan? IntroductionAbove(List<SyntaxTrivia> trivia, int index)
     {
+        if (!AloneOnItsLine(trivia[index]))
+        {
+            return null;
+        }
+
         var lineEnds = 0;
         for (var j = index - 1; j >= 0; j--)
         {
@@ -473,12 +481,28 @@ internal sealed partial class UnitEmitter
             }
 
             return trivia[j].IsKind(SyntaxKind.SingleLineCommentTrivia) && CodeIntroduction().IsMatch(trivia[j].ToString())
-                   && !CommentedOutCode().IsMatch(trivia[j].ToString())
+                   && !CommentedOutCode().IsMatch(trivia[j].ToString()) && AloneOnItsLine(trivia[j])
                 ? trivia[j].FullSpan
                 : null;
         }
 
         return null;
+    }
+
+    /// <summary>True when only blanks come before <paramref name="trivia"/> on its line.</summary>
+    private static bool AloneOnItsLine(SyntaxTrivia trivia)
+    {
+        var text = trivia.SyntaxTree!.GetText();
+        var line = text.Lines.GetLineFromPosition(trivia.SpanStart);
+        for (var p = line.Start; p < trivia.SpanStart; p++)
+        {
+            if (text[p] is not (' ' or '\t'))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>

@@ -94,4 +94,52 @@ public sealed class ConfigUnclosedFlowTests
         Assert.StartsWith("harvest.yml: line 3, column ", message, StringComparison.Ordinal);
         Assert.Contains("not valid YAML", message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Parse_AnEarlierFlowErrorAndALaterUnclosedList_KeepsTheParsersFirstError()
+    {
+        // The parser stops at line 2; the list opened on line 4 is not what it complains about.
+        var message = Message("export:\n  formats: {a: 1 b: 2}\ncuration:\n  benchmarks: [builtin\n");
+
+        Assert.StartsWith("harvest.yml: line 2, column ", message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("llm:\n  model: !!str |\n    [draft\nexport:\n  formats: [jsonl\n", 5, "export.formats")]
+    [InlineData("llm:\n  model: &m >-\n    {draft\nexport:\n  formats: [jsonl\n", 5, "export.formats")]
+    [InlineData("llm:\n  model: gpt\n    [draft\nexport:\n  formats: [jsonl\n", 5, "export.formats")]
+    [InlineData("sources:\n  local: &l [src\n", 2, "sources.local")]
+    [InlineData("sources:\n  github: {\"query\":\"x[y\", \"repos\": [\"a/b\"]\n", 2, "sources.github")]
+    public void Parse_TagsAnchorsContinuationsAndJsonStyle_BlameTheRightLine(string yaml, int line, string key)
+    {
+        Assert.StartsWith($"harvest.yml:{line}: {key}: not valid YAML: the '", Message(yaml), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("curation:\n  benchmarks: [{a: 1}, {b: 2]\n", "harvest.yml:2: curation.benchmarks: not valid YAML: this ']' closes the '{' opened on line 2")]
+    [InlineData("validation:\n  tests: true\nexport:\n  formats: [jsonl,\n    parquet}\n", "harvest.yml:5: export.formats: not valid YAML: this '}' closes the '[' opened on line 4")]
+    public void Parse_ABracketClosedByTheWrongOne_NamesTheClosingLine(string yaml, string expected)
+    {
+        Assert.Equal(expected, Message(yaml));
+    }
+
+    [Theory]
+    [InlineData("sources:\n  github:\n    repos:\n    - a/b\n    - [c/d\n", "harvest.yml:5: sources.github.repos[1]:")]
+    [InlineData("sources:\n  github:\n    repos:\n      [a/b, c/d\n", "harvest.yml:4: sources.github.repos:")]
+    [InlineData("sources:\n  \"github\":\n    repos: [a/b\n", "harvest.yml:3: sources.github.repos:")]
+    public void Parse_IndentlessItemsBracketLinesAndQuotedKeys_GetTheirDottedKey(string yaml, string expected)
+    {
+        Assert.StartsWith(expected, Message(yaml), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_AClosedListWhoseNextLineIsUnderIndented_DoesNotClaimABracketIsOpen()
+    {
+        // YamlDotNet fails here without a position; every bracket is closed, so the message must not say one is not.
+        var message = Message("sources:\n  github:\n    repos: [a/b,\n  c/d]\n");
+
+        Assert.DoesNotContain("never closed", message, StringComparison.Ordinal);
+        Assert.StartsWith("harvest.yml: ", message, StringComparison.Ordinal);
+        Assert.Contains("not valid YAML", message, StringComparison.Ordinal);
+    }
 }

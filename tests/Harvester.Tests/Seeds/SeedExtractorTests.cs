@@ -1085,6 +1085,63 @@ public sealed class SeedExtractorTests : IDisposable
     }
 
     [Fact]
+    public async Task Extract_AnUncommentNoteAboveLiveCode_StaysEvenIfTheLineEndsInCommentedOutCode()
+    {
+        _tree.Write("Cache.cs", """
+            public sealed class Cache
+            {
+                private int _size;
+
+                /// <summary>Grows the cache by the given amount and returns the new size.</summary>
+                public int Grow(int capacity, int total)
+                {
+                    // Comment out the next line to disable the cache in tests.
+                    _size = capacity + total; // _size = 0;
+                    _size = Math.Max(_size, 1);
+                    return _size;
+
+
+                    // ReSharper restore ArrangeThisQualifier
+                }
+            }
+            """);
+
+        var seed = await SingleSeedAsync("Grow");
+
+        Assert.Contains("// Comment out the next line to disable the cache in tests.\n    _size = capacity + total;\n", seed.Member, StringComparison.Ordinal);
+        Assert.DoesNotContain("_size = 0", seed.Member, StringComparison.Ordinal);
+        Assert.Contains("return _size;\n}", seed.Member, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Extract_APartialRecordWhosePrimaryConstructorIsInAnotherFile_KeepsIt()
+    {
+        // The shell is written from the declaration of the first file by path; the parameters are on the second.
+        _tree.Write("A.Money.cs", """
+            namespace Shop;
+
+            public partial record Money
+            {
+                /// <summary>The amount with the given rate applied, rounded to cents.</summary>
+                public decimal Scaled(decimal rate)
+                {
+                    var value = Amount * rate;
+                    return Math.Round(value, 2, MidpointRounding.ToEven);
+                }
+            }
+            """);
+        _tree.Write("B.Money.cs", """
+            namespace Shop;
+
+            public partial record Money(decimal Amount, string Currency);
+            """);
+
+        var seed = await SingleSeedAsync("Scaled");
+
+        Assert.Contains("record Money(decimal Amount, string Currency)", seed.Context, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Extract_CommentsThatSpeakToAnAnalyzer_StayOutOfTheRow()
     {
         _tree.Write("Ranks.cs", """
