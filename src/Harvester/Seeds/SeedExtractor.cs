@@ -181,6 +181,7 @@ internal sealed partial class SeedExtractor(ICodeCompiler compiler, ExtractionCo
         // Semantic models cache every body they bind; fresh ones per batch keep memory flat however many methods a
         // project has.
         var diagnostics = new ClosureDiagnostics();
+        var assignments = new FieldAssignments(compilation);
         foreach (var batch in methods.Chunk(MethodsPerBatch))
         {
             var models = new ConcurrentDictionary<SyntaxTree, SemanticModel>();
@@ -197,7 +198,7 @@ internal sealed partial class SeedExtractor(ICodeCompiler compiler, ExtractionCo
 
                     try
                     {
-                        return (m.Method, m.File, Result: SafeExtract(m.Method, m.File, Model, diagnostics, globalUsings, ct));
+                        return (m.Method, m.File, Result: SafeExtract(m.Method, m.File, Model, diagnostics, assignments, globalUsings, ct));
                     }
                     finally
                     {
@@ -345,12 +346,13 @@ internal sealed partial class SeedExtractor(ICodeCompiler compiler, ExtractionCo
         SourceFile file,
         Func<SyntaxTree, SemanticModel> models,
         ClosureDiagnostics diagnostics,
+        FieldAssignments assignments,
         IReadOnlyList<UsingDirectiveSyntax> globalUsings,
         CancellationToken cancellationToken)
     {
         try
         {
-            return Extract(method, file, models, diagnostics, globalUsings, cancellationToken);
+            return Extract(method, file, models, diagnostics, assignments, globalUsings, cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -363,6 +365,7 @@ internal sealed partial class SeedExtractor(ICodeCompiler compiler, ExtractionCo
         SourceFile file,
         Func<SyntaxTree, SemanticModel> models,
         ClosureDiagnostics diagnostics,
+        FieldAssignments assignments,
         IReadOnlyList<UsingDirectiveSyntax> globalUsings,
         CancellationToken cancellationToken)
     {
@@ -436,7 +439,7 @@ internal sealed partial class SeedExtractor(ICodeCompiler compiler, ExtractionCo
             .Where(t => t.IsKind(SyntaxKind.IdentifierToken))
             .Select(t => t.ValueText)
             .ToHashSet(StringComparer.Ordinal);
-        if (result.DefectWarnings.FirstOrDefault(w => !stubbedNames.Contains(FieldNamed(w))) is { } defect)
+        if (result.DefectWarnings.FirstOrDefault(w => !stubbedNames.Contains(FieldNamed(w)) && !SetElsewhere(closure, FieldNamed(w), models, assignments)) is { } defect)
         {
             return (null, Reasons.NotSelfContained, $"{where}: {defect}");
         }
@@ -555,6 +558,18 @@ internal sealed partial class SeedExtractor(ICodeCompiler compiler, ExtractionCo
     }
 
     /// <summary>The field a "never assigned" warning names (<c>'Type._name'</c> → <c>_name</c>), or empty.</summary>
+    /// <summary>
+    /// True when the project writes the closure's field <paramref name="name"/> in code the unit left out (a member the
+    /// target never calls, a derived type's, another file's): the unit is an API surface, so the field being set
+    /// nowhere in it is no defect. A field no code of its project writes stays one.
+    /// </summary>
+    private static bool SetElsewhere(DependencyClosure closure, string name, Func<SyntaxTree, SemanticModel> models, FieldAssignments assignments) =>
+        closure.Members
+            .OfType<FieldDeclarationSyntax>()
+            .SelectMany(f => f.Declaration.Variables)
+            .Where(v => v.Identifier.ValueText == name)
+            .Any(v => models(v.SyntaxTree).GetDeclaredSymbol(v) is IFieldSymbol field && assignments.IsAssigned(field, models));
+
     private static string FieldNamed(string warning) =>
         QuotedName().Match(warning) is { Success: true } m ? m.Groups[1].Value : "";
 

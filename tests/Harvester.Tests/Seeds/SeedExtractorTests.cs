@@ -739,6 +739,50 @@ public sealed class SeedExtractorTests : IDisposable
     }
 
     [Fact]
+    public async Task Extract_FieldsSetOnlyByCodeTheUnitLeavesOut_AreNoDefect()
+    {
+        // The unit is an API surface: a field the target reads may be set by a member it never calls, by a derived type
+        // or through a ref argument, and the unit's compiler then warns that it is never assigned (CS0649).
+        _tree.Write("Node.cs", """
+            public class Node
+            {
+                internal Node? _parent;
+                internal int _depth;
+                private string? _label;
+
+                /// <summary>The path from the root to this node, its labels joined with slashes.</summary>
+                public string Path()
+                {
+                    var parts = new List<string>();
+                    for (var node = this; node is not null; node = node._parent)
+                    {
+                        parts.Add(node._label ?? "?");
+                    }
+
+                    parts.Reverse();
+                    return string.Join("/", parts) + "#" + _depth;
+                }
+
+                public void Rename(string label) => Interlocked.Exchange(ref _label, label);
+            }
+
+            public sealed class Branch : Node
+            {
+                public void Add(Node child)
+                {
+                    child._parent = this;
+                    child._depth++;
+                }
+            }
+            """);
+
+        var seed = await SingleSeedAsync("Path");
+
+        Assert.Contains("internal Node? _parent;", seed.Context, StringComparison.Ordinal);
+        Assert.DoesNotContain("Branch", seed.Context, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Extract_FieldNeverAssignedAnywhere_IsRejected()
     {
         _tree.Write("Broken.cs", """
