@@ -153,11 +153,13 @@ internal static partial class SeedGates
             return member.ParameterList.Parameters.Count == 0 && list.Count == 0 ? "one call without arguments" : "forwards to one call";
         }
 
-        // An overload forwarder: one call to a member of its own name whose arguments are atoms or one simple call or
+        // An overload forwarder: one call to a member of its own name whose arguments are atoms, one simple call or
         // construction on atoms (dnlib's `Read(module, sig) => Read(module, module.BlobStream.CreateReader(sig), new
-        // GenericParamContext())`). The work is in the overload, and every type's copy of it reads alike.
+        // GenericParamContext())`), an empty collection, or a lambda that does nothing or only adapts a call (Polly's
+        // `RetryAsync(retryCount) => RetryAsync(retryCount, static (_, _) => { })`). The work is in the overload, and
+        // every type's copy of it reads alike.
         if (member is MethodDeclarationSyntax method && expression is InvocationExpressionSyntax forward && CalleeName(forward.Expression) == method.Identifier.ValueText
-            && forward.ArgumentList.Arguments.All(a => IsAtom(Unwrap(a.Expression)) || IsSimpleCall(Unwrap(a.Expression))))
+            && forward.ArgumentList.Arguments.All(a => IsAtom(Unwrap(a.Expression)) || IsSimpleCall(Unwrap(a.Expression)) || IsDefaultArgument(Unwrap(a.Expression))))
         {
             return "forwards to an overload";
         }
@@ -179,6 +181,19 @@ internal static partial class SeedGates
         InvocationExpressionSyntax call => (IsAtom(call.Expression) || call.Expression is MemberAccessExpressionSyntax { Expression: var target } && IsAtom(Unwrap(target)))
                                            && call.ArgumentList.Arguments.All(a => IsAtom(Unwrap(a.Expression))),
         BaseObjectCreationExpressionSyntax creation => creation.ArgumentList is null || creation.ArgumentList.Arguments.All(a => IsAtom(Unwrap(a.Expression))),
+        _ => false,
+    };
+
+    /// <summary>
+    /// What an overload passes for what its caller left out: an empty collection (<c>[]</c>), or a lambda whose body is
+    /// empty, an atom, or a simple call on atoms (<c>_ =&gt; { }</c>, <c>(o, t, _) =&gt; onBreak(o, t)</c>).
+    /// </summary>
+    private static bool IsDefaultArgument(ExpressionSyntax expression) => expression switch
+    {
+        CollectionExpressionSyntax { Elements.Count: 0 } => true,
+        LambdaExpressionSyntax { Block: { } block } => block.Statements.Count == 0
+            || block.Statements is [ExpressionStatementSyntax { Expression: var e }] && (IsAtom(Unwrap(e)) || IsSimpleCall(Unwrap(e))),
+        LambdaExpressionSyntax { ExpressionBody: { } body } => IsAtom(Unwrap(body)) || IsSimpleCall(Unwrap(body)),
         _ => false,
     };
 
