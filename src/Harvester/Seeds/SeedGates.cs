@@ -108,8 +108,9 @@ internal static partial class SeedGates
 
     /// <summary>
     /// An argument check or assert: <c>if (…) throw …;</c> without an else, <c>Debug.Assert(…)</c>/<c>Trace.Assert(…)</c>,
-    /// <c>ArgumentNullException.ThrowIfNull(…)</c> and the other <c>ThrowIf…</c> helpers, or a call on a type named
-    /// <c>Guard</c>/<c>Check</c>/<c>Requires</c>/<c>Ensure</c>/<c>Contract</c>.
+    /// <c>ArgumentNullException.ThrowIfNull(…)</c> and the other <c>ThrowIf…</c> helpers, a call on a type named
+    /// <c>Guard</c>/<c>Check</c>/<c>Requires</c>/<c>Ensure</c>/<c>Contract</c>, or a <c>Validate…</c> call on a type named <c>…Validator</c>
+    /// (Polly's <c>TimeoutValidator.ValidateSecondsTimeout(seconds)</c>).
     /// </summary>
     private static bool IsGuard(StatementSyntax statement) => statement switch
     {
@@ -118,7 +119,9 @@ internal static partial class SeedGates
         ExpressionStatementSyntax { Expression: InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax access } } =>
             access.Name.Identifier.ValueText.StartsWith("ThrowIf", StringComparison.Ordinal)
             || access.Expression is IdentifierNameSyntax { Identifier.ValueText: "Debug" or "Trace" } && access.Name.Identifier.ValueText == "Assert"
-            || access.Expression is IdentifierNameSyntax { Identifier.ValueText: "Guard" or "Check" or "Requires" or "Ensure" or "Contract" },
+            || access.Expression is IdentifierNameSyntax { Identifier.ValueText: "Guard" or "Check" or "Requires" or "Ensure" or "Contract" }
+            || access.Expression is IdentifierNameSyntax { Identifier.ValueText: var validator } && validator.EndsWith("Validator", StringComparison.Ordinal)
+               && access.Name.Identifier.ValueText.StartsWith("Validate", StringComparison.Ordinal),
         _ => false,
     };
 

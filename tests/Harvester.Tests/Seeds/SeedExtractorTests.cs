@@ -1049,6 +1049,8 @@ public sealed class SeedExtractorTests : IDisposable
     [InlineData("public void Execute(Action action) => Execute((_, _) => action(), [], DefaultToken);", "forwards to an overload")]
     [InlineData("public static P RetryAsync(this B b, int n) => b.RetryAsync(n, (e, i) => { Log(e); i++; });", null)]
     [InlineData("public void Execute(Action action) => Execute((_, _) => action(), [1, 2], DefaultToken);", null)]
+    [InlineData("public static P Timeout(int seconds) { TimeoutValidator.ValidateSecondsTimeout(seconds); return Timeout(_ => TimeSpan.FromSeconds(seconds), Strategy.Optimistic); }", "forwards to an overload")]
+    [InlineData("public static P Timeout(int seconds) { Settings.ValidateSecondsTimeout(seconds); return Timeout(_ => TimeSpan.FromSeconds(seconds), Strategy.Optimistic); }", null)]
     [InlineData("public void Check(int x) { ArgumentOutOfRangeException.ThrowIfNegative(x); }", "only checks its arguments")]
     [InlineData("public int Count(int[] xs) { ArgumentNullException.ThrowIfNull(xs); var n = 0; foreach (var x in xs) n += x > 0 ? 1 : 0; return n; }", null)]
     [InlineData("public int Pick(int x) { if (x < 0) { throw new ArgumentException(); } else { x++; } return x; }", null)]
