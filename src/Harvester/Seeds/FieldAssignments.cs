@@ -5,8 +5,8 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 namespace AutoRefiner.Harvester.Seeds;
 
 /// <summary>
-/// Where a project's code writes its fields: the targets of assignments (compound ones and object initializers too),
-/// of <c>++</c>/<c>--</c> and of <c>ref</c>/<c>out</c> arguments, anywhere in the compilation. A unit's compiler warns
+/// Where a project's code writes its fields: the targets of assignments (compound ones, deconstructions and object
+/// initializers too), of <c>++</c>/<c>--</c> and of <c>ref</c>/<c>out</c> arguments, anywhere in the compilation. A unit's compiler warns
 /// that a field is never assigned (CS0649) when the member that sets it was left out of the unit; that is no defect of
 /// the row when the project sets it. Indexed by name on first use, once per compilation; a name's candidates are bound
 /// only when asked.
@@ -36,6 +36,12 @@ internal sealed class FieldAssignments(Compilation compilation)
     {
         // `f`, `this.f`, `x.f`, `x?.f` all write through the name at the right of the access.
         SyntaxNode target = name.Parent is MemberAccessExpressionSyntax access && access.Name == name ? access : name;
+        // An element of a deconstruction, `(_a, _b) = Pair()`, nested or not, is written too.
+        while (target.Parent is ArgumentSyntax { Parent: TupleExpressionSyntax tuple } element && element.RefKindKeyword.IsKind(SyntaxKind.None))
+        {
+            target = tuple;
+        }
+
         return target.Parent switch
         {
             AssignmentExpressionSyntax assignment => assignment.Left == target,

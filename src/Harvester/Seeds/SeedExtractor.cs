@@ -431,15 +431,10 @@ internal sealed partial class SeedExtractor(ICodeCompiler compiler, ExtractionCo
             return (null, Reasons.NotSelfContained, $"{where}: {result.Errors[0]}");
         }
 
-        // A field the target reads may be set only in a member that is now a stub (a constructor, say): that is fine, the
-        // unit is an API surface to write the member against. A field no code of its project sets is a defect still.
-        var stubbedNames = closure.Members.Where(closure.IsStub)
-            .SelectMany(DependencyClosure.StubbedBodies)
-            .SelectMany(b => b.DescendantTokens())
-            .Where(t => t.IsKind(SyntaxKind.IdentifierToken))
-            .Select(t => t.ValueText)
-            .ToHashSet(StringComparer.Ordinal);
-        if (result.DefectWarnings.FirstOrDefault(w => !stubbedNames.Contains(FieldNamed(w)) && !SetElsewhere(closure, FieldNamed(w), models, assignments)) is { } defect)
+        // A field the target reads may be set only in code the unit leaves out or stubs (a constructor, a member the target
+        // never calls, a derived type): that is fine, the unit is an API surface to write the member against. A field no
+        // code of its project writes is a defect still.
+        if (result.DefectWarnings.FirstOrDefault(w => !SetElsewhere(closure, FieldNamed(w), models, assignments)) is { } defect)
         {
             return (null, Reasons.NotSelfContained, $"{where}: {defect}");
         }

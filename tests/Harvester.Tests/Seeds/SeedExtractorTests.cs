@@ -741,14 +741,15 @@ public sealed class SeedExtractorTests : IDisposable
     [Fact]
     public async Task Extract_FieldsSetOnlyByCodeTheUnitLeavesOut_AreNoDefect()
     {
-        // The unit is an API surface: a field the target reads may be set by a member it never calls, by a derived type
-        // or through a ref argument, and the unit's compiler then warns that it is never assigned (CS0649).
+        // The unit is an API surface: a field the target reads may be set by a member it never calls, by a derived type,
+        // through a ref argument or by a deconstruction, and the unit's compiler then warns that it is never assigned (CS0649).
         _tree.Write("Node.cs", """
             public class Node
             {
                 internal Node? _parent;
                 internal int _depth;
                 private string? _label;
+                private string? _tag;
 
                 /// <summary>The path from the root to this node, its labels joined with slashes.</summary>
                 public string Path()
@@ -760,10 +761,12 @@ public sealed class SeedExtractorTests : IDisposable
                     }
 
                     parts.Reverse();
-                    return string.Join("/", parts) + "#" + _depth;
+                    return string.Join("/", parts) + "#" + _depth + _tag;
                 }
 
                 public void Rename(string label) => Interlocked.Exchange(ref _label, label);
+
+                public void Retag(string tag, string note) => ((_tag, _), _) = ((tag, 1), note);
             }
 
             public sealed class Branch : Node
