@@ -13,7 +13,7 @@ internal static class TabIndentation
         for (var i = Math.Max(0, fromLine - 1); i < lines.Length; i++)
         {
             var line = lines[i].TrimEnd('\r');
-            var indent = line.Length - line.TrimStart(' ', '\t').Length;
+            var indent = YamlKeyPath.IndentOf(line);
             if (indent == line.Length || !line.AsSpan(0, indent).Contains('\t') || line[indent] == '#')
             {
                 continue;
